@@ -1,0 +1,14 @@
+export {
+  RATE_PERIODS,
+  type RatePeriod,
+  type BusinessCalendar,
+  type RatePiece,
+  calendarOf,
+  ratePeriodAt,
+  splitByRatePeriod,
+  nextOpening,
+  businessMsBetween,
+  addBusinessTime,
+  closedReason,
+} from './calendar.js';
+export { type Clock, systemClock, fixedClock } from './clock.js';

@@ -1,0 +1,19 @@
+import nodemailer from 'nodemailer';
+import { DeliveryError, type Mail } from './types.js';
+
+/** Outgoing mail over SMTP_URL; a 5xx SMTP answer is permanent, anything else is worth a retry. */
+export function smtpMail(smtpUrl: string, from: string): Mail {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    live: true,
+    async send(e) {
+      try {
+        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html });
+        return { providerId: info.messageId };
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        throw new DeliveryError(`SMTP: ${(err as Error).message}`, !(code && code >= 500), code);
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { normalisePhone } from '../config/index.js';
+import type { Db } from '../db/index.js';
+import type { Clock } from '../calendar/index.js';
+import { fail, ok, type Outcome } from '../http/problems.js';
+import * as repo from './repository.js';
+import type { Client } from './repository.js';
+
+export interface ClientDeps {
+  db: Db;
+  clock: Clock;
+  country: Parameters<typeof normalisePhone>[1];
+}
+
+/** Support codes are what callers type on a keypad: digits only, 4 to 12 of them. */
+export const supportCodeSchema = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'));
+
+export const newClientSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  supportCode: supportCodeSchema,
+  contacts: z
+    .array(
+      z
+        .object({
+          name: z.string().trim().min(1, 'is required').max(200),
+          phone: z.string().trim().max(40).optional(),
+          email: z.email('is not a valid email address').optional(),
+        })
+        .refine((c) => c.phone || c.email, { message: 'needs a phone or an email' }),
+    )
+    .max(100)
+    .default([]),
+});
+
+export type NewClientInput = z.infer<typeof newClientSchema>;
+
+export function createClient(deps: ClientDeps, input: NewClientInput): Outcome<Client> {
+  const fields: Record<string, string> = {};
+  const contacts = input.contacts.map((c, i) => {
+    const phone = c.phone ? normalisePhone(c.phone, deps.country) : undefined;
+    if (c.phone && !phone) fields[`contacts[${i}].phone`] = `"${c.phone}" is not a valid phone number`;
+    return { name: c.name, email: c.email, phone };
+  });
+  if (Object.keys(fields).length) return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
+  const taken = () =>
+    fail('conflict', 'support_code_taken', `Support code ${input.supportCode} already belongs to another client`, {
+      supportCode: 'is already in use',
+    });
+  if (repo.supportCodeTaken(deps.db, input.supportCode)) return taken();
+  try {
+    return ok(repo.insertClient(deps.db, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()));
+  } catch (err) {
+    // Two requests with the same code at once: the unique index decides.
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return taken();
+    throw err;
+  }
+}
+
+export function getClient(deps: ClientDeps, id: number): Outcome<Client> {
+  const client = repo.clientById(deps.db, id);
+  return client ? ok(client) : fail('not_found', 'client_not_found', `No client with id ${id}`);
+}
+
+export const listClients = (deps: ClientDeps): Client[] => repo.listClients(deps.db);
+
+/** Who is calling, by caller ID: the phone is normalised before the look-up. */
+export function identifyCaller(deps: ClientDeps, callerNumber: string | undefined) {
+  const phone = callerNumber ? normalisePhone(callerNumber, deps.country) : undefined;
+  return phone ? repo.contactByPhone(deps.db, phone) : undefined;
+}
+
+export function clientBySupportCode(deps: ClientDeps, code: string): Client | undefined {
+  return /^\d{4,12}$/.test(code) ? repo.clientBySupportCode(deps.db, code) : undefined;
+}

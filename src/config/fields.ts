@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/** Small zod building blocks for the organisation file; each failure names what is wrong. */
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const timeZone = z
+  .string()
+  .refine((v) => IANAZone.isValidZone(v), { error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (for example America/Chicago)` });
+
+/** "HH:MM" as minutes after midnight; 24:00 is allowed as an end. */
+export function parseClock(text: string, allowMidnightEnd: boolean): number | undefined {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (min > 59) return undefined;
+  if (h === 24 && min === 0 && allowMidnightEnd) return 24 * 60;
+  if (h > 23) return undefined;
+  return h * 60 + min;
+}
+
+export interface Window {
+  /** Minutes after local midnight. */
+  start: number;
+  end: number;
+}
+
+export const timeWindow = z.string().transform((text, ctx): Window => {
+  const [from, to, extra] = text.split('-');
+  const start = from === undefined ? undefined : parseClock(from, false);
+  const end = to === undefined ? undefined : parseClock(to, true);
+  if (extra !== undefined || start === undefined || end === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a window like "09:00-17:00" (24-hour clock, 00:00 to 24:00)` });
+    return z.NEVER;
+  }
+  if (end <= start) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" ends before it starts; split a window that crosses midnight into "18:00-24:00" and "00:00-09:00" on the next day`,
+    });
+    return z.NEVER;
+  }
+  return { start, end };
+});
+
+export const dayWindows = z.array(timeWindow).superRefine((windows, ctx) => {
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (cur.start < prev.end) {
+      ctx.addIssue({ code: 'custom', message: `windows ${formatWindow(prev)} and ${formatWindow(cur)} overlap` });
+    }
+  }
+});
+
+export function formatClock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function formatWindow(w: Window): string {
+  return `${formatClock(w.start)}-${formatClock(w.end)}`;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "30s", "10m", "2h", "1h30m" as milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!/^(\d+[smhd])+$/.test(trimmed)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
+  return total > 0 ? total : undefined;
+}
+
+export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(String(value));
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30s, 10m, 2h or 1h30m` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-25')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    message: 'is not a real calendar date',
+  });
+
+/** A phone number normalised to E.164; a number without a country code is read in `country`. */
+export function normalisePhone(text: string, country: CountryCode = 'US'): string | undefined {
+  const parsed = parsePhoneNumberFromString(text, country);
+  // isPossible (right length for the country) rather than isValid: the contract's own example numbers
+  // are the reserved +1 555 range, which libphonenumber does not count as assigned.
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+export const phone = (country: CountryCode) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const e164 = normalisePhone(String(value), country);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid phone number (write it as +12815550100)` });
+      return z.NEVER;
+    }
+    return e164;
+  });
+
+/** ["staff", 1, "phone"] as "staff[1].phone". */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseInput, sendOutcome } from '../http/json.js';
+import { addOverride, currentAndFutureOverrides, newOverrideSchema, onCallNowAndNext, removeOverride, type OnCallAt, type OnCallDeps } from './service.js';
+
+const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
+
+const describe = (o: OnCallAt) => ({
+  staff: { id: o.staff.id, name: o.staff.name, role: o.staff.role },
+  source: o.source,
+  until: o.until.toISOString(),
+});
+
+export function onCallRoutes(deps: OnCallDeps): Router {
+  const router = Router();
+  router.get('/oncall', (_req, res) => {
+    const { now, next } = onCallNowAndNext(deps);
+    res.json({
+      timezone: deps.organisation.timezone,
+      now: describe(now),
+      next: next ? { ...describe(next), from: next.from.toISOString() } : null,
+      handoff: (next?.from ?? now.until).toISOString(),
+    });
+  });
+  router.get('/oncall/overrides', (_req, res) => {
+    res.json(currentAndFutureOverrides(deps));
+  });
+  router.post('/oncall/overrides', (req, res) => {
+    const input = parseInput(newOverrideSchema, req.body, res);
+    if (input) sendOutcome(res, addOverride(deps, input), 201);
+  });
+  router.delete('/oncall/overrides/:id', (req, res) => {
+    const params = parseInput(idParam, req.params, res);
+    if (params) sendOutcome(res, removeOverride(deps, params.id));
+  });
+  return router;
+}
