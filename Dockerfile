@@ -1,0 +1,14 @@
+# Used by `fly deploy`. better-sqlite3 compiles here, so the build stage has the toolchain.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /app /app
+ENV NODE_ENV=production
+EXPOSE 8080
+CMD ["node", "--import", "tsx", "src/main.ts"]

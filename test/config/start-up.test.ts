@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-start-'));
+
+/** Runs `npm start`'s command with an environment, until it exits or prints that it listens. */
+function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'db', 'x.db')}`, PORT: '0', ...env },
+      cwd: process.cwd(),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('Switchboard is listening')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('start-up', () => {
+  it('stops with one clear line per problem and exit code 1 for a bad organisation file', async () => {
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(path, 'organization: { name: X, timezone: Mars/Olympus, helpdesk_number: "+12817684800" }\nstaff: []\non_call: { rotation: [] }\n');
+    const result = await start({ SWITCHBOARD_CONFIG: path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Switchboard cannot start; fix these settings:');
+    expect(result.stderr).toContain('organization.timezone: "Mars/Olympus" is not a known IANA time zone');
+    expect(result.stderr).toContain('staff: must list at least one person');
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it('refuses a malformed environment variable', async () => {
+    const result = await start({ DATABASE_URL: 'postgres://nope' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('environment DATABASE_URL: must look like file:PATH');
+  });
+
+  it('starts with no settings, on the demo organisation with log-only channels, and stops on SIGTERM', async () => {
+    const result = await start({});
+    expect(result.stdout).toContain('Switchboard is listening');
+    expect(result.stdout).toContain('"source":"demo"');
+    expect(result.stdout).toContain('log-only channel: Twilio');
+    expect(result.stdout).toContain('"msg":"stopped"');
+    expect(result.code).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { pino, type Logger } from 'pino';
+import { createApp } from '../../src/app.js';
+import { parseEnv, type Config, type Organisation } from '../../src/config/index.js';
+import { fixedClock } from '../../src/calendar/index.js';
+import { logOnlyChannels, type Channels } from '../../src/channels/index.js';
+import { migratedDatabase } from './db.js';
+import { organisationFrom } from './organisation.js';
+
+export const API_TOKEN = 'test-token-0123456789';
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  organisation?: Organisation;
+  now?: string;
+  channels?: (log: Logger) => Channels;
+}
+
+/** The real app on a real migrated SQLite file, at a fixed instant, with log-only channels unless given others. */
+export function testApp(options: TestAppOptions = {}) {
+  const parsed = parseEnv({ API_TOKEN, ...options.env });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const config: Config = { env: parsed.value, organisation: options.organisation ?? organisationFrom(), organisationSource: 'test' };
+  const { db, path } = migratedDatabase();
+  const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
+  const log: Logger = pino({ level: 'silent' });
+  const channels = options.channels ? options.channels(log) : logOnlyChannels(log);
+  const app = createApp({ config, db, clock, channels, log });
+  return { app, db, path, clock, config, channels, log };
+}
+
+export const auth = { Authorization: `Bearer ${API_TOKEN}` };
