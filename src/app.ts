@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
 import type { Channels } from './channels/index.js';
-import { isDatabaseAnswering, type Db } from './db/index.js';
+import { isDatabaseAnswering, readOrCreateState, type Db } from './db/index.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
-import { clientRoutes } from './clients/index.js';
+import { clientRoutes, type ClientDeps } from './clients/index.js';
 import { onCallRoutes } from './oncall/index.js';
+import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
+import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
+import { speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
+import { smsRoutes } from './paging/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -15,22 +20,40 @@ export interface AppDeps {
   clock: Clock;
   channels: Channels;
   log: Logger;
+  /** The outbox worker, told after every commit that wrote messages; absent, they wait for its next run. */
+  outbox?: { kick(): void };
 }
 
-/** Everything a capability may be handed: the app's dependencies plus what is derived from them once. */
+/** Everything the capabilities are handed, derived once from the app's dependencies. */
 export interface Services extends AppDeps {
   calendar: BusinessCalendar;
+  publicUrl: string;
+  linkSecret: string;
+  clients: ClientDeps;
+  tickets: TicketDeps;
+  callbacks: CallbackDeps;
+  ivr: IvrDeps;
 }
 
 export function servicesOf(deps: AppDeps): Services {
-  return { ...deps, calendar: calendarOf(deps.config.organisation) };
+  const { db, clock, config, log } = deps;
+  const organisation = config.organisation;
+  const calendar = calendarOf(organisation);
+  const publicUrl = config.env.publicUrl;
+  // Signs voicemail and acknowledgement links; kept in the database so links outlive a restart.
+  const linkSecret = readOrCreateState(db, 'link_secret', () => randomBytes(32).toString('hex'), clock.now());
+  const onOutbox = () => deps.outbox?.kick();
+  const clients: ClientDeps = { db, clock, country: organisation.country };
+  const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, onOutbox };
+  const callbacks: CallbackDeps = { db, clock, organisation, calendar, onOutbox };
+  const speech = speechFor(organisation.language, organisation.voice, organisation.prompts);
+  const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients };
+  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, ivr };
 }
 
 /** Builds the HTTP application; it never listens, so tests drive it with supertest. */
-export function createApp(deps: AppDeps): Express {
-  const services = servicesOf(deps);
+export function createApp(deps: AppDeps, services: Services = servicesOf(deps)): Express {
   const { db, clock, config, log } = services;
-  const organisation = config.organisation;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -40,11 +63,17 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'unavailable', error: { code: 'database', message: 'The database does not answer' } });
   });
 
+  const smsReplyText = () => `${config.organisation.name}: to take an emergency, reply ACK and its ticket number, e.g. ACK 1042.`;
+  app.use('/twilio', twilioRoutes(services.ivr, smsRoutes({ db, clock, log, reply: smsReplyText }), config.env.TWILIO_AUTH_TOKEN));
+  app.use(voicemailRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, voice: deps.channels.voice }));
+
   const api = express.Router();
   api.use(requireApiToken(config.env.API_TOKEN));
   api.use(express.json({ limit: '1mb' }));
-  api.use(clientRoutes({ db, clock, country: organisation.country }));
-  api.use(onCallRoutes({ db, clock, organisation }));
+  api.use(clientRoutes(services.clients));
+  api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
+  api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret }));
+  api.use(callbackRoutes({ db }));
   api.use(notFoundJson);
   app.use('/api', api);
 

@@ -4,7 +4,9 @@ import { openDatabase, migrateDatabase, type Db } from './db/index.js';
 import { createLogger } from './logging.js';
 import { createChannels } from './channels/index.js';
 import { systemClock } from './calendar/index.js';
-import { createApp } from './app.js';
+import { createApp, servicesOf } from './app.js';
+import { startOutboxWorker } from './paging/index.js';
+import { startScheduler } from './scheduler.js';
 
 /** config → database + migrations → createApp → listen → scheduler. */
 function main(): void {
@@ -26,7 +28,11 @@ function main(): void {
   }
 
   const channels = createChannels(config.env, log);
-  const app = createApp({ config, db, clock: systemClock, channels, log });
+  const outbox = startOutboxWorker({ db, channels, clock: systemClock, log, publicUrl: config.env.publicUrl });
+  const deps = { config, db, clock: systemClock, channels, log, outbox };
+  const services = servicesOf(deps);
+  const app = createApp(deps, services);
+  const scheduler = startScheduler(services);
   const server: Server = app.listen(config.env.PORT);
   server.on('listening', () => {
     log.info(
@@ -50,7 +56,9 @@ function main(): void {
       server.closeAllConnections();
     }, 10_000);
     force.unref();
-    server.close(() => {
+    server.close(async () => {
+      await scheduler.stop();
+      await outbox.stop();
       db.$client.close();
       log.info('stopped');
       process.exit(0);

@@ -22,6 +22,7 @@ export function logOnlyChannels(log: Logger): Channels {
         return { providerId: fakeId('CA') };
       },
       recordingsSince: async () => [],
+      callerOf: async () => undefined,
       recordingAudio: async () => ({ contentType: 'text/plain', body: null, status: 404 }),
     },
     mail: {

@@ -72,6 +72,13 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
           throw classifyTwilioError(err);
         }
       },
+      async callerOf(callSid) {
+        try {
+          return (await client.calls(callSid).fetch()).from ?? undefined;
+        } catch (err) {
+          throw classifyTwilioError(err);
+        }
+      },
       async recordingAudio(recordingSid) {
         const url = `${base}/2010-04-01/Accounts/${settings.accountSid}/Recordings/${encodeURIComponent(recordingSid)}.mp3`;
         const res = await fetch(url, { headers: { authorization: auth } });

@@ -53,6 +53,8 @@ export interface Voice {
   call(call: OutboundCall): Promise<Sent>;
   /** Recordings made since an instant, newest first (for voicemails taken while the service was down). */
   recordingsSince(since: Date): Promise<RecordingSummary[]>;
+  /** Who placed a call (its From number), for recordings found without a webhook. */
+  callerOf(callSid: string): Promise<string | undefined>;
   /** The audio of a recording, fetched with the account's credentials. */
   recordingAudio(recordingSid: string): Promise<{ contentType: string; body: ReadableStream<Uint8Array> | null; status: number }>;
 }

@@ -1,5 +1,5 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import type { Conn as Db } from '../db/index.js';
 import { clients, clientContacts } from './schema.js';
 
 export interface Contact {

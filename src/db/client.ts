@@ -35,3 +35,7 @@ export function isDatabaseAnswering(db: Db): boolean {
     return false;
   }
 }
+
+/** A transaction handle; repositories take `Conn` so a service can run several of them in one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Conn = Db | Tx;

@@ -1,2 +1,3 @@
-export { openDatabase, migrateDatabase, isDatabaseAnswering, type Db } from './client.js';
+export { openDatabase, migrateDatabase, isDatabaseAnswering, type Db, type Tx, type Conn } from './client.js';
 export * as tables from './schema.js';
+export { readState, writeState, readOrCreateState } from './state.js';

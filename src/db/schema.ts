@@ -1,3 +1,8 @@
 /** Every capability's tables, for drizzle-kit and the database client. */
 export * from '../clients/schema.js';
 export * from '../oncall/schema.js';
+export * from '../tickets/schema.js';
+export * from '../ivr/schema.js';
+export * from '../callbacks/schema.js';
+export * from '../paging/schema.js';
+export * from './state.js';

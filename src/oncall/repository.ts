@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lte } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import type { Conn as Db } from '../db/index.js';
 import { oncallOverrides } from './schema.js';
 
 export type Override = typeof oncallOverrides.$inferSelect;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Organisation, StaffMember } from '../config/index.js';
 import type { Clock } from '../calendar/index.js';
-import type { Db } from '../db/index.js';
+import type { Conn as Db } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import * as repo from './repository.js';
 import { rotationShiftAt } from './rotation.js';

@@ -1,0 +1,23 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { clients, clientContacts } from '../clients/schema.js';
+
+export const CALLBACK_STATUSES = ['queued', 'claimed', 'calling', 'done', 'no_answer', 'cancelled'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+
+/** A promise to call someone back from the helpdesk number. */
+export const callbacks = sqliteTable(
+  'callbacks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id').references(() => clients.id),
+    contactId: integer('contact_id').references(() => clientContacts.id),
+    phone: text('phone').notNull(),
+    reason: text('reason'),
+    status: text('status', { enum: CALLBACK_STATUSES }).notNull(),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
+    callSid: text('call_sid').unique(),
+    ticketId: integer('ticket_id'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('callbacks_status_due_idx').on(t.status, t.dueAt)],
+);

@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import twilio from 'twilio';
+import type { Logger } from 'pino';
+
+/**
+ * Every /twilio/* request must carry Twilio's signature of PUBLIC_URL + path + form parameters
+ * (the URL Twilio called, whatever a TLS-terminating proxy did to it). Missing or wrong: 403.
+ * Without TWILIO_AUTH_TOKEN there is nothing to check against (local trial): requests pass.
+ */
+export function requireTwilioSignature(authToken: string | undefined, publicUrl: string, log: Logger): RequestHandler {
+  return (req, res, next) => {
+    if (!authToken) return next();
+    const signature = req.get('x-twilio-signature');
+    const url = publicUrl + req.originalUrl;
+    const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
+    if (!signature || !twilio.validateRequest(authToken, signature, url, params)) {
+      log.warn({ path: req.path, signed: Boolean(signature) }, 'refused a Twilio webhook with a missing or wrong signature');
+      res.status(403).type('text/plain').send('Forbidden: missing or invalid X-Twilio-Signature');
+      return;
+    }
+    next();
+  };
+}

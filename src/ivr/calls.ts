@@ -1,0 +1,57 @@
+import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import type { Conn } from '../db/index.js';
+import { calls, type CallOutcome } from './schema.js';
+
+export type CallRow = typeof calls.$inferSelect;
+
+/** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
+export function startCall(db: Conn, row: Omit<typeof calls.$inferInsert, 'id' | 'outcome' | 'path'>): CallRow {
+  db.insert(calls)
+    .values({ ...row, outcome: 'in_progress', path: '' })
+    .onConflictDoNothing({ target: calls.callSid })
+    .run();
+  return callBySid(db, row.callSid)!;
+}
+
+export const callBySid = (db: Conn, callSid: string) => db.select().from(calls).where(eq(calls.callSid, callSid)).get();
+
+/** Adds a step to the call's menu path ("5", "voicemail"...). */
+export function noteStep(db: Conn, callSid: string, step: string, changes: Partial<typeof calls.$inferInsert> = {}): void {
+  db.update(calls)
+    .set({ ...changes, path: sql`case when ${calls.path} = '' then ${step} else ${calls.path} || ',' || ${step} end` })
+    .where(eq(calls.callSid, callSid))
+    .run();
+}
+
+export function updateCall(db: Conn, callSid: string, changes: Partial<typeof calls.$inferInsert>): void {
+  db.update(calls).set(changes).where(eq(calls.callSid, callSid)).run();
+}
+
+/** A call still "in progress" has ended: abandoned, and an abandoned emergency if the caller had pressed 5. */
+export function closeUnfinished(db: Conn, callSid: string, endedAt: Date): void {
+  db.update(calls)
+    .set({ outcome: sql`case when ${calls.emergency} then 'abandoned_emergency' else 'abandoned' end`, endedAt })
+    .where(and(eq(calls.callSid, callSid), eq(calls.outcome, 'in_progress')))
+    .run();
+  db.update(calls).set({ endedAt }).where(and(eq(calls.callSid, callSid), sql`${calls.endedAt} is null`)).run();
+}
+
+/** Calls left "in progress" since before `cutoff` (their end was never reported) are closed as abandoned. */
+export function closeStaleCalls(db: Conn, cutoff: Date, now: Date): number {
+  return db
+    .update(calls)
+    .set({ outcome: sql`case when ${calls.emergency} then 'abandoned_emergency' else 'abandoned' end`, endedAt: now })
+    .where(and(eq(calls.outcome, 'in_progress'), lt(calls.startedAt, cutoff)))
+    .run().changes;
+}
+
+export function setOutcome(db: Conn, callSid: string, outcome: CallOutcome, ticketId?: number): void {
+  db.update(calls)
+    .set({ outcome, ...(ticketId ? { ticketId } : {}) })
+    .where(eq(calls.callSid, callSid))
+    .run();
+}
+
+export function callsBetween(db: Conn, from: Date, to: Date): CallRow[] {
+  return db.select().from(calls).where(and(gte(calls.startedAt, from), lte(calls.startedAt, to))).orderBy(desc(calls.startedAt)).all();
+}

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { Organisation } from '../config/index.js';
+import type { BusinessCalendar, Clock } from '../calendar/index.js';
+import type { Db } from '../db/index.js';
+import type { TicketDeps } from '../tickets/index.js';
+import type { CallbackDeps } from '../callbacks/index.js';
+import type { ClientDeps } from '../clients/index.js';
+import type { Speech } from './prompts.js';
+import type { VoicemailKind } from '../tickets/index.js';
+import { record } from './twiml.js';
+
+export interface IvrDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  organisation: Organisation;
+  calendar: BusinessCalendar;
+  speech: Speech;
+  publicUrl: string;
+  tickets: TicketDeps;
+  callbacks: CallbackDeps;
+  clients: ClientDeps;
+}
+
+/** What Twilio tells us on every step of a call, already cleaned. */
+export interface CallStep {
+  callSid?: string;
+  from?: string;
+  to?: string;
+  /** Keys pressed: only 0-9, * and #, at most 32 of them. */
+  digits: string;
+  /** The step's own query parameters (attempt counts, the kind of recording...). */
+  query: Record<string, string>;
+  form: Record<string, string>;
+}
+
+/** An absolute URL of one of the voice webhooks, with plain letters-and-digits query values. */
+export function voiceUrl(deps: Pick<IvrDeps, 'publicUrl'>, path: string, query: Record<string, string | number | undefined> = {}): string {
+  const params = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${deps.publicUrl}/twilio/voice/${path}${params ? `?${params}` : ''}`;
+}
+
+export const attempt = (step: CallStep, name = 'try'): number => {
+  const n = Number(step.query[name]);
+  return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 1;
+};
+
+/** Asks for a voicemail of a kind; `tryNo` 2 is the second and last chance. */
+export function askForRecording(deps: IvrDeps, kind: VoicemailKind, tryNo: number, before: string[], ticket?: { id: number; number: number }): string {
+  const q = { kind, try: tryNo, ticket: ticket?.id };
+  const s = deps.speech;
+  const prompt =
+    tryNo > 1 ? s.say('record_again') : kind === 'emergency' ? s.say('emergency_record') : kind === 'escalation' ? s.say('ticket_escalated', { number: spell(ticket?.number) }) : s.say('general_record');
+  return record(s, {
+    before: [...before, prompt],
+    action: voiceUrl(deps, 'recorded', q),
+    statusCallback: voiceUrl(deps, 'recording-status', q),
+    transcribeCallback: voiceUrl(deps, 'transcription'),
+    nothingRecorded: voiceUrl(deps, 'no-recording', q),
+    maxLengthSeconds: Math.round(deps.organisation.emergency.maxRecordingMs / 1000),
+  });
+}
+
+const spell = (n: number | undefined) => (n === undefined ? '' : String(n).split('').join(' '));
+export { spell as spellNumber };

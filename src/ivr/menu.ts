@@ -1,0 +1,205 @@
+import { DateTime } from 'luxon';
+import { closedReason, ratePeriodAt, type RatePeriod } from '../calendar/index.js';
+import { clientBySupportCode, identifyCaller } from '../clients/index.js';
+import { normalisePhone } from '../config/index.js';
+import { queueCallback } from '../callbacks/index.js';
+import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
+import { maskPhone } from '../logging.js';
+import { attempt, askForRecording, voiceUrl, type CallStep, type IvrDeps } from './context.js';
+import { callBySid, noteStep, setOutcome, startCall, updateCall, type CallRow } from './calls.js';
+import { spellDigits } from './prompts.js';
+import { dial, gather, sayAndHangUp } from './twiml.js';
+
+const MAX_TRIES = 3;
+
+function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
+  return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
+}
+
+/** A new call: note it, recognise the caller by caller ID, greet by rate period and offer the menu. */
+export function incomingCall(deps: IvrDeps, step: CallStep): string {
+  const now = deps.clock.now();
+  const { period } = closedReason(deps.calendar, now);
+  if (step.callSid) {
+    const known = identifyCaller(deps.clients, step.from);
+    startCall(deps.db, {
+      callSid: step.callSid,
+      fromNumber: normalisePhone(step.from ?? '', deps.organisation.country) ?? step.from?.slice(0, 40) ?? null,
+      toNumber: step.to?.slice(0, 40) ?? null,
+      clientId: known?.client.id ?? null,
+      contactId: known?.contact.id ?? null,
+      ratePeriod: period,
+      startedAt: now,
+    });
+    deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
+  }
+  const s = deps.speech;
+  const closed = { after_hours: 'closed_after_hours', weekend: 'closed_weekend', holiday: 'closed_holiday', business: undefined } as const;
+  const greeting = [s.say('welcome', { org: deps.organisation.name }), ...(closed[period] ? [s.say(closed[period])] : [])];
+  return gather(s, { before: greeting, prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: 1 }), mode: 'key' });
+}
+
+type MenuAction = (deps: IvrDeps, step: CallStep, call: CallRow | undefined) => string;
+
+/** The phone tree at a glance: the key a caller presses and what it does. */
+const MENU: Record<string, MenuAction> = {
+  '1': helpdesk,
+  '2': (deps) => askSupportCode(deps, 'callback/code', 1, []),
+  '3': askTicket,
+  '5': emergency,
+};
+
+export function menuChoice(deps: IvrDeps, step: CallStep): string {
+  const tryNo = attempt(step);
+  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const period = ratePeriodAt(deps.calendar, deps.clock.now());
+  const key = step.digits.slice(0, 1);
+  const action = MENU[key];
+  if (action && (key !== '1' || period === 'business')) {
+    if (step.callSid) noteStep(deps.db, step.callSid, key, key === '5' ? { emergency: true } : {});
+    return action(deps, step, call);
+  }
+  const s = deps.speech;
+  const why = key === '1' ? s.say('helpdesk_closed') : key ? s.say('invalid_choice') : s.say('no_choice');
+  if (tryNo >= MAX_TRIES) {
+    if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+    return askForRecording(deps, 'general', 1, [why]);
+  }
+  return gather(s, { before: [why], prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: tryNo + 1 }), mode: 'key' });
+}
+
+function helpdesk(deps: IvrDeps): string {
+  const numbers = deps.organisation.staff.filter((p) => p.role === 'office').map((p) => p.phone);
+  if (numbers.length === 0) return askForRecording(deps, 'general', 1, []);
+  return dial(deps.speech, {
+    before: [deps.speech.say('connecting')],
+    numbers,
+    timeoutSeconds: 25,
+    action: voiceUrl(deps, 'helpdesk-done'),
+  });
+}
+
+/** After ringing the helpdesk: answered and finished, or nobody free (offer a callback or a message). */
+export function helpdeskDone(deps: IvrDeps, step: CallStep): string {
+  if (step.form.DialCallStatus === 'completed') {
+    if (step.callSid) setOutcome(deps.db, step.callSid, 'transferred');
+    return sayAndHangUp(deps.speech, []);
+  }
+  return gather(deps.speech, { prompts: [deps.speech.say('helpdesk_missed')], action: voiceUrl(deps, 'helpdesk-missed'), mode: 'key' });
+}
+
+export function helpdeskMissed(deps: IvrDeps, step: CallStep): string {
+  if (step.digits.startsWith('2')) {
+    if (step.callSid) noteStep(deps.db, step.callSid, '2');
+    return askSupportCode(deps, 'callback/code', 1, []);
+  }
+  if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+  return askForRecording(deps, 'general', 1, []);
+}
+
+/** 5: identify the caller if caller ID did not, but never hold up an emergency for it. */
+function emergency(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): string {
+  if (call?.clientId) return askForRecording(deps, 'emergency', 1, []);
+  return gather(deps.speech, { prompts: [deps.speech.say('emergency_code')], action: voiceUrl(deps, 'emergency/code'), mode: 'digits', timeoutSeconds: 8 });
+}
+
+export function emergencyCode(deps: IvrDeps, step: CallStep): string {
+  const client = step.digits ? clientBySupportCode(deps.clients, step.digits) : undefined;
+  if (client && step.callSid) updateCall(deps.db, step.callSid, { clientId: client.id });
+  const before = step.digits && !client ? [deps.speech.say('emergency_code_unknown')] : [];
+  return askForRecording(deps, 'emergency', 1, before);
+}
+
+function askSupportCode(deps: IvrDeps, path: string, tryNo: number, before: string[]): string {
+  const key = path.startsWith('ticket') ? 'ticket_code' : 'callback_code';
+  return gather(deps.speech, { before, prompts: [deps.speech.say(key)], action: voiceUrl(deps, path, { try: tryNo }), mode: 'digits' });
+}
+
+/** A support code typed for a callback (2) or to find a ticket (3); three tries, then a message instead. */
+function checkSupportCode(deps: IvrDeps, step: CallStep, path: string, next: (clientName: string, clientId: number) => string): string {
+  const client = step.digits ? clientBySupportCode(deps.clients, step.digits) : undefined;
+  const tryNo = attempt(step);
+  if (!client) {
+    if (tryNo >= MAX_TRIES) {
+      if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+      return askForRecording(deps, 'general', 1, [deps.speech.say('code_gave_up')]);
+    }
+    return askSupportCode(deps, path, tryNo + 1, [deps.speech.say('code_wrong')]);
+  }
+  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const contact = client.contacts.find((c) => c.phone && c.phone === call?.fromNumber);
+  if (step.callSid) updateCall(deps.db, step.callSid, { clientId: client.id, contactId: contact?.id ?? null });
+  return next(client.name, client.id);
+}
+
+export function callbackCode(deps: IvrDeps, step: CallStep): string {
+  return checkSupportCode(deps, step, 'callback/code', (clientName) => {
+    const callerId = callerPhone(deps, step);
+    const key = callerId ? 'callback_confirm' : 'callback_need_number';
+    const prompt = deps.speech.say(key, { client: clientName, phone: spellDigits(callerId ?? '') });
+    return gather(deps.speech, { prompts: [prompt], action: voiceUrl(deps, 'callback/number', { try: 1 }), mode: 'digits' });
+  });
+}
+
+function callerPhone(deps: IvrDeps, step: CallStep): string | undefined {
+  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  return normalisePhone(call?.fromNumber ?? step.from ?? '', deps.organisation.country);
+}
+
+/** 1 or nothing keeps the caller ID; digits are another number; then the callback is queued. */
+export function callbackNumber(deps: IvrDeps, step: CallStep): string {
+  const callerId = callerPhone(deps, step);
+  const typed = step.digits && step.digits !== '1' ? normalisePhone(step.digits, deps.organisation.country) : undefined;
+  const phone = step.digits && step.digits !== '1' ? typed : callerId;
+  const s = deps.speech;
+  if (!phone) {
+    const tryNo = attempt(step);
+    if (tryNo >= MAX_TRIES) return sayAndHangUp(s, [s.say('callback_bad_number'), s.say('goodbye')]);
+    return gather(s, { before: [s.say('callback_bad_number')], prompts: [s.say('callback_need_number', { client: '' })], action: voiceUrl(deps, 'callback/number', { try: tryNo + 1 }), mode: 'digits' });
+  }
+  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const { callback, position } = queueCallback(deps.callbacks, { clientId: call?.clientId, contactId: call?.contactId, phone, callSid: step.callSid, reason: 'Requested by phone' });
+  if (step.callSid) setOutcome(deps.db, step.callSid, 'callback_queued');
+  const now = deps.clock.now();
+  if (callback.dueAt.getTime() <= now.getTime() + 60_000) return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
+  const when = DateTime.fromJSDate(callback.dueAt, { zone: deps.organisation.timezone })
+    .setLocale(deps.organisation.language)
+    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
+  return sayAndHangUp(s, [s.say('callback_booked_later', { when, position })]);
+}
+
+/** 3: the caller's client must be known (caller ID or support code) before a ticket number means anything. */
+function askTicket(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): string {
+  if (call?.clientId) return askTicketNumber(deps, 1, []);
+  return askSupportCode(deps, 'ticket/code', 1, []);
+}
+
+function askTicketNumber(deps: IvrDeps, tryNo: number, before: string[]): string {
+  return gather(deps.speech, { before, prompts: [deps.speech.say('ticket_number')], action: voiceUrl(deps, 'ticket/number', { try: tryNo }), mode: 'digits' });
+}
+
+export function ticketCode(deps: IvrDeps, step: CallStep): string {
+  return checkSupportCode(deps, step, 'ticket/code', () => askTicketNumber(deps, 1, []));
+}
+
+/** Escalates the caller's own open ticket; any other number gets the same answer, so nothing is revealed. */
+export function ticketNumber(deps: IvrDeps, step: CallStep): string {
+  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const number = /^\d{1,9}$/.test(step.digits) ? Number(step.digits) : undefined;
+  const ticket = number !== undefined ? ticketByNumber(deps.db, number) : undefined;
+  const tryNo = attempt(step);
+  if (!ticket || !call?.clientId || ticket.clientId !== call.clientId || !isOpen(ticket)) {
+    const notFound = deps.speech.say('ticket_not_found');
+    if (tryNo >= MAX_TRIES) {
+      if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+      return askForRecording(deps, 'general', 1, [notFound]);
+    }
+    return askTicketNumber(deps, tryNo + 1, [notFound]);
+  }
+  escalateTicket(deps.tickets, ticket.id, step.callSid);
+  if (step.callSid) {
+    setOutcome(deps.db, step.callSid, 'ticket_escalated', ticket.id);
+    noteStep(deps.db, step.callSid, `ticket:${ticket.number}`);
+  }
+  return askForRecording(deps, 'escalation', 1, [], ticket);
+}

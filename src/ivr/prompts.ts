@@ -1,0 +1,169 @@
+/** What the caller hears, in the organisation's language; any key can be replaced under `prompts:` in the file. */
+export const PROMPT_KEYS = [
+  'welcome',
+  'closed_after_hours',
+  'closed_weekend',
+  'closed_holiday',
+  'menu_open',
+  'menu_closed',
+  'invalid_choice',
+  'no_choice',
+  'helpdesk_closed',
+  'connecting',
+  'helpdesk_missed',
+  'general_record',
+  'emergency_code',
+  'emergency_code_unknown',
+  'emergency_record',
+  'record_again',
+  'nothing_recorded',
+  'emergency_thanks',
+  'voicemail_thanks',
+  'callback_code',
+  'code_wrong',
+  'code_gave_up',
+  'callback_confirm',
+  'callback_need_number',
+  'callback_bad_number',
+  'callback_booked_soon',
+  'callback_booked_later',
+  'ticket_code',
+  'ticket_number',
+  'ticket_not_found',
+  'ticket_escalated',
+  'escalation_thanks',
+  'goodbye',
+] as const;
+export type PromptKey = (typeof PROMPT_KEYS)[number];
+type PromptSet = Record<PromptKey, string>;
+
+const en: PromptSet = {
+  welcome: 'Thank you for calling {org}.',
+  closed_after_hours: 'Our office is closed right now.',
+  closed_weekend: 'Our office is closed for the weekend.',
+  closed_holiday: 'Our office is closed today for a holiday.',
+  menu_open: 'For the helpdesk, press 1. To request a callback, press 2. To escalate an existing ticket, press 3. For an emergency, press 5.',
+  menu_closed: 'For an emergency, press 5. To request a callback, press 2. To escalate an existing ticket, press 3.',
+  invalid_choice: 'Sorry, that is not an option.',
+  no_choice: 'Sorry, we did not hear a choice.',
+  helpdesk_closed: 'The helpdesk is closed right now.',
+  connecting: 'Connecting you to the helpdesk.',
+  helpdesk_missed: 'Nobody could take your call. To request a callback, press 2. Or stay on the line to leave a message.',
+  general_record: 'Please leave a message after the tone, and we will get back to you. Press hash when you are done.',
+  emergency_code: 'If you know your support code, type it now, followed by hash. Otherwise, just press hash.',
+  emergency_code_unknown: 'We could not find that code, but we will take your message.',
+  emergency_record: 'Please describe the emergency after the tone, and say the best number to reach you. Press hash when you are done.',
+  record_again: 'We did not hear a message. Please try again after the tone.',
+  nothing_recorded: 'We could not record a message. If this is an emergency, please call again. Goodbye.',
+  emergency_thanks: 'Thank you. Your ticket number is {number}. The on-call engineer has been alerted and will call you back. Goodbye.',
+  voicemail_thanks: 'Thank you. Your ticket number is {number}. We will get back to you. Goodbye.',
+  callback_code: 'Please enter your support code, followed by hash.',
+  code_wrong: 'Sorry, that code was not recognised. Please try again.',
+  code_gave_up: 'We could not recognise your support code.',
+  callback_confirm: 'Thank you, {client}. We will call you back on {phone}. To confirm, press 1. To use another number, type it now, followed by hash.',
+  callback_need_number: 'Thank you, {client}. Please type the number we should call you back on, followed by hash.',
+  callback_bad_number: 'Sorry, that is not a number we can call.',
+  callback_booked_soon: 'Your callback is booked. You are number {position} in the queue, and we will call you shortly. Goodbye.',
+  callback_booked_later: 'Your callback is booked for when the office opens, {when}. You are number {position} in the queue. Goodbye.',
+  ticket_code: 'To find your ticket, first enter your support code, followed by hash.',
+  ticket_number: 'Please enter your ticket number, followed by hash.',
+  ticket_not_found: 'We could not find an open ticket with that number for your account.',
+  ticket_escalated: 'Ticket {number} has been escalated. After the tone, please tell us what has changed. Press hash when you are done.',
+  escalation_thanks: 'Thank you. Your message has been added to ticket {number}. Goodbye.',
+  goodbye: 'Goodbye.',
+};
+
+const it: PromptSet = {
+  welcome: 'Grazie per aver chiamato {org}.',
+  closed_after_hours: 'In questo momento il nostro ufficio è chiuso.',
+  closed_weekend: 'Il nostro ufficio è chiuso per il fine settimana.',
+  closed_holiday: 'Oggi il nostro ufficio è chiuso per festività.',
+  menu_open: 'Per l’assistenza, premi 1. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3. Per un’emergenza, premi 5.',
+  menu_closed: 'Per un’emergenza, premi 5. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3.',
+  invalid_choice: 'Spiacenti, la scelta non è valida.',
+  no_choice: 'Spiacenti, non abbiamo ricevuto alcuna scelta.',
+  helpdesk_closed: 'L’assistenza in questo momento è chiusa.',
+  connecting: 'Ti mettiamo in contatto con l’assistenza.',
+  helpdesk_missed: 'Nessuno ha potuto rispondere. Per essere richiamato, premi 2. Oppure resta in linea per lasciare un messaggio.',
+  general_record: 'Lascia un messaggio dopo il segnale e ti ricontatteremo. Premi cancelletto quando hai finito.',
+  emergency_code: 'Se conosci il tuo codice cliente, digitalo ora seguito da cancelletto. Altrimenti premi solo cancelletto.',
+  emergency_code_unknown: 'Non abbiamo trovato quel codice, ma registreremo comunque il tuo messaggio.',
+  emergency_record: 'Dopo il segnale descrivi l’emergenza e indica il numero a cui richiamarti. Premi cancelletto quando hai finito.',
+  record_again: 'Non abbiamo sentito alcun messaggio. Riprova dopo il segnale.',
+  nothing_recorded: 'Non è stato possibile registrare un messaggio. Se si tratta di un’emergenza, richiama. Arrivederci.',
+  emergency_thanks: 'Grazie. Il numero della tua richiesta è {number}. Il tecnico reperibile è stato avvisato e ti richiamerà. Arrivederci.',
+  voicemail_thanks: 'Grazie. Il numero della tua richiesta è {number}. Ti ricontatteremo. Arrivederci.',
+  callback_code: 'Digita il tuo codice cliente, seguito da cancelletto.',
+  code_wrong: 'Spiacenti, il codice non è stato riconosciuto. Riprova.',
+  code_gave_up: 'Non siamo riusciti a riconoscere il tuo codice cliente.',
+  callback_confirm: 'Grazie, {client}. Ti richiameremo al numero {phone}. Per confermare, premi 1. Per usare un altro numero, digitalo ora seguito da cancelletto.',
+  callback_need_number: 'Grazie, {client}. Digita il numero a cui richiamarti, seguito da cancelletto.',
+  callback_bad_number: 'Spiacenti, non possiamo chiamare quel numero.',
+  callback_booked_soon: 'La richiamata è prenotata. Sei il numero {position} in coda e ti richiameremo a breve. Arrivederci.',
+  callback_booked_later: 'La richiamata è prenotata per l’apertura dell’ufficio, {when}. Sei il numero {position} in coda. Arrivederci.',
+  ticket_code: 'Per trovare la tua richiesta, digita prima il tuo codice cliente, seguito da cancelletto.',
+  ticket_number: 'Digita il numero della richiesta, seguito da cancelletto.',
+  ticket_not_found: 'Non abbiamo trovato una richiesta aperta con quel numero per il tuo account.',
+  ticket_escalated: 'La richiesta {number} è stata sollecitata. Dopo il segnale, spiegaci cosa è cambiato. Premi cancelletto quando hai finito.',
+  escalation_thanks: 'Grazie. Il tuo messaggio è stato aggiunto alla richiesta {number}. Arrivederci.',
+  goodbye: 'Arrivederci.',
+};
+
+const ru: PromptSet = {
+  welcome: 'Спасибо, что позвонили в {org}.',
+  closed_after_hours: 'Сейчас наш офис закрыт.',
+  closed_weekend: 'Наш офис закрыт на выходные.',
+  closed_holiday: 'Сегодня наш офис закрыт в связи с праздником.',
+  menu_open: 'Чтобы связаться со службой поддержки, нажмите 1. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3. В случае аварии нажмите 5.',
+  menu_closed: 'В случае аварии нажмите 5. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3.',
+  invalid_choice: 'Извините, такого варианта нет.',
+  no_choice: 'Извините, мы не услышали ваш выбор.',
+  helpdesk_closed: 'Служба поддержки сейчас не работает.',
+  connecting: 'Соединяем вас со службой поддержки.',
+  helpdesk_missed: 'Никто не смог ответить. Чтобы заказать обратный звонок, нажмите 2. Или оставайтесь на линии, чтобы оставить сообщение.',
+  general_record: 'Оставьте сообщение после сигнала, и мы с вами свяжемся. Когда закончите, нажмите решётку.',
+  emergency_code: 'Если вы знаете свой код клиента, введите его и нажмите решётку. Если нет, просто нажмите решётку.',
+  emergency_code_unknown: 'Мы не нашли этот код, но всё равно примем ваше сообщение.',
+  emergency_record: 'После сигнала опишите аварию и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',
+  record_again: 'Мы не услышали сообщения. Попробуйте ещё раз после сигнала.',
+  nothing_recorded: 'Не удалось записать сообщение. Если это авария, позвоните ещё раз. До свидания.',
+  emergency_thanks: 'Спасибо. Номер вашей заявки {number}. Дежурный инженер оповещён и перезвонит вам. До свидания.',
+  voicemail_thanks: 'Спасибо. Номер вашей заявки {number}. Мы с вами свяжемся. До свидания.',
+  callback_code: 'Введите код клиента и нажмите решётку.',
+  code_wrong: 'Извините, код не распознан. Попробуйте ещё раз.',
+  code_gave_up: 'Нам не удалось распознать ваш код клиента.',
+  callback_confirm: 'Спасибо, {client}. Мы перезвоним вам по номеру {phone}. Для подтверждения нажмите 1. Чтобы указать другой номер, введите его и нажмите решётку.',
+  callback_need_number: 'Спасибо, {client}. Введите номер для обратного звонка и нажмите решётку.',
+  callback_bad_number: 'Извините, на этот номер мы позвонить не можем.',
+  callback_booked_soon: 'Обратный звонок заказан. Вы {position} в очереди, мы скоро вам перезвоним. До свидания.',
+  callback_booked_later: 'Обратный звонок заказан на открытие офиса, {when}. Вы {position} в очереди. До свидания.',
+  ticket_code: 'Чтобы найти заявку, сначала введите код клиента и нажмите решётку.',
+  ticket_number: 'Введите номер заявки и нажмите решётку.',
+  ticket_not_found: 'Мы не нашли открытую заявку с таким номером для вашей учётной записи.',
+  ticket_escalated: 'Заявка {number} ускорена. После сигнала расскажите, что изменилось. Когда закончите, нажмите решётку.',
+  escalation_thanks: 'Спасибо. Ваше сообщение добавлено к заявке {number}. До свидания.',
+  goodbye: 'До свидания.',
+};
+
+const SETS: Record<string, PromptSet> = { en, it, ru };
+const DEFAULT_VOICES: Record<string, string> = { en: 'Polly.Joanna', it: 'Polly.Bianca', ru: 'Polly.Tatyana' };
+
+export interface Speech {
+  language: string;
+  voice: string;
+  say(key: PromptKey, values?: Record<string, string | number>): string;
+}
+
+/** The organisation's prompts: its language's set, with its own overrides on top. */
+export function speechFor(language: string, voice: string | undefined, overrides: Record<string, string>): Speech {
+  const base = language.slice(0, 2).toLowerCase();
+  const set = SETS[base] ?? en;
+  return {
+    language,
+    voice: voice ?? DEFAULT_VOICES[base] ?? DEFAULT_VOICES.en!,
+    say: (key, values = {}) => (overrides[key] ?? set[key]).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
+  };
+}
+
+/** Digits read one by one: 1042 as "1 0 4 2", +12815550142 as "2 8 1 5 5 5 0 1 4 2" for a home number. */
+export const spellDigits = (text: string) => text.replace(/\D/g, '').split('').join(' ');

@@ -1,0 +1,57 @@
+import type { Voice } from '../channels/index.js';
+import { readState, writeState } from '../db/index.js';
+import { knownRecordingSids, recordVoicemail } from '../tickets/index.js';
+import { maskPhone } from '../logging.js';
+import type { IvrDeps } from './context.js';
+import { callBySid, setOutcome } from './calls.js';
+
+const BOOKMARK = 'recordings_checked_until';
+const FIRST_LOOK_BACK_MS = 7 * 86_400_000;
+/** Recordings this fresh may still be on their way through the call's own webhooks. */
+const GRACE_MS = 3 * 60_000;
+const OVERLAP_MS = 60 * 60_000;
+
+/**
+ * Voicemails Twilio holds that we never saw (taken by the fallback document while the service was
+ * down, or whose webhooks failed) become tickets like any other. A recording from a call we know keeps
+ * that call's kind; one from a call we never saw is treated as an emergency, to be safe.
+ */
+export async function reconcileRecordings(deps: IvrDeps, voice: Voice): Promise<{ found: number; ingested: number }> {
+  if (!voice.live) return { found: 0, ingested: 0 };
+  const now = deps.clock.now();
+  const bookmark = readState(deps.db, BOOKMARK);
+  const since = new Date(bookmark ? Number(bookmark) - OVERLAP_MS : now.getTime() - FIRST_LOOK_BACK_MS);
+  const recordings = await voice.recordingsSince(since);
+  const known = knownRecordingSids(
+    deps.db,
+    recordings.map((r) => r.sid),
+  );
+  const cutoff = now.getTime() - GRACE_MS;
+  let ingested = 0;
+  for (const r of recordings) {
+    if (known.has(r.sid) || r.createdAt.getTime() > cutoff) continue;
+    const call = r.callSid ? callBySid(deps.db, r.callSid) : undefined;
+    const caller = call?.fromNumber ?? (r.callSid ? await voice.callerOf(r.callSid).catch(() => undefined) : undefined);
+    const kind = call && !call.emergency ? 'general' : 'emergency';
+    const outcome = recordVoicemail(deps.tickets, {
+      recordingSid: r.sid,
+      callSid: r.callSid || undefined,
+      kind,
+      durationSeconds: r.durationSeconds,
+      recordingUrl: r.url,
+      callerNumber: caller,
+      clientId: call?.clientId,
+      contactId: call?.contactId,
+      source: 'reconciliation',
+      // An empty recording is set aside rather than paged; anything with sound in it becomes a ticket.
+      canAskAgain: r.durationSeconds < 1,
+    });
+    if ('ticket' in outcome && outcome.ticket) {
+      ingested++;
+      if (call) setOutcome(deps.db, call.callSid, kind === 'emergency' ? 'emergency_voicemail' : 'voicemail', outcome.ticket.id);
+      deps.log.warn({ recordingSid: r.sid, ticket: outcome.ticket.number, caller: maskPhone(caller) }, 'ingested a voicemail the webhooks never delivered');
+    }
+  }
+  writeState(deps.db, BOOKMARK, String(cutoff), now);
+  return { found: recordings.length, ingested };
+}

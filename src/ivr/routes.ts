@@ -1,0 +1,84 @@
+import express, { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { requireTwilioSignature } from '../http/twilio-signature.js';
+import { askForRecording, type CallStep, type IvrDeps } from './context.js';
+import { callbackCode, callbackNumber, emergencyCode, helpdeskDone, helpdeskMissed, incomingCall, menuChoice, ticketCode, ticketNumber } from './menu.js';
+import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
+
+/** Strips control characters and bounds the length of anything Twilio (or anyone) sends. */
+function clean(value: unknown, max = 512): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return text ? text.slice(0, max) : undefined;
+}
+
+export function callStep(req: Request): CallStep {
+  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const form: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const c = clean(Array.isArray(v) ? v[0] : v, k === 'TranscriptionText' ? 10_000 : 512);
+    if (c !== undefined && /^[A-Za-z]{1,40}$/.test(k)) form[k] = c;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) {
+    const c = clean(v, 64);
+    if (c !== undefined) query[k] = c;
+  }
+  const rawDigits = form.Digits ?? '';
+  return {
+    callSid: form.CallSid && /^[A-Za-z0-9]{2,64}$/.test(form.CallSid) ? form.CallSid : undefined,
+    from: form.From,
+    to: form.To,
+    digits: rawDigits === 'hangup' ? 'hangup' : rawDigits.replace(/[^0-9*#]/g, '').slice(0, 32),
+    query,
+    form,
+  };
+}
+
+type Step = (deps: IvrDeps, step: CallStep) => string;
+
+const VOICE_STEPS: Record<string, Step> = {
+  '/voice': incomingCall,
+  '/voice/menu': menuChoice,
+  '/voice/helpdesk-done': helpdeskDone,
+  '/voice/helpdesk-missed': helpdeskMissed,
+  '/voice/emergency/code': emergencyCode,
+  '/voice/callback/code': callbackCode,
+  '/voice/callback/number': callbackNumber,
+  '/voice/ticket/code': ticketCode,
+  '/voice/ticket/number': ticketNumber,
+  '/voice/recorded': recorded,
+  '/voice/no-recording': noRecording,
+  '/voice/recording-status': recordingStatus,
+  '/voice/transcription': transcription,
+  '/voice/status': callStatus,
+};
+
+/** If a step fails unexpectedly the caller still gets to leave a message, taken as an emergency to be safe. */
+function safeStep(deps: IvrDeps, log: Logger, name: string, step: Step): express.RequestHandler {
+  return (req, res) => {
+    const input = callStep(req);
+    let xml: string;
+    try {
+      xml = step(deps, input);
+    } catch (err) {
+      log.error({ err, step: name, callSid: input.callSid }, 'voice step failed; taking a voicemail instead');
+      xml = askForRecording(deps, 'emergency', 2, [deps.speech.say('record_again')]);
+    }
+    res.type('text/xml').send(xml);
+  };
+}
+
+/** Twilio's webhooks: form-encoded, at most 64 KB, signature-checked before anything is read or written. */
+export function twilioRoutes(deps: IvrDeps, extra: (router: Router) => void, authToken: string | undefined): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(requireTwilioSignature(authToken, deps.publicUrl, deps.log));
+  for (const [path, step] of Object.entries(VOICE_STEPS)) router.post(path, safeStep(deps, deps.log, path, step));
+  extra(router);
+  router.use((req, res) => {
+    res.status(404).type('text/plain').send(`No Twilio webhook at ${req.method} /twilio${req.path}`);
+  });
+  return router;
+}

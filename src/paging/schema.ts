@@ -1,0 +1,38 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { CHANNELS } from '../channels/types.js';
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unknown', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const OUTBOX_PURPOSES = ['page', 'caller_confirmation', 'callback_confirmation', 'notice'] as const;
+export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
+
+/**
+ * A message is a row before it is sent: written in the same transaction as the ticket that needs it,
+ * then delivered by a worker that can crash and resume.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Makes enqueueing the same message twice (a retried webhook) a no-op. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    purpose: text('purpose', { enum: OUTBOX_PURPOSES }).notNull(),
+    recipient: text('recipient').notNull(),
+    staffId: text('staff_id'),
+    ticketId: integer('ticket_id'),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    providerId: text('provider_id'),
+    providerStatus: text('provider_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), index('outbox_provider_idx').on(t.providerId), index('outbox_ticket_idx').on(t.ticketId)],
+);
+

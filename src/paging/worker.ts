@@ -1,0 +1,114 @@
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Clock } from '../calendar/index.js';
+import { DeliveryError, type Channel, type Channels, type Sent } from '../channels/index.js';
+import type { Db } from '../db/index.js';
+import { addEvent } from '../tickets/repository.js';
+import { dueRows, markFailed, markRetry, markSending, markSent, settleInterruptedSends, type OutboxRow } from './outbox.js';
+
+export interface OutboxDeps {
+  db: Db;
+  channels: Channels;
+  clock: Clock;
+  log: Logger;
+  publicUrl: string;
+}
+
+const MAX_ATTEMPTS = 8;
+/** 5 s, 10 s, 20 s … capped at 5 minutes: a Twilio or SMTP outage is retried until it recovers. */
+export const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 300_000);
+
+type Sender = (row: OutboxRow, deps: OutboxDeps) => Promise<Sent>;
+
+const SENDERS: Record<Channel, Sender> = {
+  sms: (row, d) => d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
+  email: (row, d) => d.channels.mail.send({ to: row.recipient, subject: row.subject ?? '(no subject)', text: row.body }),
+  slack: (row, d) => d.channels.chat.post({ text: row.body, blocks: (row.payload?.blocks as unknown[] | undefined) ?? undefined }),
+  voice: (row, d) =>
+    d.channels.voice.call({ to: row.recipient, url: String(row.payload?.url ?? ''), statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`, detectMachine: true }),
+};
+
+async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
+  const { db, clock, log } = deps;
+  // The attempt is on record before the provider is asked, so a crash cannot lead to a blind resend.
+  if (!markSending(db, row.id, clock.now())) return;
+  const attempts = row.attempts + 1;
+  try {
+    const sent = await SENDERS[row.channel](row, deps);
+    markSent(db, row.id, sent.providerId, clock.now());
+    if (row.ticketId && row.purpose === 'page') {
+      addEvent(db, row.ticketId, clock.now(), 'paged', { channel: row.channel, to: row.staffId ?? row.recipient, providerId: sent.providerId }, 'switchboard');
+    }
+  } catch (err) {
+    const retryable = err instanceof DeliveryError ? err.retryable : true;
+    const message = err instanceof Error ? err.message : String(err);
+    if (retryable && attempts < MAX_ATTEMPTS) {
+      markRetry(db, row.id, message, new Date(clock.now().getTime() + backoffMs(attempts)));
+      log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed; will retry');
+    } else {
+      markFailed(db, row.id, message);
+      log.error({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed for good');
+      if (row.ticketId && row.purpose === 'page') {
+        addEvent(db, row.ticketId, clock.now(), 'page_failed', { channel: row.channel, to: row.staffId ?? row.recipient, error: message }, 'switchboard');
+      }
+    }
+  }
+}
+
+/** Sends everything due now; returns how many rows it tried. */
+export async function deliverDue(deps: OutboxDeps, limit = 200): Promise<number> {
+  const rows = dueRows(deps.db, deps.clock.now(), limit);
+  await Promise.all(rows.map((row) => deliverOne(deps, row)));
+  return rows.length;
+}
+
+export interface OutboxWorker {
+  /** Deliver now (after a commit that wrote rows); calls while a run is going coalesce into one more run. */
+  kick(): void;
+  /** Resolves when nothing is being delivered. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs the outbox: once at start (after settling interrupted sends), on every kick, and every second. */
+export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolean } = {}): OutboxWorker {
+  const interrupted = settleInterruptedSends(deps.db);
+  if (interrupted) deps.log.warn({ rows: interrupted }, 'messages interrupted mid-send by a restart are counted as sent (outcome unknown)');
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          while (!stopped && (await deliverDue(deps)) > 0 && dueRows(deps.db, deps.clock.now(), 1).length > 0);
+        } catch (err) {
+          deps.log.error({ err }, 'outbox run failed');
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const task = options.schedule === false ? undefined : cron.schedule('* * * * * *', () => void run(), { noOverlap: true });
+  void run();
+  return {
+    kick: () => void run(),
+    idle: async () => {
+      while (running) await running;
+    },
+    stop: async () => {
+      stopped = true;
+      await task?.stop();
+      while (running) await running;
+    },
+  };
+}

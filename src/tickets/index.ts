@@ -1,0 +1,17 @@
+export {
+  recordVoicemail,
+  recordTranscription,
+  escalateTicket,
+  voicemailLink,
+  MIN_SECONDS,
+  type TicketDeps,
+  type IncomingRecording,
+  type VoicemailOutcome,
+} from './voicemail.js';
+export { ticketRoutes, voicemailRoutes } from './routes.js';
+export { ticketByNumber, ticketById, knownRecordingSids, type Ticket, type TicketEvent, type Voicemail } from './repository.js';
+export { PRIORITIES, TICKET_STATUSES, OPEN_STATUSES, VOICEMAIL_KINDS, type Priority, type TicketStatus, type VoicemailKind } from './schema.js';
+export { slaDeadline, SLA } from './sla.js';
+import { OPEN_STATUSES } from './schema.js';
+import type { Ticket } from './repository.js';
+export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);

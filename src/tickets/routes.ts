@@ -1,0 +1,84 @@
+import { Router } from 'express';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { Voice } from '../channels/index.js';
+import type { Db } from '../db/index.js';
+import { sendProblem, parseInput } from '../http/json.js';
+import { verifyLink } from '../http/signed-links.js';
+import type { Clock } from '../calendar/index.js';
+import { clientById } from '../clients/repository.js';
+import * as repo from './repository.js';
+import { voicemailLink } from './voicemail.js';
+
+export interface TicketRouteDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  linkSecret: string;
+}
+
+const label = (n: number) => `TK-${n}`;
+
+function summary(db: Db, t: repo.Ticket) {
+  const client = t.clientId ? clientById(db, t.clientId) : undefined;
+  return { ...t, label: label(t.number), client: client ? { id: client.id, name: client.name } : null };
+}
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** "1042", "TK-1042" and "tk1042" all name ticket 1042. */
+const numberParam = z.object({
+  number: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/^tk-?/i, ''))
+    .pipe(z.string().regex(/^\d{1,9}$/, 'must be a ticket number such as 1042 or TK-1042'))
+    .transform(Number),
+});
+
+export function ticketRoutes(deps: TicketRouteDeps): Router {
+  const router = Router();
+  router.get('/tickets', (req, res) => {
+    const q = parseInput(listQuery, req.query, res);
+    if (q) res.json(repo.listTickets(deps.db, q.limit, q.offset).map((t) => summary(deps.db, t)));
+  });
+  router.get('/tickets/:number', (req, res) => {
+    const p = parseInput(numberParam, req.params, res);
+    if (!p) return;
+    const ticket = repo.ticketByNumber(deps.db, p.number);
+    if (!ticket) return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: `No ticket ${label(p.number)}` });
+    const now = deps.clock.now();
+    res.json({
+      ...summary(deps.db, ticket),
+      voicemails: repo.voicemailsOf(deps.db, ticket.id).map((v) => ({ ...v, link: voicemailLink(deps, v.id, now) })),
+      timeline: repo.eventsOf(deps.db, ticket.id),
+    });
+  });
+  return router;
+}
+
+/** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
+export function voicemailRoutes(deps: TicketRouteDeps & { voice: Voice }): Router {
+  const router = Router();
+  router.get('/voicemails/:id', async (req, res) => {
+    const check = verifyLink(deps.linkSecret, 'voicemail', String(req.query.t ?? ''), deps.clock.now());
+    if (!check.ok || check.id !== req.params.id) {
+      const expired = check.ok === false && check.reason === 'expired';
+      res.status(expired ? 410 : 403).type('text/plain').send(expired ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.' : 'This voicemail link is not valid.');
+      return;
+    }
+    const voicemail = repo.voicemailById(deps.db, Number(check.id));
+    if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
+    const audio = await deps.voice.recordingAudio(voicemail.recordingSid);
+    if (audio.status !== 200 || !audio.body) {
+      res.status(502).type('text/plain').send('The recording could not be fetched from Twilio right now. Try again in a minute.');
+      return;
+    }
+    res.status(200).type(audio.contentType).set('Cache-Control', 'private, no-store');
+    Readable.fromWeb(audio.body as import('node:stream/web').ReadableStream).pipe(res);
+  });
+  return router;
+}
