@@ -1,8 +1,8 @@
 import { pino, type Logger } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, servicesOf } from '../../src/app.js';
 import { parseEnv, type Config, type Organisation } from '../../src/config/index.js';
 import { fixedClock } from '../../src/calendar/index.js';
-import { logOnlyChannels, type Channels } from '../../src/channels/index.js';
+import { createChannels, logOnlyChannels, type Channels } from '../../src/channels/index.js';
 import { migratedDatabase } from './db.js';
 import { organisationFrom } from './organisation.js';
 
@@ -13,6 +13,9 @@ export interface TestAppOptions {
   organisation?: Organisation;
   now?: string;
   channels?: (log: Logger) => Channels;
+  /** Build the real Twilio/SMTP/Slack clients from `env` (pointed at local fakes), as main.ts does. */
+  realChannels?: boolean;
+  outbox?: { kick(): void };
 }
 
 /** The real app on a real migrated SQLite file, at a fixed instant, with log-only channels unless given others. */
@@ -23,9 +26,11 @@ export function testApp(options: TestAppOptions = {}) {
   const { db, path } = migratedDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
   const log: Logger = pino({ level: 'silent' });
-  const channels = options.channels ? options.channels(log) : logOnlyChannels(log);
-  const app = createApp({ config, db, clock, channels, log });
-  return { app, db, path, clock, config, channels, log };
+  const channels = options.realChannels ? createChannels(parsed.value, log) : options.channels ? options.channels(log) : logOnlyChannels(log);
+  const deps = { config, db, clock, channels, log, outbox: options.outbox };
+  const services = servicesOf(deps);
+  const app = createApp(deps, services);
+  return { app, db, path, clock, config, channels, log, services };
 }
 
 export const auth = { Authorization: `Bearer ${API_TOKEN}` };
