@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import { WEEKDAYS, type Organisation, type Weekday, type Window } from '../config/index.js';
 
 /** The rate periods every billable event falls in; a holiday wins over a weekend, a weekend over after-hours. */
@@ -31,6 +32,8 @@ export function calendarOf(org: Pick<Organisation, 'timezone' | 'businessHours' 
 
 /** A country's public holidays by local date, computed once per year asked about. */
 function publicHolidaysOf(country: string): (date: string) => string | undefined {
+  // Loaded only by organisations that ask for it: the library carries every country's rules (~20 MB).
+  const Holidays = createRequire(import.meta.url)('date-holidays') as typeof HolidaysType;
   const calendar = new Holidays(country);
   const byYear = new Map<number, Map<string, string>>();
   return (date) => {

@@ -1,8 +1,11 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
 import { DeliveryError, type Mail } from './types.js';
 
 /** Outgoing mail over SMTP_URL; a 5xx SMTP answer is permanent, anything else is worth a retry. */
 export function smtpMail(smtpUrl: string, from: string): Mail {
+  // Loaded only when SMTP is configured.
+  const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     live: true,

@@ -1,3 +1,3 @@
 export { clientRoutes } from './routes.js';
 export { createClient, getClient, identifyCaller, clientBySupportCode, supportCodeSchema, type ClientDeps } from './service.js';
-export type { Client, Contact } from './repository.js';
+export type { Client, Contact, CallerMatch } from './repository.js';

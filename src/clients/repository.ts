@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Conn as Db } from '../db/index.js';
 import { clients, clientContacts } from './schema.js';
 
@@ -69,10 +69,29 @@ export function clientBySupportCode(db: Db, supportCode: string): Client | undef
   return row ? withContacts(db, [row])[0] : undefined;
 }
 
+export interface CallerMatch {
+  clientId: number;
+  clientName: string;
+  contactId: number;
+  contactName: string;
+}
+
+function prepareCallerLookup(db: Db) {
+  return db
+    .select({ clientId: clients.id, clientName: clients.name, contactId: clientContacts.id, contactName: clientContacts.name })
+    .from(clientContacts)
+    .innerJoin(clients, eq(clients.id, clientContacts.clientId))
+    .where(eq(clientContacts.phone, sql.placeholder('phone')))
+    .orderBy(asc(clientContacts.id))
+    .limit(1)
+    .prepare();
+}
+// Every incoming call asks this, so the statement is prepared once per connection.
+const callerLookups = new WeakMap<Db, ReturnType<typeof prepareCallerLookup>>();
+
 /** The client and contact a phone number (E.164) belongs to; the earliest contact wins a shared number. */
-export function contactByPhone(db: Db, phone: string): { client: Client; contact: Contact } | undefined {
-  const hit = db.select().from(clientContacts).where(eq(clientContacts.phone, phone)).orderBy(asc(clientContacts.id)).get();
-  if (!hit) return undefined;
-  const client = clientById(db, hit.clientId)!;
-  return { client, contact: client.contacts.find((c) => c.id === hit.id)! };
+export function contactByPhone(db: Db, phone: string): CallerMatch | undefined {
+  let lookup = callerLookups.get(db);
+  if (!lookup) callerLookups.set(db, (lookup = prepareCallerLookup(db)));
+  return lookup.get({ phone });
 }

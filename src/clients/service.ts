@@ -66,9 +66,8 @@ export function getClient(deps: ClientDeps, id: number): Outcome<Client> {
 
 export const listClients = (deps: ClientDeps): Client[] => repo.listClients(deps.db);
 
-/** Who is calling, by caller ID: the phone is normalised before the look-up. */
-export function identifyCaller(deps: ClientDeps, callerNumber: string | undefined) {
-  const phone = callerNumber ? normalisePhone(callerNumber, deps.country) : undefined;
+/** Who is calling, by caller ID already normalised to E.164. */
+export function identifyCaller(deps: ClientDeps, phone: string | undefined): repo.CallerMatch | undefined {
   return phone ? repo.contactByPhone(deps.db, phone) : undefined;
 }
 

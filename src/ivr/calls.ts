@@ -1,16 +1,46 @@
 import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
-import type { Conn } from '../db/index.js';
+import type { Conn, Db } from '../db/index.js';
+import type { RatePeriod } from '../calendar/index.js';
 import { calls, type CallOutcome } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
 
-/** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
-export function startCall(db: Conn, row: Omit<typeof calls.$inferInsert, 'id' | 'outcome' | 'path'>): CallRow {
-  db.insert(calls)
-    .values({ ...row, outcome: 'in_progress', path: '' })
+function prepareStartCall(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+  return db
+    .insert(calls)
+    .values({
+      callSid: p('callSid'),
+      fromNumber: p('fromNumber'),
+      toNumber: p('toNumber'),
+      clientId: p('clientId'),
+      contactId: p('contactId'),
+      ratePeriod: p('ratePeriod'),
+      startedAt: p('startedAt'),
+      outcome: 'in_progress',
+      path: '',
+    })
     .onConflictDoNothing({ target: calls.callSid })
-    .run();
-  return callBySid(db, row.callSid)!;
+    .prepare();
+}
+// Every incoming call writes one row, so the statement is prepared once per connection.
+const startCalls = new WeakMap<Db, ReturnType<typeof prepareStartCall>>();
+
+export interface NewCall {
+  callSid: string;
+  fromNumber: string | null;
+  toNumber: string | null;
+  clientId: number | null;
+  contactId: number | null;
+  ratePeriod: RatePeriod;
+  startedAt: Date;
+}
+
+/** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
+export function startCall(db: Db, call: NewCall): void {
+  let statement = startCalls.get(db);
+  if (!statement) startCalls.set(db, (statement = prepareStartCall(db)));
+  statement.run({ ...call });
 }
 
 export const callBySid = (db: Conn, callSid: string) => db.select().from(calls).where(eq(calls.callSid, callSid)).get();

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { closedReason, ratePeriodAt, type RatePeriod } from '../calendar/index.js';
+import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
 import { clientBySupportCode, identifyCaller } from '../clients/index.js';
 import { normalisePhone } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
@@ -19,24 +19,38 @@ function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
 /** A new call: note it, recognise the caller by caller ID, greet by rate period and offer the menu. */
 export function incomingCall(deps: IvrDeps, step: CallStep): string {
   const now = deps.clock.now();
-  const { period } = closedReason(deps.calendar, now);
+  const period = ratePeriodAt(deps.calendar, now);
   if (step.callSid) {
-    const known = identifyCaller(deps.clients, step.from);
+    const from = normalisePhone(step.from ?? '', deps.organisation.country);
+    const known = identifyCaller(deps.clients, from);
     startCall(deps.db, {
       callSid: step.callSid,
-      fromNumber: normalisePhone(step.from ?? '', deps.organisation.country) ?? step.from?.slice(0, 40) ?? null,
+      fromNumber: from ?? step.from?.slice(0, 40) ?? null,
       toNumber: step.to?.slice(0, 40) ?? null,
-      clientId: known?.client.id ?? null,
-      contactId: known?.contact.id ?? null,
+      clientId: known?.clientId ?? null,
+      contactId: known?.contactId ?? null,
       ratePeriod: period,
       startedAt: now,
     });
     deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
   }
+  return greeting(deps, period);
+}
+
+// The greeting depends only on the rate period, and every call hears it: render it once per period.
+const greetings = new WeakMap<IvrDeps, Map<RatePeriod, string>>();
+
+function greeting(deps: IvrDeps, period: RatePeriod): string {
+  let cache = greetings.get(deps);
+  if (!cache) greetings.set(deps, (cache = new Map()));
+  const cached = cache.get(period);
+  if (cached) return cached;
   const s = deps.speech;
   const closed = { after_hours: 'closed_after_hours', weekend: 'closed_weekend', holiday: 'closed_holiday', business: undefined } as const;
-  const greeting = [s.say('welcome', { org: deps.organisation.name }), ...(closed[period] ? [s.say(closed[period])] : [])];
-  return gather(s, { before: greeting, prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: 1 }), mode: 'key' });
+  const welcome = [s.say('welcome', { org: deps.organisation.name }), ...(closed[period] ? [s.say(closed[period])] : [])];
+  const xml = gather(s, { before: welcome, prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: 1 }), mode: 'key' });
+  cache.set(period, xml);
+  return xml;
 }
 
 type MenuAction = (deps: IvrDeps, step: CallStep, call: CallRow | undefined) => string;
