@@ -68,10 +68,26 @@ function windowsOn(cal: BusinessCalendar, day: DateTime): Window[] {
   return cal.holidayOn(day.toISODate()!) ? [] : cal.hours[weekdayOf(day)];
 }
 
+/**
+ * Every edge of a rate period (a window's start or end, a local midnight) falls on a whole minute,
+ * so the answer for one minute holds for all of it: remember the last minute asked about, since every
+ * incoming call asks about "now".
+ */
+const lastMinute = new WeakMap<BusinessCalendar, { minute: number; period: RatePeriod }>();
+
 export function ratePeriodAt(cal: BusinessCalendar, at: Date): RatePeriod {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const memo = lastMinute.get(cal);
+  if (memo?.minute === minute) return memo.period;
+  const period = computeRatePeriod(cal, at);
+  lastMinute.set(cal, { minute, period });
+  return period;
+}
+
+function computeRatePeriod(cal: BusinessCalendar, at: Date): RatePeriod {
   const t = local(cal, at);
   if (cal.holidayOn(t.toISODate()!)) return 'holiday';
-  const minutes = t.hour * 60 + t.minute + t.second / 60 + t.millisecond / 60000;
+  const minutes = t.hour * 60 + t.minute;
   if (cal.hours[weekdayOf(t)].some((w) => minutes >= w.start && minutes < w.end)) return 'business';
   return cal.weekendDays.has(weekdayOf(t)) ? 'weekend' : 'after_hours';
 }

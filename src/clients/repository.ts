@@ -1,5 +1,5 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Conn as Db } from '../db/index.js';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Conn as Db, Db as DbFile } from '../db/index.js';
 import { clients, clientContacts } from './schema.js';
 
 export interface Contact {
@@ -76,22 +76,19 @@ export interface CallerMatch {
   contactName: string;
 }
 
-function prepareCallerLookup(db: Db) {
-  return db
-    .select({ clientId: clients.id, clientName: clients.name, contactId: clientContacts.id, contactName: clientContacts.name })
-    .from(clientContacts)
-    .innerJoin(clients, eq(clients.id, clientContacts.clientId))
-    .where(eq(clientContacts.phone, sql.placeholder('phone')))
-    .orderBy(asc(clientContacts.id))
-    .limit(1)
-    .prepare();
-}
-// Every incoming call asks this, so the statement is prepared once per connection.
-const callerLookups = new WeakMap<Db, ReturnType<typeof prepareCallerLookup>>();
+// Every incoming call asks this: a statement prepared once per connection.
+const callerLookups = new WeakMap<object, import('better-sqlite3').Statement>();
 
 /** The client and contact a phone number (E.164) belongs to; the earliest contact wins a shared number. */
-export function contactByPhone(db: Db, phone: string): CallerMatch | undefined {
+export function contactByPhone(db: DbFile, phone: string): CallerMatch | undefined {
   let lookup = callerLookups.get(db);
-  if (!lookup) callerLookups.set(db, (lookup = prepareCallerLookup(db)));
-  return lookup.get({ phone });
+  if (!lookup) {
+    lookup = db.$client.prepare(
+      `select c.id as clientId, c.name as clientName, k.id as contactId, k.name as contactName
+       from client_contacts k join clients c on c.id = k.client_id
+       where k.phone = ? order by k.id limit 1`,
+    );
+    callerLookups.set(db, lookup);
+  }
+  return lookup.get(phone) as CallerMatch | undefined;
 }

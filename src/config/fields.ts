@@ -93,6 +93,12 @@ export const isoDate = z
     message: 'is not a real calendar date',
   });
 
+/** Caller ID as Twilio sends it is already E.164; anything else goes through the full parser. */
+export function callerIdOf(text: string | undefined, country: CountryCode = 'US'): string | undefined {
+  if (!text) return undefined;
+  return /^\+[1-9]\d{7,14}$/.test(text) ? text : normalisePhone(text, country);
+}
+
 /** A phone number normalised to E.164; a number without a country code is read in `country`. */
 export function normalisePhone(text: string, country: CountryCode = 'US'): string | undefined {
   const parsed = parsePhoneNumberFromString(text, country);

@@ -5,26 +5,9 @@ import { calls, type CallOutcome } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
 
-function prepareStartCall(db: Db) {
-  const p = (name: string) => sql.placeholder(name);
-  return db
-    .insert(calls)
-    .values({
-      callSid: p('callSid'),
-      fromNumber: p('fromNumber'),
-      toNumber: p('toNumber'),
-      clientId: p('clientId'),
-      contactId: p('contactId'),
-      ratePeriod: p('ratePeriod'),
-      startedAt: p('startedAt'),
-      outcome: 'in_progress',
-      path: '',
-    })
-    .onConflictDoNothing({ target: calls.callSid })
-    .prepare();
-}
-// Every incoming call writes one row, so the statement is prepared once per connection.
-const startCalls = new WeakMap<Db, ReturnType<typeof prepareStartCall>>();
+// Every incoming call writes one row: a statement prepared once per connection, run without the
+// query builder's per-call mapping (the row's columns are plain values).
+const startCalls = new WeakMap<Db, import('better-sqlite3').Statement>();
 
 export interface NewCall {
   callSid: string;
@@ -39,8 +22,15 @@ export interface NewCall {
 /** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
 export function startCall(db: Db, call: NewCall): void {
   let statement = startCalls.get(db);
-  if (!statement) startCalls.set(db, (statement = prepareStartCall(db)));
-  statement.run({ ...call });
+  if (!statement) {
+    statement = db.$client.prepare(
+      `insert into calls (call_sid, from_number, to_number, client_id, contact_id, rate_period, path, outcome, emergency, started_at)
+       values (@callSid, @fromNumber, @toNumber, @clientId, @contactId, @ratePeriod, '', 'in_progress', 0, @startedAt)
+       on conflict (call_sid) do nothing`,
+    );
+    startCalls.set(db, statement);
+  }
+  statement.run({ ...call, startedAt: call.startedAt.getTime() });
 }
 
 export const callBySid = (db: Conn, callSid: string) => db.select().from(calls).where(eq(calls.callSid, callSid)).get();

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
 import { clientBySupportCode, identifyCaller } from '../clients/index.js';
-import { normalisePhone } from '../config/index.js';
+import { callerIdOf, normalisePhone } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
@@ -21,7 +21,7 @@ export function incomingCall(deps: IvrDeps, step: CallStep): string {
   const now = deps.clock.now();
   const period = ratePeriodAt(deps.calendar, now);
   if (step.callSid) {
-    const from = normalisePhone(step.from ?? '', deps.organisation.country);
+    const from = callerIdOf(step.from, deps.organisation.country);
     const known = identifyCaller(deps.clients, from);
     startCall(deps.db, {
       callSid: step.callSid,
