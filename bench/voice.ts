@@ -18,12 +18,14 @@ import twilio from 'twilio';
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const TOKEN = 'bench-auth-token';
+/** The node flags `npm start` uses (package.json), so the service is measured as it runs. */
+const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(' ').filter((a) => a.startsWith('--'));
 const SERVICE_PORT = 3901;
 const CEILING_PORT = 3902;
 const PUBLIC_URL = `http://127.0.0.1:${SERVICE_PORT}`;
 
 function startService(dbPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     env: { ...process.env, PORT: String(SERVICE_PORT), DATABASE_URL: `file:${dbPath}`, PUBLIC_URL, TWILIO_AUTH_TOKEN: TOKEN, LOG_LEVEL: 'warn', SWITCHBOARD_CONFIG: '' },
     // The service's log goes to a file: an unread pipe would fill and stall it.
     stdio: ['ignore', openSync(`${dbPath}.log`, 'w'), 'inherit'],

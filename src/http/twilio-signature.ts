@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 
@@ -13,7 +14,10 @@ export function requireTwilioSignature(authToken: string | undefined, publicUrl:
     const signature = req.get('x-twilio-signature');
     const url = publicUrl + req.originalUrl;
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
-    if (!signature || !twilio.validateRequest(authToken, signature, url, params)) {
+    // One HMAC against the exact public URL; validateRequest would also try port and query variants.
+    const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, url, params));
+    const given = Buffer.from(signature ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       log.warn({ path: req.path, signed: Boolean(signature) }, 'refused a Twilio webhook with a missing or wrong signature');
       res.status(403).type('text/plain').send('Forbidden: missing or invalid X-Twilio-Signature');
       return;
