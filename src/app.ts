@@ -12,7 +12,7 @@ import { onCallRoutes } from './oncall/index.js';
 import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
-import { smsRoutes } from './paging/index.js';
+import { ackApiRoutes, ackLinkRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -63,8 +63,12 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
     else res.status(503).json({ status: 'unavailable', error: { code: 'database', message: 'The database does not answer' } });
   });
 
-  const smsReplyText = () => `${config.organisation.name}: to take an emergency, reply ACK and its ticket number, e.g. ACK 1042.`;
-  app.use('/twilio', twilioRoutes(services.ivr, smsRoutes({ db, clock, log, reply: smsReplyText }), config.env.TWILIO_AUTH_TOKEN));
+  const ack: AckDeps = { db, clock, organisation: config.organisation, onOutbox: services.tickets.onOutbox };
+  const extraTwilio = [smsRoutes({ db, clock, log, reply: (from, body) => replyToText(ack, from, body) }), pageCallRoutes({ ...ack, speech: services.ivr.speech, publicUrl: services.publicUrl })];
+  app.use('/twilio', twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN));
+  const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET };
+  app.use(ackLinkRoutes(ackRouteDeps));
+  app.use(slackRoutes(ackRouteDeps));
   app.use(voicemailRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, voice: deps.channels.voice }));
 
   const api = express.Router();
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
   api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret }));
   api.use(callbackRoutes({ db }));
+  api.use(ackApiRoutes(ack));
   api.use(notFoundJson);
   app.use('/api', api);
 

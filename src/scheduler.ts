@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from './app.js';
 import { closeStaleCalls, reconcileRecordings } from './ivr/index.js';
+import { runDueEscalations } from './paging/index.js';
 
 const STALE_CALL_MS = 2 * 3_600_000;
 
@@ -15,7 +16,16 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
       log.error({ err: (err as Error).message }, 'could not list Twilio recordings; will try again');
     }
   };
+  const escalation = { db, clock, organisation: services.config.organisation, publicUrl: services.publicUrl, onOutbox: services.tickets.onOutbox };
   const tasks: ScheduledTask[] = [
+    // Escalation steps are rows with a due time; checking every five seconds keeps a step within 5 s of due.
+    cron.schedule('*/5 * * * * *', () => {
+      try {
+        runDueEscalations(escalation);
+      } catch (err) {
+        log.error({ err }, 'escalation run failed; will try again');
+      }
+    }, { noOverlap: true, name: 'escalations' }),
     cron.schedule('*/5 * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
     cron.schedule('*/10 * * * *', () => {
       const closed = closeStaleCalls(db, new Date(clock.now().getTime() - STALE_CALL_MS), clock.now());

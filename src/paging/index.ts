@@ -3,3 +3,8 @@ export { smsRoutes } from './sms-routes.js';
 export { planPages, whoToPage } from './plan.js';
 export { enqueue, rowsOfTicket, rowsWithStatus, type OutboxRow } from './outbox.js';
 export { OUTBOX_STATUSES, OUTBOX_PURPOSES } from './schema.js';
+export { acknowledge, pagedStaff, type AckDeps, type AckOutcome } from './ack.js';
+export { replyToText, parseAckReply } from './replies.js';
+export { ackLink, ackLinkRoutes, slackRoutes, ackApiRoutes } from './ack-routes.js';
+export { pageCallRoutes } from './voice-routes.js';
+export { runDueEscalations, startEscalation, type EscalationDeps } from './escalation.js';

@@ -8,6 +8,8 @@ export interface PageContext {
   clientName?: string;
   contactName?: string;
   voicemailLink?: string;
+  /** The signed link with which this recipient takes the ticket. */
+  ackLink?: string;
   timeline?: TicketEvent[];
 }
 
@@ -32,7 +34,7 @@ export function pageSms(ctx: PageContext): string {
     `${ctx.reason === 'escalated' ? 'ESCALATED' : 'EMERGENCY'} ${ticketLabel(t.number)}: ${who(ctx)} from ${t.callerNumber ?? 'unknown number'}.`,
     heard ? `"${heard}"` : undefined,
     ctx.voicemailLink ? `Hear it: ${ctx.voicemailLink}` : undefined,
-    `Reply ACK ${t.number} to take it.`,
+    `Reply ACK ${t.number} to take it${ctx.ackLink ? ` or open ${ctx.ackLink}` : ''}.`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -51,7 +53,7 @@ export function pageEmail(ctx: PageContext): { subject: string; text: string } {
     '',
     t.transcription ? `Transcription:\n${t.transcription}` : 'Transcription: not available yet; it follows by message when it arrives.',
     '',
-    `To take it, reply ACK ${t.number} to the text message.`,
+    ctx.ackLink ? `To take it, open ${ctx.ackLink} or reply ACK ${t.number} to the text message.` : `To take it, reply ACK ${t.number} to the text message.`,
   ];
   if (ctx.timeline?.length) {
     lines.push('', 'Timeline:');

@@ -36,3 +36,22 @@ export const outbox = sqliteTable(
   (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), index('outbox_provider_idx').on(t.providerId), index('outbox_ticket_idx').on(t.ticketId)],
 );
 
+
+export const ESCALATION_STATUSES = ['active', 'stopped', 'exhausted'] as const;
+
+/**
+ * The escalation schedule of an unacknowledged emergency: which step comes next and when. It lives
+ * here, not in a timer, so a restart resumes it where it was; acknowledgement stops it.
+ */
+export const escalations = sqliteTable(
+  'escalations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id').notNull().unique(),
+    step: integer('step').notNull().default(0),
+    nextAt: integer('next_at', { mode: 'timestamp_ms' }).notNull(),
+    status: text('status', { enum: ESCALATION_STATUSES }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('escalations_due_idx').on(t.status, t.nextAt)],
+);

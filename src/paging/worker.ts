@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../calendar/index.js';
 import { DeliveryError, type Channel, type Channels, type Sent } from '../channels/index.js';
 import type { Db } from '../db/index.js';
-import { addEvent } from '../tickets/repository.js';
-import { dueRows, markFailed, markRetry, markSending, markSent, settleInterruptedSends, type OutboxRow } from './outbox.js';
+import { addEvent, ticketById } from '../tickets/repository.js';
+import { dueRows, enqueue, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
 
 export interface OutboxDeps {
   db: Db;
@@ -28,6 +28,24 @@ const SENDERS: Record<Channel, Sender> = {
     d.channels.voice.call({ to: row.recipient, url: String(row.payload?.url ?? ''), statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`, detectMachine: true }),
 };
 
+/**
+ * When every page to a person about a ticket has failed for good (opted out of SMS and mail bouncing,
+ * say), everyone else paged is told, so nobody assumes that person has it.
+ */
+function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now: Date): boolean {
+  const rows = rowsOfTicket(db, ticketId).filter((r) => r.purpose === 'page');
+  const mine = rows.filter((r) => r.staffId === staffId && r.channel !== 'voice');
+  if (mine.length === 0 || mine.some((r) => r.status !== 'failed')) return false;
+  const others = [...new Map(rows.filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms').map((r) => [r.staffId!, r.recipient])).entries()];
+  const text = `Could not reach ${staffId} about TK-${ticketById(db, ticketId)?.number ?? ticketId} on any channel. Make sure someone takes it.`;
+  return (
+    enqueue(db, [
+      ...others.map(([id, phone]) => ({ dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`, channel: 'sms' as const, purpose: 'notice' as const, recipient: phone, staffId: id, ticketId, body: text, nextAttemptAt: now, createdAt: now })),
+      { dedupeKey: `unreachable:${ticketId}:${staffId}:slack`, channel: 'slack' as const, purpose: 'notice' as const, recipient: 'channel', ticketId, body: `:warning: ${text}`, nextAttemptAt: now, createdAt: now },
+    ]) > 0
+  );
+}
+
 async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
   const { db, clock, log } = deps;
   // The attempt is on record before the provider is asked, so a crash cannot lead to a blind resend.
@@ -50,6 +68,7 @@ async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
       log.error({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed for good');
       if (row.ticketId && row.purpose === 'page') {
         addEvent(db, row.ticketId, clock.now(), 'page_failed', { channel: row.channel, to: row.staffId ?? row.recipient, error: message }, 'switchboard');
+        if (row.staffId) tellOthersIfUnreachable(db, row.ticketId, row.staffId, clock.now());
       }
     }
   }

@@ -4,6 +4,8 @@ import type { Db, Tx } from '../db/index.js';
 import { signLink } from '../http/signed-links.js';
 import { enqueue } from '../paging/outbox.js';
 import { planPages } from '../paging/plan.js';
+import { ackLink } from '../paging/ack-routes.js';
+import { pagedStaff } from '../paging/ack.js';
 import { callerConfirmationSms } from '../paging/render.js';
 import { clientById } from '../clients/repository.js';
 import * as repo from './repository.js';
@@ -161,6 +163,7 @@ function pageFor(tx: Tx, deps: TicketDeps, ticket: Ticket, reason: 'new' | 'esca
     },
     cause,
     now,
+    (staffId) => ackLink(deps.publicUrl, deps.linkSecret, ticket.id, staffId, now),
   );
 }
 
@@ -184,13 +187,31 @@ export function escalateTicket(deps: TicketDeps, ticketId: number, callSid: stri
 /** Twilio's transcription of a recording, kept on the voicemail and (the first one) on the ticket. */
 export function recordTranscription(deps: TicketDeps, recordingSid: string, text: string): Ticket | undefined {
   const now = deps.clock.now();
-  return deps.db.transaction((tx) => {
+  const ticket = deps.db.transaction((tx) => {
     const voicemail = repo.voicemailBySid(tx, recordingSid);
     if (!voicemail || voicemail.transcription === text) return undefined;
     repo.updateVoicemail(tx, voicemail.id, { transcription: text });
     if (!voicemail.ticketId) return undefined;
     const ticket = repo.ticketById(tx, voicemail.ticketId)!;
     repo.addEvent(tx, ticket.id, now, 'transcription', { voicemailId: voicemail.id, text });
+    if (ticket.emergency) followUpWithTranscription(tx, deps, ticket, voicemail.id, text, now);
     return ticket.transcription ? ticket : repo.updateTicket(tx, ticket.id, { transcription: text, updatedAt: now });
   });
+  if (ticket?.emergency) deps.onOutbox();
+  return ticket;
+}
+
+/** Everyone already paged about the ticket gets the words of the voicemail, once, by text and email. */
+function followUpWithTranscription(tx: Tx, deps: TicketDeps, ticket: Ticket, voicemailId: number, text: string, now: Date): void {
+  const words = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  const rows = pagedStaff(tx, ticket.id).flatMap((id) => {
+    const person = deps.organisation.staff.find((s) => s.id === id);
+    if (!person) return [];
+    const base = { purpose: 'page' as const, staffId: id, ticketId: ticket.id, nextAttemptAt: now, createdAt: now };
+    return [
+      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:sms`, channel: 'sms' as const, recipient: person.phone, body: `TK-${ticket.number} voicemail says: "${words}"` },
+      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:email`, channel: 'email' as const, recipient: person.email, subject: `[${deps.organisation.name}] TK-${ticket.number}: transcription`, body: `The voicemail on TK-${ticket.number} says:\n\n${text}` },
+    ];
+  });
+  enqueue(tx, rows);
 }

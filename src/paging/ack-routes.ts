@@ -1,0 +1,124 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import { signLink, verifyLink } from '../http/signed-links.js';
+import { parseInput, sendProblem } from '../http/json.js';
+import { ticketById } from '../tickets/repository.js';
+import { acknowledge, staffBySlack, type AckDeps, type AckOutcome } from './ack.js';
+
+const ACK_LINK_DAYS = 7;
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function ackLink(publicUrl: string, secret: string, ticketId: number, staffId: string, now: Date): string {
+  const token = signLink(secret, `ack:${staffId}`, ticketId, new Date(now.getTime() + ACK_LINK_DAYS * 86_400_000));
+  return `${publicUrl}/ack/${ticketId}/${encodeURIComponent(staffId)}?t=${token}`;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font:18px/1.4 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}button{font-size:1.2rem;padding:.8rem 1.6rem;background:#b00020;color:#fff;border:0;border-radius:.4rem}</style>
+</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+function describe(outcome: AckOutcome, number?: number): string {
+  if (outcome.result === 'acknowledged') return `TK-${outcome.ticket.number} is yours. Everyone else paged has been told.`;
+  if (outcome.result === 'already') return `TK-${outcome.ticket.number} was already taken by ${outcome.by}.`;
+  return `There is no open ticket${number ? ` TK-${number}` : ''}.`;
+}
+
+export interface AckRouteDeps extends AckDeps {
+  linkSecret: string;
+  log: Logger;
+  slackSigningSecret?: string;
+}
+
+/**
+ * The acknowledgement link from a page. Opening it (GET) only shows a button, because mail and chat
+ * apps open links to preview them; pressing the button (POST) takes the ticket.
+ */
+export function ackLinkRoutes(deps: AckRouteDeps): Router {
+  const router = Router();
+  const check = (req: Request) => {
+    const staff = deps.organisation.staff.find((s) => s.id === req.params.staffId);
+    const verdict = staff ? verifyLink(deps.linkSecret, `ack:${staff.id}`, String(req.query.t ?? ''), deps.clock.now()) : undefined;
+    const ticket = verdict?.ok && verdict.id === req.params.ticketId ? ticketById(deps.db, Number(verdict.id)) : undefined;
+    return { staff, ticket, expired: verdict?.ok === false && verdict.reason === 'expired' };
+  };
+  router.get('/ack/:ticketId/:staffId', (req, res) => {
+    const { staff, ticket, expired } = check(req);
+    if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`));
+    const taken = ticket.acknowledgedBy ? `<p>Already taken by ${escapeHtml(deps.organisation.staff.find((s) => s.id === ticket.acknowledgedBy)?.name ?? ticket.acknowledgedBy)}.</p>` : '';
+    res.type('html').send(
+      page(`Emergency TK-${ticket.number}`, `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take TK-${ticket.number} as ${escapeHtml(staff.name)}</button></form>`),
+    );
+  });
+  router.post('/ack/:ticketId/:staffId', (req, res) => {
+    const { staff, ticket, expired } = check(req);
+    if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', '<p>This acknowledgement link is not valid.</p>'));
+    const outcome = acknowledge(deps, ticket.number, staff, 'link');
+    res.status(outcome.result === 'acknowledged' ? 200 : 409).type('html').send(page(`TK-${ticket.number}`, `<p>${escapeHtml(describe(outcome))}</p>`));
+  });
+  return router;
+}
+
+/** Slack's Interactivity Request URL: the Acknowledge button. Signed with the signing secret, five-minute window. */
+export function slackRoutes(deps: AckRouteDeps): Router {
+  const router = Router();
+  router.post(
+    '/slack/actions',
+    express.urlencoded({
+      extended: false,
+      limit: '64kb',
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+    (req, res) => {
+      const raw = (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8') ?? '';
+      const timestamp = Number(req.get('x-slack-request-timestamp'));
+      const given = req.get('x-slack-signature') ?? '';
+      const fresh = Number.isFinite(timestamp) && Math.abs(deps.clock.now().getTime() / 1000 - timestamp) <= 300;
+      const expected = deps.slackSigningSecret ? `v0=${createHmac('sha256', deps.slackSigningSecret).update(`v0:${timestamp}:${raw}`).digest('hex')}` : '';
+      const valid = expected !== '' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      if (!fresh || !valid) {
+        deps.log.warn({ fresh, configured: Boolean(deps.slackSigningSecret) }, 'refused a Slack request with a wrong or stale signature');
+        return void res.status(401).json({ error: { code: 'bad_signature', message: 'Missing, wrong or stale X-Slack-Signature' } });
+      }
+      let payload: { type?: string; user?: { id?: string }; actions?: { action_id?: string; value?: string }[] };
+      try {
+        payload = JSON.parse(String(req.body?.payload ?? ''));
+      } catch {
+        return void res.status(400).json({ error: { code: 'bad_payload', message: 'payload is not JSON' } });
+      }
+      const action = payload.actions?.[0];
+      if (payload.type !== 'block_actions' || action?.action_id !== 'acknowledge') return void res.status(200).json({ text: 'Nothing to do.' });
+      const staff = staffBySlack(deps.organisation, payload.user?.id);
+      if (!staff) return void res.status(200).json({ response_type: 'ephemeral', replace_original: false, text: 'Your Slack account is not linked to anyone on the staff list, so it cannot take tickets.' });
+      const number = Number(action.value);
+      const outcome = Number.isInteger(number) ? acknowledge(deps, number, staff, 'slack') : ({ result: 'not_found' } as const);
+      res.status(200).json({ response_type: 'ephemeral', replace_original: false, text: describe(outcome, number) });
+    },
+  );
+  return router;
+}
+
+const ackBody = z.object({ staffId: z.string().trim().min(1, 'is required') });
+const numberParam = z.object({ number: z.string().transform((v) => v.replace(/^tk-?/i, '')).pipe(z.string().regex(/^\d{1,9}$/, 'must be a ticket number')).transform(Number) });
+
+/** POST /api/tickets/:number/ack {staffId}: acknowledgement on someone's behalf, by an administrator. */
+export function ackApiRoutes(deps: AckDeps): Router {
+  const router = Router();
+  router.post('/tickets/:number/ack', (req, res) => {
+    const p = parseInput(numberParam, req.params, res);
+    const body = p && parseInput(ackBody, req.body, res);
+    if (!p || !body) return;
+    const staff = deps.organisation.staff.find((s) => s.id === body.staffId);
+    if (!staff) return sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${body.staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
+    const outcome = acknowledge(deps, p.number, staff, 'api');
+    if (outcome.result === 'not_found') return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: describe(outcome, p.number) });
+    if (outcome.result === 'already') return sendProblem(res, { kind: 'conflict', code: 'already_acknowledged', message: describe(outcome) });
+    res.json(outcome.ticket);
+  });
+  return router;
+}
