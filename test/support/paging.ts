@@ -1,0 +1,51 @@
+import { afterAll } from 'vitest';
+import { startOutboxWorker, runDueEscalations, type OutboxWorker } from '../../src/paging/index.js';
+import { testApp, type TestAppOptions } from './app.js';
+import { startFakeTwilio } from './fake-twilio.js';
+import { startSlack, startSmtp } from './fake-mail-chat.js';
+import { PUBLIC_URL } from './phone.js';
+
+/**
+ * The service with its real Twilio, SMTP and Slack clients pointed at local servers, and a real
+ * outbox worker (driven by the test rather than by the clock-time schedule).
+ */
+export async function pagingHarness(options: TestAppOptions = {}) {
+  const twilio = await startFakeTwilio();
+  const smtp = await startSmtp();
+  const slack = await startSlack();
+  let worker: OutboxWorker | undefined;
+  const harness = testApp({
+    now: '2026-11-24T04:00:00Z', // Monday 22:00 in Chicago
+    ...options,
+    env: { ...twilio.env, ...smtp.env, ...slack.env, PUBLIC_URL, ...options.env },
+    realChannels: true,
+    outbox: { kick: () => worker?.kick() },
+  });
+  const startWorker = () => {
+    worker = startOutboxWorker({ db: harness.db, channels: harness.channels, clock: harness.clock, log: harness.log, publicUrl: PUBLIC_URL }, { schedule: false });
+    return worker;
+  };
+  startWorker();
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.all([twilio.close(), smtp.close(), slack.close()]);
+  });
+  const { organisation } = harness.config;
+  return {
+    ...harness,
+    twilio,
+    smtp,
+    slack,
+    /** Waits until the worker has delivered everything due now. */
+    settle: async () => {
+      worker!.kick();
+      await worker!.idle();
+    },
+    stopWorker: async () => {
+      await worker?.stop();
+      worker = undefined;
+    },
+    startWorker,
+    escalate: () => runDueEscalations({ db: harness.db, clock: harness.clock, organisation, publicUrl: PUBLIC_URL, onOutbox: () => worker?.kick() }),
+  };
+}
