@@ -28,7 +28,7 @@ function main(): void {
   }
 
   const channels = createChannels(config.env, log);
-  const outbox = startOutboxWorker({ db, channels, clock: systemClock, log, publicUrl: config.env.publicUrl });
+  const outbox = startOutboxWorker({ db, channels, clock: systemClock, log, publicUrl: config.env.publicUrl, rules: config.organisation.paging, organisation: config.organisation.name });
   const deps = { config, db, clock: systemClock, channels, log, outbox };
   const services = servicesOf(deps);
   const app = createApp(deps, services);

@@ -68,6 +68,14 @@ function organisationSchema(country: CountryCode) {
       emergency: z
         .object({ duplicate_window: duration.default(4 * 3_600_000), max_recording: duration.default(180_000) })
         .default({ duplicate_window: 4 * 3_600_000, max_recording: 180_000 }),
+      paging: z
+        .object({
+          burst: z.number().int().min(1).max(100).default(3),
+          burst_window: duration.default(60_000),
+          hourly_limit: z.number().int().min(1).max(1000).default(30),
+          bundling: z.boolean().default(true),
+        })
+        .default({ burst: 3, burst_window: 60_000, hourly_limit: 30, bundling: true }),
       prompts: z.record(z.string(), z.string().min(1)).default({}),
     })
     .superRefine((org, ctx) => {
@@ -119,6 +127,8 @@ export interface Organisation {
   };
   escalation: { ackTimeoutMs: number; repeat: number };
   emergency: { duplicateWindowMs: number; maxRecordingMs: number };
+  /** Per person and channel: the first `burst` pages in a window go at once, the rest as one summary. */
+  paging: { burst: number; burstWindowMs: number; hourlyLimit: number; bundling: boolean };
   prompts: Record<string, string>;
 }
 
@@ -158,6 +168,7 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       },
       escalation: { ackTimeoutMs: o.escalation.ack_timeout, repeat: o.escalation.repeat },
       emergency: { duplicateWindowMs: o.emergency.duplicate_window, maxRecordingMs: o.emergency.max_recording },
+      paging: { burst: o.paging.burst, burstWindowMs: o.paging.burst_window, hourlyLimit: o.paging.hourly_limit, bundling: o.paging.bundling },
       prompts: o.prompts,
     },
   };

@@ -4,6 +4,7 @@ import type { Clock } from '../calendar/index.js';
 import { DeliveryError, type Channel, type Channels, type Sent } from '../channels/index.js';
 import type { Db } from '../db/index.js';
 import { addEvent, ticketById } from '../tickets/repository.js';
+import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
 import { dueRows, enqueue, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
 
 export interface OutboxDeps {
@@ -12,6 +13,9 @@ export interface OutboxDeps {
   clock: Clock;
   log: Logger;
   publicUrl: string;
+  /** Burst and hourly limits per person; without them every page goes at once. */
+  rules?: BundlingRules;
+  organisation?: string;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -48,14 +52,16 @@ function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now:
 
 async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
   const { db, clock, log } = deps;
+  if (deps.rules && holdIfBursting(db, deps.rules, row, clock.now())) return;
   // The attempt is on record before the provider is asked, so a crash cannot lead to a blind resend.
   if (!markSending(db, row.id, clock.now())) return;
   const attempts = row.attempts + 1;
   try {
     const sent = await SENDERS[row.channel](row, deps);
     markSent(db, row.id, sent.providerId, clock.now());
-    if (row.ticketId && row.purpose === 'page') {
-      addEvent(db, row.ticketId, clock.now(), 'paged', { channel: row.channel, to: row.staffId ?? row.recipient, providerId: sent.providerId }, 'switchboard');
+    const covered = row.purpose === 'page' && row.ticketId ? [row.ticketId] : row.purpose === 'page_summary' ? ((row.payload?.ticketIds as number[]) ?? []) : [];
+    for (const ticketId of covered) {
+      addEvent(db, ticketId, clock.now(), 'paged', { channel: row.channel, to: row.staffId ?? row.recipient, providerId: sent.providerId, ...(row.purpose === 'page_summary' ? { summary: true } : {}) }, 'switchboard');
     }
   } catch (err) {
     const retryable = err instanceof DeliveryError ? err.retryable : true;
@@ -76,6 +82,7 @@ async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
 
 /** Sends everything due now; returns how many rows it tried. */
 export async function deliverDue(deps: OutboxDeps, limit = 200): Promise<number> {
+  if (deps.rules) summariseHeld(deps.db, deps.rules, deps.organisation ?? 'Switchboard', deps.clock.now());
   const rows = dueRows(deps.db, deps.clock.now(), limit);
   await Promise.all(rows.map((row) => deliverOne(deps, row)));
   return rows.length;

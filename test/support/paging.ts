@@ -21,8 +21,12 @@ export async function pagingHarness(options: TestAppOptions = {}) {
     realChannels: true,
     outbox: { kick: () => worker?.kick() },
   });
+  const { organisation } = harness.config;
   const startWorker = () => {
-    worker = startOutboxWorker({ db: harness.db, channels: harness.channels, clock: harness.clock, log: harness.log, publicUrl: PUBLIC_URL }, { schedule: false });
+    worker = startOutboxWorker(
+      { db: harness.db, channels: harness.channels, clock: harness.clock, log: harness.log, publicUrl: PUBLIC_URL, rules: organisation.paging, organisation: organisation.name },
+      { schedule: false },
+    );
     return worker;
   };
   startWorker();
@@ -30,7 +34,6 @@ export async function pagingHarness(options: TestAppOptions = {}) {
     await worker?.stop();
     await Promise.all([twilio.close(), smtp.close(), slack.close()]);
   });
-  const { organisation } = harness.config;
   return {
     ...harness,
     twilio,
