@@ -12,7 +12,7 @@ import { onCallRoutes } from './oncall/index.js';
 import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
-import { ackApiRoutes, ackLinkRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
+import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -64,7 +64,8 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   });
 
   const ack: AckDeps = { db, clock, organisation: config.organisation, onOutbox: services.tickets.onOutbox };
-  const extraTwilio = [smsRoutes({ db, clock, log, reply: (from, body) => replyToText(ack, from, body) }), pageCallRoutes({ ...ack, speech: services.ivr.speech, publicUrl: services.publicUrl })];
+  const bridge = { ...ack, speech: services.ivr.speech, publicUrl: services.publicUrl, calendar: services.calendar };
+  const extraTwilio = [smsRoutes({ db, clock, log, reply: (from, body) => replyToText(bridge, from, body) }), pageCallRoutes(bridge), bridgeRoutes(bridge)];
   app.use('/twilio', twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN));
   const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET };
   app.use(ackLinkRoutes(ackRouteDeps));

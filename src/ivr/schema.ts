@@ -9,6 +9,7 @@ export const CALL_OUTCOMES = [
   'callback_queued',
   'ticket_escalated',
   'transferred',
+  'bridged',
   'no_selection',
   'abandoned',
   'abandoned_emergency',

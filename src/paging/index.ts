@@ -8,3 +8,4 @@ export { replyToText, parseAckReply } from './replies.js';
 export { ackLink, ackLinkRoutes, slackRoutes, ackApiRoutes } from './ack-routes.js';
 export { pageCallRoutes } from './voice-routes.js';
 export { runDueEscalations, startEscalation, type EscalationDeps } from './escalation.js';
+export { requestBridge, bridgeRoutes, type BridgeDeps } from './bridge.js';

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { callerIdOf } from '../config/index.js';
 import { tickets } from '../tickets/schema.js';
 import { acknowledge, staffByPhone, type AckDeps } from './ack.js';
+import { requestBridge, type BridgeDeps } from './bridge.js';
 import { outbox } from './schema.js';
 
 /** "ACK 1042", "ack1042", "1042 ack", "A 1042", "TK-1042 ACK": the ticket number, forgiving of case and spaces. */
@@ -28,10 +29,12 @@ function waitingFor(deps: AckDeps, staffId: string): number[] {
 }
 
 /** Answers a text sent to the helpdesk number; only staff can acknowledge. */
-export function replyToText(deps: AckDeps, from: string, body: string): string {
+export function replyToText(deps: BridgeDeps, from: string, body: string): string {
   const staff = staffByPhone(deps.organisation, callerIdOf(from, deps.organisation.country));
   const help = `${deps.organisation.name}: to take an emergency, reply ACK and its ticket number, e.g. ACK 1042.`;
   if (!staff) return `${deps.organisation.name}: this number takes calls, not texts. Call us, and press 5 for an emergency.`;
+  const call = /^\s*CALL\s*(?:TK\s*-?\s*)?(\d{1,9})\s*$/i.exec(body);
+  if (call) return requestBridge(deps, staff, Number(call[1]));
   const parsed = parseAckReply(body);
   if (parsed.kind === 'unknown') return help;
   let number = parsed.number;
@@ -42,7 +45,7 @@ export function replyToText(deps: AckDeps, from: string, body: string): string {
     number = waiting[0]!;
   }
   const outcome = acknowledge(deps, number, staff, 'sms');
-  if (outcome.result === 'acknowledged') return `TK-${number} is yours. The others have been told.`;
+  if (outcome.result === 'acknowledged') return `TK-${number} is yours. The others have been told. Reply CALL ${number} to be connected to the caller from the helpdesk number.`;
   if (outcome.result === 'already') return `TK-${number} was already taken by ${outcome.by}.`;
   return `There is no open ticket TK-${number}.`;
 }

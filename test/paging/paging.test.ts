@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { outbox, tickets } from '../../src/db/schema.js';
+import { calls, outbox, tickets } from '../../src/db/schema.js';
 import { auth } from '../support/app.js';
 import { pagingHarness } from '../support/paging.js';
 import { Caller, twilioPost } from '../support/phone.js';
@@ -66,6 +66,23 @@ describe('paging an emergency', () => {
     h.escalate();
     await h.settle();
     expect(h.twilio.calls).toHaveLength(0);
+  });
+
+  it('connects the engineer to the caller from the helpdesk number on CALL, and logs the call with its rate period', async () => {
+    const ticket = h.db.select().from(tickets).all().at(-1)!;
+    const reply = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: `call ${ticket.number}` }).expect(200);
+    expect(reply.text).toContain(`answer and you will be connected to ${ACME_PHONE}`);
+    await h.settle();
+    const leg = h.twilio.calls.at(-1)!;
+    expect(leg).toMatchObject({ to: ED, from: '+12817684800' });
+    const twiml = parseTwiml((await twilioPost(h.app, leg.url, { CallSid: leg.sid, AnsweredBy: 'human' }).expect(200)).text);
+    const dial = twiml.find((v) => v.verb === 'Dial')!;
+    expect(dial.attrs.callerId).toBe('+12817684800');
+    expect(dial.children.map((n) => n.text)).toEqual([ACME_PHONE]);
+    await twilioPost(h.app, dial.attrs.action!, { CallSid: leg.sid, DialCallStatus: 'completed', DialCallDuration: '185' }).expect(200);
+    const logged = h.db.select().from(calls).all().find((c) => c.callSid === leg.sid)!;
+    expect(logged).toMatchObject({ outcome: 'bridged', toNumber: ACME_PHONE, ratePeriod: 'after_hours', ticketId: ticket.id });
+    h.twilio.calls.length = 0;
   });
 
   it('answers an unknown reply from staff with help, and a stranger with the helpdesk’s number use', async () => {

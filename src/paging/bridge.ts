@@ -1,0 +1,85 @@
+import type { Router } from 'express';
+import type { StaffMember } from '../config/index.js';
+import { ratePeriodAt, type BusinessCalendar } from '../calendar/index.js';
+import { callStep } from '../ivr/routes.js';
+import { dial, sayAndHangUp } from '../ivr/twiml.js';
+import type { Speech } from '../ivr/index.js';
+import { startCall, updateCall } from '../ivr/calls.js';
+import { addEvent, ticketById, ticketByNumber } from '../tickets/repository.js';
+import { OPEN_STATUSES } from '../tickets/schema.js';
+import { enqueue } from './outbox.js';
+import type { AckDeps } from './ack.js';
+
+export interface BridgeDeps extends AckDeps {
+  publicUrl: string;
+  speech: Speech;
+  calendar: BusinessCalendar;
+}
+
+/**
+ * "CALL 1042": Twilio rings the engineer from the helpdesk number, then connects them to the caller,
+ * who sees the helpdesk number too. The engineer's own number is never shown to a customer.
+ */
+export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber: number): string {
+  const ticket = ticketByNumber(deps.db, ticketNumber);
+  if (!ticket || !OPEN_STATUSES.includes(ticket.status)) return `There is no open ticket TK-${ticketNumber}.`;
+  if (!ticket.callerNumber) return `TK-${ticketNumber} has no caller number to call back.`;
+  const now = deps.clock.now();
+  enqueue(deps.db, [
+    {
+      dedupeKey: `bridge:${ticket.id}:${staff.id}:${now.getTime()}`,
+      channel: 'voice',
+      purpose: 'notice',
+      recipient: staff.phone,
+      staffId: staff.id,
+      ticketId: ticket.id,
+      body: `callback bridge for TK-${ticket.number}`,
+      payload: { url: `${deps.publicUrl}/twilio/voice/bridge?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}` },
+      nextAttemptAt: now,
+      createdAt: now,
+    },
+  ]);
+  addEvent(deps.db, ticket.id, now, 'note', { text: 'callback requested', by: staff.id }, staff.id);
+  deps.onOutbox();
+  return `Calling you now from the helpdesk number; answer and you will be connected to ${ticket.callerNumber} for TK-${ticket.number}.`;
+}
+
+export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
+  return (router) => {
+    router.post('/voice/bridge', (req, res) => {
+      const step = callStep(req);
+      const ticket = ticketById(deps.db, Number(step.query.ticket));
+      const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
+      if (!ticket?.callerNumber || !staff) return void res.type('text/xml').send(sayAndHangUp(deps.speech, ['This callback is no longer valid. Goodbye.']));
+      if (step.callSid) {
+        startCall(deps.db, {
+          callSid: step.callSid,
+          fromNumber: deps.organisation.helpdeskNumber,
+          toNumber: ticket.callerNumber,
+          clientId: ticket.clientId,
+          contactId: ticket.contactId,
+          ratePeriod: ratePeriodAt(deps.calendar, deps.clock.now()),
+          startedAt: deps.clock.now(),
+        });
+        updateCall(deps.db, step.callSid, { path: `bridge:${staff.id}`, ticketId: ticket.id });
+      }
+      res.type('text/xml').send(
+        dial(deps.speech, {
+          before: [`Connecting you to the caller of ticket ${String(ticket.number).split('').join(' ')}.`],
+          numbers: [ticket.callerNumber],
+          callerId: deps.organisation.helpdeskNumber,
+          timeoutSeconds: 30,
+          action: `${deps.publicUrl}/twilio/voice/bridge-done?ticket=${ticket.id}`,
+        }),
+      );
+    });
+    router.post('/voice/bridge-done', (req, res) => {
+      const step = callStep(req);
+      const ticket = ticketById(deps.db, Number(step.query.ticket));
+      const answered = step.form.DialCallStatus === 'completed';
+      if (step.callSid) updateCall(deps.db, step.callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() });
+      if (ticket) addEvent(deps.db, ticket.id, deps.clock.now(), 'note', { text: answered ? 'called the customer back' : `callback not answered (${step.form.DialCallStatus ?? 'unknown'})`, seconds: Number(step.form.DialCallDuration ?? 0) || 0 });
+      res.type('text/xml').send(sayAndHangUp(deps.speech, answered ? [] : ['The customer did not answer. Goodbye.']));
+    });
+  };
+}
