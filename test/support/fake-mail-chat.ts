@@ -5,6 +5,7 @@ import { SMTPServer } from 'smtp-server';
 export interface ReceivedMail {
   to: string[];
   raw: string;
+  receivedAt: number;
 }
 
 /** A real SMTP server (smtp-server) that keeps what nodemailer delivers; `reject` makes it refuse. */
@@ -14,6 +15,7 @@ export async function startSmtp() {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    closeTimeout: 200, // nodemailer keeps pooled connections open; do not wait for them on close
     logger: false,
     onRcptTo(_address, _session, callback) {
       if (state.down) return callback(Object.assign(new Error('Mailbox unavailable, try later'), { responseCode: 451 }));
@@ -23,7 +25,7 @@ export async function startSmtp() {
       let raw = '';
       stream.on('data', (d) => (raw += d));
       stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, receivedAt: Date.now() });
         callback();
       });
     },
@@ -41,6 +43,7 @@ export async function startSmtp() {
 export interface SlackCall {
   method: string;
   body: Record<string, unknown>;
+  receivedAt: number;
 }
 
 /** A local server answering like Slack's Web API (chat.postMessage, chat.update). */
@@ -54,7 +57,7 @@ export async function startSlack() {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
       const body = req.headers['content-type']?.includes('json') ? JSON.parse(data || '{}') : Object.fromEntries(new URLSearchParams(data));
       for (const key of ['blocks']) if (typeof body[key] === 'string') body[key] = JSON.parse(body[key]);
-      calls.push({ method, body });
+      calls.push({ method, body, receivedAt: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, channel: body.channel, ts: `1700000000.${++ts}` }));
     });

@@ -10,6 +10,7 @@ export interface SentMessage {
   from: string;
   body: string;
   statusCallback?: string;
+  receivedAt: number;
 }
 export interface PlacedCall {
   sid: string;
@@ -74,7 +75,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const form = await readForm(req);
       const error = fake.failWith?.('message', form.To!);
       if (error) return fail(error);
-      const m = { sid: sid('SM'), to: form.To!, from: form.From!, body: form.Body!, statusCallback: form.StatusCallback };
+      const m = { sid: sid('SM'), to: form.To!, from: form.From!, body: form.Body!, statusCallback: form.StatusCallback, receivedAt: Date.now() };
       fake.messages.push(m);
       return json(201, { sid: m.sid, account_sid: ACCOUNT_SID, to: m.to, from: m.from, body: m.body, status: 'queued', date_created: new Date().toUTCString() });
     }
