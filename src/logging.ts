@@ -20,3 +20,6 @@ export function maskPhone(phone: string | undefined | null): string | undefined 
   if (phone.length <= 6) return '***';
   return `${phone.slice(0, 5)}***${phone.slice(-4)}`;
 }
+
+/** Every E.164 number in a text masked, for message bodies written to an info-level log. */
+export const maskPhonesIn = (text: string) => text.replace(/\+\d{8,15}/g, (n) => maskPhone(n)!);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { maskPhone } from '../logging.js';
+import { maskPhone, maskPhonesIn } from '../logging.js';
 import type { Channels } from './types.js';
 
 let counter = 0;
@@ -11,7 +11,7 @@ export function logOnlyChannels(log: Logger): Channels {
     sms: {
       live: false,
       send: async (m) => {
-        log.info({ channel: 'sms', to: maskPhone(m.to), body: m.body }, 'SMS not sent (log-only: Twilio is not configured)');
+        log.info({ channel: 'sms', to: maskPhone(m.to), body: maskPhonesIn(m.body) }, 'SMS not sent (log-only: Twilio is not configured)');
         return { providerId: fakeId('SM') };
       },
     },
@@ -28,18 +28,18 @@ export function logOnlyChannels(log: Logger): Channels {
     mail: {
       live: false,
       send: async (e) => {
-        log.info({ channel: 'email', to: e.to, subject: e.subject, text: e.text }, 'email not sent (log-only: SMTP is not configured)');
+        log.info({ channel: 'email', to: e.to, subject: maskPhonesIn(e.subject), text: maskPhonesIn(e.text) }, 'email not sent (log-only: SMTP is not configured)');
         return { providerId: fakeId('mail') };
       },
     },
     chat: {
       live: false,
       post: async (p) => {
-        log.info({ channel: 'slack', text: p.text }, 'Slack message not posted (log-only: Slack is not configured)');
+        log.info({ channel: 'slack', text: maskPhonesIn(p.text) }, 'Slack message not posted (log-only: Slack is not configured)');
         return { providerId: fakeId('ts') };
       },
       update: async (ts, p) => {
-        log.info({ channel: 'slack', ts, text: p.text }, 'Slack message not updated (log-only)');
+        log.info({ channel: 'slack', ts, text: maskPhonesIn(p.text) }, 'Slack message not updated (log-only)');
       },
     },
   };
