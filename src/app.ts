@@ -56,6 +56,8 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   const { db, clock, config, log } = services;
   const app = express();
   app.disable('x-powered-by');
+  // Webhook answers and API responses are never revalidated; hashing every body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('query parser', 'simple');
 
   app.get('/healthz', (_req, res) => {

@@ -160,6 +160,7 @@ function pageFor(tx: Tx, deps: TicketDeps, ticket: Ticket, reason: 'new' | 'esca
       clientName: client?.name,
       contactName: contact?.name,
       voicemailLink: voicemailLink(deps, voicemail.id, now),
+      timeline: repo.eventsOf(tx, ticket.id),
     },
     cause,
     now,

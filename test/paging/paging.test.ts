@@ -37,6 +37,9 @@ describe('paging an emergency', () => {
     }
     expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual(['alan@example.com', 'ed@example.com']);
     expect(h.smtp.mails[0]!.raw).toContain(`Emergency TK-${ticket.number}: Acme Dental (Dana Dentist)`);
+    const mailText = h.smtp.mails[0]!.raw.replace(/=\r?\n/g, '');
+    expect(mailText).toContain('Timeline:');
+    expect(mailText).toMatch(/created\s*\r?\n.*voicemail/);
     const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]!.body.blocks)).toContain('"action_id":"acknowledge"');
