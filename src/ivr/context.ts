@@ -5,7 +5,7 @@ import type { Db } from '../db/index.js';
 import type { TicketDeps } from '../tickets/index.js';
 import type { CallbackDeps } from '../callbacks/index.js';
 import type { ClientDeps } from '../clients/index.js';
-import type { Speech } from './prompts.js';
+import { spellDigits, type Speech } from './prompts.js';
 import type { VoicemailKind } from '../tickets/index.js';
 import { record } from './twiml.js';
 
@@ -64,5 +64,5 @@ export function askForRecording(deps: IvrDeps, kind: VoicemailKind, tryNo: numbe
   });
 }
 
-const spell = (n: number | undefined) => (n === undefined ? '' : String(n).split('').join(' '));
+const spell = (n: number | undefined) => (n === undefined ? '' : spellDigits(String(n)));
 export { spell as spellNumber };

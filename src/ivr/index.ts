@@ -1,5 +1,5 @@
 export { twilioRoutes, callStep } from './routes.js';
-export { speechFor, PROMPT_KEYS, type Speech } from './prompts.js';
+export { speechFor, spellDigits, PROMPT_KEYS, type Speech } from './prompts.js';
 export { closeStaleCalls, callsBetween, type CallRow } from './calls.js';
 export { CALL_OUTCOMES, type CallOutcome } from './schema.js';
 export type { IvrDeps, CallStep } from './context.js';

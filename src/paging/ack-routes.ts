@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { signLink, verifyLink } from '../http/signed-links.js';
 import { parseInput, sendProblem } from '../http/json.js';
 import { ticketById } from '../tickets/repository.js';
+import { ticketNumberParam } from '../tickets/routes.js';
 import { acknowledge, staffBySlack, type AckDeps, type AckOutcome } from './ack.js';
 
 const ACK_LINK_DAYS = 7;
@@ -104,13 +105,12 @@ export function slackRoutes(deps: AckRouteDeps): Router {
 }
 
 const ackBody = z.object({ staffId: z.string().trim().min(1, 'is required') });
-const numberParam = z.object({ number: z.string().transform((v) => v.replace(/^tk-?/i, '')).pipe(z.string().regex(/^\d{1,9}$/, 'must be a ticket number')).transform(Number) });
 
 /** POST /api/tickets/:number/ack {staffId}: acknowledgement on someone's behalf, by an administrator. */
 export function ackApiRoutes(deps: AckDeps): Router {
   const router = Router();
   router.post('/tickets/:number/ack', (req, res) => {
-    const p = parseInput(numberParam, req.params, res);
+    const p = parseInput(ticketNumberParam, req.params, res);
     const body = p && parseInput(ackBody, req.body, res);
     if (!p || !body) return;
     const staff = deps.organisation.staff.find((s) => s.id === body.staffId);

@@ -3,7 +3,7 @@ import type { StaffMember } from '../config/index.js';
 import { ratePeriodAt, type BusinessCalendar } from '../calendar/index.js';
 import { callStep } from '../ivr/routes.js';
 import { dial, sayAndHangUp } from '../ivr/twiml.js';
-import type { Speech } from '../ivr/index.js';
+import { spellDigits, type Speech } from '../ivr/index.js';
 import { startCall, updateCall } from '../ivr/calls.js';
 import { addEvent, ticketById, ticketByNumber } from '../tickets/repository.js';
 import { OPEN_STATUSES } from '../tickets/schema.js';
@@ -65,7 +65,7 @@ export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
       }
       res.type('text/xml').send(
         dial(deps.speech, {
-          before: [`Connecting you to the caller of ticket ${String(ticket.number).split('').join(' ')}.`],
+          before: [`Connecting you to the caller of ticket ${spellDigits(String(ticket.number))}.`],
           numbers: [ticket.callerNumber],
           callerId: deps.organisation.helpdeskNumber,
           timeoutSeconds: 30,

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { callStep } from '../ivr/routes.js';
-import type { Speech } from '../ivr/index.js';
+import { spellDigits, type Speech } from '../ivr/index.js';
 import { empty, gather, sayAndHangUp } from '../ivr/twiml.js';
 import { ticketById } from '../tickets/repository.js';
 import { clientById } from '../clients/repository.js';
 import { acknowledge, type AckDeps } from './ack.js';
 
-const spell = (n: number) => String(n).split('').join(' ');
+const spell = (n: number) => spellDigits(String(n));
 
 /**
  * The escalation's phone call to an engineer or architect: it reads the emergency and asks for 1.

@@ -8,7 +8,7 @@ export {
   type IncomingRecording,
   type VoicemailOutcome,
 } from './voicemail.js';
-export { ticketRoutes, voicemailRoutes } from './routes.js';
+export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
 export { ticketByNumber, ticketById, knownRecordingSids, type Ticket, type TicketEvent, type Voicemail } from './repository.js';
 export { PRIORITIES, TICKET_STATUSES, OPEN_STATUSES, VOICEMAIL_KINDS, type Priority, type TicketStatus, type VoicemailKind } from './schema.js';
 export { slaDeadline, SLA } from './sla.js';

@@ -30,7 +30,7 @@ const listQuery = z.object({
 });
 
 /** "1042", "TK-1042" and "tk1042" all name ticket 1042. */
-const numberParam = z.object({
+export const ticketNumberParam = z.object({
   number: z
     .string()
     .trim()
@@ -46,7 +46,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
     if (q) res.json(repo.listTickets(deps.db, q.limit, q.offset).map((t) => summary(deps.db, t)));
   });
   router.get('/tickets/:number', (req, res) => {
-    const p = parseInput(numberParam, req.params, res);
+    const p = parseInput(ticketNumberParam, req.params, res);
     if (!p) return;
     const ticket = repo.ticketByNumber(deps.db, p.number);
     if (!ticket) return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: `No ticket ${label(p.number)}` });
