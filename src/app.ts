@@ -11,6 +11,7 @@ import { clientRoutes, type ClientDeps } from './clients/index.js';
 import { onCallRoutes } from './oncall/index.js';
 import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
+import { billingRoutes } from './billing/index.js';
 import { speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
 
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret }));
   api.use(callbackRoutes({ db }));
   api.use(ackApiRoutes(ack));
+  api.use(billingRoutes({ db, calendar: services.calendar }));
   api.use(notFoundJson);
   app.use('/api', api);
 
