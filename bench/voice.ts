@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import express from 'express';
 import twilio from 'twilio';
 
 const DURATION = Number(process.env.DURATION ?? 10);
@@ -46,16 +45,18 @@ function startService(dbPath: string): Promise<ChildProcess> {
   });
 }
 
-/** The same TwiML the service answers, from a handler that does nothing else. */
-async function startCeiling(sampleTwiml: string) {
-  const app = express();
-  app.use(express.urlencoded({ extended: false }));
-  app.post('/twilio/voice', (_req, res) => {
-    res.type('text/xml').send(sampleTwiml);
+/** The same TwiML the service answers, from a bare handler in its own process, as the service is. */
+async function startCeiling(sampleTwiml: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling.ts'], {
+    env: { ...process.env, PORT: String(CEILING_PORT), CEILING_TWIML: sampleTwiml },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return new Promise<import('node:http').Server>((resolve) => {
-    const server = app.listen(CEILING_PORT, '127.0.0.1', () => resolve(server));
-  });
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const up = await fetch(`http://127.0.0.1:${CEILING_PORT}/twilio/voice`, { method: 'POST' }).then((r) => r.ok, () => false);
+    if (up) return child;
+  }
+  throw new Error('ceiling did not start');
 }
 
 function signedCall(baseUrl: string, n: number) {
@@ -100,7 +101,7 @@ async function main() {
   const ceiling = await load(`http://127.0.0.1:${CEILING_PORT}`, 2e9);
   const switchboard = await load(PUBLIC_URL, 1);
   const rss = peakRss(service.pid!);
-  ceilingServer.close();
+  ceilingServer.kill('SIGTERM');
   service.kill('SIGTERM');
   await new Promise((r) => service.on('exit', r));
 
