@@ -12,7 +12,7 @@ import { onCallRoutes } from './oncall/index.js';
 import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { billingRoutes } from './billing/index.js';
-import { speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
+import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
 
 export interface AppDeps {
@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   app.disable('x-powered-by');
   // Webhook answers and API responses are never revalidated; hashing every body for an ETag is wasted work.
   app.set('etag', false);
+  app.use(incomingCallFastPath(services.ivr, config.env.TWILIO_AUTH_TOKEN));
   app.set('query parser', 'simple');
 
   app.get('/healthz', (_req, res) => {

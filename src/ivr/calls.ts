@@ -19,8 +19,7 @@ export interface NewCall {
   startedAt: Date;
 }
 
-/** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
-export function startCall(db: Db, call: NewCall): void {
+function insertStatement(db: Db) {
   let statement = startCalls.get(db);
   if (!statement) {
     statement = db.$client.prepare(
@@ -30,7 +29,44 @@ export function startCall(db: Db, call: NewCall): void {
     );
     startCalls.set(db, statement);
   }
-  statement.run({ ...call, startedAt: call.startedAt.getTime() });
+  return statement;
+}
+
+const row = (call: NewCall) => ({ ...call, startedAt: call.startedAt.getTime() });
+
+/** The call's row, created on its first webhook; Twilio retrying that webhook finds it already there. */
+export function startCall(db: Db, call: NewCall): void {
+  insertStatement(db).run(row(call));
+}
+
+const pending = new WeakMap<Db, { call: NewCall; done: (err?: unknown) => void }[]>();
+
+/**
+ * Group commit for incoming calls: the rows of calls that arrive in the same event-loop turn are written
+ * in one transaction at its end, and each caller is answered only after that commit. Every answered call
+ * is on disk; a burst costs one commit instead of one per call (the commit was most of a call's cost).
+ */
+export function recordIncomingCall(db: Db, call: NewCall): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let queue = pending.get(db);
+    if (!queue) {
+      const batch: { call: NewCall; done: (err?: unknown) => void }[] = [];
+      pending.set(db, (queue = batch));
+      setImmediate(() => {
+        pending.delete(db);
+        try {
+          const statement = insertStatement(db);
+          db.$client.transaction(() => {
+            for (const w of batch) statement.run(row(w.call));
+          })();
+          for (const w of batch) w.done();
+        } catch (err) {
+          for (const w of batch) w.done(err);
+        }
+      });
+    }
+    queue.push({ call, done: (err) => (err ? reject(err) : resolve()) });
+  });
 }
 
 export const callBySid = (db: Conn, callSid: string) => db.select().from(calls).where(eq(calls.callSid, callSid)).get();

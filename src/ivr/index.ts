@@ -1,4 +1,4 @@
-export { twilioRoutes, callStep } from './routes.js';
+export { twilioRoutes, callStep, incomingCallFastPath } from './routes.js';
 export { speechFor, spellDigits, PROMPT_KEYS, type Speech } from './prompts.js';
 export { closeStaleCalls, callsBetween, type CallRow } from './calls.js';
 export { CALL_OUTCOMES, type CallOutcome } from './schema.js';

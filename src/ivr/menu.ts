@@ -6,7 +6,7 @@ import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
 import { attempt, askForRecording, voiceUrl, type CallStep, type IvrDeps } from './context.js';
-import { callBySid, noteStep, setOutcome, startCall, updateCall, type CallRow } from './calls.js';
+import { callBySid, noteStep, recordIncomingCall, setOutcome, updateCall, type CallRow, type NewCall } from './calls.js';
 import { spellDigits } from './prompts.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
@@ -16,14 +16,23 @@ function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
   return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
 }
 
-/** A new call: note it, recognise the caller by caller ID, greet by rate period and offer the menu. */
-export function incomingCall(deps: IvrDeps, step: CallStep): string {
+/**
+ * A new call: note it (in a group commit, answered once it is on disk), recognise the caller by caller ID,
+ * greet by rate period and offer the menu.
+ */
+export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<string> {
+  const call = newCall(deps, step);
+  if (call) await recordIncomingCall(deps.db, call);
+  return greeting(deps, call?.ratePeriod ?? ratePeriodAt(deps.calendar, deps.clock.now()));
+}
+
+function newCall(deps: IvrDeps, step: CallStep): NewCall | undefined {
   const now = deps.clock.now();
   const period = ratePeriodAt(deps.calendar, now);
   if (step.callSid) {
     const from = callerIdOf(step.from, deps.organisation.country);
     const known = identifyCaller(deps.clients, from);
-    startCall(deps.db, {
+    const call: NewCall = {
       callSid: step.callSid,
       fromNumber: from ?? step.from?.slice(0, 40) ?? null,
       toNumber: step.to?.slice(0, 40) ?? null,
@@ -31,10 +40,11 @@ export function incomingCall(deps: IvrDeps, step: CallStep): string {
       contactId: known?.contactId ?? null,
       ratePeriod: period,
       startedAt: now,
-    });
+    };
     deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
+    return call;
   }
-  return greeting(deps, period);
+  return undefined;
 }
 
 // The greeting depends only on the rate period, and every call hears it: render it once per period.
