@@ -16,4 +16,4 @@ COPY --from=build /app/twiml ./twiml
 COPY package.json ./
 ENV NODE_ENV=production
 EXPOSE 8080
-CMD ["node", "--max-old-space-size=128", "dist/main.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/main.js"]
