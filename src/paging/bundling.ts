@@ -16,10 +16,13 @@ export type BundlingRules = Organisation['paging'];
 const BUNDLED: readonly Channel[] = ['sms', 'email'];
 const HOUR = 3_600_000;
 
-/** Messages to one person on one channel handed to the provider since `since` (or being handed now). */
+/**
+ * Messages to one person on one channel handed to the provider since `since` (or being handed now),
+ * by when the hand-over began (a row's last attempt time), so a slow provider does not stretch the window.
+ */
 function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): number[] {
   return db
-    .select({ at: sql<number>`coalesce(${outbox.sentAt}, ${outbox.nextAttemptAt})` })
+    .select({ at: sql<number>`${outbox.nextAttemptAt}` })
     .from(outbox)
     .where(
       and(
@@ -27,7 +30,7 @@ function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): numb
         eq(outbox.channel, channel),
         inArray(outbox.purpose, ['page', 'page_summary']),
         inArray(outbox.status, ['sending', 'sent', 'unknown']),
-        gte(sql`coalesce(${outbox.sentAt}, ${outbox.nextAttemptAt})`, since.getTime()),
+        gte(outbox.nextAttemptAt, since),
       ),
     )
     .all()

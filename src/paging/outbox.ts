@@ -72,3 +72,13 @@ export function updateProviderStatus(db: Conn, providerId: string, status: strin
     .returning()
     .get();
 }
+
+/** When the next pending or held message falls due, if any. */
+export function nextDueAt(db: Conn): Date | undefined {
+  const row = db
+    .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+    .from(outbox)
+    .where(inArray(outbox.status, ['pending', 'held']))
+    .get();
+  return row?.at ? new Date(Number(row.at)) : undefined;
+}

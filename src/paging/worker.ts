@@ -5,7 +5,7 @@ import { DeliveryError, type Channel, type Channels, type Sent } from '../channe
 import type { Db } from '../db/index.js';
 import { addEvent, ticketById } from '../tickets/repository.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
-import { dueRows, enqueue, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
+import { dueRows, enqueue, nextDueAt, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
 
 export interface OutboxDeps {
   db: Db;
@@ -103,6 +103,19 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let wake: NodeJS.Timeout | undefined;
+
+  // The per-second schedule is the guarantee; this wakes the worker on the very millisecond a retry or a
+  // burst summary falls due, so a summary goes out at the end of its window rather than up to 1 s later.
+  const wakeAtNextDue = () => {
+    if (wake) clearTimeout(wake);
+    const at = nextDueAt(deps.db);
+    const delay = at ? at.getTime() - deps.clock.now().getTime() : Infinity;
+    if (!stopped && delay > 0 && delay < 120_000) {
+      wake = setTimeout(() => void run(), delay);
+      wake.unref();
+    }
+  };
 
   const run = (): Promise<void> => {
     if (running) {
@@ -118,6 +131,7 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
           deps.log.error({ err }, 'outbox run failed');
         }
       } while (again && !stopped);
+      if (options.schedule !== false) wakeAtNextDue();
     })().finally(() => {
       running = undefined;
     });
@@ -133,6 +147,7 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
     },
     stop: async () => {
       stopped = true;
+      if (wake) clearTimeout(wake);
       await task?.stop();
       while (running) await running;
     },
