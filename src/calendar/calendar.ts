@@ -165,9 +165,3 @@ export function addBusinessTime(cal: BusinessCalendar, start: Date, ms: number):
   return undefined;
 }
 
-/** Why the office is closed at `at`, for the greeting: "today is a holiday", "it is the weekend"... */
-export function closedReason(cal: BusinessCalendar, at: Date): { period: RatePeriod; holidayName?: string } {
-  const period = ratePeriodAt(cal, at);
-  const name = period === 'holiday' ? cal.holidayOn(local(cal, at).toISODate()!) : undefined;
-  return { period, holidayName: name && name !== 'holiday' ? name : undefined };
-}

@@ -9,6 +9,5 @@ export {
   nextOpening,
   businessMsBetween,
   addBusinessTime,
-  closedReason,
 } from './calendar.js';
 export { type Clock, systemClock, fixedClock } from './clock.js';

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/index.js';
 import type { RatePeriod } from '../calendar/index.js';
 import { calls, type CallOutcome } from './schema.js';
@@ -108,6 +108,3 @@ export function setOutcome(db: Conn, callSid: string, outcome: CallOutcome, tick
     .run();
 }
 
-export function callsBetween(db: Conn, from: Date, to: Date): CallRow[] {
-  return db.select().from(calls).where(and(gte(calls.startedAt, from), lte(calls.startedAt, to))).orderBy(desc(calls.startedAt)).all();
-}

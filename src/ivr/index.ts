@@ -1,6 +1,6 @@
 export { twilioRoutes, callStep, incomingCallFastPath } from './routes.js';
 export { speechFor, spellDigits, PROMPT_KEYS, type Speech } from './prompts.js';
-export { closeStaleCalls, callsBetween, type CallRow } from './calls.js';
+export { closeStaleCalls, type CallRow } from './calls.js';
 export { CALL_OUTCOMES, type CallOutcome } from './schema.js';
 export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';

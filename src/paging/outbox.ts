@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Conn } from '../db/index.js';
-import { outbox, type OutboxStatus } from './schema.js';
+import { outbox } from './schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = Omit<typeof outbox.$inferInsert, 'id' | 'status' | 'attempts'>;
@@ -58,10 +58,6 @@ export function settleInterruptedSends(db: Conn): number {
 
 export function rowsOfTicket(db: Conn, ticketId: number): OutboxRow[] {
   return db.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(asc(outbox.id)).all();
-}
-
-export function rowsWithStatus(db: Conn, statuses: OutboxStatus[]): OutboxRow[] {
-  return db.select().from(outbox).where(inArray(outbox.status, statuses)).orderBy(asc(outbox.id)).all();
 }
 
 export function updateProviderStatus(db: Conn, providerId: string, status: string, error?: string): OutboxRow | undefined {

@@ -1,7 +1,6 @@
 import type { Organisation, StaffMember } from '../config/index.js';
 import type { Tx } from '../db/index.js';
 import { architects, onCallAt } from '../oncall/index.js';
-import type { Ticket } from '../tickets/repository.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { startEscalation } from './escalation.js';
 import { pageEmail, pageSlack, pageSms, type PageContext } from './render.js';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, max } from 'drizzle-orm';
 import type { Conn } from '../db/index.js';
 import { OPEN_STATUSES, ticketEvents, tickets, voicemails, type TicketEventType } from './schema.js';
 
@@ -72,6 +72,3 @@ export function knownRecordingSids(db: Conn, sids: string[]): Set<string> {
   return new Set(db.select({ sid: voicemails.recordingSid }).from(voicemails).where(inArray(voicemails.recordingSid, sids)).all().map((r) => r.sid));
 }
 
-export function countTickets(db: Conn): number {
-  return db.select({ n: sql<number>`count(*)` }).from(tickets).get()?.n ?? 0;
-}
