@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   api.use(clientRoutes(services.clients));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
   api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret }));
-  api.use(callbackRoutes({ db }));
+  api.use(callbackRoutes(services.callbacks));
   api.use(ackApiRoutes(ack));
   api.use(billingRoutes({ db, calendar: services.calendar }));
   api.use(notFoundJson);

@@ -1,11 +1,30 @@
 import { Router } from 'express';
-import type { Db } from '../db/index.js';
-import { listCallbacks } from './service.js';
+import { z } from 'zod';
+import { parseInput, sendOutcome } from '../http/json.js';
+import { listCallbacks, type CallbackDeps } from './service.js';
+import { addCallback, claimCallback, newCallbackSchema, outcomeSchema, recordOutcome } from './work.js';
 
-export function callbackRoutes(deps: { db: Db }): Router {
+const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
+const claimBody = z.object({ staffId: z.string().trim().min(1, 'is required') });
+
+export function callbackRoutes(deps: CallbackDeps): Router {
   const router = Router();
   router.get('/callbacks', (_req, res) => {
     res.json(listCallbacks(deps.db));
+  });
+  router.post('/callbacks', (req, res) => {
+    const input = parseInput(newCallbackSchema, req.body, res);
+    if (input) sendOutcome(res, addCallback(deps, input), 201);
+  });
+  router.post('/callbacks/:id/claim', (req, res) => {
+    const p = parseInput(idParam, req.params, res);
+    const body = p && parseInput(claimBody, req.body, res);
+    if (p && body) sendOutcome(res, claimCallback(deps, p.id, body.staffId));
+  });
+  router.post('/callbacks/:id/outcome', (req, res) => {
+    const p = parseInput(idParam, req.params, res);
+    const body = p && parseInput(outcomeSchema, req.body, res);
+    if (p && body) sendOutcome(res, recordOutcome(deps, p.id, body));
   });
   return router;
 }

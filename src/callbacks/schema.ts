@@ -17,6 +17,13 @@ export const callbacks = sqliteTable(
     dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
     callSid: text('call_sid').unique(),
     ticketId: integer('ticket_id'),
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    /** Who is working it now; one person at a time. */
+    claimedBy: text('claimed_by'),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    /** Calls made that found nobody; three alert the office. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lastOutcome: text('last_outcome'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('callbacks_status_due_idx').on(t.status, t.dueAt)],
