@@ -68,6 +68,9 @@ function organisationSchema(country: CountryCode) {
       emergency: z
         .object({ duplicate_window: duration.default(4 * 3_600_000), max_recording: duration.default(180_000) })
         .default({ duplicate_window: 4 * 3_600_000, max_recording: 180_000 }),
+      helpdesk: z
+        .object({ forward_to: z.array(phone(country)).default([]), ring_timeout: duration.default(25_000) })
+        .default({ forward_to: [], ring_timeout: 25_000 }),
       paging: z
         .object({
           burst: z.number().int().min(1).max(100).default(3),
@@ -127,6 +130,8 @@ export interface Organisation {
   };
   escalation: { ackTimeoutMs: number; repeat: number };
   emergency: { duplicateWindowMs: number; maxRecordingMs: number };
+  /** Key 1: the numbers rung at once (the office staff when empty), and for how long. */
+  helpdesk: { forwardTo: string[]; ringTimeoutMs: number };
   /** Per person and channel: the first `burst` pages in a window go at once, the rest as one summary. */
   paging: { burst: number; burstWindowMs: number; hourlyLimit: number; bundling: boolean };
   prompts: Record<string, string>;
@@ -168,6 +173,7 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       },
       escalation: { ackTimeoutMs: o.escalation.ack_timeout, repeat: o.escalation.repeat },
       emergency: { duplicateWindowMs: o.emergency.duplicate_window, maxRecordingMs: o.emergency.max_recording },
+      helpdesk: { forwardTo: o.helpdesk.forward_to, ringTimeoutMs: o.helpdesk.ring_timeout },
       paging: { burst: o.paging.burst, burstWindowMs: o.paging.burst_window, hourlyLimit: o.paging.hourly_limit, bundling: o.paging.bundling },
       prompts: o.prompts,
     },

@@ -93,12 +93,13 @@ export function menuChoice(deps: IvrDeps, step: CallStep): string {
 }
 
 function helpdesk(deps: IvrDeps): string {
-  const numbers = deps.organisation.staff.filter((p) => p.role === 'office').map((p) => p.phone);
+  const configured = deps.organisation.helpdesk.forwardTo;
+  const numbers = configured.length ? configured : deps.organisation.staff.filter((p) => p.role === 'office').map((p) => p.phone);
   if (numbers.length === 0) return askForRecording(deps, 'general', 1, []);
   return dial(deps.speech, {
     before: [deps.speech.say('connecting')],
     numbers,
-    timeoutSeconds: 25,
+    timeoutSeconds: Math.max(5, Math.round(deps.organisation.helpdesk.ringTimeoutMs / 1000)),
     action: voiceUrl(deps, 'helpdesk-done'),
   });
 }

@@ -25,6 +25,20 @@ describe('the greeting and menu', () => {
     expect(Number(dial.attrs.timeout)).toBeGreaterThan(10);
   });
 
+  it('rings the configured helpdesk numbers instead, when the organisation names them', async () => {
+    const other = testApp({
+      env: { TWILIO_AUTH_TOKEN, PUBLIC_URL },
+      now: BUSINESS,
+      organisation: organisationFrom(undefined, (d) => (d.helpdesk = { forward_to: ['(281) 555-0190', '+12815550191'], ring_timeout: '40s' })),
+    });
+    const caller = new Caller(other.app, ACME_PHONE);
+    await caller.dial();
+    await caller.press('1');
+    const dial = caller.verbs.find((v) => v.verb === 'Dial')!;
+    expect(dial.children.map((n) => n.text)).toEqual(['+12815550190', '+12815550191']);
+    expect(dial.attrs.timeout).toBe('40');
+  });
+
   it('offers a callback or a message when nobody at the helpdesk answers', async () => {
     const caller = new Caller(app, ACME_PHONE);
     await caller.dial();
