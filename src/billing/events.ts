@@ -5,6 +5,7 @@ import { clients } from '../clients/schema.js';
 import { calls } from '../ivr/schema.js';
 import { outbox } from '../paging/schema.js';
 import { ticketEvents, tickets, voicemails } from '../tickets/schema.js';
+import { ticketLabel } from '../tickets/label.js';
 
 export const BILLABLE_TYPES = ['inbound_call', 'bridged_call', 'voicemail', 'page', 'acknowledgement'] as const;
 export type BillableType = (typeof BILLABLE_TYPES)[number];
@@ -55,7 +56,7 @@ export function billableEvents(db: Db, cal: BusinessCalendar, from: Date, to: Da
   const clientNames = new Map(db.select({ id: clients.id, name: clients.name }).from(clients).all().map((c) => [c.id, c.name]));
   const ticketRows = db.select({ id: tickets.id, number: tickets.number, clientId: tickets.clientId }).from(tickets).all();
   const ticketOf = new Map(ticketRows.map((t) => [t.id, t]));
-  const label = (ticketId: number | null | undefined) => (ticketId && ticketOf.get(ticketId) ? `TK-${ticketOf.get(ticketId)!.number}` : null);
+  const label = (ticketId: number | null | undefined) => (ticketId && ticketOf.get(ticketId) ? `${ticketLabel(ticketOf.get(ticketId)!.number)}` : null);
   const out: BillableEvent[] = [];
   const base = (type: BillableType, id: string | number, client: number | null | undefined, ticketId: number | null | undefined) => ({
     type,

@@ -7,6 +7,7 @@ import { parseInput, sendProblem } from '../http/json.js';
 import { ticketById } from '../tickets/repository.js';
 import { ticketNumberParam } from '../tickets/routes.js';
 import { acknowledge, staffBySlack, type AckDeps, type AckOutcome } from './ack.js';
+import { ticketLabel } from '../tickets/label.js';
 
 const ACK_LINK_DAYS = 7;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,9 +24,9 @@ function page(title: string, body: string): string {
 }
 
 function describe(outcome: AckOutcome, number?: number): string {
-  if (outcome.result === 'acknowledged') return `TK-${outcome.ticket.number} is yours. Everyone else paged has been told.`;
-  if (outcome.result === 'already') return `TK-${outcome.ticket.number} was already taken by ${outcome.by}.`;
-  return `There is no open ticket${number ? ` TK-${number}` : ''}.`;
+  if (outcome.result === 'acknowledged') return `${ticketLabel(outcome.ticket.number)} is yours. Everyone else paged has been told.`;
+  if (outcome.result === 'already') return `${ticketLabel(outcome.ticket.number)} was already taken by ${outcome.by}.`;
+  return `There is no open ticket${number ? ` ${ticketLabel(number)}` : ''}.`;
 }
 
 export interface AckRouteDeps extends AckDeps {
@@ -51,14 +52,14 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
     if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`));
     const taken = ticket.acknowledgedBy ? `<p>Already taken by ${escapeHtml(deps.organisation.staff.find((s) => s.id === ticket.acknowledgedBy)?.name ?? ticket.acknowledgedBy)}.</p>` : '';
     res.type('html').send(
-      page(`Emergency TK-${ticket.number}`, `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take TK-${ticket.number} as ${escapeHtml(staff.name)}</button></form>`),
+      page(`Emergency ${ticketLabel(ticket.number)}`, `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take ${ticketLabel(ticket.number)} as ${escapeHtml(staff.name)}</button></form>`),
     );
   });
   router.post('/ack/:ticketId/:staffId', (req, res) => {
     const { staff, ticket, expired } = check(req);
     if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', '<p>This acknowledgement link is not valid.</p>'));
     const outcome = acknowledge(deps, ticket.number, staff, 'link');
-    res.status(outcome.result === 'acknowledged' ? 200 : 409).type('html').send(page(`TK-${ticket.number}`, `<p>${escapeHtml(describe(outcome))}</p>`));
+    res.status(outcome.result === 'acknowledged' ? 200 : 409).type('html').send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(describe(outcome))}</p>`));
   });
   return router;
 }

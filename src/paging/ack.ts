@@ -7,6 +7,7 @@ import { OPEN_STATUSES } from '../tickets/schema.js';
 import { enqueue } from './outbox.js';
 import { stopEscalation } from './escalation.js';
 import { outbox } from './schema.js';
+import { ticketLabel } from '../tickets/label.js';
 
 export const ACK_CHANNELS = ['sms', 'link', 'slack', 'phone', 'api'] as const;
 export type AckChannel = (typeof ACK_CHANNELS)[number];
@@ -50,7 +51,7 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
     addEvent(tx, ticket.id, now, 'acknowledged', { via }, staff.id);
     stopEscalation(tx, ticket.id, now);
     const others = pagedStaff(tx, ticket.id).filter((id) => id !== staff.id);
-    const text = `TK-${ticket.number} was taken by ${staff.name} (${via}). No action needed from you.`;
+    const text = `${ticketLabel(ticket.number)} was taken by ${staff.name} (${via}). No action needed from you.`;
     enqueue(tx, [
       ...others.flatMap((id) => {
         const person = deps.organisation.staff.find((s) => s.id === id);

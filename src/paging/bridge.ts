@@ -9,6 +9,7 @@ import { addEvent, ticketById, ticketByNumber } from '../tickets/repository.js';
 import { OPEN_STATUSES } from '../tickets/schema.js';
 import { enqueue } from './outbox.js';
 import type { AckDeps } from './ack.js';
+import { ticketLabel } from '../tickets/label.js';
 
 export interface BridgeDeps extends AckDeps {
   publicUrl: string;
@@ -22,8 +23,8 @@ export interface BridgeDeps extends AckDeps {
  */
 export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber: number): string {
   const ticket = ticketByNumber(deps.db, ticketNumber);
-  if (!ticket || !OPEN_STATUSES.includes(ticket.status)) return `There is no open ticket TK-${ticketNumber}.`;
-  if (!ticket.callerNumber) return `TK-${ticketNumber} has no caller number to call back.`;
+  if (!ticket || !OPEN_STATUSES.includes(ticket.status)) return `There is no open ticket ${ticketLabel(ticketNumber)}.`;
+  if (!ticket.callerNumber) return `${ticketLabel(ticketNumber)} has no caller number to call back.`;
   const now = deps.clock.now();
   enqueue(deps.db, [
     {
@@ -33,7 +34,7 @@ export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber
       recipient: staff.phone,
       staffId: staff.id,
       ticketId: ticket.id,
-      body: `callback bridge for TK-${ticket.number}`,
+      body: `callback bridge for ${ticketLabel(ticket.number)}`,
       payload: { url: `${deps.publicUrl}/twilio/voice/bridge?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}` },
       nextAttemptAt: now,
       createdAt: now,
@@ -41,7 +42,7 @@ export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber
   ]);
   addEvent(deps.db, ticket.id, now, 'note', { text: 'callback requested', by: staff.id }, staff.id);
   deps.onOutbox();
-  return `Calling you now from the helpdesk number; answer and you will be connected to ${ticket.callerNumber} for TK-${ticket.number}.`;
+  return `Calling you now from the helpdesk number; answer and you will be connected to ${ticket.callerNumber} for ${ticketLabel(ticket.number)}.`;
 }
 
 export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {

@@ -3,7 +3,7 @@ import type { Organisation } from '../config/index.js';
 import type { Channel } from '../channels/index.js';
 import type { Db } from '../db/index.js';
 import { tickets } from '../tickets/schema.js';
-import { ticketLabel } from './render.js';
+import { ticketLabel } from '../tickets/label.js';
 import { outbox } from './schema.js';
 import type { OutboxRow } from './outbox.js';
 

@@ -7,6 +7,7 @@ import { architects } from '../oncall/index.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
 import { whoToPage } from './plan.js';
 import { escalations } from './schema.js';
+import { ticketLabel } from '../tickets/label.js';
 
 export type Escalation = typeof escalations.$inferSelect;
 
@@ -68,7 +69,7 @@ function runStep(tx: Tx, deps: EscalationDeps, esc: Escalation, now: Date): void
   const everyone = whoToPage(tx, deps.organisation, now);
   const onCall = everyone[0]!;
   const targets = plan.rows({ onCall, architects: architects(deps.organisation), everyone });
-  const label = `TK-${ticket.number}`;
+  const label = ticketLabel(ticket.number);
   const rows: NewOutboxRow[] = targets.map(({ person, channel }) => ({
     dedupeKey: `esc:${esc.id}:${esc.step}:${person.id}:${channel}`,
     channel,

@@ -1,4 +1,5 @@
 import type { Ticket, TicketEvent } from '../tickets/repository.js';
+import { ticketLabel } from '../tickets/label.js';
 
 /** What every page says, whatever the channel. */
 export interface PageContext {
@@ -13,7 +14,6 @@ export interface PageContext {
   timeline?: TicketEvent[];
 }
 
-export const ticketLabel = (number: number) => `TK-${number}`;
 
 function who(ctx: PageContext): string {
   const client = ctx.clientName ?? 'UNIDENTIFIED caller';

@@ -4,6 +4,7 @@ import { tickets } from '../tickets/schema.js';
 import { acknowledge, staffByPhone, type AckDeps } from './ack.js';
 import { requestBridge, type BridgeDeps } from './bridge.js';
 import { outbox } from './schema.js';
+import { ticketLabel } from '../tickets/label.js';
 
 /** "ACK 1042", "ack1042", "1042 ack", "A 1042", "TK-1042 ACK": the ticket number, forgiving of case and spaces. */
 export function parseAckReply(body: string): { kind: 'ack'; number?: number } | { kind: 'unknown' } {
@@ -41,11 +42,11 @@ export function replyToText(deps: BridgeDeps, from: string, body: string): strin
   if (number === undefined) {
     const waiting = waitingFor(deps, staff.id);
     if (waiting.length === 0) return 'Nothing is waiting for you. To take a ticket, reply ACK and its number.';
-    if (waiting.length > 1) return `Several emergencies are waiting: ${waiting.map((n) => `TK-${n}`).join(', ')}. Reply ACK and the number.`;
+    if (waiting.length > 1) return `Several emergencies are waiting: ${waiting.map((n) => `${ticketLabel(n)}`).join(', ')}. Reply ACK and the number.`;
     number = waiting[0]!;
   }
   const outcome = acknowledge(deps, number, staff, 'sms');
-  if (outcome.result === 'acknowledged') return `TK-${number} is yours. The others have been told. Reply CALL ${number} to be connected to the caller from the helpdesk number.`;
-  if (outcome.result === 'already') return `TK-${number} was already taken by ${outcome.by}.`;
-  return `There is no open ticket TK-${number}.`;
+  if (outcome.result === 'acknowledged') return `${ticketLabel(number)} is yours. The others have been told. Reply CALL ${number} to be connected to the caller from the helpdesk number.`;
+  if (outcome.result === 'already') return `${ticketLabel(number)} was already taken by ${outcome.by}.`;
+  return `There is no open ticket ${ticketLabel(number)}.`;
 }

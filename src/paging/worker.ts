@@ -6,6 +6,7 @@ import type { Db } from '../db/index.js';
 import { addEvent, ticketById } from '../tickets/repository.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
 import { dueRows, enqueue, nextDueAt, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
+import { ticketLabel } from '../tickets/label.js';
 
 export interface OutboxDeps {
   db: Db;
@@ -41,7 +42,7 @@ function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now:
   const mine = rows.filter((r) => r.staffId === staffId && r.channel !== 'voice');
   if (mine.length === 0 || mine.some((r) => r.status !== 'failed')) return false;
   const others = [...new Map(rows.filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms').map((r) => [r.staffId!, r.recipient])).entries()];
-  const text = `Could not reach ${staffId} about TK-${ticketById(db, ticketId)?.number ?? ticketId} on any channel. Make sure someone takes it.`;
+  const text = `Could not reach ${staffId} about ${ticketLabel(ticketById(db, ticketId)?.number ?? ticketId)} on any channel. Make sure someone takes it.`;
   return (
     enqueue(db, [
       ...others.map(([id, phone]) => ({ dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`, channel: 'sms' as const, purpose: 'notice' as const, recipient: phone, staffId: id, ticketId, body: text, nextAttemptAt: now, createdAt: now })),

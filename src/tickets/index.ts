@@ -15,3 +15,4 @@ export { slaDeadline, SLA } from './sla.js';
 import { OPEN_STATUSES } from './schema.js';
 import type { Ticket } from './repository.js';
 export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);
+export { ticketLabel } from './label.js';

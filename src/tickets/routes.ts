@@ -9,6 +9,7 @@ import type { Clock } from '../calendar/index.js';
 import { clientById } from '../clients/repository.js';
 import * as repo from './repository.js';
 import { voicemailLink } from './voicemail.js';
+import { ticketLabel } from './label.js';
 
 export interface TicketRouteDeps {
   db: Db;
@@ -17,11 +18,9 @@ export interface TicketRouteDeps {
   linkSecret: string;
 }
 
-const label = (n: number) => `TK-${n}`;
-
 function summary(db: Db, t: repo.Ticket) {
   const client = t.clientId ? clientById(db, t.clientId) : undefined;
-  return { ...t, label: label(t.number), client: client ? { id: client.id, name: client.name } : null };
+  return { ...t, label: ticketLabel(t.number), client: client ? { id: client.id, name: client.name } : null };
 }
 
 const listQuery = z.object({
@@ -49,7 +48,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
     const p = parseInput(ticketNumberParam, req.params, res);
     if (!p) return;
     const ticket = repo.ticketByNumber(deps.db, p.number);
-    if (!ticket) return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: `No ticket ${label(p.number)}` });
+    if (!ticket) return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: `No ticket ${ticketLabel(p.number)}` });
     const now = deps.clock.now();
     res.json({
       ...summary(deps.db, ticket),

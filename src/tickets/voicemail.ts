@@ -13,6 +13,7 @@ import type { Ticket, Voicemail } from './repository.js';
 import type { VoicemailKind } from './schema.js';
 import { VOICEMAIL_SOURCES } from './schema.js';
 import { atLeast, slaDeadline } from './sla.js';
+import { ticketLabel } from './label.js';
 
 export interface TicketDeps {
   db: Db;
@@ -210,8 +211,8 @@ function followUpWithTranscription(tx: Tx, deps: TicketDeps, ticket: Ticket, voi
     if (!person) return [];
     const base = { purpose: 'page' as const, staffId: id, ticketId: ticket.id, nextAttemptAt: now, createdAt: now };
     return [
-      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:sms`, channel: 'sms' as const, recipient: person.phone, body: `TK-${ticket.number} voicemail says: "${words}"` },
-      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:email`, channel: 'email' as const, recipient: person.email, subject: `[${deps.organisation.name}] TK-${ticket.number}: transcription`, body: `The voicemail on TK-${ticket.number} says:\n\n${text}` },
+      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:sms`, channel: 'sms' as const, recipient: person.phone, body: `${ticketLabel(ticket.number)} voicemail says: "${words}"` },
+      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:email`, channel: 'email' as const, recipient: person.email, subject: `[${deps.organisation.name}] ${ticketLabel(ticket.number)}: transcription`, body: `The voicemail on ${ticketLabel(ticket.number)} says:\n\n${text}` },
     ];
   });
   enqueue(tx, rows);
