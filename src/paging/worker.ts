@@ -127,7 +127,8 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
       do {
         again = false;
         try {
-          while (!stopped && (await deliverDue(deps)) > 0 && dueRows(deps.db, deps.clock.now(), 1).length > 0);
+          // Until a pass finds nothing due (rows retried later or held for a summary are not due).
+          while (!stopped && (await deliverDue(deps)) > 0);
         } catch (err) {
           deps.log.error({ err }, 'outbox run failed');
         }
