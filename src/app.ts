@@ -10,7 +10,9 @@ import { errorHandler, notFoundJson } from './http/json.js';
 import { clientRoutes, type ClientDeps } from './clients/index.js';
 import { onCallRoutes } from './oncall/index.js';
 import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.js';
+import type { ChangeDeps } from './tickets/changes.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
+import { callbackVoiceRoutes } from './callbacks/voice-routes.js';
 import { billingRoutes } from './billing/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
@@ -33,6 +35,7 @@ export interface Services extends AppDeps {
   clients: ClientDeps;
   tickets: TicketDeps;
   callbacks: CallbackDeps;
+  changes: ChangeDeps;
   ivr: IvrDeps;
 }
 
@@ -46,10 +49,12 @@ export function servicesOf(deps: AppDeps): Services {
   const onOutbox = () => deps.outbox?.kick();
   const clients: ClientDeps = { db, clock, country: organisation.country };
   const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, onOutbox };
-  const callbacks: CallbackDeps = { db, clock, organisation, calendar, onOutbox };
+  const callbackCalendar = organisation.callbackHours ? calendarOf({ ...organisation, businessHours: organisation.callbackHours }) : calendar;
+  const callbacks: CallbackDeps = { db, clock, organisation, calendar, callbackCalendar, publicUrl, onOutbox };
   const speech = speechFor(organisation.language, organisation.voice, organisation.prompts);
   const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients };
-  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, ivr };
+  const changes: ChangeDeps = { db, clock, organisation, calendar, onOutbox };
+  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, changes, ivr };
 }
 
 /** Builds the HTTP application; it never listens, so tests drive it with supertest. */
@@ -69,7 +74,12 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
 
   const ack: AckDeps = { db, clock, organisation: config.organisation, onOutbox: services.tickets.onOutbox };
   const bridge = { ...ack, speech: services.ivr.speech, publicUrl: services.publicUrl, calendar: services.calendar };
-  const extraTwilio = [smsRoutes({ db, clock, log, reply: (from, body) => replyToText(bridge, from, body) }), pageCallRoutes(bridge), bridgeRoutes(bridge)];
+  const extraTwilio = [
+    smsRoutes({ db, clock, log, reply: (from, body) => replyToText(bridge, from, body) }),
+    pageCallRoutes(bridge),
+    bridgeRoutes(bridge),
+    callbackVoiceRoutes({ ...services.callbacks, speech: services.ivr.speech }),
+  ];
   app.use('/twilio', twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN));
   const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET };
   app.use(ackLinkRoutes(ackRouteDeps));
@@ -81,10 +91,10 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   api.use(express.json({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
-  api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret }));
+  api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, changes: services.changes }));
   api.use(callbackRoutes(services.callbacks));
   api.use(ackApiRoutes(ack));
-  api.use(billingRoutes({ db, calendar: services.calendar }));
+  api.use(billingRoutes({ db, calendar: services.calendar, clock }));
   api.use(notFoundJson);
   app.use('/api', api);
 

@@ -1,13 +1,9 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import { ratePeriodAt, splitByRatePeriod, type BusinessCalendar, type RatePeriod } from '../calendar/index.js';
 import type { Db } from '../db/index.js';
-import { clients } from '../clients/schema.js';
-import { calls } from '../ivr/schema.js';
-import { outbox } from '../paging/schema.js';
-import { ticketEvents, tickets, voicemails } from '../tickets/schema.js';
+import { readState, writeState } from '../db/state.js';
 import { ticketLabel } from '../tickets/label.js';
 
-export const BILLABLE_TYPES = ['inbound_call', 'bridged_call', 'voicemail', 'page', 'acknowledgement'] as const;
+export const BILLABLE_TYPES = ['inbound_call', 'bridged_call', 'callback', 'voicemail', 'page', 'acknowledgement', 'work_time'] as const;
 export type BillableType = (typeof BILLABLE_TYPES)[number];
 
 export interface BillablePiece {
@@ -31,61 +27,151 @@ export interface BillableEvent {
   pieces: BillablePiece[];
 }
 
-const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
+interface Source {
+  key: string;
+  type: BillableType;
+  clientId: number | null;
+  ticketId: number | null;
+  start: number;
+  end: number;
+}
 
-function event(cal: BusinessCalendar, base: Omit<BillableEvent, 'start' | 'end' | 'minutes' | 'ratePeriod' | 'pieces'>, start: Date, end: Date): BillableEvent {
-  const pieces = end > start ? splitByRatePeriod(cal, start, end) : [];
+/**
+ * What the service already records that is billable, read from its own tables: calls that have ended
+ * (inbound; bridged by an engineer or a callback), voicemails that became tickets, pages a provider
+ * took, acknowledgements, callback attempts, and logged work. Each query leaves out what the ledger has.
+ */
+const SOURCES = `
+  select case when c.path like 'bridge:%' or c.path like 'callback:%' then 'bridged_call' else 'inbound_call' end as type,
+         c.id as id, c.client_id as clientId, c.ticket_id as ticketId, c.started_at as start, c.ended_at as "end"
+    from calls c
+   where c.started_at >= @since and c.ended_at is not null
+     and not exists (select 1 from billable_events b where b.source_key in ('inbound_call:' || c.id, 'bridged_call:' || c.id))
+  union all
+  select 'voicemail', v.id, t.client_id, v.ticket_id, v.created_at - v.duration_seconds * 1000, v.created_at
+    from voicemails v left join tickets t on t.id = v.ticket_id
+   where v.created_at >= @since and v.disposition = 'ticket'
+     and not exists (select 1 from billable_events b where b.source_key = 'voicemail:' || v.id)
+  union all
+  select 'page', o.id, t.client_id, o.ticket_id, coalesce(o.sent_at, o.created_at), coalesce(o.sent_at, o.created_at)
+    from outbox o left join tickets t on t.id = o.ticket_id
+   where o.created_at >= @since and o.purpose in ('page', 'page_summary') and o.status in ('sent', 'unknown')
+     and not exists (select 1 from billable_events b where b.source_key = 'page:' || o.id)
+  union all
+  select 'acknowledgement', e.id, t.client_id, e.ticket_id, e.at, e.at
+    from ticket_events e join tickets t on t.id = e.ticket_id
+   where e.at >= @since and e.type = 'acknowledged'
+     and not exists (select 1 from billable_events b where b.source_key = 'acknowledgement:' || e.id)
+  union all
+  select 'callback', a.id, cb.client_id, cb.ticket_id, a.at, a.at
+    from callback_attempts a join callbacks cb on cb.id = a.callback_id
+   where a.at >= @since and a.outcome in ('done', 'no_answer')
+     and not exists (select 1 from billable_events b where b.source_key = 'callback:' || a.id)
+  union all
+  select 'work_time', w.id, t.client_id, w.ticket_id, w.started_at, w.ended_at
+    from work_logs w join tickets t on t.id = w.ticket_id
+   where w.created_at >= @since
+     and not exists (select 1 from billable_events b where b.source_key = 'work_time:' || w.id)`;
+
+const INSERT = `insert into billable_events
+  (source_key, type, client_id, ticket_id, start_at, end_at, rate_period, ms_business, ms_after_hours, ms_weekend, ms_holiday, pieces, recorded_at)
+  values (@key, @type, @clientId, @ticketId, @start, @end, @ratePeriod, @business, @after_hours, @weekend, @holiday, @pieces, @now)
+  on conflict (source_key) do nothing`;
+
+const BOOKMARK = 'billing_ledger_synced_at';
+/** How far before the last sync to look again: calls end, and pages are sent, a while after they began. */
+const LOOK_BACK_MS = 3 * 86_400_000;
+
+function ledgerRow(cal: BusinessCalendar, s: Source, now: number) {
+  const ms = { business: 0, after_hours: 0, weekend: 0, holiday: 0 } as Record<RatePeriod, number>;
+  const start = new Date(s.start);
+  const pieces = s.end > s.start ? splitByRatePeriod(cal, start, new Date(s.end)) : [];
+  for (const p of pieces) ms[p.period] += p.ms;
+  const ratePeriod = pieces[0]?.period ?? ratePeriodAt(cal, start);
   return {
-    ...base,
-    start: start.toISOString(),
-    end: end.toISOString(),
-    minutes: minutes(end.getTime() - start.getTime()),
-    ratePeriod: ratePeriodAt(cal, start),
-    pieces: pieces.length
-      ? pieces.map((p) => ({ ratePeriod: p.period, start: p.start.toISOString(), end: p.end.toISOString(), minutes: minutes(p.ms) }))
-      : [{ ratePeriod: ratePeriodAt(cal, start), start: start.toISOString(), end: end.toISOString(), minutes: 0 }],
+    key: `${s.type}:${s.key}`,
+    type: s.type,
+    clientId: s.clientId,
+    ticketId: s.ticketId,
+    start: s.start,
+    end: Math.max(s.end, s.start),
+    ratePeriod,
+    ...ms,
+    pieces: JSON.stringify(pieces.length ? pieces.map((p) => ({ p: p.period, s: p.start.getTime(), e: p.end.getTime() })) : [{ p: ratePeriod, s: s.start, e: s.start }]),
+    now,
   };
 }
 
 /**
- * Billable events between two instants, from what the service already records: calls (inbound and
- * bridged), voicemails, pages handed to a provider, and acknowledgements. Each is split at rate-period
- * boundaries by the calendar.
+ * Records every billable event not yet in the ledger, priced by the calendar as it is now; once
+ * recorded an event keeps its rate periods. Idempotent: run it every minute and before each report.
  */
-export function billableEvents(db: Db, cal: BusinessCalendar, from: Date, to: Date, clientId?: number): BillableEvent[] {
-  const clientNames = new Map(db.select({ id: clients.id, name: clients.name }).from(clients).all().map((c) => [c.id, c.name]));
-  const ticketRows = db.select({ id: tickets.id, number: tickets.number, clientId: tickets.clientId }).from(tickets).all();
-  const ticketOf = new Map(ticketRows.map((t) => [t.id, t]));
-  const label = (ticketId: number | null | undefined) => (ticketId && ticketOf.get(ticketId) ? `${ticketLabel(ticketOf.get(ticketId)!.number)}` : null);
-  const out: BillableEvent[] = [];
-  const base = (type: BillableType, id: string | number, client: number | null | undefined, ticketId: number | null | undefined) => ({
-    type,
-    id: `${type}:${id}`,
-    clientId: client ?? null,
-    client: client ? (clientNames.get(client) ?? null) : null,
-    ticket: label(ticketId),
-  });
+export function syncLedger(db: Db, cal: BusinessCalendar, now: Date): number {
+  const client = db.$client;
+  return client.transaction(() => {
+    const last = Number(readState(db, BOOKMARK) ?? 0);
+    const since = last ? last - LOOK_BACK_MS : 0;
+    const found = client.prepare(SOURCES).all({ since }) as (Omit<Source, 'key'> & { id: number })[];
+    const insert = client.prepare(INSERT);
+    let recorded = 0;
+    for (const f of found) recorded += insert.run(ledgerRow(cal, { ...f, key: String(f.id) }, now.getTime())).changes;
+    writeState(db, BOOKMARK, String(now.getTime()), now);
+    return recorded;
+  })();
+}
 
-  for (const c of db.select().from(calls).where(and(gte(calls.startedAt, from), lt(calls.startedAt, to))).all()) {
-    const type: BillableType = c.path.startsWith('bridge:') ? 'bridged_call' : 'inbound_call';
-    out.push(event(cal, base(type, c.id, c.clientId, c.ticketId), c.startedAt, c.endedAt ?? c.startedAt));
-  }
-  for (const v of db.select().from(voicemails).where(and(eq(voicemails.disposition, 'ticket'), gte(voicemails.createdAt, from), lt(voicemails.createdAt, to))).all()) {
-    const end = v.createdAt;
-    const start = new Date(end.getTime() - v.durationSeconds * 1000);
-    out.push(event(cal, base('voicemail', v.id, ticketOf.get(v.ticketId!)?.clientId, v.ticketId), start, end));
-  }
-  const pages = db
-    .select()
-    .from(outbox)
-    .where(and(inArray(outbox.purpose, ['page', 'page_summary']), inArray(outbox.status, ['sent', 'unknown']), gte(outbox.createdAt, from), lt(outbox.createdAt, to)))
-    .all();
-  for (const p of pages) {
-    const at = p.sentAt ?? p.createdAt;
-    out.push(event(cal, base('page', p.id, p.ticketId ? ticketOf.get(p.ticketId)?.clientId : null, p.ticketId), at, at));
-  }
-  for (const e of db.select().from(ticketEvents).where(and(eq(ticketEvents.type, 'acknowledged'), gte(ticketEvents.at, from), lt(ticketEvents.at, to))).all()) {
-    out.push(event(cal, base('acknowledgement', e.id, ticketOf.get(e.ticketId)?.clientId, e.ticketId), e.at, e.at));
-  }
-  return out.filter((e) => clientId === undefined || e.clientId === clientId).sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+interface LedgerRow {
+  source_key: string;
+  type: BillableType;
+  client_id: number | null;
+  client: string | null;
+  ticket_number: number | null;
+  start_at: number;
+  end_at: number;
+  rate_period: RatePeriod;
+  pieces: string;
+}
+
+const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toEvent(r: LedgerRow): BillableEvent {
+  const pieces = (JSON.parse(r.pieces) as { p: RatePeriod; s: number; e: number }[]).map((p) => ({ ratePeriod: p.p, start: iso(p.s), end: iso(p.e), minutes: minutes(p.e - p.s) }));
+  return {
+    type: r.type,
+    id: r.source_key,
+    clientId: r.client_id,
+    client: r.client,
+    ticket: r.ticket_number ? ticketLabel(r.ticket_number) : null,
+    start: iso(r.start_at),
+    end: iso(r.end_at),
+    minutes: minutes(r.end_at - r.start_at),
+    ratePeriod: r.rate_period,
+    pieces,
+  };
+}
+
+export interface LedgerQuery {
+  from: Date;
+  to: Date;
+  clientId?: number;
+  /** Only events with some time outside business hours (or that began outside them). */
+  afterHoursOnly?: boolean;
+  limit?: number;
+}
+
+/** Billable events that began in [from, to), in time order, from the ledger. */
+export function billableEvents(db: Db, q: LedgerQuery): BillableEvent[] {
+  const where = ['b.start_at >= @from', 'b.start_at < @to'];
+  if (q.clientId !== undefined) where.push('b.client_id = @clientId');
+  if (q.afterHoursOnly) where.push(`(b.rate_period <> 'business' or b.ms_after_hours + b.ms_weekend + b.ms_holiday > 0)`);
+  const rows = db.$client
+    .prepare(
+      `select b.source_key, b.type, b.client_id, c.name as client, t.number as ticket_number, b.start_at, b.end_at, b.rate_period, b.pieces
+         from billable_events b left join clients c on c.id = b.client_id left join tickets t on t.id = b.ticket_id
+        where ${where.join(' and ')}
+        order by b.start_at, b.id ${q.limit ? 'limit @limit' : ''}`,
+    )
+    .all({ from: q.from.getTime(), to: q.to.getTime(), clientId: q.clientId ?? null, ...(q.limit ? { limit: q.limit } : {}) }) as LedgerRow[];
+  return rows.map(toEvent);
 }

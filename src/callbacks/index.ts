@@ -1,3 +1,14 @@
 export { callbackRoutes } from './routes.js';
-export { queueCallback, listCallbacks, type Callback, type CallbackDeps, type CallbackRequest } from './service.js';
-export { addCallback, claimCallback, recordOutcome, CALLBACK_OUTCOMES } from './work.js';
+export { queueCallback, listCallbacks, callbackById, dueFrom, type Callback, type CallbackDeps, type CallbackRequest, type QueueEntry } from './service.js';
+export {
+  addCallback,
+  claimCallback,
+  releaseCallback,
+  recordOutcome,
+  callCustomer,
+  sendOverdueSummary,
+  staffActor,
+  newCallbackSchema,
+  outcomeSchema,
+  CALLBACK_OUTCOMES,
+} from './work.js';

@@ -28,3 +28,21 @@ export const callbacks = sqliteTable(
   },
   (t) => [index('callbacks_status_due_idx').on(t.status, t.dueAt)],
 );
+
+export const ATTEMPT_OUTCOMES = ['done', 'no_answer', 'cancelled', 'called'] as const;
+
+/** Every try at a callback: who, when, what happened (and the bridged call, when Switchboard placed it). */
+export const callbackAttempts = sqliteTable(
+  'callback_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callbackId: integer('callback_id')
+      .notNull()
+      .references(() => callbacks.id, { onDelete: 'cascade' }),
+    staff: text('staff').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    outcome: text('outcome', { enum: ATTEMPT_OUTCOMES }).notNull(),
+    note: text('note'),
+  },
+  (t) => [index('callback_attempts_callback_idx').on(t.callbackId)],
+);

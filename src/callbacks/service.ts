@@ -3,6 +3,7 @@ import type { Organisation } from '../config/index.js';
 import { nextOpening, type BusinessCalendar, type Clock } from '../calendar/index.js';
 import type { Conn, Db } from '../db/index.js';
 import { enqueue } from '../paging/outbox.js';
+import { clients, clientContacts } from '../clients/schema.js';
 import { callbacks } from './schema.js';
 
 export type Callback = typeof callbacks.$inferSelect;
@@ -11,7 +12,11 @@ export interface CallbackDeps {
   db: Db;
   clock: Clock;
   organisation: Organisation;
+  /** Business hours, for rate periods. */
   calendar: BusinessCalendar;
+  /** When the office returns calls: the organisation's callback windows, or its business hours. */
+  callbackCalendar: BusinessCalendar;
+  publicUrl: string;
   onOutbox: () => void;
 }
 
@@ -24,6 +29,9 @@ export interface CallbackRequest {
   callSid?: string;
 }
 
+/** When a callback that is not urgent falls due: now inside a callback window, else when the next one opens. */
+export const dueFrom = (deps: Pick<CallbackDeps, 'callbackCalendar'>, at: Date): Date => nextOpening(deps.callbackCalendar, at) ?? at;
+
 /** Place in the queue: queued callbacks due no later than this one, this one included. */
 function positionOf(db: Conn, cb: Callback): number {
   const ahead = db
@@ -34,7 +42,7 @@ function positionOf(db: Conn, cb: Callback): number {
   return ahead?.n ?? 1;
 }
 
-/** Queues a callback for the next business opening (now, in business hours) and texts the caller their place. */
+/** Queues a callback for the next callback window (now, inside one) and texts the caller their place. */
 export function queueCallback(deps: CallbackDeps, request: CallbackRequest): { callback: Callback; position: number } {
   const now = deps.clock.now();
   const result = deps.db.transaction((tx) => {
@@ -48,7 +56,7 @@ export function queueCallback(deps: CallbackDeps, request: CallbackRequest): { c
         phone: request.phone,
         reason: request.reason ?? null,
         status: 'queued',
-        dueAt: nextOpening(deps.calendar, now) ?? now,
+        dueAt: dueFrom(deps, now),
         callSid: request.callSid ?? null,
         createdAt: now,
       })
@@ -72,14 +80,36 @@ export function queueCallback(deps: CallbackDeps, request: CallbackRequest): { c
   return { callback: result.callback, position: result.position };
 }
 
-/** The queue: open callbacks by due time, then the finished ones. */
-export function listCallbacks(db: Db): (Callback & { position?: number })[] {
+export const OPEN_CALLBACK_STATUSES = ['queued', 'claimed', 'calling', 'no_answer'] as const;
+
+export interface QueueEntry extends Callback {
+  /** Place among the queued ones, by due time. */
+  position?: number;
+  /** Past its due time and not finished. */
+  overdue: boolean;
+  client: string | null;
+  contact: string | null;
+}
+
+/** The queue: open callbacks by due time, with who they are for and whether they are overdue. */
+export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
   const open = db
-    .select()
+    .select({ cb: callbacks, client: clients.name, contact: clientContacts.name })
     .from(callbacks)
-    .where(inArray(callbacks.status, ['queued', 'claimed', 'calling', 'no_answer']))
+    .leftJoin(clients, eq(clients.id, callbacks.clientId))
+    .leftJoin(clientContacts, eq(clientContacts.id, callbacks.contactId))
+    .where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES]))
     .orderBy(asc(callbacks.dueAt), asc(callbacks.id))
+    .limit(limit)
     .all();
   let position = 0;
-  return open.map((cb) => (cb.status === 'queued' ? { ...cb, position: ++position } : cb));
+  return open.map(({ cb, client, contact }) => ({
+    ...cb,
+    ...(cb.status === 'queued' ? { position: ++position } : {}),
+    overdue: cb.dueAt.getTime() < now.getTime(),
+    client,
+    contact,
+  }));
 }
+
+export const callbackById = (db: Conn, id: number) => db.select().from(callbacks).where(eq(callbacks.id, id)).get();

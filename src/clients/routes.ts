@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput, sendOutcome } from '../http/json.js';
 import { createClient, getClient, listClients, newClientSchema, type ClientDeps } from './service.js';
+import { addPackage, newPackageSchema, packagesOf } from './packages.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
 
@@ -17,6 +18,22 @@ export function clientRoutes(deps: ClientDeps): Router {
   router.get('/clients/:id', (req, res) => {
     const params = parseInput(idParam, req.params, res);
     if (params) sendOutcome(res, getClient(deps, params.id));
+  });
+  // Prepaid support packages: a number of tickets or hours, drawn down as work is billed.
+  router.get('/clients/:id/packages', (req, res) => {
+    const params = parseInput(idParam, req.params, res);
+    if (!params) return;
+    const client = getClient(deps, params.id);
+    if (!client.ok) return sendOutcome(res, client);
+    res.json(packagesOf(deps.db, params.id));
+  });
+  router.post('/clients/:id/packages', (req, res) => {
+    const params = parseInput(idParam, req.params, res);
+    const input = params && parseInput(newPackageSchema, req.body, res);
+    if (!params || !input) return;
+    const client = getClient(deps, params.id);
+    if (!client.ok) return sendOutcome(res, client);
+    res.status(201).json(addPackage(deps.db, params.id, input, deps.clock.now()));
   });
   return router;
 }

@@ -22,3 +22,39 @@ export const clientContacts = sqliteTable(
   },
   (t) => [index('client_contacts_phone_idx').on(t.phone), index('client_contacts_client_idx').on(t.clientId)],
 );
+
+export const PACKAGE_UNITS = ['tickets', 'hours'] as const;
+export type PackageUnit = (typeof PACKAGE_UNITS)[number];
+
+/** Prepaid support a client bought: a number of tickets, or of hours of work. */
+export const supportPackages = sqliteTable(
+  'support_packages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    unit: text('unit', { enum: PACKAGE_UNITS }).notNull(),
+    /** Tickets, or minutes for an hours package. */
+    quantity: integer('quantity').notNull(),
+    note: text('note'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('support_packages_client_idx').on(t.clientId)],
+);
+
+/** What was drawn from a package, once per billed item (a resolved ticket, a work log). */
+export const packageUsage = sqliteTable(
+  'package_usage',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => supportPackages.id, { onDelete: 'cascade' }),
+    /** What was billed: "ticket:12" or "work:40"; one draw per item. */
+    itemKey: text('item_key').notNull().unique(),
+    amount: integer('amount').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('package_usage_package_idx').on(t.packageId)],
+);

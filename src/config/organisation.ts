@@ -24,6 +24,8 @@ const handoff = z.string().transform((text, ctx) => {
   return { weekday: day as Weekday | undefined, minutes };
 });
 
+const HOUR = 3_600_000;
+
 function organisationSchema(country: CountryCode) {
   const staffMember = z.object({
     id: z.string().trim().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore only'),
@@ -80,6 +82,21 @@ function organisationSchema(country: CountryCode) {
         })
         .default({ burst: 3, burst_window: 60_000, hourly_limit: 30, bundling: true }),
       prompts: z.record(z.string(), z.string().min(1)).default({}),
+      /** Resolution targets; Critical runs around the clock, the others in business time. */
+      sla: z
+        .object({
+          critical: duration.default(4 * HOUR),
+          high: duration.default(24 * HOUR),
+          medium: duration.default(48 * HOUR),
+          low: duration.default(72 * HOUR),
+        })
+        .strict()
+        .default({ critical: 4 * HOUR, high: 24 * HOUR, medium: 48 * HOUR, low: 72 * HOUR }),
+      /** When the office returns calls, if not in office hours (same shape as business_hours). */
+      callback_hours: businessHours.optional(),
+      billing: z
+        .object({ recipients: z.array(z.email({ message: 'is not a valid email address' })).default([]) })
+        .default({ recipients: [] }),
     })
     .superRefine((org, ctx) => {
       const seen = new Map<string, number>();
@@ -135,6 +152,12 @@ export interface Organisation {
   /** Per person and channel: the first `burst` pages in a window go at once, the rest as one summary. */
   paging: { burst: number; burstWindowMs: number; hourlyLimit: number; bundling: boolean };
   prompts: Record<string, string>;
+  /** Resolution time per priority, in ms. */
+  sla: { critical: number; high: number; medium: number; low: number };
+  /** Callback windows when they differ from business hours. */
+  callbackHours?: Record<Weekday, Window[]>;
+  /** Who receives the monthly after-hours summary (the office staff when empty). */
+  billingRecipients: string[];
 }
 
 /** Validates a parsed organisation document. Problems name the field, one line each. */
@@ -176,6 +199,9 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       helpdesk: { forwardTo: o.helpdesk.forward_to, ringTimeoutMs: o.helpdesk.ring_timeout },
       paging: { burst: o.paging.burst, burstWindowMs: o.paging.burst_window, hourlyLimit: o.paging.hourly_limit, bundling: o.paging.bundling },
       prompts: o.prompts,
+      sla: o.sla,
+      callbackHours: o.callback_hours as Record<Weekday, Window[]> | undefined,
+      billingRecipients: o.billing.recipients,
     },
   };
 }

@@ -6,3 +6,5 @@ export * from '../ivr/schema.js';
 export * from '../callbacks/schema.js';
 export * from '../paging/schema.js';
 export * from './state.js';
+export * from '../billing/schema.js';
+export * from '../auth/schema.js';

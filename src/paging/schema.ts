@@ -4,7 +4,7 @@ import { CHANNELS } from '../channels/types.js';
 /** `held`: past a burst, waiting for the summary; `bundled`: covered by a summary message instead. */
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unknown', 'failed', 'held', 'bundled'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
-export const OUTBOX_PURPOSES = ['page', 'page_summary', 'caller_confirmation', 'callback_confirmation', 'notice'] as const;
+export const OUTBOX_PURPOSES = ['page', 'page_summary', 'caller_confirmation', 'callback_confirmation', 'notice', 'requester', 'report'] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 
 /**

@@ -11,7 +11,7 @@ export {
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
 export { ticketByNumber, ticketById, knownRecordingSids, type Ticket, type TicketEvent, type Voicemail } from './repository.js';
 export { PRIORITIES, TICKET_STATUSES, OPEN_STATUSES, VOICEMAIL_KINDS, type Priority, type TicketStatus, type VoicemailKind } from './schema.js';
-export { slaDeadline, SLA } from './sla.js';
+export { slaClock, SLA_CLOCK, atLeast } from './sla.js';
 import { OPEN_STATUSES } from './schema.js';
 import type { Ticket } from './repository.js';
 export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);

@@ -3,13 +3,14 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Voice } from '../channels/index.js';
 import type { Db } from '../db/index.js';
-import { sendProblem, parseInput } from '../http/json.js';
+import { sendProblem, sendOutcome, parseInput } from '../http/json.js';
 import { verifyLink } from '../http/signed-links.js';
 import type { Clock } from '../calendar/index.js';
 import { clientById } from '../clients/repository.js';
 import * as repo from './repository.js';
 import { voicemailLink } from './voicemail.js';
 import { ticketLabel } from './label.js';
+import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, STATUS_ACTIONS, workLogSchema, type ChangeDeps } from './changes.js';
 
 export interface TicketRouteDeps {
   db: Db;
@@ -17,6 +18,12 @@ export interface TicketRouteDeps {
   publicUrl: string;
   linkSecret: string;
 }
+
+const byStaff = z.object({ staffId: z.string().trim().min(1, 'is required') });
+const ticketChange = z
+  .object({ priority: priorityChangeSchema.shape.priority.optional(), status: z.enum(STATUS_ACTIONS, { message: `must be one of ${STATUS_ACTIONS.join(', ')}` }).optional(), message: z.string().trim().max(2000).optional() })
+  .extend(byStaff.shape)
+  .refine((c) => c.priority || c.status, { message: 'give a priority or a status', path: ['priority'] });
 
 function summary(db: Db, t: repo.Ticket) {
   const client = t.clientId ? clientById(db, t.clientId) : undefined;
@@ -38,8 +45,33 @@ export const ticketNumberParam = z.object({
     .transform(Number),
 });
 
-export function ticketRoutes(deps: TicketRouteDeps): Router {
+export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): Router {
   const router = Router();
+  const actorOf = (staffId: string, res: Parameters<typeof sendProblem>[0]) => {
+    const person = deps.changes.organisation.staff.find((s) => s.id === staffId);
+    if (!person) sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
+    return person && { id: person.id, name: person.name };
+  };
+  // PATCH /api/tickets/:number {staffId, priority?, status?, message?}: staff change priority or status.
+  router.patch('/tickets/:number', (req, res) => {
+    const p = parseInput(ticketNumberParam, req.params, res);
+    const body = p && parseInput(ticketChange, req.body, res);
+    const actor = body && actorOf(body.staffId, res);
+    if (!p || !body || !actor) return;
+    if (body.status) {
+      const status = statusChangeSchema.safeParse({ status: body.status, message: body.message });
+      if (!status.success) return parseInput(statusChangeSchema, { status: body.status, message: body.message }, res) as undefined;
+      const changed = changeStatus(deps.changes, p.number, status.data, actor);
+      if (!changed.ok || !body.priority) return sendOutcome(res, changed);
+    }
+    sendOutcome(res, changePriority(deps.changes, p.number, body.priority!, actor));
+  });
+  router.post('/tickets/:number/work', (req, res) => {
+    const p = parseInput(ticketNumberParam, req.params, res);
+    const body = p && parseInput(workLogSchema.extend(byStaff.shape), req.body, res);
+    const actor = body && actorOf(body.staffId, res);
+    if (p && body && actor) sendOutcome(res, logWork(deps.changes, p.number, body, actor), 201);
+  });
   router.get('/tickets', (req, res) => {
     const q = parseInput(listQuery, req.query, res);
     if (q) res.json(repo.listTickets(deps.db, q.limit, q.offset).map((t) => summary(deps.db, t)));

@@ -20,6 +20,10 @@ export const TICKET_EVENT_TYPES = [
   'page_delivered',
   'page_failed',
   'note',
+  'work_logged',
+  'sla_warning',
+  'sla_breached',
+  'requester_notified',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
@@ -40,12 +44,22 @@ export const tickets = sqliteTable(
     summary: text('summary').notNull(),
     transcription: text('transcription'),
     slaDueAt: integer('sla_due_at', { mode: 'timestamp_ms' }),
+    /** When 75% of the SLA time has run (in the same clock as the deadline): the assignee is warned. */
+    slaWarnAt: integer('sla_warn_at', { mode: 'timestamp_ms' }),
+    slaWarnedAt: integer('sla_warned_at', { mode: 'timestamp_ms' }),
+    slaBreachedAt: integer('sla_breached_at', { mode: 'timestamp_ms' }),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: integer('acknowledged_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('tickets_client_status_idx').on(t.clientId, t.status), index('tickets_caller_status_idx').on(t.callerNumber, t.status)],
+  (t) => [
+    index('tickets_client_status_idx').on(t.clientId, t.status),
+    index('tickets_caller_status_idx').on(t.callerNumber, t.status),
+    index('tickets_status_created_idx').on(t.status, t.createdAt),
+    index('tickets_sla_idx').on(t.slaDueAt),
+  ],
 );
 
 /** The ticket's timeline: every call, voicemail, page, acknowledgement and change, in order. */
@@ -88,4 +102,21 @@ export const voicemails = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('voicemails_ticket_idx').on(t.ticketId), index('voicemails_call_idx').on(t.callSid)],
+);
+
+/** Time staff spent on a ticket; billable, split by rate period like every other event. */
+export const workLogs = sqliteTable(
+  'work_logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    staff: text('staff').notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }).notNull(),
+    note: text('note'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('work_logs_ticket_idx').on(t.ticketId), index('work_logs_started_idx').on(t.startedAt)],
 );

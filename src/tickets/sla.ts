@@ -1,21 +1,23 @@
 import { addBusinessTime, type BusinessCalendar } from '../calendar/index.js';
+import type { Organisation } from '../config/index.js';
 import type { Priority } from './schema.js';
 
-const HOUR = 3_600_000;
+/** Critical runs around the clock; High, Medium and Low run in business time. */
+export const SLA_CLOCK: Record<Priority, 'wall' | 'business'> = { critical: 'wall', high: 'business', medium: 'business', low: 'business' };
 
-/** Resolution targets: Critical runs around the clock; the others run in business time. */
-export const SLA: Record<Priority, { ms: number; clock: 'wall' | 'business' }> = {
-  critical: { ms: 4 * HOUR, clock: 'wall' },
-  high: { ms: 24 * HOUR, clock: 'business' },
-  medium: { ms: 48 * HOUR, clock: 'business' },
-  low: { ms: 72 * HOUR, clock: 'business' },
-};
+/** The share of the SLA time after which the assignee is warned. */
+export const WARN_AT = 0.75;
 
-export function slaDeadline(calendar: BusinessCalendar, priority: Priority, from: Date): Date {
-  const rule = SLA[priority];
-  if (rule.clock === 'wall') return new Date(from.getTime() + rule.ms);
+function after(calendar: BusinessCalendar, priority: Priority, from: Date, ms: number): Date {
+  if (SLA_CLOCK[priority] === 'wall') return new Date(from.getTime() + ms);
   // An organisation with no business hours at all: fall back to wall-clock time rather than never.
-  return addBusinessTime(calendar, from, rule.ms) ?? new Date(from.getTime() + rule.ms);
+  return addBusinessTime(calendar, from, ms) ?? new Date(from.getTime() + ms);
+}
+
+/** The resolution deadline of a ticket opened at `from`, and when its assignee is warned (75% of the way). */
+export function slaClock(calendar: BusinessCalendar, sla: Organisation['sla'], priority: Priority, from: Date): { slaDueAt: Date; slaWarnAt: Date } {
+  const ms = sla[priority];
+  return { slaDueAt: after(calendar, priority, from, ms), slaWarnAt: after(calendar, priority, from, Math.round(ms * WARN_AT)) };
 }
 
 const RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };

@@ -12,8 +12,9 @@ import * as repo from './repository.js';
 import type { Ticket, Voicemail } from './repository.js';
 import type { VoicemailKind } from './schema.js';
 import { VOICEMAIL_SOURCES } from './schema.js';
-import { atLeast, slaDeadline } from './sla.js';
+import { atLeast, slaClock } from './sla.js';
 import { ticketLabel } from './label.js';
+import { notifyRequester } from './notices.js';
 
 export interface TicketDeps {
   db: Db;
@@ -80,6 +81,8 @@ export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Voi
     // A caller escalating an open emergency by key 3 leaves a new message: page again with its link.
     const pageCause = cause ?? (result === 'attached' && ticket.emergency ? heard.id : undefined);
     if (pageCause !== undefined) pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
+    // The requester hears of a new ticket by email; the caller's text below is their confirmation.
+    if (result === 'created') notifyRequester(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, { skipSms: Boolean(input.callerNumber) });
     if (input.callerNumber && result !== 'attached') {
       enqueue(tx, [
         {
@@ -125,7 +128,8 @@ function ticketFor(tx: Tx, deps: TicketDeps, input: IncomingRecording, now: Date
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
     const open = repo.openEmergencySince(tx, { clientId: input.clientId, callerNumber: input.clientId ? undefined : input.callerNumber }, since);
     if (open) {
-      const ticket = repo.updateTicket(tx, open.id, { priority: 'critical', updatedAt: now });
+      const sla = open.priority === 'critical' ? {} : slaClock(deps.calendar, deps.organisation.sla, 'critical', open.createdAt);
+      const ticket = repo.updateTicket(tx, open.id, { priority: 'critical', ...sla, updatedAt: now });
       const event = repo.addEvent(tx, open.id, now, 'escalated', { reason: 'another emergency call', callSid: input.callSid ?? null });
       return { ticket, result: 'escalated', cause: event.id };
     }
@@ -140,7 +144,7 @@ function ticketFor(tx: Tx, deps: TicketDeps, input: IncomingRecording, now: Date
     priority,
     status: 'new',
     summary: emergency ? 'Emergency voicemail' : 'Voicemail',
-    slaDueAt: slaDeadline(deps.calendar, priority, now),
+    ...slaClock(deps.calendar, deps.organisation.sla, priority, now),
     createdAt: now,
     updatedAt: now,
   });
@@ -177,7 +181,7 @@ export function escalateTicket(deps: TicketDeps, ticketId: number, callSid: stri
     const priority = atLeast(current.priority, 'high');
     const updated = repo.updateTicket(tx, ticketId, {
       priority,
-      slaDueAt: priority !== current.priority ? slaDeadline(deps.calendar, priority, current.createdAt) : current.slaDueAt,
+      ...(priority !== current.priority ? slaClock(deps.calendar, deps.organisation.sla, priority, current.createdAt) : {}),
       updatedAt: now,
     });
     repo.addEvent(tx, ticketId, now, 'escalated', { reason: 'caller pressed 3', from: current.priority, to: priority, callSid: callSid ?? null }, 'caller');

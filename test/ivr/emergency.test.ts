@@ -60,7 +60,7 @@ describe('5 — an emergency voicemail', () => {
     const after = db.select().from(tickets).all();
     expect(after).toHaveLength(before.length);
     const api = await request(app).get(`/api/tickets/TK-${after[0]!.number}`).set(auth).expect(200);
-    expect(api.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'escalated', 'voicemail']);
+    expect(api.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'requester_notified', 'escalated', 'voicemail']);
     expect(api.body.voicemails).toHaveLength(2);
     // Everyone is paged again for the escalation.
     const pages = db.select().from(outbox).all().filter((r) => r.purpose === 'page');

@@ -188,7 +188,7 @@ describe('3 — escalating an existing ticket', () => {
 
     const res = await request(app).get(`/api/tickets/${ticketNumber}`).set(auth).expect(200);
     expect(res.body.priority).toBe('high');
-    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'escalated', 'voicemail']);
+    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'requester_notified', 'escalated', 'voicemail']);
     expect(res.body.voicemails).toHaveLength(2);
     expect(db.select().from(tickets).all()).toHaveLength(1);
   });

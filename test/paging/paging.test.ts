@@ -35,9 +35,11 @@ describe('paging an emergency', () => {
       expect(sms?.body).toMatch(new RegExp(`Reply ACK ${ticket.number} to take it or open https://switchboard.test/ack/${ticket.id}/`));
       expect(sms?.from).toBe('+12817684800'); // the helpdesk number
     }
-    expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual(['alan@example.com', 'ed@example.com']);
-    expect(h.smtp.mails[0]!.raw).toContain(`Emergency TK-${ticket.number}: Acme Dental (Dana Dentist)`);
-    const mailText = h.smtp.mails[0]!.raw.replace(/=\r?\n/g, '');
+    // The two paged by email, and the requester, who is told their ticket is open.
+    expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual(['alan@example.com', 'dana@acme.example', 'ed@example.com']);
+    const page = h.smtp.mails.find((m) => m.to[0] === 'ed@example.com')!;
+    expect(page.raw).toContain(`Emergency TK-${ticket.number}: Acme Dental (Dana Dentist)`);
+    const mailText = page.raw.replace(/=\r?\n/g, '');
     expect(mailText).toContain('Timeline:');
     expect(mailText).toMatch(/created\s*\r?\n.*voicemail/);
     const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage');

@@ -1,0 +1,30 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { RATE_PERIODS } from '../calendar/calendar.js';
+
+/**
+ * The billing ledger: every billable event once, with the rate period of each piece as the calendar
+ * said when it was recorded, so a later change of office hours never re-prices a past month.
+ */
+export const billableEvents = sqliteTable(
+  'billable_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The event's source, e.g. "inbound_call:12"; recorded once. */
+    sourceKey: text('source_key').notNull().unique(),
+    type: text('type').notNull(),
+    clientId: integer('client_id'),
+    ticketId: integer('ticket_id'),
+    startAt: integer('start_at', { mode: 'timestamp_ms' }).notNull(),
+    endAt: integer('end_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The rate period the event started in. */
+    ratePeriod: text('rate_period', { enum: RATE_PERIODS }).notNull(),
+    msBusiness: integer('ms_business').notNull(),
+    msAfterHours: integer('ms_after_hours').notNull(),
+    msWeekend: integer('ms_weekend').notNull(),
+    msHoliday: integer('ms_holiday').notNull(),
+    /** [{ratePeriod, start, end}] in ms, in order. */
+    pieces: text('pieces', { mode: 'json' }).$type<{ p: string; s: number; e: number }[]>().notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('billable_events_start_idx').on(t.startAt), index('billable_events_client_start_idx').on(t.clientId, t.startAt)],
+);

@@ -1,0 +1,69 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Conn } from '../db/index.js';
+import { packageUsage, supportPackages, PACKAGE_UNITS, type PackageUnit } from './schema.js';
+
+export interface PackageBalance {
+  id: number;
+  clientId: number;
+  unit: PackageUnit;
+  /** Tickets, or minutes for hours. */
+  quantity: number;
+  used: number;
+  remaining: number;
+  note: string | null;
+  createdAt: Date;
+}
+
+export const newPackageSchema = z.object({
+  unit: z.enum(PACKAGE_UNITS, { message: 'must be tickets or hours' }),
+  /** Tickets, or hours (decimals allowed) for an hours package. */
+  quantity: z.number().positive('must be more than 0').max(100_000),
+  note: z.string().trim().max(500).optional(),
+});
+
+export function addPackage(db: Conn, clientId: number, input: z.infer<typeof newPackageSchema>, now: Date): PackageBalance {
+  const quantity = input.unit === 'hours' ? Math.round(input.quantity * 60) : Math.round(input.quantity);
+  const row = db.insert(supportPackages).values({ clientId, unit: input.unit, quantity, note: input.note ?? null, createdAt: now }).returning().get();
+  return { ...row, used: 0, remaining: row.quantity };
+}
+
+/** A client's packages with what is left of each, oldest first. */
+export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
+  const rows = db
+    .select({
+      id: supportPackages.id,
+      clientId: supportPackages.clientId,
+      unit: supportPackages.unit,
+      quantity: supportPackages.quantity,
+      note: supportPackages.note,
+      createdAt: supportPackages.createdAt,
+      used: sql<number>`coalesce((select sum(${packageUsage.amount}) from ${packageUsage} where ${packageUsage.packageId} = ${supportPackages.id}), 0)`,
+    })
+    .from(supportPackages)
+    .where(eq(supportPackages.clientId, clientId))
+    .orderBy(asc(supportPackages.createdAt), asc(supportPackages.id))
+    .all();
+  return rows.map((r) => ({ ...r, used: Number(r.used), remaining: r.quantity - Number(r.used) }));
+}
+
+/**
+ * Draws billed work from the client's oldest package of that unit that has some left (a resolved
+ * ticket from a tickets package, logged minutes from an hours package). Once per item: billing the
+ * same ticket again draws nothing. Returns the package drawn from, if any.
+ */
+export function drawFromPackage(db: Conn, clientId: number | null, unit: PackageUnit, itemKey: string, amount: number, now: Date): PackageBalance | undefined {
+  if (!clientId || amount <= 0) return undefined;
+  const open = packagesOf(db, clientId).find((p) => p.unit === unit && p.remaining > 0);
+  if (!open) return undefined;
+  const drawn = Math.min(amount, open.remaining);
+  const inserted = db.insert(packageUsage).values({ packageId: open.id, itemKey, amount: drawn, at: now }).onConflictDoNothing().run().changes;
+  return inserted ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn } : undefined;
+}
+
+/** "3 of 10 tickets left", "4 h 30 min of 20 h left". */
+export function describeBalance(p: PackageBalance): string {
+  if (p.unit === 'tickets') return `${p.remaining} of ${p.quantity} tickets left`;
+  const h = (min: number) => (min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`);
+  return `${h(p.remaining)} of ${h(p.quantity)} left`;
+}
