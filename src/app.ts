@@ -13,6 +13,7 @@ import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.
 import type { ChangeDeps } from './tickets/changes.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { callbackVoiceRoutes } from './callbacks/voice-routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { billingRoutes } from './billing/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
@@ -97,6 +98,8 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   api.use(billingRoutes({ db, calendar: services.calendar, clock }));
   api.use(notFoundJson);
   app.use('/api', api);
+
+  app.use('/dashboard', dashboardRoutes(services));
 
   app.use(notFoundJson);
   app.use(errorHandler(log));

@@ -160,11 +160,22 @@ export interface LedgerQuery {
   limit?: number;
 }
 
-/** Billable events that began in [from, to), in time order, from the ledger. */
-export function billableEvents(db: Db, q: LedgerQuery): BillableEvent[] {
+function whereOf(q: LedgerQuery): string[] {
   const where = ['b.start_at >= @from', 'b.start_at < @to'];
   if (q.clientId !== undefined) where.push('b.client_id = @clientId');
   if (q.afterHoursOnly) where.push(`(b.rate_period <> 'business' or b.ms_after_hours + b.ms_weekend + b.ms_holiday > 0)`);
+  return where;
+}
+
+/** How many events a query matches (for "the first 500 of 12,000"). */
+export function countBillable(db: Db, q: LedgerQuery): number {
+  const row = db.$client.prepare(`select count(*) as n from billable_events b where ${whereOf(q).join(' and ')}`).get({ from: q.from.getTime(), to: q.to.getTime(), clientId: q.clientId ?? null }) as { n: number };
+  return row.n;
+}
+
+/** Billable events that began in [from, to), in time order, from the ledger. */
+export function billableEvents(db: Db, q: LedgerQuery): BillableEvent[] {
+  const where = whereOf(q);
   const rows = db.$client
     .prepare(
       `select b.source_key, b.type, b.client_id, c.name as client, t.number as ticket_number, b.start_at, b.end_at, b.rate_period, b.pieces

@@ -1,0 +1,67 @@
+import { listCallbacks, type QueueEntry } from '../callbacks/index.js';
+import type { Db } from '../db/index.js';
+import { packagesOf, describeBalance } from '../clients/packages.js';
+import { html, type Html } from './html.js';
+import { csrfField, relative, when, type PageContext } from './layout.js';
+
+const STATUS_TEXT: Record<string, string> = { queued: 'Queued', claimed: 'Claimed', calling: 'Calling', no_answer: 'No answer' };
+
+function actions(ctx: PageContext, cb: QueueEntry, actorId: string, names: (id: string) => string): Html {
+  const form = (path: string, label: string, extra: Html | string = '', cls = '') =>
+    html`<form method="post" action="/dashboard/callbacks/${cb.id}/${path}" class="inline">${csrfField(ctx)}${extra}<button type="submit"${cls ? html` class="${cls}"` : ''}>${label}</button></form>`;
+  if (cb.status === 'queued') return form('claim', 'Claim');
+  if (cb.claimedBy !== actorId) return html`<span class="muted">${names(cb.claimedBy ?? '')} has it</span>`;
+  return html`
+    ${form('call', cb.status === 'calling' ? 'Ringing you…' : 'Call from helpdesk number')}
+    <form method="post" action="/dashboard/callbacks/${cb.id}/outcome" class="inline">${csrfField(ctx)}
+      <label class="muted" for="outcome-${cb.id}">Outcome</label>
+      <select id="outcome-${cb.id}" name="outcome">
+        <option value="done">Done: spoke to them</option>
+        <option value="no_answer">No answer: retry later</option>
+        <option value="cancelled">Cancelled: not needed</option>
+      </select>
+      <input name="note" placeholder="Note (optional)" maxlength="2000" aria-label="Note">
+      <button type="submit">Record outcome</button>
+    </form>
+    ${form('release', 'Release', '', 'secondary')}`;
+}
+
+/** The rows of the queue; also served alone so the page can refresh them without a reload. */
+export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
+  const entries = listCallbacks(db, now, 500);
+  if (entries.length === 0) return html`<tr><td colspan="6" class="muted">Nobody is waiting for a callback.</td></tr>`;
+  const balances = new Map<number, string>();
+  const balanceOf = (clientId: number) => {
+    if (!balances.has(clientId)) balances.set(clientId, packagesOf(db, clientId).filter((p) => p.remaining > 0).map(describeBalance).join('; '));
+    return balances.get(clientId)!;
+  };
+  return html`${entries.map(
+    (cb) => html`<tr class="${cb.overdue ? 'overdue' : ''}" data-callback="${cb.id}">
+      <td data-label="Due">${when(ctx, cb.dueAt)} ${cb.overdue ? html`<span class="badge overdue">overdue ${relative(now, cb.dueAt).replace(' ago', '')}</span>` : html`<span class="muted">${relative(now, cb.dueAt)}</span>`}${cb.urgent ? html` <span class="badge critical">urgent</span>` : ''}</td>
+      <td data-label="Who"><strong>${cb.client ?? 'Unknown caller'}</strong>${cb.contact ? html`<br>${cb.contact}` : ''}${cb.clientId && balanceOf(cb.clientId) ? html`<br><span class="muted">Prepaid: ${balanceOf(cb.clientId)}</span>` : ''}</td>
+      <td data-label="Number"><a href="tel:${cb.phone}">${cb.phone}</a></td>
+      <td data-label="Reason">${cb.reason ?? ''}${cb.ticketId ? html` <span class="muted">(ticket)</span>` : ''}</td>
+      <td data-label="Status"><span class="badge">${STATUS_TEXT[cb.status] ?? cb.status}</span>${cb.position ? html` <span class="muted">#${cb.position}</span>` : ''}${cb.failedAttempts ? html`<br><span class="muted">${cb.failedAttempts} unanswered</span>` : ''}</td>
+      <td data-label="Action">${actions(ctx, cb, actorId, names)}</td>
+    </tr>`,
+  )}`;
+}
+
+export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
+  return html`
+  <p class="muted">Oldest due first; overdue callbacks are highlighted. <span id="live-status" aria-live="polite">Updates every 10 seconds.</span></p>
+  <table class="stack">
+    <thead><tr><th>Due</th><th>Who</th><th>Number</th><th>Reason</th><th>Status</th><th>Action</th></tr></thead>
+    <tbody data-live="/dashboard/queue/rows">${queueRows(db, ctx, actorId, names, now)}</tbody>
+  </table>
+  <h2>Add a callback</h2>
+  <form method="post" action="/dashboard/callbacks" class="card">
+    ${csrfField(ctx)}
+    <div class="grid">
+      <div><label for="cb-phone">Number to call</label><input id="cb-phone" name="phone" required maxlength="40" inputmode="tel"></div>
+      <div><label for="cb-reason">Reason</label><input id="cb-reason" name="reason" maxlength="2000"></div>
+      <div><label><input type="checkbox" name="urgent" value="1"> Urgent (due now, not at the next callback window)</label></div>
+    </div>
+    <button type="submit">Add to the queue</button>
+  </form>`;
+}

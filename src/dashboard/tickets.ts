@@ -1,0 +1,215 @@
+import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/index.js';
+import type { Organisation } from '../config/index.js';
+import { clients } from '../clients/schema.js';
+import { clientById } from '../clients/repository.js';
+import { packagesOf, describeBalance } from '../clients/packages.js';
+import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, tickets, workLogs, type TicketStatus } from '../tickets/schema.js';
+import * as repo from '../tickets/repository.js';
+import { ticketLabel } from '../tickets/label.js';
+import { voicemailLink } from '../tickets/voicemail.js';
+import { html, type Html } from './html.js';
+import { csrfField, relative, when, type PageContext } from './layout.js';
+
+export const ticketFilters = z.object({
+  status: z.enum(['open', 'all', ...TICKET_STATUSES]).catch('open').default('open'),
+  priority: z.enum(['any', ...PRIORITIES]).catch('any').default('any'),
+  client: z.coerce.number().int().positive().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+type Filters = z.infer<typeof ticketFilters>;
+
+const PER_PAGE = 50;
+const STATUS_NAMES: Record<TicketStatus, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  in_progress: 'In progress',
+  waiting_on_customer: 'Waiting on customer',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export function slaBadge(t: repo.Ticket, now: Date): Html {
+  if (!t.slaDueAt) return html``;
+  if (!OPEN_STATUSES.includes(t.status)) return html`<span class="badge ok">closed</span>`;
+  if (t.slaDueAt <= now) return html`<span class="badge breached">breached ${relative(now, t.slaDueAt)}</span>`;
+  if (t.slaWarnAt && t.slaWarnAt <= now) return html`<span class="badge warning">due ${relative(now, t.slaDueAt)}</span>`;
+  return html`<span class="badge">due ${relative(now, t.slaDueAt)}</span>`;
+}
+
+export function ticketsPage(db: Db, ctx: PageContext, org: Organisation, f: Filters, now: Date): Html {
+  const where: SQL[] = [];
+  if (f.status === 'open') where.push(inArray(tickets.status, [...OPEN_STATUSES]));
+  else if (f.status !== 'all') where.push(eq(tickets.status, f.status));
+  if (f.priority !== 'any') where.push(eq(tickets.priority, f.priority));
+  if (f.client) where.push(eq(tickets.clientId, f.client));
+  const filter = where.length ? and(...where) : undefined;
+  const total = db.select({ n: count() }).from(tickets).where(filter).get()?.n ?? 0;
+  const rows = db
+    .select({ t: tickets, client: clients.name })
+    .from(tickets)
+    .leftJoin(clients, eq(clients.id, tickets.clientId))
+    .where(filter)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(PER_PAGE)
+    .offset((f.page - 1) * PER_PAGE)
+    .all();
+  const allClients = db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(clients.name).all();
+  const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : '');
+  const query = (page: number) => `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}&page=${page}`;
+  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  return html`
+  <form method="get" class="filters">
+    <label>Status <select name="status">${option('open', 'Open', f.status === 'open')}${option('all', 'Any', f.status === 'all')}${TICKET_STATUSES.map((s) => option(s, STATUS_NAMES[s], f.status === s))}</select></label>
+    <label>Priority <select name="priority">${option('any', 'Any', f.priority === 'any')}${PRIORITIES.map((p) => option(p, p[0]!.toUpperCase() + p.slice(1), f.priority === p))}</select></label>
+    <label>Client <select name="client">${option('', 'Any', !f.client)}${allClients.map((c) => option(String(c.id), c.name, f.client === c.id))}</select></label>
+    <button type="submit">Filter</button>
+  </form>
+  <p class="muted">${total} ticket${total === 1 ? '' : 's'}${total > PER_PAGE ? `, page ${f.page} of ${Math.ceil(total / PER_PAGE)}` : ''}</p>
+  <table class="stack">
+    <thead><tr><th>Ticket</th><th>Opened</th><th>Who</th><th>Priority</th><th>Status</th><th>SLA</th><th>With</th></tr></thead>
+    <tbody>
+    ${rows.length === 0 ? html`<tr><td colspan="7" class="muted">No tickets match.</td></tr>` : ''}
+    ${rows.map(
+      ({ t, client }) => html`<tr>
+        <td data-label="Ticket"><a href="/dashboard/tickets/${t.number}">${ticketLabel(t.number)}</a>${t.emergency ? html` <span class="badge critical">emergency</span>` : ''}</td>
+        <td data-label="Opened">${when(ctx, t.createdAt)}</td>
+        <td data-label="Who">${client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? ''}</span></td>
+        <td data-label="Priority"><span class="badge ${t.priority}">${t.priority}</span></td>
+        <td data-label="Status">${STATUS_NAMES[t.status]}</td>
+        <td data-label="SLA">${slaBadge(t, now)}</td>
+        <td data-label="With">${staffName(t.acknowledgedBy)}</td>
+      </tr>`,
+    )}
+    </tbody>
+  </table>
+  <p>${f.page > 1 ? html`<a href="${query(f.page - 1)}">← Newer</a> ` : ''}${f.page * PER_PAGE < total ? html`<a href="${query(f.page + 1)}">Older →</a>` : ''}</p>`;
+}
+
+/** One line of the timeline in words. */
+function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
+  const d = (e.detail ?? {}) as Record<string, unknown>;
+  const who = (id: unknown) => (typeof id === 'string' ? (org.staff.find((s) => s.id === id)?.name ?? id) : 'someone');
+  switch (e.type) {
+    case 'created':
+      return html`Ticket opened (${String(d.priority ?? '')}${d.emergency ? ', emergency' : ''}${d.unidentified ? ', caller not identified' : ''})`;
+    case 'voicemail':
+      return html`Voicemail left, ${String(d.seconds ?? '?')} s${d.source === 'reconciliation' ? ' (recovered from Twilio)' : ''}`;
+    case 'escalated':
+      return html`Escalated: ${String(d.reason ?? '')}${d.to ? ` (${String(d.from)} → ${String(d.to)})` : ''}`;
+    case 'transcription':
+      return html`Transcription arrived`;
+    case 'paged':
+      return html`Paged ${who(d.to)} by ${String(d.channel ?? '')}${d.summary ? ' (in a summary)' : ''}`;
+    case 'page_delivered':
+      return html`Page delivered to ${who(d.to)} by ${String(d.channel ?? '')}`;
+    case 'page_failed':
+      return html`<span class="badge critical">page failed</span> ${who(d.to)} by ${String(d.channel ?? '')}: ${String(d.error ?? '')}`;
+    case 'acknowledged':
+      return html`<strong>Acknowledged by ${who(e.actor)}</strong> (${String(d.via ?? '')})`;
+    case 'priority_changed':
+      return html`Priority ${String(d.from)} → ${String(d.to)} by ${who(e.actor)}`;
+    case 'status_changed':
+      return html`Status ${String(d.from).replace(/_/g, ' ')} → ${String(d.to).replace(/_/g, ' ')} by ${who(e.actor)}${d.message ? html`: “${String(d.message)}”` : ''}`;
+    case 'work_logged':
+      return html`${String(d.by ?? who(e.actor))} logged ${String(d.minutes)} min of work${d.note ? html`: ${String(d.note)}` : ''}`;
+    case 'sla_warning':
+      return html`<span class="badge warning">SLA warning</span> sent to ${who(d.told)}`;
+    case 'sla_breached':
+      return html`<span class="badge breached">SLA breached</span>; architects told`;
+    case 'requester_notified':
+      return html`Requester told (${String(d.change ?? '')}) by ${Array.isArray(d.channels) ? d.channels.join(' and ') : ''}`;
+    case 'note':
+      return html`${String(d.text ?? '')}`;
+  }
+  return html`${e.type}`;
+}
+
+export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organisation; publicUrl: string; linkSecret: string }, ticket: repo.Ticket, opts: { canChange: boolean; isStaff: boolean }, now: Date): Html {
+  const org = deps.organisation;
+  const client = ticket.clientId ? clientById(db, ticket.clientId) : undefined;
+  const contact = client?.contacts.find((c) => c.id === ticket.contactId);
+  const voicemails = repo.voicemailsOf(db, ticket.id);
+  const timeline = repo.eventsOf(db, ticket.id);
+  const work = db.select().from(workLogs).where(eq(workLogs.ticketId, ticket.id)).all();
+  const packages = client ? packagesOf(db, client.id) : [];
+  const open = OPEN_STATUSES.includes(ticket.status);
+  const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
+  const path = `/dashboard/tickets/${ticket.number}`;
+  const workedMinutes = work.reduce((sum, w) => sum + Math.round((w.endedAt.getTime() - w.startedAt.getTime()) / 60_000), 0);
+  return html`
+  <div class="grid">
+    <section class="card">
+      <dl class="facts">
+        <dt>Status</dt><dd>${STATUS_NAMES[ticket.status]}</dd>
+        <dt>Priority</dt><dd><span class="badge ${ticket.priority}">${ticket.priority}</span>${ticket.emergency ? html` <span class="badge critical">emergency</span>` : ''}</dd>
+        <dt>SLA due</dt><dd>${when(ctx, ticket.slaDueAt)} ${slaBadge(ticket, now)}</dd>
+        <dt>Client</dt><dd>${client?.name ?? html`<span class="muted">Unidentified caller</span>`}</dd>
+        <dt>Contact</dt><dd>${contact ? html`${contact.name}${contact.email ? html`, <a href="mailto:${contact.email}">${contact.email}</a>` : ''}` : html`<span class="muted">—</span>`}</dd>
+        <dt>Caller</dt><dd>${ticket.callerNumber ? html`<a href="tel:${ticket.callerNumber}">${ticket.callerNumber}</a>` : html`<span class="muted">unknown</span>`}</dd>
+        <dt>Opened</dt><dd>${when(ctx, ticket.createdAt)}</dd>
+        <dt>With</dt><dd>${staffName(ticket.acknowledgedBy) ?? html`<strong>Nobody yet</strong>`}${ticket.acknowledgedAt ? html` <span class="muted">since</span> ${when(ctx, ticket.acknowledgedAt)}` : ''}</dd>
+        <dt>Work logged</dt><dd>${workedMinutes} min</dd>
+        ${packages.length ? html`<dt>Prepaid</dt><dd>${packages.map((p) => describeBalance(p)).join('; ')}</dd>` : ''}
+      </dl>
+    </section>
+    <section class="card">
+      <h2 style="margin-top:0">Voicemail</h2>
+      ${voicemails.length === 0 ? html`<p class="muted">No voicemail on this ticket.</p>` : ''}
+      ${voicemails.map(
+        (v) => html`<figure style="margin:0 0 1rem">
+          <figcaption>${when(ctx, v.createdAt)} · ${v.durationSeconds} s${v.kind === 'emergency' ? ' · emergency' : ''}</figcaption>
+          <audio controls preload="none" src="${voicemailLink(deps, v.id, now).slice(deps.publicUrl.length)}"></audio>
+          <blockquote>${v.transcription ?? html`<span class="muted">No transcription yet.</span>`}</blockquote>
+        </figure>`,
+      )}
+    </section>
+  </div>
+  ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
+  <section class="card">
+    <h2 style="margin-top:0">Timeline</h2>
+    <ol class="timeline">
+      ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
+    </ol>
+  </section>`;
+}
+
+function actionsOf(ctx: PageContext, ticket: repo.Ticket, path: string, open: boolean, isStaff: boolean): Html {
+  const csrf = csrfField(ctx);
+  if (!open) {
+    return html`<section class="card"><form method="post" action="${path}/status" class="inline">${csrf}<input type="hidden" name="status" value="reopen"><button type="submit" class="secondary">Reopen</button></form></section>`;
+  }
+  return html`<section class="card">
+    <h2 style="margin-top:0">Work on it</h2>
+    <div class="grid">
+      <div>
+        ${!ticket.acknowledgedBy && isStaff ? html`<form method="post" action="${path}/acknowledge" class="inline">${csrf}<button type="submit" class="danger">Take it (acknowledge)</button></form>` : ''}
+        ${ticket.callerNumber && isStaff ? html`<form method="post" action="${path}/call" class="inline">${csrf}<button type="submit">Call the customer from the helpdesk number</button></form>` : ''}
+        <form method="post" action="${path}/priority" class="inline">${csrf}
+          <label for="priority">Priority</label>
+          <select id="priority" name="priority">${PRIORITIES.map((p) => html`<option value="${p}"${p === ticket.priority ? html` selected` : ''}>${p}</option>`)}</select>
+          <button type="submit" class="secondary">Change priority</button>
+        </form>
+      </div>
+      <form method="post" action="${path}/status">${csrf}
+        <label for="status">Move to</label>
+        <select id="status" name="status">
+          <option value="in_progress">In progress</option>
+          <option value="waiting_on_customer">Return to the requester for information</option>
+          <option value="resolved">Resolved</option>
+        </select>
+        <label for="message">Message to the requester (needed when returning it)</label>
+        <textarea id="message" name="message" rows="2" maxlength="2000" style="width:100%"></textarea>
+        <button type="submit">Update status</button>
+      </form>
+      <form method="post" action="${path}/work">${csrf}
+        <label for="minutes">Log work (minutes, ending now)</label>
+        <input id="minutes" name="minutes" type="number" min="1" max="1440" required>
+        <label for="work-note">What was done</label>
+        <input id="work-note" name="note" maxlength="2000" style="width:100%">
+        <button type="submit">Log work</button>
+      </form>
+    </div>
+  </section>`;
+}
