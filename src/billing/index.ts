@@ -2,3 +2,4 @@ export { billingRoutes } from './routes.js';
 export { billableEvents, countBillable, syncLedger, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
 export { billingCsv, reportCsv, neutralise } from './csv.js';
 export { monthlyReport, monthBounds, type MonthlyReport } from './report.js';
+export { sendMonthlySummary } from './monthly.js';

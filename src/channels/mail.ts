@@ -15,7 +15,7 @@ export function smtpMail(smtpUrl: string, from: string): Mail {
     live: true,
     async send(e) {
       try {
-        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html });
+        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html, attachments: e.attachments });
         return { providerId: info.messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

@@ -27,6 +27,7 @@ export interface Email {
   subject: string;
   text: string;
   html?: string;
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 export interface ChatPost {

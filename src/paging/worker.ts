@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../calendar/index.js';
-import { DeliveryError, type Channel, type Channels, type Sent } from '../channels/index.js';
+import { DeliveryError, type Channel, type Channels, type Email, type Sent } from '../channels/index.js';
 import type { Db } from '../db/index.js';
 import { addEvent, ticketById } from '../tickets/repository.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
@@ -27,7 +27,7 @@ type Sender = (row: OutboxRow, deps: OutboxDeps) => Promise<Sent>;
 
 const SENDERS: Record<Channel, Sender> = {
   sms: (row, d) => d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
-  email: (row, d) => d.channels.mail.send({ to: row.recipient, subject: row.subject ?? '(no subject)', text: row.body }),
+  email: (row, d) => d.channels.mail.send({ to: row.recipient, subject: row.subject ?? '(no subject)', text: row.body, attachments: row.payload?.attachments as Email['attachments'] }),
   slack: (row, d) => d.channels.chat.post({ text: row.body, blocks: (row.payload?.blocks as unknown[] | undefined) ?? undefined }),
   voice: (row, d) =>
     d.channels.voice.call({ to: row.recipient, url: String(row.payload?.url ?? ''), statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`, detectMachine: true }),
