@@ -4,6 +4,8 @@ import { calendarOf } from '../../src/calendar/index.js';
 import { outbox, tickets } from '../../src/db/schema.js';
 import { recordVoicemail } from '../../src/tickets/index.js';
 import { slaClock } from '../../src/tickets/sla.js';
+import { noticeText } from '../../src/tickets/notices.js';
+import type { Ticket } from '../../src/tickets/index.js';
 import { runSlaChecks } from '../../src/tickets/sla-watch.js';
 import { auth } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
@@ -33,6 +35,18 @@ describe('SLA deadlines', () => {
     expect(custom.sla).toEqual({ critical: 2 * 3_600_000, high: 8 * 3_600_000, medium: 48 * 3_600_000, low: 72 * 3_600_000 });
     // High, 8 business hours from Wednesday 15:00: Wed 2 h, Thu 6 h → Thursday 15:00.
     expect(slaClock(calendarOf(custom), custom.sla, 'high', new Date(OPENED)).slaDueAt).toEqual(new Date('2026-12-24T21:00:00Z'));
+  });
+});
+
+describe('requester notices in the organisation language', () => {
+  it('speaks Italian and Russian when the organisation does', () => {
+    const ticket = { number: 1042, priority: 'high', slaDueAt: new Date('2026-12-29T23:30:00Z') } as Ticket;
+    const italian = organisationFrom(undefined, (doc) => (doc.organization.language = 'it-IT'));
+    expect(noticeText(italian, ticket, { kind: 'priority', from: 'medium', to: 'high' })).toBe(
+      'Omnipotech: la priorità della richiesta TK-1042 è passata da Media a Alta. Contiamo di risolverla entro mar 29 dic, 17:30 GMT-6.',
+    );
+    const russian = organisationFrom(undefined, (doc) => (doc.organization.language = 'ru-RU'));
+    expect(noticeText(russian, ticket, { kind: 'resolved' })).toBe('Omnipotech: заявка TK-1042 решена. Если это не так, позвоните +12817684800, нажмите 3 и введите 1042.');
   });
 });
 
