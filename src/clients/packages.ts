@@ -38,7 +38,7 @@ export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
       quantity: supportPackages.quantity,
       note: supportPackages.note,
       createdAt: supportPackages.createdAt,
-      used: sql<number>`coalesce((select sum(${packageUsage.amount}) from ${packageUsage} where ${packageUsage.packageId} = ${supportPackages.id}), 0)`,
+      used: sql<number>`coalesce((select sum(u.amount) from package_usage u where u.package_id = "support_packages"."id"), 0)`,
     })
     .from(supportPackages)
     .where(eq(supportPackages.clientId, clientId))
