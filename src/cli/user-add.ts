@@ -51,9 +51,13 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const input = newAccountSchema.safeParse({ email: args.email, name: args.name, role: args.role, password });
+  const given: Record<string, unknown> = { email: args.email, name: args.name, role: args.role, password };
+  const input = newAccountSchema.safeParse(given);
   if (!input.success) {
-    for (const issue of input.error.issues) console.error(`${issue.path.join('.') || 'input'}: ${issue.input === undefined ? 'is required' : issue.message}`);
+    for (const issue of input.error.issues) {
+      const field = String(issue.path[0] ?? 'input');
+      console.error(`${field}: ${given[field] === undefined ? 'is required' : issue.message}`);
+    }
     console.error(`\n${USAGE}`);
     return 2;
   }

@@ -19,8 +19,8 @@ const NAV: { path: string; label: string; need?: Permission }[] = [
   { path: '/dashboard/reports', label: 'Billing reports', need: 'seeReports' },
 ];
 
-/** The first page an account may see. */
-export const homeOf = (account: Account) => NAV.find((n) => !n.need || can(account.role, n.need))!.path;
+/** Where an account lands: billing at the after-hours log, everyone else at the first page they may see. */
+export const homeOf = (account: Account) => (account.role === 'billing' ? '/dashboard/after-hours' : NAV.find((n) => !n.need || can(account.role, n.need))!.path);
 
 export function page(ctx: PageContext, current: string, title: string, body: Html): string {
   const nav = NAV.filter((n) => !n.need || can(ctx.account.role, n.need));
