@@ -79,8 +79,12 @@ const INSERT = `insert into billable_events
   on conflict (source_key) do nothing`;
 
 const BOOKMARK = 'billing_ledger_synced_at';
-/** How far before the last sync to look again: calls end, and pages are sent, a while after they began. */
-const LOOK_BACK_MS = 3 * 86_400_000;
+/**
+ * How far before the last sync to look again: a call is billed once it has ended (at the latest two
+ * hours on, when the stale-call job closes it) and a page once a provider took it (minutes, or an
+ * hour for a held summary). A day covers both with room to spare.
+ */
+const LOOK_BACK_MS = 86_400_000;
 
 function ledgerRow(cal: BusinessCalendar, s: Source, now: number) {
   const ms = { business: 0, after_hours: 0, weekend: 0, holiday: 0 } as Record<RatePeriod, number>;

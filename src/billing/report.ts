@@ -60,47 +60,50 @@ export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clie
   if (!bounds) return undefined;
   const params = { from: bounds.from.getTime(), to: bounds.to.getTime(), clientId: clientId ?? null };
   const byClient = clientId === undefined ? '' : 'and client_id = @clientId';
-  const sums = db.$client
+  // One pass over the month (read from the covering index): per client, type and starting period.
+  const groups = db.$client
     .prepare(
-      `select type, rate_period as period, count(*) as n, sum(ms_business) as business, sum(ms_after_hours) as after_hours, sum(ms_weekend) as weekend, sum(ms_holiday) as holiday
+      `select client_id as clientId, type, rate_period as period, count(*) as n,
+              sum(case when rate_period <> 'business' or ms_after_hours + ms_weekend + ms_holiday > 0 then 1 else 0 end) as afterHours,
+              sum(ms_business) as business, sum(ms_after_hours) as after_hours, sum(ms_weekend) as weekend, sum(ms_holiday) as holiday
          from billable_events where start_at >= @from and start_at < @to ${byClient}
-        group by type, rate_period`,
+        group by client_id, type, rate_period`,
     )
-    .all(params) as ({ type: BillableType; period: RatePeriod; n: number } & Record<RatePeriod, number>)[];
+    .all(params) as ({ clientId: number | null; type: BillableType; period: RatePeriod; n: number; afterHours: number } & Record<RatePeriod, number>)[];
   const lines = new Map<BillableType, ReportLine>();
   const totals = empty();
-  for (const s of sums) {
-    const line = lines.get(s.type) ?? { type: s.type, periods: empty(), count: 0, minutes: 0 };
-    lines.set(s.type, line);
-    line.periods[s.period].count += s.n;
-    totals[s.period].count += s.n;
-    line.count += s.n;
+  const perClient = new Map<number | null, ClientLine>();
+  let afterHoursTotal = 0;
+  for (const g of groups) {
+    const line = lines.get(g.type) ?? { type: g.type, periods: empty(), count: 0, minutes: 0 };
+    lines.set(g.type, line);
+    line.periods[g.period].count += g.n;
+    totals[g.period].count += g.n;
+    line.count += g.n;
+    afterHoursTotal += g.afterHours;
+    const c = perClient.get(g.clientId) ?? { clientId: g.clientId, client: '', count: 0, afterHoursCount: 0, minutes: { business: 0, after_hours: 0, weekend: 0, holiday: 0 } };
+    perClient.set(g.clientId, c);
+    c.count += g.n;
+    c.afterHoursCount += g.afterHours;
     for (const p of RATE_PERIODS) {
-      line.periods[p].minutes += round(s[p]);
-      totals[p].minutes += round(s[p]);
-      line.minutes += round(s[p]);
+      line.periods[p].minutes += g[p];
+      totals[p].minutes += g[p];
+      line.minutes += g[p];
+      c.minutes[p] += g[p];
     }
   }
-  const afterHoursWhere = `(rate_period <> 'business' or ms_after_hours + ms_weekend + ms_holiday > 0)`;
-  const afterHoursTotal = (db.$client.prepare(`select count(*) as n from billable_events where start_at >= @from and start_at < @to ${byClient} and ${afterHoursWhere}`).get(params) as { n: number }).n;
+  // Sums were in ms; minutes are rounded once, at the end.
+  for (const line of lines.values()) {
+    line.minutes = round(line.minutes);
+    for (const p of RATE_PERIODS) line.periods[p].minutes = round(line.periods[p].minutes);
+  }
+  for (const p of RATE_PERIODS) totals[p].minutes = round(totals[p].minutes);
+  const names = new Map((db.$client.prepare('select id, name from clients').all() as { id: number; name: string }[]).map((c) => [c.id, c.name]));
   const clients =
     clientId === undefined
-      ? (db.$client
-          .prepare(
-            `select b.client_id as clientId, coalesce(c.name, 'Unidentified callers') as client, count(*) as count,
-                    sum(case when ${afterHoursWhere.replace(/rate_period|ms_/g, (m) => `b.${m}`)} then 1 else 0 end) as afterHoursCount,
-                    sum(b.ms_business) as business, sum(b.ms_after_hours) as after_hours, sum(b.ms_weekend) as weekend, sum(b.ms_holiday) as holiday
-               from billable_events b left join clients c on c.id = b.client_id
-              where b.start_at >= @from and b.start_at < @to
-              group by b.client_id order by client`,
-          )
-          .all(params) as (Omit<ClientLine, 'minutes'> & Record<RatePeriod, number>)[]).map((r) => ({
-          clientId: r.clientId,
-          client: r.client,
-          count: r.count,
-          afterHoursCount: r.afterHoursCount,
-          minutes: { business: round(r.business), after_hours: round(r.after_hours), weekend: round(r.weekend), holiday: round(r.holiday) },
-        }))
+      ? [...perClient.values()]
+          .map((c) => ({ ...c, client: c.clientId ? (names.get(c.clientId) ?? `Client ${c.clientId}`) : 'Unidentified callers', minutes: Object.fromEntries(RATE_PERIODS.map((p) => [p, round(c.minutes[p])])) as Record<RatePeriod, number> }))
+          .sort((a, b) => a.client.localeCompare(b.client))
       : [];
   const packages = clientId === undefined ? [] : packagesOf(db, clientId).map((p) => ({ ...p, usedThisMonth: usedIn(db, p.id, params.from, params.to) }));
   return {

@@ -1,0 +1,1 @@
+CREATE INDEX `billable_events_report_idx` ON `billable_events` (`start_at`,`client_id`,`type`,`rate_period`,`ms_business`,`ms_after_hours`,`ms_weekend`,`ms_holiday`);
