@@ -4,7 +4,8 @@ import { nextOpening, type BusinessCalendar, type Clock } from '../calendar/inde
 import type { Conn, Db } from '../db/index.js';
 import { enqueue } from '../paging/outbox.js';
 import { clients, clientContacts } from '../clients/schema.js';
-import { callbacks } from './schema.js';
+import { tickets } from '../tickets/schema.js';
+import { callbackAttempts, callbacks } from './schema.js';
 
 export type Callback = typeof callbacks.$inferSelect;
 
@@ -89,26 +90,46 @@ export interface QueueEntry extends Callback {
   overdue: boolean;
   client: string | null;
   contact: string | null;
+  /** The linked ticket's number, when there is one. */
+  ticketNumber: number | null;
+  attempts: { at: Date; staff: string; outcome: string; note: string | null }[];
 }
 
 /** The queue: open callbacks by due time, with who they are for and whether they are overdue. */
 export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
   const open = db
-    .select({ cb: callbacks, client: clients.name, contact: clientContacts.name })
+    .select({ cb: callbacks, client: clients.name, contact: clientContacts.name, ticketNumber: tickets.number })
     .from(callbacks)
     .leftJoin(clients, eq(clients.id, callbacks.clientId))
     .leftJoin(clientContacts, eq(clientContacts.id, callbacks.contactId))
+    .leftJoin(tickets, eq(tickets.id, callbacks.ticketId))
     .where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES]))
     .orderBy(asc(callbacks.dueAt), asc(callbacks.id))
     .limit(limit)
     .all();
+  const attempts = new Map<number, QueueEntry['attempts']>();
+  if (open.length) {
+    const rows = db
+      .select()
+      .from(callbackAttempts)
+      .where(inArray(callbackAttempts.callbackId, open.filter((o) => o.cb.failedAttempts > 0 || o.cb.status !== 'queued').map((o) => o.cb.id)))
+      .orderBy(asc(callbackAttempts.at), asc(callbackAttempts.id))
+      .all();
+    for (const a of rows) {
+      const list = attempts.get(a.callbackId) ?? [];
+      list.push({ at: a.at, staff: a.staff, outcome: a.outcome, note: a.note });
+      attempts.set(a.callbackId, list);
+    }
+  }
   let position = 0;
-  return open.map(({ cb, client, contact }) => ({
+  return open.map(({ cb, client, contact, ticketNumber }) => ({
     ...cb,
     ...(cb.status === 'queued' ? { position: ++position } : {}),
     overdue: cb.dueAt.getTime() < now.getTime(),
     client,
     contact,
+    ticketNumber,
+    attempts: attempts.get(cb.id) ?? [],
   }));
 }
 

@@ -15,6 +15,16 @@ const TYPE_NAMES: Record<string, string> = {
   work_time: 'Work time',
 };
 
+const EVENT_NAMES: Record<string, string> = {
+  inbound_call: 'Inbound call',
+  bridged_call: 'Bridged call',
+  callback: 'Callback',
+  voicemail: 'Voicemail',
+  page: 'Page',
+  acknowledgement: 'Acknowledgement',
+  work_time: 'Work time',
+};
+
 const fmt = (n: number) => (Math.round(n * 10) / 10).toLocaleString('en-US');
 
 export function eventRows(ctx: PageContext, events: BillableEvent[]): Html {
@@ -22,7 +32,7 @@ export function eventRows(ctx: PageContext, events: BillableEvent[]): Html {
   return html`${events.map(
     (e) => html`<tr>
       <td data-label="When">${when(ctx, new Date(e.start))}</td>
-      <td data-label="What">${TYPE_NAMES[e.type] ?? e.type}</td>
+      <td data-label="What">${EVENT_NAMES[e.type] ?? e.type}</td>
       <td data-label="Client">${e.client ?? html`<span class="muted">Unidentified</span>`}</td>
       <td data-label="Ticket">${e.ticket ? html`<a href="/dashboard/tickets/${e.ticket.replace(/\D/g, '')}">${e.ticket}</a>` : ''}</td>
       <td data-label="Minutes" class="num">${fmt(e.minutes)}</td>

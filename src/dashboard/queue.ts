@@ -1,6 +1,7 @@
 import { listCallbacks, type QueueEntry } from '../callbacks/index.js';
 import type { Db } from '../db/index.js';
 import { packagesOf, describeBalance } from '../clients/packages.js';
+import { ticketLabel } from '../tickets/label.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 
@@ -40,7 +41,7 @@ export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id:
       <td data-label="Due">${when(ctx, cb.dueAt)} ${cb.overdue ? html`<span class="badge overdue">overdue ${relative(now, cb.dueAt).replace(' ago', '')}</span>` : html`<span class="muted">${relative(now, cb.dueAt)}</span>`}${cb.urgent ? html` <span class="badge critical">urgent</span>` : ''}</td>
       <td data-label="Who"><strong>${cb.client ?? 'Unknown caller'}</strong>${cb.contact ? html`<br>${cb.contact}` : ''}${cb.clientId && balanceOf(cb.clientId) ? html`<br><span class="muted">Prepaid: ${balanceOf(cb.clientId)}</span>` : ''}</td>
       <td data-label="Number"><a href="tel:${cb.phone}">${cb.phone}</a></td>
-      <td data-label="Reason">${cb.reason ?? ''}${cb.ticketId ? html` <span class="muted">(ticket)</span>` : ''}</td>
+      <td data-label="Reason">${cb.reason ?? ''}${cb.ticketNumber ? html` <a href="/dashboard/tickets/${cb.ticketNumber}">${ticketLabel(cb.ticketNumber)}</a>` : ''}${cb.attempts.length ? html`<br><span class="muted">Last try: ${cb.attempts.at(-1)!.outcome.replace('_', ' ')} by ${names(cb.attempts.at(-1)!.staff)}${cb.attempts.at(-1)!.note ? ` (${cb.attempts.at(-1)!.note})` : ''}</span>` : ''}</td>
       <td data-label="Status"><span class="badge">${STATUS_TEXT[cb.status] ?? cb.status}</span>${cb.position ? html` <span class="muted">#${cb.position}</span>` : ''}${cb.failedAttempts ? html`<br><span class="muted">${cb.failedAttempts} unanswered</span>` : ''}</td>
       <td data-label="Action">${actions(ctx, cb, actorId, names)}</td>
     </tr>`,

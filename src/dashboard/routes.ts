@@ -282,5 +282,16 @@ export function dashboardRoutes(s: Services): Router {
     res.type('text/csv; charset=utf-8').attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`).send(reportCsv(report, name));
   });
 
+  // Anything unexpected: a page that says so (and is logged), never a stack trace or a JSON body.
+  router.use((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).type('html').send(messagePage('That did not work', status === 413 ? 'What you sent is too large.' : 'The request could not be read. Go back and try again.'));
+      return;
+    }
+    s.log.error({ err, path: req.path }, 'dashboard page failed');
+    res.status(500).type('html').send(messagePage('Something went wrong', 'This page could not be shown. Try again in a moment; if it keeps happening, tell your administrator (the error is in the service log).'));
+  });
   return router;
 }

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { calls } from '../ivr/schema.js';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
@@ -133,6 +134,7 @@ export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organ
   const voicemails = repo.voicemailsOf(db, ticket.id);
   const timeline = repo.eventsOf(db, ticket.id);
   const work = db.select().from(workLogs).where(eq(workLogs.ticketId, ticket.id)).all();
+  const ticketCalls = db.select().from(calls).where(eq(calls.ticketId, ticket.id)).orderBy(asc(calls.startedAt)).all();
   const packages = client ? packagesOf(db, client.id) : [];
   const open = OPEN_STATUSES.includes(ticket.status);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
@@ -167,12 +169,29 @@ export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organ
     </section>
   </div>
   ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
+  ${ticketCalls.length
+    ? html`<section class="card">
+    <h2 style="margin-top:0">Calls</h2>
+    <table class="stack"><thead><tr><th>When</th><th>Call</th><th>Number</th><th class="num">Minutes</th><th>Rate period</th></tr></thead><tbody>
+    ${ticketCalls.map(
+      (c) => html`<tr><td data-label="When">${when(ctx, c.startedAt)}</td><td data-label="Call">${callKind(c.path, org)} <span class="muted">${c.outcome.replace(/_/g, ' ')}</span></td><td data-label="Number">${c.path.startsWith('bridge:') || c.path.startsWith('callback:') ? c.toNumber : c.fromNumber}</td><td class="num" data-label="Minutes">${c.endedAt ? Math.round((c.endedAt.getTime() - c.startedAt.getTime()) / 600) / 100 : '…'}</td><td data-label="Rate period">${c.ratePeriod.replace('_', ' ')}</td></tr>`,
+    )}
+    </tbody></table></section>`
+    : ''}
   <section class="card">
     <h2 style="margin-top:0">Timeline</h2>
     <ol class="timeline">
       ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
     </ol>
   </section>`;
+}
+
+function callKind(path: string, org: Organisation): string {
+  const [kind, , staff] = path.split(':');
+  const by = (id: string | undefined) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : 'staff');
+  if (kind === 'bridge') return `Call back by ${by(path.split(':')[1])}`;
+  if (kind === 'callback') return `Callback by ${by(staff)}`;
+  return 'Incoming call';
 }
 
 function actionsOf(ctx: PageContext, ticket: repo.Ticket, path: string, open: boolean, isStaff: boolean): Html {

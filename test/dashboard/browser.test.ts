@@ -119,7 +119,7 @@ describe('the dashboard in a real browser', () => {
 
   it('downloads the after-hours log as CSV', async () => {
     await page.click('header nav >> text=After-hours log');
-    expect(await page.locator('tbody').textContent()).toContain('Voicemails');
+    expect(await page.locator('tbody').textContent()).toContain('Voicemail');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^after-hours-2026-11-01-to-2026-11-23\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
