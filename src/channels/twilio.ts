@@ -1,4 +1,5 @@
-import twilio from 'twilio';
+import { createRequire } from 'node:module';
+import type Twilio from 'twilio';
 import { DeliveryError, type RecordingSummary, type Sms, type Voice } from './types.js';
 
 export interface TwilioSettings {
@@ -23,6 +24,8 @@ export function classifyTwilioError(err: unknown): DeliveryError {
 }
 
 export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voice } {
+  // The REST client is loaded only when Twilio is configured (it is most of the SDK's memory).
+  const twilio = createRequire(import.meta.url)('twilio') as typeof Twilio;
   const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false });
   const base = (settings.apiUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
   if (settings.apiUrl) client.api.baseUrl = base;

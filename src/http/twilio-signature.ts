@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import twilio from 'twilio';
+// Only the SDK's webhook helpers; its main module would load the whole REST client as well.
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import type { Logger } from 'pino';
 
 /**
@@ -25,7 +26,7 @@ export function requireTwilioSignature(authToken: string | undefined, publicUrl:
 
 /** One HMAC against the exact public URL; twilio.validateRequest would also try port and query variants. */
 export function validTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
-  const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, url, params));
+  const expected = Buffer.from(getExpectedTwilioSignature(authToken, url, params));
   const given = Buffer.from(signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -41,7 +41,8 @@ function newCall(deps: IvrDeps, step: CallStep): NewCall | undefined {
       ratePeriod: period,
       startedAt: now,
     };
-    deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
+    // Built only when it will be written: every call would otherwise allocate it for nothing.
+    if (deps.log.isLevelEnabled('info')) deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
     return call;
   }
   return undefined;

@@ -1,7 +1,8 @@
-import twilio from 'twilio';
+// The TwiML builder alone: the SDK's main module would also load its whole REST client (~20 MB).
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 import type { Speech } from './prompts.js';
 
-const { VoiceResponse } = twilio.twiml;
 type Response = InstanceType<typeof VoiceResponse>;
 
 /** Pure TwiML renderers: each takes what the caller should hear and where Twilio goes next, and returns XML. */
@@ -97,7 +98,7 @@ export const empty = (): string => new VoiceResponse().toString();
 
 /** A reply to an incoming SMS. */
 export function smsReply(text: string): string {
-  const mr = new twilio.twiml.MessagingResponse();
+  const mr = new MessagingResponse();
   mr.message(text);
   return mr.toString();
 }
