@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { loadConfig } from './config/index.js';
 import { openDatabase, migrateDatabase, type Db } from './db/index.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { createLogger } from './logging.js';
 import { createChannels } from './channels/index.js';
 import { systemClock } from './calendar/index.js';
@@ -27,6 +28,7 @@ function main(): void {
     process.exit(1);
   }
 
+  const checkpointer = startCheckpointer(db, config.env.databasePath, log);
   const channels = createChannels(config.env, log);
   const outbox = startOutboxWorker({ db, channels, clock: systemClock, log, publicUrl: config.env.publicUrl, rules: config.organisation.paging, organisation: config.organisation.name });
   const deps = { config, db, clock: systemClock, channels, log, outbox };
@@ -59,6 +61,7 @@ function main(): void {
     server.close(async () => {
       await scheduler.stop();
       await outbox.stop();
+      await checkpointer.stop();
       db.$client.close();
       log.info('stopped');
       process.exit(0);
