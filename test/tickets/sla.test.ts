@@ -7,7 +7,7 @@ import { slaClock } from '../../src/tickets/sla.js';
 import { noticeText } from '../../src/tickets/notices.js';
 import type { Ticket } from '../../src/tickets/index.js';
 import { runSlaChecks } from '../../src/tickets/sla-watch.js';
-import { auth } from '../support/app.js';
+import { auth, testApp } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 import { ACME_PHONE, seedClients } from '../support/seed.js';
@@ -141,5 +141,27 @@ describe('priority changes, the SLA watch and requester notices', () => {
     expect(rows).toHaveLength(5);
     expect(h.smtp.mails.filter((m) => m.to[0] === 'dana@acme.example')).toHaveLength(5);
     await request(h.app).patch(`/api/tickets/${number}`).set(auth).send({ staffId: 'erin', priority: 'low' }).expect(409);
+  });
+});
+
+describe('many SLA breaches at once', () => {
+  const { db, clock, services, config } = testApp({ now: OPENED });
+
+  it('reach each architect as one summary, not a message per ticket', () => {
+    for (let i = 0; i < 12; i++) {
+      recordVoicemail(services.tickets, { recordingSid: `RE3${String(i).padStart(31, '0')}`, kind: 'general', durationSeconds: 10, callerNumber: `+1312555${String(2000 + i)}`, source: 'record_action', canAskAgain: false });
+    }
+    clock.set('2027-02-01T12:00:00Z');
+    const deps = { db, clock, organisation: config.organisation, publicUrl: 'https://switchboard.test', onOutbox: () => undefined };
+    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 12 });
+    const notices = db.select().from(outbox).all().filter((r) => r.purpose === 'notice');
+    expect(notices.map((r) => [r.channel, r.recipient])).toEqual([
+      ['sms', ALAN],
+      ['email', 'alan@example.com'],
+      ['slack', 'channel'],
+    ]);
+    expect(notices[0]!.body).toBe('12 tickets have breached their SLA. Details by email.');
+    expect(notices[1]!.body.split('\n').filter((l) => l.startsWith('- SLA BREACHED TK-'))).toHaveLength(12);
+    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
   });
 });
