@@ -1,5 +1,6 @@
 import { listCallbacks, type QueueEntry } from '../callbacks/index.js';
 import type { Db } from '../db/index.js';
+import { clients } from '../clients/schema.js';
 import { packagesOf, describeBalance } from '../clients/packages.js';
 import { ticketLabel } from '../tickets/label.js';
 import { html, type Html } from './html.js';
@@ -49,6 +50,7 @@ export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id:
 }
 
 export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
+  const clientList = db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(clients.name).all();
   return html`
   <p class="muted">Oldest due first; overdue callbacks are highlighted. <span id="live-status" aria-live="polite">Updates every 10 seconds.</span></p>
   <table class="stack">
@@ -60,6 +62,7 @@ export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id:
     ${csrfField(ctx)}
     <div class="grid">
       <div><label for="cb-phone">Number to call</label><input id="cb-phone" name="phone" required maxlength="40" inputmode="tel"></div>
+      <div><label for="cb-client">Client</label><select id="cb-client" name="client"><option value="">Not a client / unknown</option>${clientList.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>
       <div><label for="cb-reason">Reason</label><input id="cb-reason" name="reason" maxlength="2000"></div>
       <div><label><input type="checkbox" name="urgent" value="1"> Urgent (due now, not at the next callback window)</label></div>
     </div>

@@ -124,7 +124,8 @@ export function dashboardRoutes(s: Services): Router {
     const body = req.body as Record<string, unknown>;
     const phone = typeof body.phone === 'string' ? body.phone : '';
     const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 2000) : undefined;
-    after(res, addCallback(s.callbacks, { phone, reason, urgent: body.urgent === '1' }), '/dashboard/queue', (cb) => `Callback to ${cb.phone} added.`);
+    const client = z.coerce.number().int().positive().safeParse(body.client);
+    after(res, addCallback(s.callbacks, { phone, reason, urgent: body.urgent === '1', clientId: client.success ? client.data : undefined }), '/dashboard/queue', (cb) => `Callback to ${cb.phone} added.`);
   });
   const callbackAction = (path: string, act: (id: number, actor: Actor, body: Record<string, unknown>) => Outcome<unknown> | undefined, okText: string) =>
     router.post(`/callbacks/:id/${path}`, allow('workQueue'), (req, res) => {

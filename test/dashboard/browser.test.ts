@@ -18,14 +18,19 @@ describe('the dashboard in a real browser', () => {
   let ticketNumber: number;
   let base: string;
   let close: () => Promise<void>;
+  let services: ReturnType<typeof testApp>['services'];
+  let acmeId: number;
 
   beforeAll(async () => {
     const listening = await listeningServer();
     base = listening.url;
     close = listening.close;
-    const { app, db, clock, services } = testApp({ env: { PUBLIC_URL: base }, now: NOW });
+    const made_ = testApp({ env: { PUBLIC_URL: base }, now: NOW });
+    const { app, db, clock } = made_;
+    services = made_.services;
     listening.server.on('request', app);
     const { acme } = await seedClients(app);
+    acmeId = acme.id;
     await saveAccount(db, { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD }, clock.now());
     // An emergency voicemail from Acme, with its transcription, and a callback Acme asked for by phone.
     const made = recordVoicemail(services.tickets, {
@@ -86,6 +91,29 @@ describe('the dashboard in a real browser', () => {
     expect(await page.locator('tbody').textContent()).toContain('Nobody is waiting for a callback.');
   });
 
+  it('shows a new callback without reloading the page, and adds one from the form', async () => {
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    queueCallback(services.callbacks, { clientId: acmeId, phone: '+12815550143', reason: 'Email bouncing', callSid: 'CA00000000000000000000000000000003' });
+    // The page refreshes its rows every 10 s and whenever the tab comes back into view.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await expect.poll(() => page.locator('tbody').textContent()).toContain('Email bouncing');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // no reload
+    expect(await page.textContent('#live-status')).toMatch(/^Updated /);
+
+    await page.fill('#cb-phone', '(312) 555-0177');
+    await page.selectOption('#cb-client', { label: 'Acme Dental' });
+    await page.fill('#cb-reason', 'Laptop will not boot');
+    await page.check('input[name=urgent]');
+    await page.getByRole('button', { name: 'Add to the queue' }).click();
+    await expect.poll(() => page.textContent('[role=status]')).toBe('Callback to +13125550177 added.');
+    const row = page.locator('tr', { hasText: 'Laptop will not boot' });
+    expect(await row.textContent()).toContain('urgent');
+    expect(await row.textContent()).toContain('Acme Dental');
+    await page.fill('#cb-phone', '12');
+    await page.getByRole('button', { name: 'Add to the queue' }).click();
+    await expect.poll(() => page.textContent('[role=alert]')).toBe('"12" is not a valid phone number');
+  });
+
   it('opens a ticket with its voicemail, transcription and timeline, and changes its priority', async () => {
     await page.click('header nav >> text=Tickets');
     const link = page.getByRole('link', { name: `TK-${ticketNumber}` });
@@ -115,6 +143,7 @@ describe('the dashboard in a real browser', () => {
     expect(status.text).toContain('nothing was changed');
     await page.goto(`${base}/dashboard/queue`);
     expect(await page.locator('tbody').textContent()).not.toContain('forged');
+    expect(await page.locator('tbody').textContent()).not.toContain('+13125550100');
   });
 
   it('downloads the after-hours log as CSV', async () => {
