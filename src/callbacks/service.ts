@@ -134,3 +134,7 @@ export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
 }
 
 export const callbackById = (db: Conn, id: number) => db.select().from(callbacks).where(eq(callbacks.id, id)).get();
+
+export function openCallbackCount(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(callbacks).where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES])).get()?.n ?? 0;
+}

@@ -1,10 +1,13 @@
-import { listCallbacks, type QueueEntry } from '../callbacks/index.js';
+import { listCallbacks, openCallbackCount, type QueueEntry } from '../callbacks/index.js';
 import type { Db } from '../db/index.js';
 import { clients } from '../clients/schema.js';
 import { packagesOf, describeBalance } from '../clients/packages.js';
 import { ticketLabel } from '../tickets/label.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
+
+/** The first this many are shown (due first); a queue longer than that is summarised. */
+const SHOWN = 200;
 
 const STATUS_TEXT: Record<string, string> = { queued: 'Queued', claimed: 'Claimed', calling: 'Calling', no_answer: 'No answer' };
 
@@ -30,14 +33,15 @@ function actions(ctx: PageContext, cb: QueueEntry, actorId: string, names: (id: 
 
 /** The rows of the queue; also served alone so the page can refresh them without a reload. */
 export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
-  const entries = listCallbacks(db, now, 500);
+  const entries = listCallbacks(db, now, SHOWN + 1);
   if (entries.length === 0) return html`<tr><td colspan="6" class="muted">Nobody is waiting for a callback.</td></tr>`;
+  const more = entries.length > SHOWN ? openCallbackCount(db) - SHOWN : 0;
   const balances = new Map<number, string>();
   const balanceOf = (clientId: number) => {
     if (!balances.has(clientId)) balances.set(clientId, packagesOf(db, clientId).filter((p) => p.remaining > 0).map(describeBalance).join('; '));
     return balances.get(clientId)!;
   };
-  return html`${entries.map(
+  return html`${entries.slice(0, SHOWN).map(
     (cb) => html`<tr class="${cb.overdue ? 'overdue' : ''}" data-callback="${cb.id}">
       <td data-label="Due">${when(ctx, cb.dueAt)} ${cb.overdue ? html`<span class="badge overdue">overdue ${relative(now, cb.dueAt).replace(' ago', '')}</span>` : html`<span class="muted">${relative(now, cb.dueAt)}</span>`}${cb.urgent ? html` <span class="badge critical">urgent</span>` : ''}</td>
       <td data-label="Who"><strong>${cb.client ?? 'Unknown caller'}</strong>${cb.contact ? html`<br>${cb.contact}` : ''}${cb.clientId && balanceOf(cb.clientId) ? html`<br><span class="muted">Prepaid: ${balanceOf(cb.clientId)}</span>` : ''}</td>
@@ -46,7 +50,7 @@ export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id:
       <td data-label="Status"><span class="badge">${STATUS_TEXT[cb.status] ?? cb.status}</span>${cb.position ? html` <span class="muted">#${cb.position}</span>` : ''}${cb.failedAttempts ? html`<br><span class="muted">${cb.failedAttempts} unanswered</span>` : ''}</td>
       <td data-label="Action">${actions(ctx, cb, actorId, names)}</td>
     </tr>`,
-  )}`;
+  )}${more > 0 ? html`<tr><td colspan="6" class="muted">… and ${more} more due later.</td></tr>` : ''}`;
 }
 
 export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {

@@ -1,0 +1,1 @@
+CREATE INDEX `calls_ticket_idx` ON `calls` (`ticket_id`);
