@@ -283,6 +283,10 @@ export function dashboardRoutes(s: Services): Router {
     res.type('text/csv; charset=utf-8').attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`).send(reportCsv(report, name));
   });
 
+  router.use((req, res) => {
+    res.status(404).type('html').send(messagePage('No such page', `There is nothing at ${req.originalUrl.slice(0, 100)}.`));
+  });
+
   // Anything unexpected: a page that says so (and is logged), never a stack trace or a JSON body.
   router.use((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => {
     if (res.headersSent) return next(err);

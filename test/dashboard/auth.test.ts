@@ -50,6 +50,11 @@ describe('dashboard sign-in', () => {
     expect((await signIn(engineer, 'erin@example.com', PASSWORD)).status).toBe(303);
     await engineer.get('/dashboard/queue').expect(200);
     await engineer.get('/dashboard/reports').expect(403);
+    const missing = await engineer.get('/dashboard/nowhere').expect(404);
+    expect(missing.headers['content-type']).toContain('text/html');
+    expect(missing.text).toContain('There is nothing at /dashboard/nowhere.');
+    const noTicket = await engineer.get('/dashboard/tickets/424242').expect(404);
+    expect(noTicket.text).toContain('There is no ticket 424242.');
   });
 
   it('refuses a sign-in form posted without its token', async () => {
