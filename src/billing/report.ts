@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { RATE_PERIODS, type BusinessCalendar, type RatePeriod } from '../calendar/index.js';
 import type { Db } from '../db/index.js';
-import { packagesOf, type PackageBalance } from '../clients/packages.js';
+import { packagesOf, packageUsedBetween, type PackageBalance } from '../clients/packages.js';
+import { clientNames } from '../clients/repository.js';
+import { ledgerGroups } from './repository.js';
 import { billableEvents, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
 
 export interface PeriodFigures {
@@ -58,18 +60,7 @@ export function monthBounds(cal: BusinessCalendar, month: string): { from: Date;
 export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clientId?: number, listLimit = 500): MonthlyReport | undefined {
   const bounds = monthBounds(cal, month);
   if (!bounds) return undefined;
-  const params = { from: bounds.from.getTime(), to: bounds.to.getTime(), clientId: clientId ?? null };
-  const byClient = clientId === undefined ? '' : 'and client_id = @clientId';
-  // One pass over the month (read from the covering index): per client, type and starting period.
-  const groups = db.$client
-    .prepare(
-      `select client_id as clientId, type, rate_period as period, count(*) as n,
-              sum(case when rate_period <> 'business' or ms_after_hours + ms_weekend + ms_holiday > 0 then 1 else 0 end) as afterHours,
-              sum(ms_business) as business, sum(ms_after_hours) as after_hours, sum(ms_weekend) as weekend, sum(ms_holiday) as holiday
-         from billable_events where start_at >= @from and start_at < @to ${byClient}
-        group by client_id, type, rate_period`,
-    )
-    .all(params) as ({ clientId: number | null; type: BillableType; period: RatePeriod; n: number; afterHours: number } & Record<RatePeriod, number>)[];
+  const groups = ledgerGroups(db, { ...bounds, clientId });
   const lines = new Map<BillableType, ReportLine>();
   const totals = empty();
   const perClient = new Map<number | null, ClientLine>();
@@ -98,14 +89,14 @@ export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clie
     for (const p of RATE_PERIODS) line.periods[p].minutes = round(line.periods[p].minutes);
   }
   for (const p of RATE_PERIODS) totals[p].minutes = round(totals[p].minutes);
-  const names = new Map((db.$client.prepare('select id, name from clients').all() as { id: number; name: string }[]).map((c) => [c.id, c.name]));
+  const names = new Map(clientNames(db).map((c) => [c.id, c.name]));
   const clients =
     clientId === undefined
       ? [...perClient.values()]
           .map((c) => ({ ...c, client: c.clientId ? (names.get(c.clientId) ?? `Client ${c.clientId}`) : 'Unidentified callers', minutes: Object.fromEntries(RATE_PERIODS.map((p) => [p, round(c.minutes[p])])) as Record<RatePeriod, number> }))
           .sort((a, b) => a.client.localeCompare(b.client))
       : [];
-  const packages = clientId === undefined ? [] : packagesOf(db, clientId).map((p) => ({ ...p, usedThisMonth: usedIn(db, p.id, params.from, params.to) }));
+  const packages = clientId === undefined ? [] : packagesOf(db, clientId).map((p) => ({ ...p, usedThisMonth: packageUsedBetween(db, p.id, bounds.from, bounds.to) }));
   return {
     month,
     ...bounds,
@@ -117,8 +108,4 @@ export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clie
     afterHoursTotal,
     packages,
   };
-}
-
-function usedIn(db: Db, packageId: number, from: number, to: number): number {
-  return (db.$client.prepare('select coalesce(sum(amount), 0) as n from package_usage where package_id = ? and at >= ? and at < ?').get(packageId, from, to) as { n: number }).n;
 }

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Conn } from '../db/index.js';
 import { packageUsage, supportPackages, PACKAGE_UNITS, type PackageUnit } from './schema.js';
@@ -66,4 +66,14 @@ export function describeBalance(p: PackageBalance): string {
   if (p.unit === 'tickets') return `${p.remaining} of ${p.quantity} tickets left`;
   const h = (min: number) => (min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`);
   return `${h(p.remaining)} of ${h(p.quantity)} left`;
+}
+
+/** What was drawn from a package between two instants. */
+export function packageUsedBetween(db: Conn, packageId: number, from: Date, to: Date): number {
+  const row = db
+    .select({ n: sql<number>`coalesce(sum(${packageUsage.amount}), 0)` })
+    .from(packageUsage)
+    .where(and(eq(packageUsage.packageId, packageId), gte(packageUsage.at, from), lt(packageUsage.at, to)))
+    .get();
+  return Number(row?.n ?? 0);
 }

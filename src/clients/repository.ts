@@ -92,3 +92,8 @@ export function contactByPhone(db: DbFile, phone: string): CallerMatch | undefin
   }
   return lookup.get(phone) as CallerMatch | undefined;
 }
+
+/** Every client's id and name, by name: for pickers and reports. */
+export function clientNames(db: Db): { id: number; name: string }[] {
+  return db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(asc(clients.name)).all();
+}

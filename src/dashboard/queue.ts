@@ -1,6 +1,6 @@
 import { listCallbacks, openCallbackCount, type QueueEntry } from '../callbacks/index.js';
 import type { Db } from '../db/index.js';
-import { clients } from '../clients/schema.js';
+import { clientNames } from '../clients/repository.js';
 import { packagesOf, describeBalance } from '../clients/packages.js';
 import { ticketLabel } from '../tickets/label.js';
 import { html, type Html } from './html.js';
@@ -54,7 +54,7 @@ export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id:
 }
 
 export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
-  const clientList = db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(clients.name).all();
+  const clientList = clientNames(db);
   return html`
   <p class="muted">Oldest due first; overdue callbacks are highlighted. <span id="live-status" aria-live="polite">Updates every 10 seconds.</span></p>
   <table class="stack">

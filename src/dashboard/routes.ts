@@ -7,7 +7,7 @@ import { endSession, signIn, staffOfAccount, startSession, can, SESSION_MS, type
 import { billableEvents, billingCsv, countBillable, monthlyReport, reportCsv, syncLedger } from '../billing/index.js';
 import { dayRange } from '../billing/routes.js';
 import { addCallback, callCustomer, claimCallback, outcomeSchema, recordOutcome, releaseCallback } from '../callbacks/index.js';
-import { clients } from '../clients/schema.js';
+import { clientNames } from '../clients/repository.js';
 import { onCallNowAndNext, currentAndFutureOverrides } from '../oncall/service.js';
 import { acknowledge } from '../paging/ack.js';
 import { requestBridge } from '../paging/bridge.js';
@@ -272,14 +272,14 @@ export function dashboardRoutes(s: Services): Router {
     const ctx = ctxOf(req, res);
     const report = reportOf(req);
     if (!report) return void res.status(400).type('html').send(messagePage('Check the month', 'Give a month like 2026-11.', '/dashboard/reports'));
-    const all = s.db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(clients.name).all();
+    const all = clientNames(s.db);
     const name = all.find((c) => c.id === report.clientId)?.name;
     send(res, page(ctx, '/dashboard/reports', `Billing report ${report.month}${name ? ` · ${name}` : ''}`, reportPage(ctx, report, all)));
   });
   router.get('/reports.csv', allow('seeReports'), (req, res) => {
     const report = reportOf(req);
     if (!report) return void res.status(400).type('text/plain').send('Give a month like 2026-11.');
-    const name = report.clientId ? s.db.select({ id: clients.id, name: clients.name }).from(clients).all().find((c) => c.id === report.clientId)?.name : undefined;
+    const name = report.clientId ? clientNames(s.db).find((c) => c.id === report.clientId)?.name : undefined;
     res.type('text/csv; charset=utf-8').attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`).send(reportCsv(report, name));
   });
 

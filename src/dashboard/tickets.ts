@@ -1,12 +1,10 @@
-import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { calls } from '../ivr/schema.js';
+import { callsOfTicket } from '../ivr/calls.js';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
-import { clients } from '../clients/schema.js';
-import { clientById } from '../clients/repository.js';
+import { clientById, clientNames } from '../clients/repository.js';
 import { packagesOf, describeBalance } from '../clients/packages.js';
-import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, tickets, workLogs, type TicketStatus } from '../tickets/schema.js';
+import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, type TicketStatus } from '../tickets/schema.js';
 import * as repo from '../tickets/repository.js';
 import { ticketLabel } from '../tickets/label.js';
 import { voicemailLink } from '../tickets/voicemail.js';
@@ -40,23 +38,8 @@ export function slaBadge(t: repo.Ticket, now: Date): Html {
 }
 
 export function ticketsPage(db: Db, ctx: PageContext, org: Organisation, f: Filters, now: Date): Html {
-  const where: SQL[] = [];
-  if (f.status === 'open') where.push(inArray(tickets.status, [...OPEN_STATUSES]));
-  else if (f.status !== 'all') where.push(eq(tickets.status, f.status));
-  if (f.priority !== 'any') where.push(eq(tickets.priority, f.priority));
-  if (f.client) where.push(eq(tickets.clientId, f.client));
-  const filter = where.length ? and(...where) : undefined;
-  const total = db.select({ n: count() }).from(tickets).where(filter).get()?.n ?? 0;
-  const rows = db
-    .select({ t: tickets, client: clients.name })
-    .from(tickets)
-    .leftJoin(clients, eq(clients.id, tickets.clientId))
-    .where(filter)
-    .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(PER_PAGE)
-    .offset((f.page - 1) * PER_PAGE)
-    .all();
-  const allClients = db.select({ id: clients.id, name: clients.name }).from(clients).orderBy(clients.name).all();
+  const { total, rows } = repo.searchTickets(db, { status: f.status, priority: f.priority, clientId: f.client, limit: PER_PAGE, offset: (f.page - 1) * PER_PAGE });
+  const allClients = clientNames(db);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : '');
   const query = (page: number) => `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}&page=${page}`;
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
@@ -73,10 +56,10 @@ export function ticketsPage(db: Db, ctx: PageContext, org: Organisation, f: Filt
     <tbody>
     ${rows.length === 0 ? html`<tr><td colspan="7" class="muted">No tickets match.</td></tr>` : ''}
     ${rows.map(
-      ({ t, client }) => html`<tr>
+      (t) => html`<tr>
         <td data-label="Ticket"><a href="/dashboard/tickets/${t.number}">${ticketLabel(t.number)}</a>${t.emergency ? html` <span class="badge critical">emergency</span>` : ''}</td>
         <td data-label="Opened">${when(ctx, t.createdAt)}</td>
-        <td data-label="Who">${client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? ''}</span></td>
+        <td data-label="Who">${t.client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? ''}</span></td>
         <td data-label="Priority"><span class="badge ${t.priority}">${t.priority}</span></td>
         <td data-label="Status">${STATUS_NAMES[t.status]}</td>
         <td data-label="SLA">${slaBadge(t, now)}</td>
@@ -133,8 +116,8 @@ export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organ
   const contact = client?.contacts.find((c) => c.id === ticket.contactId);
   const voicemails = repo.voicemailsOf(db, ticket.id);
   const timeline = repo.eventsOf(db, ticket.id);
-  const work = db.select().from(workLogs).where(eq(workLogs.ticketId, ticket.id)).all();
-  const ticketCalls = db.select().from(calls).where(eq(calls.ticketId, ticket.id)).orderBy(asc(calls.startedAt)).all();
+  const work = repo.workLogsOf(db, ticket.id);
+  const ticketCalls = callsOfTicket(db, ticket.id);
   const packages = client ? packagesOf(db, client.id) : [];
   const open = OPEN_STATUSES.includes(ticket.status);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/index.js';
 import type { RatePeriod } from '../calendar/index.js';
 import { calls, type CallOutcome } from './schema.js';
@@ -108,3 +108,8 @@ export function setOutcome(db: Conn, callSid: string, outcome: CallOutcome, tick
     .run();
 }
 
+
+/** The calls about a ticket (the caller's, and calls back to them), oldest first. */
+export function callsOfTicket(db: Conn, ticketId: number): CallRow[] {
+  return db.select().from(calls).where(eq(calls.ticketId, ticketId)).orderBy(asc(calls.startedAt)).all();
+}

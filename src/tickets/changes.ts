@@ -6,7 +6,7 @@ import { fail, ok, type Outcome } from '../http/problems.js';
 import { drawFromPackage } from '../clients/packages.js';
 import { stopEscalation } from '../paging/escalation.js';
 import * as repo from './repository.js';
-import { OPEN_STATUSES, PRIORITIES, workLogs, type Priority } from './schema.js';
+import { OPEN_STATUSES, PRIORITIES, type Priority } from './schema.js';
 import { slaClock } from './sla.js';
 import { notifyRequester } from './notices.js';
 import { ticketLabel } from './label.js';
@@ -111,7 +111,7 @@ export const workLogSchema = z
   });
 
 /** Time staff spent on a ticket: billable (split by rate period) and drawn from an hours package. */
-export function logWork(deps: ChangeDeps, number: number, input: z.infer<typeof workLogSchema>, actor: Actor): Outcome<typeof workLogs.$inferSelect> {
+export function logWork(deps: ChangeDeps, number: number, input: z.infer<typeof workLogSchema>, actor: Actor): Outcome<repo.WorkLog> {
   const now = deps.clock.now();
   return deps.db.transaction((tx) => {
     const ticket = repo.ticketByNumber(tx, number);
@@ -119,7 +119,7 @@ export function logWork(deps: ChangeDeps, number: number, input: z.infer<typeof 
     const startedAt = input.startedAt ? new Date(input.startedAt) : new Date(now.getTime() - input.minutes * 60_000);
     const endedAt = new Date(startedAt.getTime() + input.minutes * 60_000);
     if (endedAt.getTime() > now.getTime() + 60_000) return fail('invalid', 'invalid_input', 'Work cannot end in the future', { startedAt: 'the work would end in the future' });
-    const log = tx.insert(workLogs).values({ ticketId: ticket.id, staff: actor.id, startedAt, endedAt, note: input.note ?? null, createdAt: now }).returning().get();
+    const log = repo.insertWorkLog(tx, { ticketId: ticket.id, staff: actor.id, startedAt, endedAt, note: input.note ?? null, createdAt: now });
     repo.addEvent(tx, ticket.id, now, 'work_logged', { minutes: input.minutes, startedAt: startedAt.toISOString(), note: input.note ?? null, by: actor.name }, actor.id);
     const drawn = drawFromPackage(tx, ticket.clientId, 'hours', `work:${log.id}`, input.minutes, now);
     if (drawn) repo.addEvent(tx, ticket.id, now, 'note', { text: `${input.minutes} min billed to prepaid hours`, packageId: drawn.id });

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, max, type SQL } from 'drizzle-orm';
 import type { Conn } from '../db/index.js';
-import { OPEN_STATUSES, ticketEvents, tickets, voicemails, type TicketEventType } from './schema.js';
+import { clients } from '../clients/schema.js';
+import { OPEN_STATUSES, ticketEvents, tickets, voicemails, workLogs, type Priority, type TicketEventType, type TicketStatus } from './schema.js';
 
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketEvent = typeof ticketEvents.$inferSelect;
@@ -72,3 +73,58 @@ export function knownRecordingSids(db: Conn, sids: string[]): Set<string> {
   return new Set(db.select({ sid: voicemails.recordingSid }).from(voicemails).where(inArray(voicemails.recordingSid, sids)).all().map((r) => r.sid));
 }
 
+
+export interface TicketSearch {
+  status: 'open' | 'all' | TicketStatus;
+  priority: 'any' | Priority;
+  clientId?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Tickets matching the dashboard's filters, newest first, with the client's name and the total. */
+export function searchTickets(db: Conn, q: TicketSearch): { total: number; rows: (Ticket & { client: string | null })[] } {
+  const where: SQL[] = [];
+  if (q.status === 'open') where.push(inArray(tickets.status, [...OPEN_STATUSES]));
+  else if (q.status !== 'all') where.push(eq(tickets.status, q.status));
+  if (q.priority !== 'any') where.push(eq(tickets.priority, q.priority));
+  if (q.clientId) where.push(eq(tickets.clientId, q.clientId));
+  const filter = where.length ? and(...where) : undefined;
+  const total = db.select({ n: count() }).from(tickets).where(filter).get()?.n ?? 0;
+  const rows = db
+    .select({ t: tickets, client: clients.name })
+    .from(tickets)
+    .leftJoin(clients, eq(clients.id, tickets.clientId))
+    .where(filter)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(q.limit)
+    .offset(q.offset)
+    .all();
+  return { total, rows: rows.map((r) => ({ ...r.t, client: r.client })) };
+}
+
+export type WorkLog = typeof workLogs.$inferSelect;
+export const workLogsOf = (db: Conn, ticketId: number): WorkLog[] => db.select().from(workLogs).where(eq(workLogs.ticketId, ticketId)).orderBy(asc(workLogs.startedAt)).all();
+export const insertWorkLog = (db: Conn, log: Omit<typeof workLogs.$inferInsert, 'id'>): WorkLog => db.insert(workLogs).values(log).returning().get();
+
+/** Open tickets whose deadline has passed and whose breach has not been announced, earliest first. */
+export function ticketsPastDeadline(db: Conn, now: Date, limit: number): Ticket[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(inArray(tickets.status, [...OPEN_STATUSES]), isNull(tickets.slaBreachedAt), lte(tickets.slaDueAt, now)))
+    .orderBy(asc(tickets.slaDueAt))
+    .limit(limit)
+    .all();
+}
+
+/** Open tickets past 75% of their SLA time whose warning has not gone out, earliest first. */
+export function ticketsDueForWarning(db: Conn, now: Date, limit: number): Ticket[] {
+  return db
+    .select()
+    .from(tickets)
+    .where(and(inArray(tickets.status, [...OPEN_STATUSES]), isNull(tickets.slaWarnedAt), lte(tickets.slaWarnAt, now)))
+    .orderBy(asc(tickets.slaWarnAt))
+    .limit(limit)
+    .all();
+}

@@ -1,11 +1,9 @@
-import { and, asc, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
 import type { Organisation, StaffMember } from '../config/index.js';
 import { architects, onCallAt } from '../oncall/index.js';
 import { enqueue, type NewOutboxRow } from '../paging/outbox.js';
 import * as repo from './repository.js';
-import { OPEN_STATUSES, tickets } from './schema.js';
 import { ticketLabel } from './label.js';
 import { localTime, priorityName } from './notices.js';
 
@@ -53,11 +51,10 @@ function tell(person: StaffMember, notices: Notice[], summary: { key: string; su
 export function runSlaChecks(deps: SlaWatchDeps): { warned: number; breached: number } {
   const now = deps.clock.now();
   const org = deps.organisation;
-  const open = inArray(tickets.status, [...OPEN_STATUSES]);
   const staffOf = (id: string | null) => org.staff.find((s) => s.id === id);
   const link = (n: number) => `${deps.publicUrl}/dashboard/tickets/${n}`;
   const result = deps.db.transaction((tx: Tx) => {
-    const breached = tx.select().from(tickets).where(and(open, isNull(tickets.slaBreachedAt), lte(tickets.slaDueAt, now))).orderBy(asc(tickets.slaDueAt)).limit(PER_RUN).all();
+    const breached = repo.ticketsPastDeadline(tx, now, PER_RUN);
     const breaches: Notice[] = breached.map((t) => ({
       ticketId: t.id,
       key: `sla-breach:${t.id}:${t.slaDueAt!.getTime()}`,
@@ -76,7 +73,7 @@ export function runSlaChecks(deps: SlaWatchDeps): { warned: number; breached: nu
       }
     }
 
-    const warned = tx.select().from(tickets).where(and(open, isNull(tickets.slaWarnedAt), lte(tickets.slaWarnAt, now))).orderBy(asc(tickets.slaWarnAt)).limit(PER_RUN).all();
+    const warned = repo.ticketsDueForWarning(tx, now, PER_RUN);
     const onCall = warned.some((t) => !staffOf(t.acknowledgedBy)) ? onCallAt({ db: tx, clock: { now: () => now }, organisation: org }, now).staff : undefined;
     const byPerson = new Map<StaffMember, Notice[]>();
     for (const t of warned) {
