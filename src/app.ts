@@ -13,7 +13,7 @@ import { ticketRoutes, voicemailRoutes, type TicketDeps } from './tickets/index.
 import type { ChangeDeps } from './tickets/changes.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { callbackVoiceRoutes } from './callbacks/voice-routes.js';
-import { dashboardRoutes } from './dashboard/routes.js';
+import { dashboardRoutes } from './dashboard/index.js';
 import { billingRoutes } from './billing/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';

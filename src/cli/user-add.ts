@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { parseEnv } from '../config/index.js';
 import { migrateDatabase, openDatabase } from '../db/index.js';
-import { newAccountSchema, saveAccount } from '../auth/accounts.js';
+import { newAccountSchema, saveAccount } from '../auth/index.js';
 import { ACCOUNT_ROLES } from '../auth/schema.js';
 
 const USAGE = `Usage: npm run user:add -- --email EMAIL --name "FULL NAME" --role ROLE

@@ -1,6 +1,6 @@
 import { RATE_PERIODS, type RatePeriod } from '../calendar/index.js';
 import type { BillableEvent, MonthlyReport } from '../billing/index.js';
-import { describeBalance } from '../clients/packages.js';
+import { describeBalance } from '../clients/index.js';
 import { html, type Html } from './html.js';
 import { when, type PageContext } from './layout.js';
 

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Account, Permission } from '../auth/accounts.js';
-import { can } from '../auth/accounts.js';
+import { type Account, type Permission, can } from '../auth/index.js';
 import { html, type Html } from './html.js';
 
 export interface PageContext {

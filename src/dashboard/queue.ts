@@ -1,8 +1,7 @@
 import { listCallbacks, openCallbackCount, type QueueEntry } from '../callbacks/index.js';
 import type { Db } from '../db/index.js';
-import { clientNames } from '../clients/repository.js';
-import { packagesOf, describeBalance } from '../clients/packages.js';
-import { ticketLabel } from '../tickets/label.js';
+import { clientNames, packagesOf, describeBalance } from '../clients/index.js';
+import { ticketLabel } from '../tickets/index.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 

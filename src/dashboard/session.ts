@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse, serialize } from 'cookie';
 import type { Db } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
-import { can, sessionOf, type Account, type Permission } from '../auth/accounts.js';
+import { can, sessionOf, type Account, type Permission } from '../auth/index.js';
 import { messagePage, type PageContext } from './layout.js';
 
 export const SESSION_COOKIE = 'switchboard_session';

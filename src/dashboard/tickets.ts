@@ -1,13 +1,10 @@
-import { callsOfTicket } from '../ivr/calls.js';
 import { z } from 'zod';
+import { callsOfTicket } from '../ivr/index.js';
 import type { Db } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
-import { clientById, clientNames } from '../clients/repository.js';
-import { packagesOf, describeBalance } from '../clients/packages.js';
-import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, type TicketStatus } from '../tickets/schema.js';
-import * as repo from '../tickets/repository.js';
-import { ticketLabel } from '../tickets/label.js';
-import { voicemailLink } from '../tickets/voicemail.js';
+import { clientById, clientNames, packagesOf, describeBalance } from '../clients/index.js';
+import * as repo from '../tickets/index.js';
+import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, ticketLabel, voicemailLink, type TicketStatus } from '../tickets/index.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 

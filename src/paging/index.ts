@@ -1,11 +1,11 @@
 export { startOutboxWorker, deliverDue, backoffMs, type OutboxWorker, type OutboxDeps } from './worker.js';
 export { smsRoutes } from './sms-routes.js';
 export { planPages, whoToPage } from './plan.js';
-export { enqueue, rowsOfTicket, type OutboxRow } from './outbox.js';
+export { enqueue, rowsOfTicket, type OutboxRow, type NewOutboxRow } from './outbox.js';
 export { OUTBOX_STATUSES, OUTBOX_PURPOSES } from './schema.js';
 export { acknowledge, pagedStaff, type AckDeps, type AckOutcome } from './ack.js';
 export { replyToText, parseAckReply } from './replies.js';
 export { ackLink, ackLinkRoutes, slackRoutes, ackApiRoutes } from './ack-routes.js';
 export { pageCallRoutes } from './voice-routes.js';
-export { runDueEscalations, startEscalation, type EscalationDeps } from './escalation.js';
+export { runDueEscalations, startEscalation, stopEscalation, type EscalationDeps } from './escalation.js';
 export { requestBridge, bridgeRoutes, type BridgeDeps } from './bridge.js';

@@ -16,3 +16,7 @@ import { OPEN_STATUSES } from './schema.js';
 import type { Ticket } from './repository.js';
 export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);
 export { ticketLabel } from './label.js';
+export { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, workLogSchema, STATUS_ACTIONS, type Actor, type ChangeDeps } from './changes.js';
+export { notifyRequester, noticeText, localTime, priorityName, type RequesterChange } from './notices.js';
+export { runSlaChecks, type SlaWatchDeps } from './sla-watch.js';
+export { searchTickets, workLogsOf, voicemailsOf, eventsOf, type TicketSearch, type WorkLog } from './repository.js';

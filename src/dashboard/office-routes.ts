@@ -1,0 +1,88 @@
+import type { Request, Router } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { billableEvents, billingCsv, countBillable, monthlyReport, reportCsv, syncLedger, dayRange } from '../billing/index.js';
+import { clientNames } from '../clients/index.js';
+import { onCallNowAndNext, currentAndFutureOverrides } from '../oncall/index.js';
+import type { Kit } from './kit.js';
+import { html } from './html.js';
+import { messagePage, page, when } from './layout.js';
+import { afterHoursPage, reportPage } from './billing.js';
+import { allow } from './session.js';
+
+const MAX_LIST = 500;
+
+/** Who is on call now and next, overrides, and the architects. */
+export function onCallPage(router: Router, { s, org, names, ctxOf, send }: Kit): void {
+  router.get('/oncall', (req, res) => {
+    const ctx = ctxOf(req, res);
+    const deps = { db: s.db, clock: s.clock, organisation: org };
+    const { now, next } = onCallNowAndNext(deps);
+    const overrides = currentAndFutureOverrides(deps);
+    const architects = org.staff.filter((p) => p.role === 'architect');
+    const body = html`
+      <div class="grid">
+        <section class="card"><h2 style="margin-top:0">On call now</h2><p><strong>${now.staff.name}</strong> <a href="tel:${now.staff.phone}">${now.staff.phone}</a>${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">until ${when(ctx, now.until)}</p></section>
+        <section class="card"><h2 style="margin-top:0">Next</h2>${next ? html`<p><strong>${next.staff.name}</strong>${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">from ${when(ctx, next.from)}</p>` : html`<p class="muted">No change ahead.</p>`}</section>
+        <section class="card"><h2 style="margin-top:0">System Architects</h2><p class="muted">Paged for every emergency.</p><ul>${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}</ul></section>
+      </div>
+      <h2>Overrides</h2>
+      <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th></tr></thead><tbody>
+      ${overrides.length === 0 ? html`<tr><td colspan="4" class="muted">None now or ahead.</td></tr>` : ''}
+      ${overrides.map((o) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td></tr>`)}
+      </tbody></table>
+      <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}.</p>`;
+    send(res, page(ctx, '/dashboard/oncall', 'Who is on call', body));
+  });
+
+}
+
+/** The after-hours log and the monthly billing reports, with their CSV downloads. */
+export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void {
+  const localToday = () => DateTime.fromJSDate(s.clock.now(), { zone: org.timezone });
+  const rangeOf = (req: Request) => {
+    const today = localToday();
+    const q = z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).safeParse(req.query);
+    const from = q.success ? q.data.from : today.startOf('month').toISODate()!;
+    const to = q.success ? q.data.to : today.toISODate()!;
+    const range = from <= to ? dayRange(s.calendar, from, to) : undefined;
+    return range ? { days: { from, to }, ...range } : undefined;
+  };
+  router.get('/after-hours', allow('seeAfterHours'), (req, res) => {
+    const ctx = ctxOf(req, res);
+    const range = rangeOf(req);
+    if (!range) return void res.status(400).type('html').send(messagePage('Check the dates', 'Give real dates, with "from" no later than "to".', '/dashboard/after-hours'));
+    syncLedger(s.db, s.calendar, s.clock.now());
+    const query = { from: range.from, to: range.to, afterHoursOnly: true };
+    const events = billableEvents(s.db, { ...query, limit: MAX_LIST });
+    send(res, page(ctx, '/dashboard/after-hours', 'After-hours log', afterHoursPage(ctx, range.days, events, countBillable(s.db, query))));
+  });
+  router.get('/after-hours.csv', allow('seeAfterHours'), (req, res) => {
+    const range = rangeOf(req);
+    if (!range) return void res.status(400).type('text/plain').send('Give real dates, with from no later than to.');
+    syncLedger(s.db, s.calendar, s.clock.now());
+    const events = billableEvents(s.db, { from: range.from, to: range.to, afterHoursOnly: true });
+    res.type('text/csv; charset=utf-8').attachment(`after-hours-${range.days.from}-to-${range.days.to}.csv`).send(billingCsv(events));
+  });
+  const reportOf = (req: Request) => {
+    const month = typeof req.query.month === 'string' && /^\d{4}-\d{2}$/.test(req.query.month) ? req.query.month : localToday().toFormat('yyyy-MM');
+    const client = z.coerce.number().int().positive().safeParse(req.query.client);
+    syncLedger(s.db, s.calendar, s.clock.now());
+    return monthlyReport(s.db, s.calendar, month, client.success ? client.data : undefined);
+  };
+  router.get('/reports', allow('seeReports'), (req, res) => {
+    const ctx = ctxOf(req, res);
+    const report = reportOf(req);
+    if (!report) return void res.status(400).type('html').send(messagePage('Check the month', 'Give a month like 2026-11.', '/dashboard/reports'));
+    const all = clientNames(s.db);
+    const name = all.find((c) => c.id === report.clientId)?.name;
+    send(res, page(ctx, '/dashboard/reports', `Billing report ${report.month}${name ? ` · ${name}` : ''}`, reportPage(ctx, report, all)));
+  });
+  router.get('/reports.csv', allow('seeReports'), (req, res) => {
+    const report = reportOf(req);
+    if (!report) return void res.status(400).type('text/plain').send('Give a month like 2026-11.');
+    const name = report.clientId ? clientNames(s.db).find((c) => c.id === report.clientId)?.name : undefined;
+    res.type('text/csv; charset=utf-8').attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`).send(reportCsv(report, name));
+  });
+
+}

@@ -1,0 +1,84 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { can, staffOfAccount, type Account } from '../auth/index.js';
+import type { Outcome } from '../http/problems.js';
+import { acknowledge, requestBridge } from '../paging/index.js';
+import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, type Actor, ticketByNumber, ticketLabel } from '../tickets/index.js';
+import type { Kit } from './kit.js';
+import { messagePage, page } from './layout.js';
+import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';
+import { allow } from './session.js';
+
+const numberParam = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
+
+/** Tickets: the filtered list, a ticket's page, and what staff do to a ticket. */
+export function ticketPageRoutes(router: Router, kit: Kit): void {
+  const { s, org, ctxOf, actorOf, send, after, refuse, invalid } = kit;
+  router.get('/tickets', (req, res) => {
+    const ctx = ctxOf(req, res);
+    send(res, page(ctx, '/dashboard/tickets', 'Tickets', ticketsPage(s.db, ctx, org, ticketFilters.parse(req.query), s.clock.now())));
+  });
+  router.get('/tickets/:number', (req, res) => {
+    const ctx = ctxOf(req, res);
+    const p = numberParam.safeParse({ number: String(req.params.number).replace(/^tk-?/i, '') });
+    const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
+    if (!ticket) return void res.status(404).type('html').send(messagePage('No such ticket', `There is no ticket ${String(req.params.number).slice(0, 20)}.`, '/dashboard/tickets'));
+    const canChange = can(ctx.account.role, 'changeTickets');
+    const isStaff = Boolean(staffOfAccount(org, ctx.account));
+    send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, ticketPage(s.db, ctx, { organisation: org, publicUrl: s.publicUrl, linkSecret: s.linkSecret }, ticket, { canChange, isStaff }, s.clock.now())));
+  });
+  const ticketAction = (path: string, act: (number: number, actor: Actor, body: Record<string, unknown>, account: Account) => Outcome<unknown>, okText: string) =>
+    router.post(`/tickets/:number/${path}`, allow('changeTickets'), (req, res) => {
+      const p = numberParam.safeParse(req.params);
+      if (!p.success) return refuse(res, '/dashboard/tickets', 'No such ticket.');
+      const back = `/dashboard/tickets/${p.data.number}`;
+      after(res, act(p.data.number, actorOf(res.locals.signed!.account), (req.body ?? {}) as Record<string, unknown>, res.locals.signed!.account), back, () => okText);
+    });
+  ticketAction(
+    'priority',
+    (n, actor, body) => {
+      const input = priorityChangeSchema.safeParse(body);
+      return input.success ? changePriority(s.changes, n, input.data.priority, actor) : invalid('Choose a priority.');
+    },
+    'Priority changed; the deadline moved and the requester was told.',
+  );
+  ticketAction(
+    'status',
+    (n, actor, body) => {
+      const input = statusChangeSchema.safeParse({ status: body.status, message: typeof body.message === 'string' && body.message.trim() ? body.message : undefined });
+      return input.success ? changeStatus(s.changes, n, input.data, actor) : invalid(input.error.issues[0]?.path[0] === 'message' ? 'Say what you need from the requester before returning it to them.' : 'Choose a status.');
+    },
+    'Status updated.',
+  );
+  ticketAction(
+    'work',
+    (n, actor, body) => {
+      const input = z.object({ minutes: z.coerce.number().int().min(1).max(1440), note: z.string().trim().max(2000).optional() }).safeParse(body);
+      return input.success ? logWork(s.changes, n, { minutes: input.data.minutes, note: input.data.note || undefined }, actor) : invalid('Give the minutes worked, from 1 to 1440.');
+    },
+    'Work logged.',
+  );
+  ticketAction(
+    'acknowledge',
+    (n, _actor, _body, account) => {
+      const staff = staffOfAccount(org, account);
+      if (!staff) return invalid('Only staff in the organisation file can take tickets.');
+      const result = acknowledge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox }, n, staff, 'link');
+      if (result.result === 'already') return invalid(`${ticketLabel(n)} was already taken by ${result.by}.`);
+      if (result.result === 'not_found') return invalid(`${ticketLabel(n)} is not open.`);
+      return { ok: true, value: result.ticket };
+    },
+    'You have taken this ticket; the others were told.',
+  );
+  ticketAction(
+    'call',
+    (n, _actor, _body, account) => {
+      const staff = staffOfAccount(org, account);
+      if (!staff) return invalid('Only staff with a phone in the organisation file can be connected.');
+      const said = requestBridge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox, publicUrl: s.publicUrl, speech: s.ivr.speech, calendar: s.calendar }, staff, n);
+      return said.startsWith('Calling') ? { ok: true, value: said } : invalid(said);
+    },
+    'Calling your phone now; answer and you will be connected to the customer from the helpdesk number.',
+  );
+
+}
