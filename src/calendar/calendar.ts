@@ -68,6 +68,60 @@ function windowsOn(cal: BusinessCalendar, day: DateTime): Window[] {
   return cal.holidayOn(day.toISODate()!) ? [] : cal.hours[weekdayOf(day)];
 }
 
+/** A stretch of one rate period, in epoch milliseconds [start, end). */
+interface Segment {
+  start: number;
+  end: number;
+  period: RatePeriod;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The rate-period segments of one local day (midnight to midnight, 23 or 25 hours on a clock change):
+ * a holiday is one segment; otherwise the windows are business and the gaps after-hours or weekend.
+ */
+function segmentsOf(cal: BusinessCalendar, day: DateTime): Segment[] {
+  const start = day.toMillis();
+  const end = day.plus({ days: 1 }).toMillis();
+  if (cal.holidayOn(day.toISODate()!)) return [{ start, end, period: 'holiday' }];
+  const off: RatePeriod = cal.weekendDays.has(weekdayOf(day)) ? 'weekend' : 'after_hours';
+  const segments: Segment[] = [];
+  let at = start;
+  for (const w of cal.hours[weekdayOf(day)]) {
+    const open = Math.max(instantOn(day, w.start).toMillis(), at);
+    const close = Math.min(instantOn(day, w.end).toMillis(), end);
+    if (close <= open) continue;
+    if (open > at) segments.push({ start: at, end: open, period: off });
+    segments.push({ start: open, end: close, period: 'business' });
+    at = close;
+  }
+  if (at < end) segments.push({ start: at, end, period: off });
+  return segments;
+}
+
+/**
+ * Local days are worked out once (time zones and holidays are the slow part) and kept by the UTC
+ * day they overlap, so billing thousands of events, or asking about any instant, is a lookup.
+ */
+const dayCache = new WeakMap<BusinessCalendar, Map<number, Segment[]>>();
+const MAX_CACHED_DAYS = 4000;
+
+/** The segments of every local day that overlaps one UTC day, in order. */
+function segmentsAround(cal: BusinessCalendar, utcDay: number): Segment[] {
+  let cache = dayCache.get(cal);
+  if (!cache) dayCache.set(cal, (cache = new Map()));
+  let segments = cache.get(utcDay);
+  if (!segments) {
+    segments = [];
+    const until = (utcDay + 1) * DAY_MS;
+    for (let day = local(cal, new Date(utcDay * DAY_MS)).startOf('day'); day.toMillis() < until; day = day.plus({ days: 1 })) segments.push(...segmentsOf(cal, day));
+    if (cache.size >= MAX_CACHED_DAYS) cache.clear();
+    cache.set(utcDay, segments);
+  }
+  return segments;
+}
+
 /**
  * Every edge of a rate period (a window's start or end, a local midnight) falls on a whole minute,
  * so the answer for one minute holds for all of it: remember the last minute asked about, since every
@@ -79,17 +133,10 @@ export function ratePeriodAt(cal: BusinessCalendar, at: Date): RatePeriod {
   const minute = Math.floor(at.getTime() / 60_000);
   const memo = lastMinute.get(cal);
   if (memo?.minute === minute) return memo.period;
-  const period = computeRatePeriod(cal, at);
+  const t = at.getTime();
+  const period = segmentsAround(cal, Math.floor(t / DAY_MS)).find((seg) => t >= seg.start && t < seg.end)!.period;
   lastMinute.set(cal, { minute, period });
   return period;
-}
-
-function computeRatePeriod(cal: BusinessCalendar, at: Date): RatePeriod {
-  const t = local(cal, at);
-  if (cal.holidayOn(t.toISODate()!)) return 'holiday';
-  const minutes = t.hour * 60 + t.minute;
-  if (cal.hours[weekdayOf(t)].some((w) => minutes >= w.start && minutes < w.end)) return 'business';
-  return cal.weekendDays.has(weekdayOf(t)) ? 'weekend' : 'after_hours';
 }
 
 export interface RatePiece {
@@ -101,28 +148,25 @@ export interface RatePiece {
 
 /** An interval cut where its rate period changes: 17:50–18:20 is 10 business and 20 after-hours minutes. */
 export function splitByRatePeriod(cal: BusinessCalendar, start: Date, end: Date): RatePiece[] {
-  if (end.getTime() <= start.getTime()) return [];
   const from = start.getTime();
   const to = end.getTime();
-  const cuts = new Set<number>([from, to]);
-  for (let day = local(cal, start).startOf('day'); day.toMillis() < to; day = day.plus({ days: 1 })) {
-    const edges = [0, ...cal.hours[weekdayOf(day)].flatMap((w) => [w.start, w.end])];
-    for (const minutes of edges) {
-      const t = instantOn(day, minutes).toMillis();
-      if (t > from && t < to) cuts.add(t);
-    }
-  }
-  const sorted = [...cuts].sort((a, b) => a - b);
+  if (to <= from) return [];
   const pieces: RatePiece[] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const s = sorted[i]!;
-    const e = sorted[i + 1]!;
-    const period = ratePeriodAt(cal, new Date(s));
-    const last = pieces[pieces.length - 1];
-    if (last && last.period === period) {
-      last.end = new Date(e);
-      last.ms += e - s;
-    } else pieces.push({ period, start: new Date(s), end: new Date(e), ms: e - s });
+  let covered = from;
+  const lastDay = Math.floor(to / DAY_MS) + 1;
+  for (let utcDay = Math.floor(from / DAY_MS); covered < to && utcDay <= lastDay; utcDay++) {
+    for (const seg of segmentsAround(cal, utcDay)) {
+      // A local day spanning two UTC days is listed under both: take each stretch once.
+      if (seg.end <= covered || seg.start >= to) continue;
+      const s = Math.max(seg.start, covered);
+      const e = Math.min(seg.end, to);
+      const last = pieces[pieces.length - 1];
+      if (last && last.period === seg.period) {
+        last.end = new Date(e);
+        last.ms += e - s;
+      } else pieces.push({ period: seg.period, start: new Date(s), end: new Date(e), ms: e - s });
+      covered = e;
+    }
   }
   return pieces;
 }
