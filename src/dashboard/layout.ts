@@ -68,7 +68,7 @@ export function relative(from: Date, to: Date): string {
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-export function signInPage(organisation: string, csrf: string, message?: string, email = ''): string {
+export function signInPage(organisation: string, csrf: string, message?: string, email = '', next?: string): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -85,6 +85,7 @@ export function signInPage(organisation: string, csrf: string, message?: string,
 ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
 <form method="post" action="/dashboard/login">
   <input type="hidden" name="_csrf" value="${csrf}">
+  ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
   <label for="email">Email</label>
   <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus>
   <label for="password">Password</label>

@@ -5,17 +5,22 @@ import type { Kit } from './kit.js';
 import { homeOf, signInPage } from './layout.js';
 import { clearCookie, cookiesOf, loginToken, LOGIN_COOKIE, sameToken, SESSION_COOKIE, setCookie } from './session.js';
 
+/** Where to go after signing in: a dashboard page the visitor was sent away from, never anywhere else. */
+function safeNext(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/dashboard(\/[\w\-./?=&%]*)?$/.test(value) && !value.includes('..') && !value.startsWith('/dashboard/login') ? value : undefined;
+}
+
 /** GET/POST /dashboard/login, before a session exists. */
 export function signInRoutes(router: Router, { s, org, cookieOpts }: Kit): void {
   router.get('/login', (req, res) => {
-    res.type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts)));
+    res.type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), undefined, '', safeNext(req.query.next)));
   });
   router.post('/login', async (req, res) => {
     const token = cookiesOf(req)[LOGIN_COOKIE];
     const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 320) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password.slice(0, 1000) : '';
     if (!sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, token)) {
-      res.status(403).type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), 'This sign-in form had expired. Please try again.', email));
+      res.status(403).type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), 'This sign-in form had expired. Please try again.', email, safeNext(req.body?.next)));
       return;
     }
     const result = await signIn(s.db, email, password, s.clock.now());
@@ -24,15 +29,14 @@ export function signInRoutes(router: Router, { s, org, cookieOpts }: Kit): void 
         result.reason === 'locked'
           ? `Too many failed sign-ins: this account is locked until ${DateTime.fromJSDate(result.until!, { zone: org.timezone }).toFormat('HH:mm')}. Ask an administrator to reset it if you need in sooner.`
           : 'That email and password do not match an account.';
-      res.status(result.reason === 'locked' ? 423 : 401).type('html').send(signInPage(org.name, token!, message, email));
+      res.status(result.reason === 'locked' ? 423 : 401).type('html').send(signInPage(org.name, token!, message, email, safeNext(req.body?.next)));
       return;
     }
     const session = startSession(s.db, result.account.id, s.clock.now());
     setCookie(res, SESSION_COOKIE, session.token, { ...cookieOpts, maxAgeSeconds: SESSION_MS / 1000 });
     clearCookie(res, LOGIN_COOKIE, cookieOpts);
     s.log.info({ account: result.account.id, role: result.account.role }, 'dashboard sign-in');
-    const next = typeof req.query.next === 'string' && /^\/dashboard(\/[\w\-./?=&%]*)?$/.test(req.query.next) && !req.query.next.startsWith('/dashboard/login') ? req.query.next : homeOf(result.account);
-    res.redirect(303, next);
+    res.redirect(303, safeNext(req.body?.next) ?? homeOf(result.account));
   });
 }
 

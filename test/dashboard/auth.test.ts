@@ -12,10 +12,10 @@ import { testApp } from '../support/app.js';
 const PASSWORD = 'a long enough passphrase';
 
 /** Signs in through the form as a browser would: fetch the form (and its cookie), post it back. */
-async function signIn(agent: ReturnType<typeof request.agent>, email: string, password: string) {
+async function signIn(agent: ReturnType<typeof request.agent>, email: string, password: string, next?: string) {
   const form = await agent.get('/dashboard/login').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-  return agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email, password });
+  return agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email, password, ...(next ? { next } : {}) });
 }
 
 describe('dashboard sign-in', () => {
@@ -55,6 +55,15 @@ describe('dashboard sign-in', () => {
     expect(missing.text).toContain('There is nothing at /dashboard/nowhere.');
     const noTicket = await engineer.get('/dashboard/tickets/424242').expect(404);
     expect(noTicket.text).toContain('There is no ticket 424242.');
+  });
+
+  it('returns to the page asked for after sign-in, and only to a dashboard page', async () => {
+    const form = await request(app).get('/dashboard/login?next=%2Fdashboard%2Ftickets%3Fstatus%3Dall').expect(200);
+    expect(form.text).toContain('<input type="hidden" name="next" value="/dashboard/tickets?status=all">');
+    expect((await signIn(request.agent(app), 'bill@example.com', PASSWORD, '/dashboard/tickets?status=all')).headers.location).toBe('/dashboard/tickets?status=all');
+    for (const next of ['https://evil.example/', '//evil.example/dashboard', '/dashboard/../api/tickets', '/api/tickets']) {
+      expect((await signIn(request.agent(app), 'bill@example.com', PASSWORD, next)).headers.location, next).toBe('/dashboard/after-hours');
+    }
   });
 
   it('refuses a sign-in form posted without its token', async () => {

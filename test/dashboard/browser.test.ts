@@ -57,8 +57,9 @@ describe('the dashboard in a real browser', () => {
     await close?.();
   });
 
-  it('sends a visitor to sign in, refuses a wrong password, and lets staff in with the right one', async () => {
-    await page.goto(`${base}/dashboard/queue`);
+  it('sends a visitor to sign in, refuses a wrong password, and lets staff in with the right one, back where they were going', async () => {
+    // The link in a page goes straight to the ticket; signing in must land there, not on a home page.
+    await page.goto(`${base}/dashboard/tickets/${ticketNumber}`);
     expect(new URL(page.url()).pathname).toBe('/dashboard/login');
     await page.fill('#email', 'olive@example.com');
     await page.fill('#password', 'not the password');
@@ -67,13 +68,16 @@ describe('the dashboard in a real browser', () => {
 
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/dashboard/queue`);
-    expect(await page.textContent('h1')).toBe('Callback queue');
+    await page.waitForURL(`${base}/dashboard/tickets/${ticketNumber}`);
+    expect(await page.textContent('h1')).toBe(`TK-${ticketNumber} · Emergency voicemail`);
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'switchboard_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     // An office account sees the queue, tickets, on call and the after-hours log, not billing reports.
     expect(await page.locator('header nav a').allTextContents()).toEqual(['Callbacks', 'Tickets', 'On call', 'After-hours log']);
+    await page.click('header nav >> text=Callbacks');
+    await page.waitForURL(`${base}/dashboard/queue`);
+    expect(await page.textContent('h1')).toBe('Callback queue');
   });
 
   it('claims a callback and records its outcome', async () => {
