@@ -29,7 +29,7 @@ tr.overdue td { background:#fff4f2; }
 .flash.error { background:#fde7e4; border-color:#f4b4ab; }
 form.inline { display:inline-flex; flex-wrap:wrap; gap:.35rem; align-items:center; margin:0; }
 label { display:block; font-size:.9rem; margin:.5rem 0 .2rem; }
-input, select, textarea, button { font:inherit; padding:.45rem .6rem; border:1px solid #b9c1cb; border-radius:6px; background:#fff; }
+input, select, textarea, button { font:inherit; padding:.45rem .6rem; border:1px solid #b9c1cb; border-radius:6px; background:#fff; max-width:100%; }
 button { cursor:pointer; background:var(--accent); color:#fff; border-color:var(--accent); min-height:2.5rem; }
 button.secondary { background:#fff; color:var(--fg); border-color:#b9c1cb; }
 button.danger { background:var(--bad); border-color:var(--bad); }
