@@ -26,7 +26,13 @@ export function queueRoutes(router: Router, kit: Kit): void {
     const phone = typeof body.phone === 'string' ? body.phone : '';
     const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 2000) : undefined;
     const client = z.coerce.number().int().positive().safeParse(body.client);
-    after(res, addCallback(s.callbacks, { phone, reason, urgent: body.urgent === '1', clientId: client.success ? client.data : undefined }), '/dashboard/queue', (cb) => `Callback to ${cb.phone} added.`);
+    const draft = { phone: phone.slice(0, 40), reason, urgent: body.urgent === '1', clientId: client.success ? client.data : undefined };
+    const added = addCallback(s.callbacks, draft);
+    if (added.ok) return after(res, added, '/dashboard/queue', (cb) => `Callback to ${cb.phone} added.`);
+    // Refused: the page again, with the message and everything that was typed, so nothing is lost.
+    const ctx = { ...ctxOf(req, res), flash: { kind: 'error' as const, text: added.problem.message } };
+    res.status(400);
+    send(res, page(ctx, '/dashboard/queue', 'Callback queue', queuePage(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now(), draft)));
   });
   const callbackAction = (path: string, act: (id: number, actor: Actor, body: Record<string, unknown>) => Outcome<unknown> | undefined, okText: string) =>
     router.post(`/callbacks/:id/${path}`, allow('workQueue'), (req, res) => {

@@ -52,7 +52,15 @@ export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id:
   )}${more > 0 ? html`<tr><td colspan="6" class="muted">… and ${more} more due later.</td></tr>` : ''}`;
 }
 
-export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
+/** What was typed into the add-callback form, shown again when it could not be accepted. */
+export interface CallbackDraft {
+  phone: string;
+  reason?: string;
+  clientId?: number;
+  urgent: boolean;
+}
+
+export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date, draft?: CallbackDraft): Html {
   const clientList = clientNames(db);
   return html`
   <p class="muted">Oldest due first; overdue callbacks are highlighted. <span id="live-status" aria-live="polite">Updates every 10 seconds.</span></p>
@@ -64,10 +72,10 @@ export function queuePage(db: Db, ctx: PageContext, actorId: string, names: (id:
   <form method="post" action="/dashboard/callbacks" class="card">
     ${csrfField(ctx)}
     <div class="grid">
-      <div><label for="cb-phone">Number to call</label><input id="cb-phone" name="phone" required maxlength="40" inputmode="tel"></div>
-      <div><label for="cb-client">Client</label><select id="cb-client" name="client"><option value="">Not a client / unknown</option>${clientList.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>
-      <div><label for="cb-reason">Reason</label><input id="cb-reason" name="reason" maxlength="2000"></div>
-      <div><label><input type="checkbox" name="urgent" value="1"> Urgent (due now, not at the next callback window)</label></div>
+      <div><label for="cb-phone">Number to call</label><input id="cb-phone" name="phone" required maxlength="40" inputmode="tel" value="${draft?.phone ?? ''}"></div>
+      <div><label for="cb-client">Client</label><select id="cb-client" name="client"><option value="">Not a client / unknown</option>${clientList.map((c) => html`<option value="${c.id}"${draft?.clientId === c.id ? html` selected` : ''}>${c.name}</option>`)}</select></div>
+      <div><label for="cb-reason">Reason</label><input id="cb-reason" name="reason" maxlength="2000" value="${draft?.reason ?? ''}"></div>
+      <div><label><input type="checkbox" name="urgent" value="1"${draft?.urgent ? html` checked` : ''}> Urgent (due now, not at the next callback window)</label></div>
     </div>
     <button type="submit">Add to the queue</button>
   </form>`;

@@ -114,8 +114,12 @@ describe('the dashboard in a real browser', () => {
     expect(await row.textContent()).toContain('urgent');
     expect(await row.textContent()).toContain('Acme Dental');
     await page.fill('#cb-phone', '12');
+    await page.fill('#cb-reason', 'Printer jam again');
     await page.getByRole('button', { name: 'Add to the queue' }).click();
     await expect.poll(() => page.textContent('[role=alert]')).toBe('"12" is not a valid phone number');
+    // Nothing typed is lost: the form comes back filled in.
+    expect(await page.inputValue('#cb-phone')).toBe('12');
+    expect(await page.inputValue('#cb-reason')).toBe('Printer jam again');
   });
 
   it('opens a ticket with its voicemail, transcription and timeline, and changes its priority', async () => {
