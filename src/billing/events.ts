@@ -33,11 +33,12 @@ export interface BillableEvent {
 
 const BOOKMARK = 'billing_ledger_synced_at';
 /**
- * How far before the last sync to look again: a call is billed once it has ended (at the latest two
- * hours on, when the stale-call job closes it) and a page once a provider took it (minutes, or an
- * hour for a held summary). A day covers both with room to spare.
+ * How far before the last sync to look again: a call is billed once it has ended (at the latest
+ * about 2 h 10 min after it began, when the stale-call job closes it), and a page once a provider took
+ * it (retries end within the hour, as do held summaries). Three hours covers both, and keeps the
+ * catch-up before each report small.
  */
-const LOOK_BACK_MS = 86_400_000;
+const LOOK_BACK_MS = 3 * 3_600_000;
 
 function ledgerRow(cal: BusinessCalendar, s: SourceRow, now: number): LedgerInsert {
   const ms = { business: 0, after_hours: 0, weekend: 0, holiday: 0 } as Record<RatePeriod, number>;
