@@ -10,7 +10,7 @@ import { clientById } from '../clients/repository.js';
 import * as repo from './repository.js';
 import { voicemailLink } from './voicemail.js';
 import { ticketLabel } from './label.js';
-import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, STATUS_ACTIONS, workLogSchema, type ChangeDeps } from './changes.js';
+import { changePriority, changeStatus, logWork, priorityChangeSchema, STATUS_ACTIONS, workLogSchema, type ChangeDeps } from './changes.js';
 
 export interface TicketRouteDeps {
   db: Db;
@@ -20,10 +20,16 @@ export interface TicketRouteDeps {
 }
 
 const byStaff = z.object({ staffId: z.string().trim().min(1, 'is required') });
+/** A status change, a priority change, or both; returning a ticket to the requester needs the question. */
 const ticketChange = z
-  .object({ priority: priorityChangeSchema.shape.priority.optional(), status: z.enum(STATUS_ACTIONS, { message: `must be one of ${STATUS_ACTIONS.join(', ')}` }).optional(), message: z.string().trim().max(2000).optional() })
-  .extend(byStaff.shape)
-  .refine((c) => c.priority || c.status, { message: 'give a priority or a status', path: ['priority'] });
+  .object({
+    staffId: byStaff.shape.staffId,
+    priority: priorityChangeSchema.shape.priority.optional(),
+    status: z.enum(STATUS_ACTIONS, { message: `must be one of ${STATUS_ACTIONS.join(', ')}` }).optional(),
+    message: z.string().trim().max(2000).optional(),
+  })
+  .refine((c) => c.priority || c.status, { message: 'give a priority or a status', path: ['priority'] })
+  .refine((c) => c.status !== 'waiting_on_customer' || Boolean(c.message), { message: 'say what you need from the requester', path: ['message'] });
 
 function summary(db: Db, t: repo.Ticket) {
   const client = t.clientId ? clientById(db, t.clientId) : undefined;
@@ -59,9 +65,7 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
     const actor = body && actorOf(body.staffId, res);
     if (!p || !body || !actor) return;
     if (body.status) {
-      const status = statusChangeSchema.safeParse({ status: body.status, message: body.message });
-      if (!status.success) return parseInput(statusChangeSchema, { status: body.status, message: body.message }, res) as undefined;
-      const changed = changeStatus(deps.changes, p.number, status.data, actor);
+      const changed = changeStatus(deps.changes, p.number, { status: body.status, message: body.message }, actor);
       if (!changed.ok || !body.priority) return sendOutcome(res, changed);
     }
     sendOutcome(res, changePriority(deps.changes, p.number, body.priority!, actor));
