@@ -8,7 +8,7 @@ import { enqueue } from './outbox.js';
 import { stopEscalation } from './escalation.js';
 import { outbox } from './schema.js';
 import { ticketLabel } from '../tickets/label.js';
-import { notifyRequester } from '../tickets/notices.js';
+import { notifyRequesterSafely } from '../tickets/notices.js';
 
 export const ACK_CHANNELS = ['sms', 'link', 'slack', 'phone', 'api'] as const;
 export type AckChannel = (typeof ACK_CHANNELS)[number];
@@ -50,7 +50,7 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
     if (!OPEN_STATUSES.includes(ticket.status)) return { result: 'not_found' };
     const updated = updateTicket(tx, ticket.id, { status: 'acknowledged', acknowledgedBy: staff.id, acknowledgedAt: now, updatedAt: now });
     const event = addEvent(tx, ticket.id, now, 'acknowledged', { via }, staff.id);
-    notifyRequester(tx, deps.organisation, updated, { kind: 'acknowledged', by: staff.name }, event.id, now);
+    notifyRequesterSafely(tx, deps.organisation, updated, { kind: 'acknowledged', by: staff.name }, event.id, now);
     stopEscalation(tx, ticket.id, now);
     const others = pagedStaff(tx, ticket.id).filter((id) => id !== staff.id);
     const text = `${ticketLabel(ticket.number)} was taken by ${staff.name} (${via}). No action needed from you.`;

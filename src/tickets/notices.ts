@@ -145,3 +145,18 @@ export function notifyRequester(tx: Tx, org: Organisation, ticket: Ticket, chang
   if (rows.length) addEvent(tx, ticket.id, now, 'requester_notified', { change: change.kind, channels: rows.map((r) => r.channel) });
   return written;
 }
+
+/**
+ * For the paths that must never fail because of a courtesy message (a voicemail becoming a ticket, an
+ * acknowledgement): the notice is written in a savepoint, and if anything in it fails, only it is
+ * undone and the timeline says so; the caller's transaction goes on.
+ */
+export function notifyRequesterSafely(tx: Tx, org: Organisation, ticket: Ticket, change: RequesterChange, eventId: number, now: Date, options: { skipSms?: boolean } = {}): void {
+  try {
+    tx.transaction((inner) => {
+      notifyRequester(inner as Tx, org, ticket, change, eventId, now, options);
+    });
+  } catch (err) {
+    addEvent(tx, ticket.id, now, 'note', { text: `the requester could not be told (${change.kind})`, error: (err as Error).message?.slice(0, 300) ?? String(err) });
+  }
+}

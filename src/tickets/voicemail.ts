@@ -14,7 +14,7 @@ import type { VoicemailKind } from './schema.js';
 import { VOICEMAIL_SOURCES } from './schema.js';
 import { atLeast, slaClock } from './sla.js';
 import { ticketLabel } from './label.js';
-import { notifyRequester } from './notices.js';
+import { notifyRequesterSafely } from './notices.js';
 
 export interface TicketDeps {
   db: Db;
@@ -82,7 +82,7 @@ export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Voi
     const pageCause = cause ?? (result === 'attached' && ticket.emergency ? heard.id : undefined);
     if (pageCause !== undefined) pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
     // The requester hears of a new ticket by email; the caller's text below is their confirmation.
-    if (result === 'created') notifyRequester(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, { skipSms: Boolean(input.callerNumber) });
+    if (result === 'created') notifyRequesterSafely(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, { skipSms: Boolean(input.callerNumber) });
     if (input.callerNumber && result !== 'attached') {
       enqueue(tx, [
         {
