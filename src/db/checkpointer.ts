@@ -32,7 +32,14 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
         parentPort.close();
       }
     });`;
-  const worker = new Worker(code, { eval: true, workerData: { path, everyMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  let worker: Worker;
+  try {
+    worker = new Worker(code, { eval: true, workerData: { path, everyMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  } catch (err) {
+    // No worker: the database keeps checkpointing inside commits, as SQLite does by default.
+    log.warn({ err: (err as Error).message }, 'could not start the WAL checkpoint worker; checkpoints stay in the request path');
+    return { stop: async () => undefined };
+  }
   db.$client.pragma('wal_autocheckpoint = 0');
   let stopped = false;
   const fallBack = (why: string) => {
