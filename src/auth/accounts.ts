@@ -88,6 +88,7 @@ export const CAN = {
   changeTickets: ['admin', 'office', 'engineer', 'architect'],
   seeAfterHours: ['admin', 'billing', 'office', 'architect'],
   seeReports: ['admin', 'billing'],
+  manageOnCall: ['admin', 'office', 'architect'],
 } as const satisfies Record<string, readonly AccountRole[]>;
 export type Permission = keyof typeof CAN;
 export const can = (role: AccountRole, what: Permission) => (CAN[what] as readonly AccountRole[]).includes(role);

@@ -3,20 +3,23 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { billableEvents, billingCsv, countBillable, monthlyReport, reportCsv, syncLedger, dayRange } from '../billing/index.js';
 import { clientNames } from '../clients/index.js';
-import { onCallNowAndNext, currentAndFutureOverrides } from '../oncall/index.js';
+import { addOverride, currentAndFutureOverrides, newOverrideSchema, onCallNowAndNext, removeOverride } from '../oncall/index.js';
+import { can } from '../auth/index.js';
 import type { Kit } from './kit.js';
 import { html } from './html.js';
-import { messagePage, page, when } from './layout.js';
+import { csrfField, messagePage, page, when } from './layout.js';
 import { afterHoursPage, reportPage } from './billing.js';
 import { allow } from './session.js';
 
 const MAX_LIST = 500;
 
 /** Who is on call now and next, overrides, and the architects. */
-export function onCallPage(router: Router, { s, org, names, ctxOf, send }: Kit): void {
+export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, refuse }: Kit): void {
+  const deps = { db: s.db, clock: s.clock, organisation: org };
+  const inputTime = (at: Date) => DateTime.fromJSDate(at, { zone: org.timezone }).toFormat("yyyy-MM-dd'T'HH:mm");
   router.get('/oncall', (req, res) => {
     const ctx = ctxOf(req, res);
-    const deps = { db: s.db, clock: s.clock, organisation: org };
+    const manage = can(ctx.account.role, 'manageOnCall');
     const { now, next } = onCallNowAndNext(deps);
     const overrides = currentAndFutureOverrides(deps);
     const architects = org.staff.filter((p) => p.role === 'architect');
@@ -27,12 +30,42 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send }: Kit):
         <section class="card"><h2 style="margin-top:0">System Architects</h2><p class="muted">Paged for every emergency.</p><ul>${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}</ul></section>
       </div>
       <h2>Overrides</h2>
-      <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th></tr></thead><tbody>
-      ${overrides.length === 0 ? html`<tr><td colspan="4" class="muted">None now or ahead.</td></tr>` : ''}
-      ${overrides.map((o) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td></tr>`)}
+      <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th><th></th></tr></thead><tbody>
+      ${overrides.length === 0 ? html`<tr><td colspan="5" class="muted">None now or ahead.</td></tr>` : ''}
+      ${overrides.map(
+        (o) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td>
+          <td>${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}</td></tr>`,
+      )}
       </tbody></table>
-      <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}.</p>`;
+      <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.</p>
+      ${manage
+        ? html`<h2>Cover the rotation</h2>
+      <form method="post" action="/dashboard/oncall/overrides" class="card">${csrfField(ctx)}
+        <div class="grid">
+          <div><label for="ov-staff">Who is on call instead</label><select id="ov-staff" name="staffId">${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
+          <div><label for="ov-from">From</label><input id="ov-from" name="startsAt" type="datetime-local" required value="${inputTime(s.clock.now())}"></div>
+          <div><label for="ov-until">Until</label><input id="ov-until" name="endsAt" type="datetime-local" required></div>
+          <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500"></div>
+        </div>
+        <button type="submit">Add the cover</button>
+      </form>`
+        : ''}`;
     send(res, page(ctx, '/dashboard/oncall', 'Who is on call', body));
+  });
+  // The form's times are the organisation's local wall clock.
+  const local = (value: unknown) => (typeof value === 'string' ? DateTime.fromISO(value, { zone: org.timezone }) : undefined);
+  router.post('/oncall/overrides', allow('manageOnCall'), (req, res) => {
+    const from = local(req.body?.startsAt);
+    const until = local(req.body?.endsAt);
+    if (!from?.isValid || !until?.isValid) return refuse(res, '/dashboard/oncall', 'Give the start and end of the cover as dates and times.');
+    const input = newOverrideSchema.safeParse({ staffId: req.body?.staffId, startsAt: from.toISO(), endsAt: until.toISO(), reason: typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason : undefined });
+    if (!input.success) return refuse(res, '/dashboard/oncall', input.error.issues[0]?.path[0] === 'endsAt' ? 'The cover must end after it starts.' : 'Choose who covers, and when.');
+    after(res, addOverride(deps, input.data), '/dashboard/oncall', (o) => `${names(o.staffId)} is on call from ${from.toFormat('ccc d LLL HH:mm')} until ${until.toFormat('ccc d LLL HH:mm')}.`);
+  });
+  router.post('/oncall/overrides/:id/remove', allow('manageOnCall'), (req, res) => {
+    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    if (!id.success) return refuse(res, '/dashboard/oncall', 'No such cover.');
+    after(res, removeOverride(deps, id.data), '/dashboard/oncall', () => 'Cover removed; the rotation applies again.');
   });
 
 }

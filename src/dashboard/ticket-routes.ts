@@ -63,7 +63,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     (n, _actor, _body, account) => {
       const staff = staffOfAccount(org, account);
       if (!staff) return invalid('Only staff in the organisation file can take tickets.');
-      const result = acknowledge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox }, n, staff, 'link');
+      const result = acknowledge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox }, n, staff, 'dashboard');
       if (result.result === 'already') return invalid(`${ticketLabel(n)} was already taken by ${result.by}.`);
       if (result.result === 'not_found') return invalid(`${ticketLabel(n)} is not open.`);
       return { ok: true, value: result.ticket };

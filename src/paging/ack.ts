@@ -10,7 +10,7 @@ import { outbox } from './schema.js';
 import { ticketLabel } from '../tickets/label.js';
 import { notifyRequesterSafely } from '../tickets/notices.js';
 
-export const ACK_CHANNELS = ['sms', 'link', 'slack', 'phone', 'api'] as const;
+export const ACK_CHANNELS = ['sms', 'link', 'slack', 'phone', 'api', 'dashboard'] as const;
 export type AckChannel = (typeof ACK_CHANNELS)[number];
 
 export interface AckDeps {
