@@ -16,7 +16,7 @@ import { callbackVoiceRoutes } from './callbacks/voice-routes.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { billingRoutes } from './billing/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
-import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps } from './paging/index.js';
+import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps, type BridgeDeps } from './paging/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -38,6 +38,9 @@ export interface Services extends AppDeps {
   callbacks: CallbackDeps;
   changes: ChangeDeps;
   ivr: IvrDeps;
+  /** Acknowledging a ticket, and ringing staff back to a caller: shared by webhooks, API and dashboard. */
+  ack: AckDeps;
+  bridge: BridgeDeps;
 }
 
 export function servicesOf(deps: AppDeps): Services {
@@ -55,7 +58,9 @@ export function servicesOf(deps: AppDeps): Services {
   const speech = speechFor(organisation.language, organisation.voice, organisation.prompts);
   const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients };
   const changes: ChangeDeps = { db, clock, organisation, calendar, onOutbox };
-  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, changes, ivr };
+  const ack: AckDeps = { db, clock, organisation, onOutbox };
+  const bridge: BridgeDeps = { ...ack, speech, publicUrl, calendar };
+  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, changes, ivr, ack, bridge };
 }
 
 /** Builds the HTTP application; it never listens, so tests drive it with supertest. */
@@ -73,8 +78,7 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
     else res.status(503).json({ status: 'unavailable', error: { code: 'database', message: 'The database does not answer' } });
   });
 
-  const ack: AckDeps = { db, clock, organisation: config.organisation, onOutbox: services.tickets.onOutbox };
-  const bridge = { ...ack, speech: services.ivr.speech, publicUrl: services.publicUrl, calendar: services.calendar };
+  const { ack, bridge } = services;
   const extraTwilio = [
     smsRoutes({ db, clock, log, reply: (from, body) => replyToText(bridge, from, body) }),
     pageCallRoutes(bridge),

@@ -3,4 +3,4 @@ export { billableEvents, countBillable, syncLedger, BILLABLE_TYPES, type Billabl
 export { billingCsv, reportCsv, neutralise } from './csv.js';
 export { monthlyReport, monthBounds, type MonthlyReport } from './report.js';
 export { sendMonthlySummary } from './monthly.js';
-export { dayRange } from './routes.js';
+export { dayRange, day } from './routes.js';

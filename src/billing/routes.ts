@@ -7,7 +7,8 @@ import { parseInput } from '../http/json.js';
 import { billingCsv } from './csv.js';
 import { billableEvents, syncLedger } from './events.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-01');
+/** A local date of the organisation, as billing ranges are given. */
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-01');
 
 export const rangeQuery = z
   .object({

@@ -7,7 +7,6 @@ export {
   recordOutcome,
   callCustomer,
   sendOverdueSummary,
-  staffActor,
   newCallbackSchema,
   outcomeSchema,
   CALLBACK_OUTCOMES,

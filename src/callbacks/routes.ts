@@ -1,19 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput, sendOutcome, sendProblem } from '../http/json.js';
+import { parseInput, sendOutcome, staffNamed } from '../http/json.js';
 import { listCallbacks, type CallbackDeps } from './service.js';
-import { addCallback, claimCallback, newCallbackSchema, outcomeSchema, recordOutcome, staffActor } from './work.js';
+import { addCallback, claimCallback, newCallbackSchema, outcomeSchema, recordOutcome } from './work.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
 const byStaff = z.object({ staffId: z.string().trim().min(1, 'is required') });
 
 export function callbackRoutes(deps: CallbackDeps): Router {
   const router = Router();
-  const actorOf = (staffId: string, res: Parameters<typeof sendProblem>[0]) => {
-    const actor = staffActor(deps, staffId);
-    if (!actor) sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
-    return actor;
-  };
   router.get('/callbacks', (_req, res) => {
     res.json(listCallbacks(deps.db, deps.clock.now()));
   });
@@ -24,13 +19,13 @@ export function callbackRoutes(deps: CallbackDeps): Router {
   router.post('/callbacks/:id/claim', (req, res) => {
     const p = parseInput(idParam, req.params, res);
     const body = p && parseInput(byStaff, req.body, res);
-    const actor = body && actorOf(body.staffId, res);
+    const actor = body && staffNamed(deps.organisation, body.staffId, res);
     if (p && actor) sendOutcome(res, claimCallback(deps, p.id, actor));
   });
   router.post('/callbacks/:id/outcome', (req, res) => {
     const p = parseInput(idParam, req.params, res);
     const body = p && parseInput(outcomeSchema.extend(byStaff.shape), req.body, res);
-    const actor = body && actorOf(body.staffId, res);
+    const actor = body && staffNamed(deps.organisation, body.staffId, res);
     if (p && body && actor) sendOutcome(res, recordOutcome(deps, p.id, body, actor));
   });
   return router;

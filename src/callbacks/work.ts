@@ -38,12 +38,6 @@ export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbac
   }
 }
 
-/** A staff id from the organisation file as the one acting (API callers name themselves by it). */
-export function staffActor(deps: Pick<CallbackDeps, 'organisation'>, staffId: string): Actor | undefined {
-  const person = deps.organisation.staff.find((s) => s.id === staffId);
-  return person ? { id: person.id, name: person.name } : undefined;
-}
-
 const nameOf = (deps: CallbackDeps, id: string) => deps.organisation.staff.find((s) => s.id === id)?.name ?? id;
 
 /** One person at a time: the claim is a single conditional update, so of two at once exactly one wins. */

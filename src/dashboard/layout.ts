@@ -23,16 +23,9 @@ export const homeOf = (account: Account) => (account.role === 'billing' ? '/dash
 
 export function page(ctx: PageContext, current: string, title: string, body: Html): string {
   const nav = NAV.filter((n) => !n.need || can(ctx.account.role, n.need));
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${ctx.organisation} · Switchboard</title>
-<link rel="stylesheet" href="/dashboard/assets/app.css">
-</head>
-<body>
-<header class="top">
+  return documentOf(
+    `${title} · ${ctx.organisation}`,
+    html`<header class="top">
   <span class="brand">${ctx.organisation}</span>
   <nav>${nav.map((n) => html`<a href="${n.path}"${n.path === current ? html` aria-current="page"` : ''}>${n.label}</a> `)}</nav>
   <form method="post" action="/dashboard/logout" class="inline">
@@ -45,7 +38,22 @@ ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind ===
 <h1>${title}</h1>
 ${body}
 </main>
-<script src="/dashboard/assets/app.js" defer></script>
+<script src="/dashboard/assets/app.js" defer></script>`,
+  );
+}
+
+/** Every page's document: its title, the one stylesheet, and what goes in the body. */
+function documentOf(title: string, body: Html): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Switchboard</title>
+<link rel="stylesheet" href="/dashboard/assets/app.css">
+</head>
+<body>
+${body}
 </body>
 </html>`.value;
 }
@@ -69,22 +77,15 @@ export function relative(from: Date, to: Date): string {
 }
 
 export function signInPage(organisation: string, csrf: string, message?: string, email = '', next?: string): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · ${organisation} · Switchboard</title>
-<link rel="stylesheet" href="/dashboard/assets/app.css">
-</head>
-<body>
-<main class="login">
+  return documentOf(
+    `Sign in · ${organisation}`,
+    html`<main class="login">
 <div class="card">
 <h1>${organisation}</h1>
 <p class="muted">Switchboard staff sign-in</p>
 ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
 <form method="post" action="/dashboard/login">
-  <input type="hidden" name="_csrf" value="${csrf}">
+  ${csrfField({ csrf })}
   ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
   <label for="email">Email</label>
   <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus>
@@ -93,14 +94,10 @@ ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
   <button type="submit">Sign in</button>
 </form>
 </div>
-</main>
-</body>
-</html>`.value;
+</main>`,
+  );
 }
 
 export function messagePage(title: string, text: string, link = '/dashboard'): string {
-  return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Switchboard</title><link rel="stylesheet" href="/dashboard/assets/app.css"></head>
-<body><main class="login"><div class="card"><h1>${title}</h1><p>${text}</p><p><a href="${link}">Back to the dashboard</a></p></div></main></body></html>`.value;
+  return documentOf(title, html`<main class="login"><div class="card"><h1>${title}</h1><p>${text}</p><p><a href="${link}">Back to the dashboard</a></p></div></main>`);
 }

@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { billableEvents, billingCsv, countBillable, monthlyReport, reportCsv, syncLedger, dayRange } from '../billing/index.js';
+import { billableEvents, billingCsv, countBillable, day, dayRange, monthlyReport, reportCsv, syncLedger } from '../billing/index.js';
 import { clientNames } from '../clients/index.js';
 import { addOverride, currentAndFutureOverrides, newOverrideSchema, onCallNowAndNext, removeOverride } from '../oncall/index.js';
 import { can } from '../auth/index.js';
@@ -75,7 +75,7 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
   const localToday = () => DateTime.fromJSDate(s.clock.now(), { zone: org.timezone });
   const rangeOf = (req: Request) => {
     const today = localToday();
-    const q = z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).safeParse(req.query);
+    const q = z.object({ from: day, to: day }).safeParse(req.query);
     const from = q.success ? q.data.from : today.startOf('month').toISODate()!;
     const to = q.success ? q.data.to : today.toISODate()!;
     const range = from <= to ? dayRange(s.calendar, from, to) : undefined;

@@ -63,7 +63,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     (n, _actor, _body, account) => {
       const staff = staffOfAccount(org, account);
       if (!staff) return invalid('Only staff in the organisation file can take tickets.');
-      const result = acknowledge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox }, n, staff, 'dashboard');
+      const result = acknowledge(s.ack, n, staff, 'dashboard');
       if (result.result === 'already') return invalid(`${ticketLabel(n)} was already taken by ${result.by}.`);
       if (result.result === 'not_found') return invalid(`${ticketLabel(n)} is not open.`);
       return { ok: true, value: result.ticket };
@@ -75,7 +75,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     (n, _actor, _body, account) => {
       const staff = staffOfAccount(org, account);
       if (!staff) return invalid('Only staff with a phone in the organisation file can be connected.');
-      const said = requestBridge({ db: s.db, clock: s.clock, organisation: org, onOutbox: s.tickets.onOutbox, publicUrl: s.publicUrl, speech: s.ivr.speech, calendar: s.calendar }, staff, n);
+      const said = requestBridge(s.bridge, staff, n);
       return said.startsWith('Calling') ? { ok: true, value: said } : invalid(said);
     },
     'Calling your phone now; answer and you will be connected to the customer from the helpdesk number.',

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import { fieldPath } from '../config/index.js';
+import { fieldPath, type Organisation, type StaffMember } from '../config/index.js';
 import { STATUS_OF, type Outcome, type Problem } from './problems.js';
 
 /** Every JSON error has one shape: { error: { code, message, fields? } }. */
@@ -9,6 +9,13 @@ export function sendProblem(res: Response, problem: Problem): void {
   const { kind, ...body } = problem;
   if (kind === 'unauthorized') res.set('WWW-Authenticate', 'Bearer');
   res.status(STATUS_OF[kind]).json({ error: body });
+}
+
+/** The staff member an API call names by `staffId`; unknown: answers 400 and returns undefined. */
+export function staffNamed(org: Organisation, staffId: string, res: Response): StaffMember | undefined {
+  const person = org.staff.find((s) => s.id === staffId);
+  if (!person) sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
+  return person;
 }
 
 /** Answers an outcome: the value with `status`, or its problem. */

@@ -6,3 +6,4 @@ export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';
 export { callsOfTicket, startCall, updateCall } from './calls.js';
 export { dial, sayAndHangUp } from './twiml.js';
+export { connectToCustomer, endConnection, type Connection, type ConnectDeps } from './connect.js';

@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import type { StaffMember } from '../config/index.js';
-import { ratePeriodAt, type BusinessCalendar } from '../calendar/index.js';
+import type { BusinessCalendar } from '../calendar/index.js';
 import { callStep } from '../ivr/routes.js';
-import { dial, sayAndHangUp } from '../ivr/twiml.js';
+import { sayAndHangUp } from '../ivr/twiml.js';
 import { spellDigits, type Speech } from '../ivr/index.js';
-import { startCall, updateCall } from '../ivr/calls.js';
+import { connectToCustomer, endConnection } from '../ivr/connect.js';
 import { addEvent, ticketById, ticketByNumber } from '../tickets/repository.js';
 import { OPEN_STATUSES } from '../tickets/schema.js';
 import { enqueue } from './outbox.js';
@@ -52,24 +52,14 @@ export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
       const ticket = ticketById(deps.db, Number(step.query.ticket));
       const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
       if (!ticket?.callerNumber || !staff) return void res.type('text/xml').send(sayAndHangUp(deps.speech, ['This callback is no longer valid. Goodbye.']));
-      if (step.callSid) {
-        startCall(deps.db, {
-          callSid: step.callSid,
-          fromNumber: deps.organisation.helpdeskNumber,
-          toNumber: ticket.callerNumber,
+      res.type('text/xml').send(
+        connectToCustomer(deps, step, {
+          to: ticket.callerNumber,
           clientId: ticket.clientId,
           contactId: ticket.contactId,
-          ratePeriod: ratePeriodAt(deps.calendar, deps.clock.now()),
-          startedAt: deps.clock.now(),
-        });
-        updateCall(deps.db, step.callSid, { path: `bridge:${staff.id}`, ticketId: ticket.id });
-      }
-      res.type('text/xml').send(
-        dial(deps.speech, {
+          ticketId: ticket.id,
+          path: `bridge:${staff.id}`,
           before: [`Connecting you to the caller of ticket ${spellDigits(String(ticket.number))}.`],
-          numbers: [ticket.callerNumber],
-          callerId: deps.organisation.helpdeskNumber,
-          timeoutSeconds: 30,
           action: `${deps.publicUrl}/twilio/voice/bridge-done?ticket=${ticket.id}`,
         }),
       );
@@ -77,9 +67,8 @@ export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
     router.post('/voice/bridge-done', (req, res) => {
       const step = callStep(req);
       const ticket = ticketById(deps.db, Number(step.query.ticket));
-      const answered = step.form.DialCallStatus === 'completed';
-      if (step.callSid) updateCall(deps.db, step.callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() });
-      if (ticket) addEvent(deps.db, ticket.id, deps.clock.now(), 'note', { text: answered ? 'called the customer back' : `callback not answered (${step.form.DialCallStatus ?? 'unknown'})`, seconds: Number(step.form.DialCallDuration ?? 0) || 0 });
+      const { answered, seconds, status } = endConnection(deps, step);
+      if (ticket) addEvent(deps.db, ticket.id, deps.clock.now(), 'note', { text: answered ? 'called the customer back' : `callback not answered (${status})`, seconds });
       res.type('text/xml').send(sayAndHangUp(deps.speech, answered ? [] : ['The customer did not answer. Goodbye.']));
     });
   };

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Voice } from '../channels/index.js';
 import type { Db } from '../db/index.js';
-import { sendProblem, sendOutcome, parseInput } from '../http/json.js';
+import { sendProblem, sendOutcome, parseInput, staffNamed } from '../http/json.js';
 import { verifyLink } from '../http/signed-links.js';
 import type { Clock } from '../calendar/index.js';
 import { clientById } from '../clients/repository.js';
@@ -53,16 +53,11 @@ export const ticketNumberParam = z.object({
 
 export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): Router {
   const router = Router();
-  const actorOf = (staffId: string, res: Parameters<typeof sendProblem>[0]) => {
-    const person = deps.changes.organisation.staff.find((s) => s.id === staffId);
-    if (!person) sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
-    return person && { id: person.id, name: person.name };
-  };
   // PATCH /api/tickets/:number {staffId, priority?, status?, message?}: staff change priority or status.
   router.patch('/tickets/:number', (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
     const body = p && parseInput(ticketChange, req.body, res);
-    const actor = body && actorOf(body.staffId, res);
+    const actor = body && staffNamed(deps.changes.organisation, body.staffId, res);
     if (!p || !body || !actor) return;
     if (body.status) {
       const changed = changeStatus(deps.changes, p.number, { status: body.status, message: body.message }, actor);
@@ -73,7 +68,7 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
   router.post('/tickets/:number/work', (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
     const body = p && parseInput(workLogSchema.extend(byStaff.shape), req.body, res);
-    const actor = body && actorOf(body.staffId, res);
+    const actor = body && staffNamed(deps.changes.organisation, body.staffId, res);
     if (p && body && actor) sendOutcome(res, logWork(deps.changes, p.number, body, actor), 201);
   });
   router.get('/tickets', (req, res) => {
