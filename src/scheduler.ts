@@ -6,7 +6,6 @@ import { runSlaChecks } from './tickets/sla-watch.js';
 import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
 import { ratePeriodAt } from './calendar/index.js';
-import { DateTime } from 'luxon';
 
 const STALE_CALL_MS = 2 * 3_600_000;
 
@@ -21,7 +20,6 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
       log.error({ err: (err as Error).message }, 'could not list Twilio recordings; will try again');
     }
   };
-  const escalation = { db, clock, organisation: services.config.organisation, publicUrl: services.publicUrl, onOutbox: services.tickets.onOutbox };
   const guarded = (name: string, job: () => unknown) => () => {
     try {
       const result = job();
@@ -31,36 +29,25 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
     }
   };
   const organisation = services.config.organisation;
-  const slaDeps = { db, clock, organisation, publicUrl: services.publicUrl, onOutbox: services.tickets.onOutbox };
-  const monthly = { db, clock, organisation, calendar: services.calendar, publicUrl: services.publicUrl, onOutbox: services.tickets.onOutbox };
+  // What the escalation, SLA and monthly jobs share.
+  const jobs = { db, clock, organisation, calendar: services.calendar, publicUrl: services.publicUrl, onOutbox: services.tickets.onOutbox };
   const tasks: ScheduledTask[] = [
     // SLA: warn the assignee at 75% of the time, the architects at breach.
-    cron.schedule('* * * * *', guarded('sla checks', () => runSlaChecks(slaDeps)), { noOverlap: true, name: 'sla' }),
+    cron.schedule('* * * * *', guarded('sla checks', () => runSlaChecks(jobs)), { noOverlap: true, name: 'sla' }),
     // The office hears of overdue callbacks once an hour, while the office is open.
     cron.schedule('0 * * * *', guarded('overdue callbacks', () => (ratePeriodAt(services.calendar, clock.now()) === 'business' ? { overdue: sendOverdueSummary(services.callbacks) } : undefined)), { noOverlap: true, name: 'overdue-callbacks' }),
     cron.schedule('*/5 * * * *', guarded('billing ledger', () => ({ recorded: syncLedger(db, services.calendar, clock.now()) })), { noOverlap: true, name: 'billing-ledger' }),
-    // Billing's after-hours summary of last month, on the 1st at 07:00 local time.
-    cron.schedule('0 7 1 * *', guarded('monthly summary', () => sendMonthlySummary(monthly)), { noOverlap: true, name: 'monthly-summary', timezone: organisation.timezone }),
+    // Billing's after-hours summary of last month: from 07:00 local on the 1st, checked hourly through the
+    // 7th, so a 1st spent down or a missed run is made up (it is sent once: keyed on the month).
+    cron.schedule('0 7-23 1-7 * *', guarded('monthly summary', () => sendMonthlySummary(jobs)), { noOverlap: true, name: 'monthly-summary', timezone: organisation.timezone }),
     // Escalation steps are rows with a due time; checking every five seconds keeps a step within 5 s of due.
-    cron.schedule('*/5 * * * * *', () => {
-      try {
-        runDueEscalations(escalation);
-      } catch (err) {
-        log.error({ err }, 'escalation run failed; will try again');
-      }
-    }, { noOverlap: true, name: 'escalations' }),
+    cron.schedule('*/5 * * * * *', guarded('escalations', () => runDueEscalations(jobs)), { noOverlap: true, name: 'escalations' }),
     cron.schedule('*/5 * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
-    cron.schedule('*/10 * * * *', () => {
-      const closed = closeStaleCalls(db, new Date(clock.now().getTime() - STALE_CALL_MS), clock.now());
-      if (closed) log.info({ closed }, 'closed calls whose end was never reported');
-    }),
+    // Calls whose end Twilio never reported are closed as abandoned.
+    cron.schedule('*/10 * * * *', guarded('stale calls', () => ({ closed: closeStaleCalls(db, new Date(clock.now().getTime() - STALE_CALL_MS), clock.now()) })), { noOverlap: true, name: 'stale-calls' }),
   ];
   // Once shortly after start-up, for voicemails taken while the service was down.
-  const first = setTimeout(() => {
-    void reconcile();
-    // A 1st of the month missed while the service was down is made up in the first week.
-    if (DateTime.fromJSDate(clock.now(), { zone: organisation.timezone }).day <= 7) guarded('monthly summary', () => sendMonthlySummary(monthly))();
-  }, 10_000);
+  const first = setTimeout(() => void reconcile(), 10_000);
   first.unref();
   return {
     stop: async () => {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import type { Organisation } from '../config/index.js';
 import type { Db } from '../db/index.js';
-import { enqueue } from '../paging/outbox.js';
+import { enqueue, existingDedupeKeys } from '../paging/outbox.js';
 import { RATE_PERIODS } from '../calendar/index.js';
 import { billingCsv } from './csv.js';
 import { billableEvents, syncLedger } from './events.js';
@@ -22,15 +22,18 @@ const PERIOD = { business: 'business', after_hours: 'after hours', weekend: 'wee
 /**
  * The last month's after-hours summary, emailed to billing (the organisation's billing recipients, or
  * the office staff) with the after-hours events as a CSV attachment. Keyed on the month, so it is
- * sent once however often the job runs; run on the 1st and again at start-up, a missed 1st (the
- * service was down) is made up.
+ * sent once however often the job runs: hourly from 07:00 on the 1st through the 7th, so a 1st the
+ * service was down (or a missed run) is made up within the week.
  */
 export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent: number } {
   const now = deps.clock.now();
   const month = DateTime.fromJSDate(now, { zone: deps.calendar.zone }).minus({ months: 1 }).toFormat('yyyy-MM');
+  const recipients = deps.organisation.billingRecipients.length ? deps.organisation.billingRecipients : deps.organisation.staff.filter((s) => s.role === 'office').map((s) => s.email);
+  const keyOf = (to: string) => `monthly:${month}:${to}`;
+  // The job runs hourly through the first week; once everyone has this month's, there is nothing to build.
+  if (existingDedupeKeys(deps.db, recipients.map(keyOf)).size === recipients.length) return { month, sent: 0 };
   syncLedger(deps.db, deps.calendar, now);
   const report = monthlyReport(deps.db, deps.calendar, month, undefined, 50)!;
-  const recipients = deps.organisation.billingRecipients.length ? deps.organisation.billingRecipients : deps.organisation.staff.filter((s) => s.role === 'office').map((s) => s.email);
   const events = billableEvents(deps.db, { from: report.from, to: report.to, afterHoursOnly: true });
   const minutes = (n: number) => `${Math.round(n * 10) / 10} min`;
   const lines = [
@@ -45,7 +48,7 @@ export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent
   const written = enqueue(
     deps.db,
     recipients.map((to) => ({
-      dedupeKey: `monthly:${month}:${to}`,
+      dedupeKey: keyOf(to),
       channel: 'email' as const,
       purpose: 'report' as const,
       recipient: to,

@@ -15,6 +15,12 @@ export function enqueue(db: Conn, rows: NewOutboxRow[]): number {
     .run().changes;
 }
 
+/** Which of these dedupe keys are already in the outbox (the messages were written once). */
+export function existingDedupeKeys(db: Conn, keys: string[]): Set<string> {
+  if (keys.length === 0) return new Set();
+  return new Set(db.select({ key: outbox.dedupeKey }).from(outbox).where(inArray(outbox.dedupeKey, keys)).all().map((r) => r.key));
+}
+
 export function dueRows(db: Conn, now: Date, limit: number): OutboxRow[] {
   return db
     .select()
