@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './fields.js';
 
 /** Environment variables, exactly as ../shared/CONTRACT.md names them. Parsed once at start-up. */
 const optionalText = z
@@ -6,6 +7,23 @@ const optionalText = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+function sendTimeout(fallback: string) {
+  return optionalText.transform((v, ctx) => {
+    const ms = parseDuration(v ?? fallback);
+    if (ms === undefined || ms > 120_000) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration of at most 2m, like 10s or 500ms` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A PUBLIC_URL only this machine reaches: the one place unsigned webhooks are acceptable (a local demo). */
+export function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
+}
 
 const envSchema = z
   .object({
@@ -30,10 +48,28 @@ const envSchema = z
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalText.pipe(z.url().optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Signs voicemail and acknowledgement links; without it a secret kept in the database is used. */
+    LINK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
+    /** For a lab only: accept unsigned /twilio/* webhooks although PUBLIC_URL is not a local address. */
+    ALLOW_UNSIGNED_WEBHOOKS: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
+    /** How long one request to each provider may take before its outcome counts as unknown. */
+    TWILIO_TIMEOUT: sendTimeout('10s'),
+    SMTP_TIMEOUT: sendTimeout('15s'),
+    SLACK_TIMEOUT: sendTimeout('10s'),
+    /** The header a trusted proxy puts the client's address in (Fly: fly-client-ip); unset: the socket's address. */
+    CLIENT_IP_HEADER: optionalText.pipe(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as fly-client-ip').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_CHANNEL) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL'], message: 'is required when SLACK_BOT_TOKEN is set' });
+    }
+    // Unsigned webhooks let anyone fake an emergency or silence an escalation: only on a local demo.
+    if (!env.TWILIO_AUTH_TOKEN && env.PUBLIC_URL && !isLocalUrl(env.PUBLIC_URL) && env.ALLOW_UNSIGNED_WEBHOOKS !== 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWILIO_AUTH_TOKEN'],
+        message: `is required when PUBLIC_URL (${env.PUBLIC_URL}) is not a local address, so that only Twilio can call /twilio/* (a lab may set ALLOW_UNSIGNED_WEBHOOKS=true instead)`,
+      });
     }
   });
 
@@ -44,6 +80,8 @@ export interface Env extends RawEnv {
   databasePath: string;
   /** PUBLIC_URL without a trailing slash; defaults to http://localhost:$PORT. */
   publicUrl: string;
+  /** /twilio/* accepts requests without a valid signature (no TWILIO_AUTH_TOKEN: a local demo, or a lab's opt-out). */
+  unsignedWebhooks: boolean;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
@@ -58,5 +96,5 @@ export function parseEnv(source: NodeJS.ProcessEnv): Parsed<Env> {
   }
   const raw = result.data;
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
-  return { ok: true, value: { ...raw, databasePath: raw.DATABASE_URL.slice('file:'.length), publicUrl } };
+  return { ok: true, value: { ...raw, databasePath: raw.DATABASE_URL.slice('file:'.length), publicUrl, unsignedWebhooks: !raw.TWILIO_AUTH_TOKEN } };
 }

@@ -66,14 +66,14 @@ export function formatWindow(w: Window): string {
   return `${formatClock(w.start)}-${formatClock(w.end)}`;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "30s", "10m", "2h", "1h30m" as milliseconds. */
+/** "30s", "10m", "2h", "1h30m", "500ms" as milliseconds. */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
-  if (!/^(\d+[smhd])+$/.test(trimmed)) return undefined;
+  if (!/^(\d+(?:ms|[smhd]))+$/.test(trimmed)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhd])/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)(ms|[smhd])/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
   return total > 0 ? total : undefined;
 }
 

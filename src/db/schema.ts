@@ -8,3 +8,4 @@ export * from '../paging/schema.js';
 export * from './state.js';
 export * from '../billing/schema.js';
 export * from '../auth/schema.js';
+export * from '../audit/schema.js';

@@ -2,7 +2,11 @@ import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { CHANNELS } from '../channels/types.js';
 
 /** `held`: past a burst, waiting for the summary; `bundled`: covered by a summary message instead. */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unknown', 'failed', 'held', 'bundled'] as const;
+/**
+ * `sending`: handed to the provider under a lease; `unknown`: the provider may or may not have taken it
+ * (a timeout, a crash), to be settled by asking the provider or sending again; `settling`: being settled.
+ */
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unknown', 'settling', 'failed', 'held', 'bundled'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export const OUTBOX_PURPOSES = ['page', 'page_summary', 'caller_confirmation', 'callback_confirmation', 'notice', 'requester', 'report'] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
@@ -28,6 +32,11 @@ export const outbox = sqliteTable(
     status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the last hand-over to the provider began (what settlement asks the provider about). */
+    attemptedAt: integer('attempted_at', { mode: 'timestamp_ms' }),
+    /** A `sending` or `settling` row belongs to `claimedBy` until then; after it, anyone may settle it. */
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    claimedBy: text('claimed_by'),
     providerId: text('provider_id'),
     providerStatus: text('provider_status'),
     lastError: text('last_error'),

@@ -1,0 +1,32 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+
+/** What the audit trail records: who got in, who was kept out, and every use of a link that needs no account. */
+export const AUDIT_ACTIONS = [
+  'sign_in',
+  'sign_in_failed',
+  'sign_in_locked',
+  'sign_in_throttled',
+  'sign_out',
+  'ack_link_opened',
+  'ack_link_used',
+  'voicemail_link_used',
+  'voicemail_played',
+  'link_refused',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Security-relevant events, kept apart from tickets' timelines: one row each, never changed. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+    /** A staff id, an account email, or what was typed at sign-in. */
+    actor: text('actor'),
+    /** The client address the request came from. */
+    ip: text('ip'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
