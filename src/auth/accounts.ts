@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
+import { recordAudit, type AuditAction } from '../audit/index.js';
 import { accounts, sessions, ACCOUNT_ROLES, type AccountRole } from './schema.js';
-import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { checkPassword, decoyHash, hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 
 export type Account = typeof accounts.$inferSelect;
 
@@ -31,29 +32,91 @@ export async function saveAccount(db: Db, input: z.infer<typeof newAccountSchema
   return { account: db.insert(accounts).values({ email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now }).returning().get(), created: true };
 }
 
-export type SignIn = { ok: true; account: Account } | { ok: false; reason: 'wrong' | 'locked'; until?: Date };
+export type SignIn =
+  | { ok: true; account: Account }
+  | { ok: false; reason: 'locked'; until: Date }
+  /** busy: too many password checks were waiting, so this one was not made (and not counted). */
+  | { ok: false; reason: 'wrong' | 'busy' };
+
+/** The email box as typed, the way accounts are looked up and the audit trail names who tried. */
+export const typedEmail = (raw: string) => raw.trim().toLowerCase().slice(0, 320);
 
 /**
  * Checks an email and password. Five failures in a row lock the account for 15 minutes (the
- * account, not the address, so an attacker rotating addresses gains nothing). Unknown emails cost
- * the same hash as known ones and get the same answer.
+ * account, not the address, so an attacker rotating addresses gains nothing). Each attempt takes its
+ * place in the count before the slow hash, in one statement, so parallel guesses cannot all read the
+ * same count; those past the limit are refused without hashing. Unknown emails cost the same hash as
+ * known ones and get the same answer. Every outcome goes to the audit trail (never the password).
  */
-export async function signIn(db: Db, email: string, password: string, now: Date): Promise<SignIn> {
-  const account = db.select().from(accounts).where(eq(accounts.email, email.trim().toLowerCase())).get();
-  if (!account) {
-    await verifyPassword(password, await decoyHash());
-    return { ok: false, reason: 'wrong' };
+export async function signIn(db: Db, attempt: { email: string; password: string; ip: string }, now: Date): Promise<SignIn> {
+  const actor = typedEmail(attempt.email);
+  const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
+    recordAudit(db, { at: now, action, actor, ip: attempt.ip, detail });
+  const account = reserveAttempt(db, actor, now);
+  if (account?.lockedUntil && account.lockedUntil > now) {
+    audit('sign_in_locked', { until: account.lockedUntil });
+    return { ok: false, reason: 'locked', until: account.lockedUntil };
   }
-  if (account.lockedUntil && account.lockedUntil > now) return { ok: false, reason: 'locked', until: account.lockedUntil };
-  if (await verifyPassword(password, account.passwordHash)) {
-    const updated = db.update(accounts).set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now }).where(eq(accounts.id, account.id)).returning().get();
-    return { ok: true, account: updated };
+  const check = await checkPassword(attempt.password, account?.passwordHash ?? decoyHash);
+  if (check === 'busy') {
+    if (account) releaseAttempt(db, account.id);
+    audit('sign_in_throttled', { by: 'busy' });
+    return { ok: false, reason: 'busy' };
   }
-  const failures = account.failedSignIns + 1;
-  const locked = failures >= MAX_FAILED_SIGN_INS;
+  if (account && check === 'right') {
+    const signedIn = db
+      .update(accounts)
+      .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
+      .where(eq(accounts.id, account.id))
+      .returning()
+      .get();
+    audit('sign_in', { role: signedIn.role });
+    return { ok: true, account: signedIn };
+  }
+  const until = account && account.failedSignIns >= MAX_FAILED_SIGN_INS ? lockAccount(db, account.id, now) : undefined;
+  audit('sign_in_failed', account ? { failures: account.failedSignIns, ...(until && { lockedUntil: until }) } : { account: 'none' });
+  return until ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
+}
+
+/**
+ * Counts an attempt before its password is checked, and returns the account as it now stands (none
+ * for an unknown email). A locked account's count stands still; an expired lock starts a fresh count;
+ * an attempt beyond the limit locks the account itself, so a count left high by a crash cannot refuse
+ * sign-ins forever without a lock that expires.
+ */
+function reserveAttempt(db: Db, email: string, now: Date): Account | undefined {
+  const lockedNow = sql`${accounts.lockedUntil} > ${now.getTime()}`;
+  return db
+    .update(accounts)
+    .set({
+      failedSignIns: sql`CASE WHEN ${lockedNow} THEN ${accounts.failedSignIns} WHEN ${accounts.lockedUntil} IS NOT NULL THEN 1
+        ELSE ${accounts.failedSignIns} + 1 END`,
+      lockedUntil: sql`CASE WHEN ${lockedNow} THEN ${accounts.lockedUntil}
+        WHEN ${accounts.lockedUntil} IS NULL AND ${accounts.failedSignIns} >= ${MAX_FAILED_SIGN_INS} THEN ${now.getTime() + LOCKOUT_MS} END`,
+    })
+    .where(eq(accounts.email, email))
+    .returning()
+    .get();
+}
+
+/** An attempt that was never checked (the hashing queue was full) does not count. */
+function releaseAttempt(db: Db, accountId: number): void {
+  db.update(accounts)
+    .set({ failedSignIns: sql`${accounts.failedSignIns} - 1` })
+    .where(and(eq(accounts.id, accountId), gt(accounts.failedSignIns, 0)))
+    .run();
+}
+
+/** The limit's failure locks the account, unless a right password has reset the count meanwhile. */
+function lockAccount(db: Db, accountId: number, now: Date): Date | undefined {
   const until = new Date(now.getTime() + LOCKOUT_MS);
-  db.update(accounts).set({ failedSignIns: locked ? 0 : failures, lockedUntil: locked ? until : null }).where(eq(accounts.id, account.id)).run();
-  return locked ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
+  const locked = db
+    .update(accounts)
+    .set({ lockedUntil: until })
+    .where(and(eq(accounts.id, accountId), gte(accounts.failedSignIns, MAX_FAILED_SIGN_INS)))
+    .returning()
+    .get();
+  return locked ? until : undefined;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -80,6 +143,12 @@ export function sessionOf(db: Db, token: string, now: Date): { account: Account;
 
 export function endSession(db: Db, token: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, digest(token))).run();
+}
+
+/** Signing out: the session ends, and the audit trail records who and from where. */
+export function signOut(db: Db, token: string, who: { email: string; ip: string }, now: Date): void {
+  endSession(db, token);
+  recordAudit(db, { at: now, action: 'sign_out', actor: who.email, ip: who.ip });
 }
 
 /** What each role may do in the dashboard. */

@@ -1,6 +1,8 @@
 export {
   saveAccount,
   signIn,
+  signOut,
+  typedEmail,
   startSession,
   sessionOf,
   endSession,

@@ -102,9 +102,9 @@ describe('dashboard sign-in', () => {
 describe('npm run user:add', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (args: string[], password?: string) =>
+  const run = (args: string[], password?: string, env: Record<string, string> = {}) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user-add.ts', ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'db', 'sb.db')}`, ...(password !== undefined ? { SWITCHBOARD_PASSWORD: password } : {}) },
+      env: { PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'db', 'sb.db')}`, ...(password !== undefined ? { SWITCHBOARD_PASSWORD: password } : {}), ...env },
       encoding: 'utf8',
       input: '',
     });
@@ -125,5 +125,13 @@ describe('npm run user:add', () => {
     expect(role.stderr).toContain('role: must be one of admin, office, engineer, architect, billing');
     const missing = run([], PASSWORD);
     expect(missing.stderr).toContain('email: is required');
+  });
+
+  it('says where to sign in: the public address, or this machine on its own port', () => {
+    const args = ['--email', 'ada@example.com', '--name', 'Ada Admin', '--role', 'admin'];
+    const deployed = run(args, PASSWORD, { PUBLIC_URL: 'https://helpdesk.example.com', TWILIO_AUTH_TOKEN: 'x' });
+    expect(deployed.stdout).toContain('Sign in at https://helpdesk.example.com/dashboard');
+    const local = run(args, PASSWORD, { PORT: '8080' });
+    expect(local.stdout).toContain('Sign in at http://localhost:8080/dashboard');
   });
 });
