@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
 import type { Channels } from './channels/index.js';
-import { isDatabaseAnswering, readOrCreateState, type Db } from './db/index.js';
+import { readOrCreateState, type Db } from './db/index.js';
+import { healthRoutes } from './http/health.js';
+import { securityHeaderList, securityHeaders } from './http/security-headers.js';
+import type { ChannelHealth } from './paging/index.js';
+import type { Channel } from './channels/index.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
 import { clientRoutes, type ClientDeps } from './clients/index.js';
@@ -25,7 +29,7 @@ export interface AppDeps {
   channels: Channels;
   log: Logger;
   /** The outbox worker, told after every commit that wrote messages; absent, they wait for its next run. */
-  outbox?: { kick(): void };
+  outbox?: { kick(): void; health?(): Record<Channel, ChannelHealth> };
 }
 
 /** Everything the capabilities are handed, derived once from the app's dependencies. */
@@ -41,6 +45,8 @@ export interface Services extends AppDeps {
   /** Acknowledging a ticket, and ringing staff back to a caller: shared by webhooks, API and dashboard. */
   ack: AckDeps;
   bridge: BridgeDeps;
+  /** Recordings whose webhook could not be saved, for reconciliation to look for at once. */
+  recovery: { urgent: Set<string>; soon?: () => void };
 }
 
 export function servicesOf(deps: AppDeps): Services {
@@ -48,19 +54,24 @@ export function servicesOf(deps: AppDeps): Services {
   const organisation = config.organisation;
   const calendar = calendarOf(organisation);
   const publicUrl = config.env.publicUrl;
-  // Signs voicemail and acknowledgement links; kept in the database so links outlive a restart.
-  const linkSecret = readOrCreateState(db, 'link_secret', () => randomBytes(32).toString('hex'), clock.now());
+  // Signs voicemail and acknowledgement links: LINK_SECRET, else one kept in the database so links outlive a restart.
+  const linkSecret = config.env.LINK_SECRET ?? readOrCreateState(db, 'link_secret', () => randomBytes(32).toString('hex'), clock.now());
   const onOutbox = () => deps.outbox?.kick();
   const clients: ClientDeps = { db, clock, country: organisation.country };
   const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, onOutbox };
   const callbackCalendar = organisation.callbackHours ? calendarOf({ ...organisation, businessHours: organisation.callbackHours }) : calendar;
   const callbacks: CallbackDeps = { db, clock, organisation, calendar, callbackCalendar, publicUrl, onOutbox };
   const speech = speechFor(organisation.language, organisation.voice, organisation.prompts);
-  const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients };
+  const recovery: Services['recovery'] = { urgent: new Set() };
+  const onUnsavedRecording = (sid: string | undefined) => {
+    if (sid) recovery.urgent.add(sid);
+    recovery.soon?.();
+  };
+  const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients, onUnsavedRecording };
   const changes: ChangeDeps = { db, clock, organisation, calendar, onOutbox };
   const ack: AckDeps = { db, clock, organisation, onOutbox };
   const bridge: BridgeDeps = { ...ack, speech, publicUrl, calendar };
-  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, changes, ivr, ack, bridge };
+  return { ...deps, calendar, publicUrl, linkSecret, clients, tickets, callbacks, changes, ivr, ack, bridge, recovery };
 }
 
 /** Builds the HTTP application; it never listens, so tests drive it with supertest. */
@@ -70,13 +81,12 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   app.disable('x-powered-by');
   // Webhook answers and API responses are never revalidated; hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  app.use(incomingCallFastPath(services.ivr, config.env.TWILIO_AUTH_TOKEN));
+  const https = services.publicUrl.startsWith('https://');
+  app.use(incomingCallFastPath(services.ivr, config.env.TWILIO_AUTH_TOKEN, securityHeaderList(https)));
   app.set('query parser', 'simple');
+  app.use(securityHeaders(https));
 
-  app.get('/healthz', (_req, res) => {
-    if (isDatabaseAnswering(db)) res.json({ status: 'ok' });
-    else res.status(503).json({ status: 'unavailable', error: { code: 'database', message: 'The database does not answer' } });
-  });
+  app.use(healthRoutes({ db, clock, channels: deps.channels, outbox: deps.outbox, unsignedWebhooks: config.env.unsignedWebhooks }));
 
   const { ack, bridge } = services;
   const extraTwilio = [
@@ -86,10 +96,10 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
     callbackVoiceRoutes({ ...services.callbacks, speech: services.ivr.speech }),
   ];
   app.use('/twilio', twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN));
-  const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET };
+  const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET, clientIpHeader: config.env.CLIENT_IP_HEADER };
   app.use(ackLinkRoutes(ackRouteDeps));
   app.use(slackRoutes(ackRouteDeps));
-  app.use(voicemailRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, voice: deps.channels.voice }));
+  app.use(voicemailRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, voice: deps.channels.voice, log, clientIpHeader: config.env.CLIENT_IP_HEADER }));
 
   const api = express.Router();
   api.use(requireApiToken(config.env.API_TOKEN));

@@ -12,13 +12,29 @@ const STALE_CALL_MS = 2 * 3_600_000;
 /** The periodic jobs. Their state lives in the database, so a restart simply runs them again. */
 export function startScheduler(services: Services): { stop(): Promise<void> } {
   const { log, clock, db } = services;
+  let reconciling = false;
   const reconcile = async () => {
+    if (reconciling) return;
+    reconciling = true;
     try {
-      const result = await reconcileRecordings(services.ivr, services.channels.voice);
+      const urgent = new Set(services.recovery.urgent);
+      const result = await reconcileRecordings(services.ivr, services.channels.voice, urgent);
+      for (const sid of urgent) services.recovery.urgent.delete(sid);
       if (result.ingested) log.warn(result, 'recordings reconciled');
     } catch (err) {
       log.error({ err: (err as Error).message }, 'could not list Twilio recordings; will try again');
+    } finally {
+      reconciling = false;
     }
+  };
+  // A recording whose webhook could not be saved is looked for shortly, not at the next minute.
+  let soon: NodeJS.Timeout | undefined;
+  services.recovery.soon = () => {
+    soon ??= setTimeout(() => {
+      soon = undefined;
+      void reconcile();
+    }, 15_000);
+    soon.unref();
   };
   const guarded = (name: string, job: () => unknown) => () => {
     try {
@@ -42,16 +58,19 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
     cron.schedule('0 7-23 1-7 * *', guarded('monthly summary', () => sendMonthlySummary(jobs)), { noOverlap: true, name: 'monthly-summary', timezone: organisation.timezone }),
     // Escalation steps are rows with a due time; checking every five seconds keeps a step within 5 s of due.
     cron.schedule('*/5 * * * * *', guarded('escalations', () => runDueEscalations(jobs)), { noOverlap: true, name: 'escalations' }),
-    cron.schedule('*/5 * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
+    // Voicemails Twilio holds that no webhook delivered (the fallback document's, while the service was
+    // down): looked for every minute, so one is paged within about a minute of the service coming back.
+    cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
     // Calls whose end Twilio never reported are closed as abandoned.
     cron.schedule('*/10 * * * *', guarded('stale calls', () => ({ closed: closeStaleCalls(db, new Date(clock.now().getTime() - STALE_CALL_MS), clock.now()) })), { noOverlap: true, name: 'stale-calls' }),
   ];
-  // Once shortly after start-up, for voicemails taken while the service was down.
-  const first = setTimeout(() => void reconcile(), 10_000);
+  // At once on start-up, for voicemails taken while the service was down.
+  const first = setTimeout(() => void reconcile(), 0);
   first.unref();
   return {
     stop: async () => {
       clearTimeout(first);
+      clearTimeout(soon);
       for (const t of tasks) await t.stop();
     },
   };

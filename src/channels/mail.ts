@@ -2,24 +2,32 @@ import { createRequire } from 'node:module';
 import type Nodemailer from 'nodemailer';
 import { DeliveryError, type Mail } from './types.js';
 
-/** Outgoing mail over SMTP_URL; a 5xx SMTP answer is permanent, anything else is worth a retry. */
-export function smtpMail(smtpUrl: string, from: string): Mail {
+/**
+ * Outgoing mail over SMTP_URL. A 5xx answer is permanent and a 4xx is worth a retry; a connection
+ * that fails or stalls is retried too, since SMTP offers no way to ask whether a message was taken
+ * and a second copy of an email is acceptable where a lost page is not.
+ */
+export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail {
   // Loaded only when SMTP is configured.
   const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
   // A pooled connection: pages to several people go over open connections instead of a new
   // SMTP handshake each (which dominated the time to page).
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  for (const [name, ms] of [['connectionTimeout', timeoutMs], ['greetingTimeout', timeoutMs], ['socketTimeout', timeoutMs]] as const) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
+  }
   const transport = nodemailer.createTransport(url.toString());
   return {
     live: true,
     async send(e) {
       try {
-        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html, attachments: e.attachments });
+        // nodemailer has no per-message time limit of its own; a stalled server is given up on here.
+        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html, attachments: e.attachments, signal: AbortSignal.timeout(timeoutMs) });
         return { providerId: info.messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
-        throw new DeliveryError(`SMTP: ${(err as Error).message}`, !(code && code >= 500), code);
+        throw new DeliveryError(`SMTP: ${(err as Error).message}`, code && code >= 500 ? 'permanent' : 'retry', code);
       }
     },
   };

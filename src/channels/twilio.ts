@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type Twilio from 'twilio';
-import { DeliveryError, type RecordingSummary, type Sms, type Voice } from './types.js';
+import { DeliveryError, type RecordingSummary, type Sent, type Sms, type Voice } from './types.js';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -8,45 +8,66 @@ export interface TwilioSettings {
   from: string;
   /** Replaces https://api.twilio.com (local simulators, tests). */
   apiUrl?: string;
+  /** How long one REST request may take, in ms. */
+  timeoutMs: number;
 }
 
 /** Twilio errors that no retry can fix: opted out (21610), invalid number (21211), landline (30006)... */
 const PERMANENT_CODES = new Set([21211, 21214, 21217, 21401, 21407, 21408, 21610, 21612, 21614, 30006, 30007]);
+/** Answers that say the request was not processed: try again later. */
+const NOT_PROCESSED = new Set([429, 503]);
 
+/**
+ * A refusal Twilio explained is a retry or a permanent failure; no answer at all (a timeout, a dropped
+ * connection) or a gateway error may mean Twilio took the request, so its outcome is unknown.
+ */
 export function classifyTwilioError(err: unknown): DeliveryError {
-  const e = err as { status?: number; code?: number; message?: string };
+  const e = err as { status?: number; code?: number | string; message?: string };
   const status = typeof e.status === 'number' ? e.status : undefined;
   const code = typeof e.code === 'number' ? e.code : undefined;
   const message = `Twilio${code ? ` ${code}` : ''}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(err)}`;
-  if (code !== undefined && PERMANENT_CODES.has(code)) return new DeliveryError(message, false, code);
-  if (status === undefined || status >= 500 || status === 429 || code === 30003) return new DeliveryError(message, true, code ?? status);
-  return new DeliveryError(message, false, code ?? status);
+  if (code !== undefined && PERMANENT_CODES.has(code)) return new DeliveryError(message, 'permanent', code);
+  if (status === undefined) return new DeliveryError(message, 'unknown', typeof e.code === 'string' ? e.code : undefined);
+  if (NOT_PROCESSED.has(status) || code === 30003) return new DeliveryError(message, 'retry', code ?? status);
+  if (status >= 500) return new DeliveryError(message, 'unknown', code ?? status);
+  return new DeliveryError(message, 'permanent', code ?? status);
 }
+
+/** A minute of slack either side: the attempt's clock and Twilio's need not agree to the second. */
+const CLOCK_SLACK_MS = 60_000;
+const since = (at: Date) => at.getTime() - CLOCK_SLACK_MS;
 
 export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voice } {
   // The REST client is loaded only when Twilio is configured (it is most of the SDK's memory).
   const twilio = createRequire(import.meta.url)('twilio') as typeof Twilio;
-  const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false });
+  const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, timeout: settings.timeoutMs });
   const base = (settings.apiUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
   if (settings.apiUrl) client.api.baseUrl = base;
   const auth = `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}`;
+  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      throw classifyTwilioError(err);
+    }
+  };
 
   return {
     sms: {
       live: true,
-      async send(m) {
-        try {
-          const msg = await client.messages.create({ to: m.to, from: settings.from, body: m.body, statusCallback: m.statusCallback });
-          return { providerId: msg.sid };
-        } catch (err) {
-          throw classifyTwilioError(err);
-        }
-      },
+      send: (m) => guarded(async () => ({ providerId: (await client.messages.create({ to: m.to, from: settings.from, body: m.body, statusCallback: m.statusCallback })).sid })),
+      // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet.
+      findSent: (q) =>
+        guarded(async () =>
+          (await client.messages.list({ to: q.to, from: settings.from, limit: 50 }))
+            .filter((m) => m.dateCreated.getTime() >= since(q.since) && m.body.trim() === q.body.trim())
+            .map((m): Sent => ({ providerId: m.sid })),
+        ),
     },
     voice: {
       live: true,
-      async call(c) {
-        try {
+      call: (c) =>
+        guarded(async () => {
           const call = await client.calls.create({
             to: c.to,
             from: settings.from,
@@ -55,14 +76,14 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
             ...(c.detectMachine ? { machineDetection: 'Enable' } : {}),
           });
           return { providerId: call.sid };
-        } catch (err) {
-          throw classifyTwilioError(err);
-        }
-      },
-      async recordingsSince(since) {
-        try {
-          const list = await client.recordings.list({ dateCreatedAfter: since, limit: 500 });
-          return list.map(
+        }),
+      findCalls: (q) =>
+        guarded(async () =>
+          (await client.calls.list({ to: q.to, from: settings.from, limit: 20 })).filter((c) => c.dateCreated.getTime() >= since(q.since)).map((c): Sent => ({ providerId: c.sid })),
+        ),
+      recordingsSince: (after) =>
+        guarded(async () =>
+          (await client.recordings.list({ dateCreatedAfter: after, limit: 500 })).map(
             (r): RecordingSummary => ({
               sid: r.sid,
               callSid: r.callSid,
@@ -70,22 +91,23 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
               createdAt: new Date(r.dateCreated),
               url: `${base}/2010-04-01/Accounts/${settings.accountSid}/Recordings/${r.sid}`,
             }),
-          );
-        } catch (err) {
-          throw classifyTwilioError(err);
-        }
-      },
-      async callerOf(callSid) {
-        try {
-          return (await client.calls(callSid).fetch()).from ?? undefined;
-        } catch (err) {
-          throw classifyTwilioError(err);
-        }
-      },
-      async recordingAudio(recordingSid) {
+          ),
+        ),
+      callerOf: (callSid) => guarded(async () => (await client.calls(callSid).fetch()).from ?? undefined),
+      async recordingAudio(recordingSid, signal) {
         const url = `${base}/2010-04-01/Accounts/${settings.accountSid}/Recordings/${encodeURIComponent(recordingSid)}.mp3`;
-        const res = await fetch(url, { headers: { authorization: auth } });
-        return { status: res.status, contentType: res.headers.get('content-type') ?? 'audio/mpeg', body: res.body };
+        // Twilio must start answering within the request timeout; the body then streams at the viewer's
+        // pace, and stops when the viewer goes away (`signal`).
+        const controller = new AbortController();
+        const cancel = () => controller.abort(signal?.reason);
+        signal?.addEventListener('abort', cancel, { once: true });
+        const timer = setTimeout(() => controller.abort(new Error('Twilio did not start sending the recording in time')), settings.timeoutMs);
+        try {
+          const res = await fetch(url, { headers: { authorization: auth }, signal: controller.signal });
+          return { status: res.status, contentType: res.headers.get('content-type') ?? 'audio/mpeg', body: res.body };
+        } finally {
+          clearTimeout(timer);
+        }
       },
     },
   };

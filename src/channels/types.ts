@@ -33,6 +33,14 @@ export interface Email {
 export interface ChatPost {
   text: string;
   blocks?: unknown[];
+  /** Carried in the post's metadata, so a post whose outcome is unknown can be found again. */
+  reference?: string;
+}
+
+/** What settling an unknown outcome asks a provider: did something go to `to` since `since`? */
+export interface SentQuery {
+  to: string;
+  since: Date;
 }
 
 export interface RecordingSummary {
@@ -47,17 +55,21 @@ export interface RecordingSummary {
 export interface Sms {
   readonly live: boolean;
   send(message: SmsMessage): Promise<Sent>;
+  /** Texts with exactly this body the account sent to `to` since `since` (newest first): did Twilio take it? */
+  findSent(query: SentQuery & { body: string }): Promise<Sent[]>;
 }
 
 export interface Voice {
   readonly live: boolean;
   call(call: OutboundCall): Promise<Sent>;
+  /** Calls the account placed to `to` since `since` (newest first): did Twilio take the request? */
+  findCalls(query: SentQuery): Promise<Sent[]>;
   /** Recordings made since an instant, newest first (for voicemails taken while the service was down). */
   recordingsSince(since: Date): Promise<RecordingSummary[]>;
   /** Who placed a call (its From number), for recordings found without a webhook. */
   callerOf(callSid: string): Promise<string | undefined>;
-  /** The audio of a recording, fetched with the account's credentials. */
-  recordingAudio(recordingSid: string): Promise<{ contentType: string; body: ReadableStream<Uint8Array> | null; status: number }>;
+  /** The audio of a recording, fetched with the account's credentials; `signal` cancels the download. */
+  recordingAudio(recordingSid: string, signal?: AbortSignal): Promise<{ contentType: string; body: ReadableStream<Uint8Array> | null; status: number }>;
 }
 
 export interface Mail {
@@ -68,7 +80,8 @@ export interface Mail {
 export interface Chat {
   readonly live: boolean;
   post(post: ChatPost): Promise<Sent>;
-  update(ts: string, post: ChatPost): Promise<void>;
+  /** The post carrying `reference` in its metadata, if it reached the channel since `since`. */
+  findPost(query: { reference: string; since: Date }): Promise<Sent | undefined>;
 }
 
 export interface Channels {
@@ -78,11 +91,18 @@ export interface Channels {
   chat: Chat;
 }
 
-/** A provider's refusal, classified so the outbox knows whether trying again can help. */
+/**
+ * What a failed hand-over means: `retry` (the provider refused it for now: send again later),
+ * `permanent` (no retry can help), `unknown` (no answer: it may have been taken; settle before resending).
+ */
+export const FAILURE_KINDS = ['retry', 'permanent', 'unknown'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** A provider's refusal or silence, classified so the outbox knows what to do next. */
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly retryable: boolean,
+    readonly kind: FailureKind,
     readonly code?: string | number,
   ) {
     super(message);

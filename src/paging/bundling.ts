@@ -21,16 +21,17 @@ const HOUR = 3_600_000;
  * by when the hand-over began (a row's last attempt time), so a slow provider does not stretch the window.
  */
 function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): number[] {
+  const handedOver = sql<number>`coalesce(${outbox.attemptedAt}, ${outbox.nextAttemptAt})`;
   return db
-    .select({ at: sql<number>`${outbox.nextAttemptAt}` })
+    .select({ at: handedOver })
     .from(outbox)
     .where(
       and(
         eq(outbox.staffId, staffId),
         eq(outbox.channel, channel),
         inArray(outbox.purpose, ['page', 'page_summary']),
-        inArray(outbox.status, ['sending', 'sent', 'unknown']),
-        gte(outbox.nextAttemptAt, since),
+        inArray(outbox.status, ['sending', 'sent', 'unknown', 'settling']),
+        gte(handedOver, since.getTime()),
       ),
     )
     .all()

@@ -1,10 +1,12 @@
-export { startOutboxWorker, deliverDue, backoffMs, type OutboxWorker, type OutboxDeps } from './worker.js';
+export { startOutboxWorker, type OutboxWorker, type OutboxDeps, type ChannelHealth } from './worker.js';
+export { backoffMs } from './delivery.js';
+export { backlog } from './outbox.js';
 export { smsRoutes } from './sms-routes.js';
 export { planPages, whoToPage } from './plan.js';
 export { enqueue, rowsOfTicket, type OutboxRow, type NewOutboxRow } from './outbox.js';
 export { OUTBOX_STATUSES, OUTBOX_PURPOSES } from './schema.js';
-export { acknowledge, pagedStaff, type AckDeps, type AckOutcome } from './ack.js';
-export { replyToText, parseAckReply } from './replies.js';
+export { acknowledge, isResponsibleFor, pagedStaff, type AckDeps, type AckOutcome } from './ack.js';
+export { replyToText, parseAckReply, parseText, offerTicket, whoseTicket, type TextCommand } from './replies.js';
 export { ackLink, ackLinkRoutes, slackRoutes, ackApiRoutes } from './ack-routes.js';
 export { pageCallRoutes } from './voice-routes.js';
 export { runDueEscalations, startEscalation, stopEscalation, type EscalationDeps } from './escalation.js';

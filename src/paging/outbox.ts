@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
+import type { Channel } from '../channels/index.js';
 import type { Conn } from '../db/index.js';
 import { outbox } from './schema.js';
 
@@ -21,45 +22,88 @@ export function existingDedupeKeys(db: Conn, keys: string[]): Set<string> {
   return new Set(db.select({ key: outbox.dedupeKey }).from(outbox).where(inArray(outbox.dedupeKey, keys)).all().map((r) => r.key));
 }
 
-export function dueRows(db: Conn, now: Date, limit: number): OutboxRow[] {
+/** Messages of one channel due now, oldest first. */
+export function dueRows(db: Conn, channel: Channel, now: Date, limit: number): OutboxRow[] {
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+    .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
     .limit(limit)
     .all();
 }
 
-/** Claims a pending row for sending; false if another worker took it first. */
-export function markSending(db: Conn, id: number, now: Date): boolean {
+/**
+ * Claims a pending row for sending under a lease, recording the attempt before the provider is asked:
+ * a crash then leaves it `sending`, and once the lease ends it is settled rather than sent blindly.
+ * False if someone else took it first.
+ */
+export function claimForSending(db: Conn, id: number, by: string, now: Date, leaseUntil: Date): boolean {
   return (
     db
       .update(outbox)
-      .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now })
+      .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, attemptedAt: now, nextAttemptAt: now, leaseUntil, claimedBy: by })
       .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
       .run().changes === 1
   );
 }
 
-export function markSent(db: Conn, id: number, providerId: string, now: Date): void {
-  db.update(outbox).set({ status: 'sent', providerId, sentAt: now, lastError: null }).where(eq(outbox.id, id)).run();
+/** The provider took it. False if the row had already been settled another way. */
+export function markSent(db: Conn, id: number, providerId: string, now: Date): boolean {
+  return (
+    db
+      .update(outbox)
+      .set({ status: 'sent', providerId, sentAt: now, lastError: null, leaseUntil: null })
+      .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])))
+      .run().changes === 1
+  );
 }
 
-export function markRetry(db: Conn, id: number, error: string, at: Date): void {
-  db.update(outbox).set({ status: 'pending', lastError: error, nextAttemptAt: at }).where(eq(outbox.id, id)).run();
+/** Refused for now (or found unsent by settlement): back in the queue at `at`. */
+export function markRetry(db: Conn, id: number, error: string | null, at: Date): void {
+  db.update(outbox)
+    .set({ status: 'pending', lastError: error, nextAttemptAt: at, leaseUntil: null, claimedBy: null })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])))
+    .run();
 }
 
 export function markFailed(db: Conn, id: number, error: string): void {
-  db.update(outbox).set({ status: 'failed', lastError: error }).where(eq(outbox.id, id)).run();
+  db.update(outbox).set({ status: 'failed', lastError: error, leaseUntil: null }).where(eq(outbox.id, id)).run();
+}
+
+/** No answer from the provider: settle it at `settleAt` by asking the provider, or by sending again. */
+export function markUnknown(db: Conn, id: number, error: string, settleAt: Date): void {
+  db.update(outbox)
+    .set({ status: 'unknown', lastError: error, nextAttemptAt: settleAt, leaseUntil: null, claimedBy: null })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'settling'])))
+    .run();
 }
 
 /**
- * Rows left in `sending` by a crash: the provider may or may not have taken them. They are counted
- * as sent (`unknown`) rather than sent twice; an unacknowledged page is re-sent by escalation anyway.
+ * Rows whose outcome must be settled, claimed for it: unknown ones that are due, and rows whose
+ * sender's lease ran out (the process died mid-send, or is long gone).
  */
-export function settleInterruptedSends(db: Conn): number {
-  return db.update(outbox).set({ status: 'unknown', lastError: 'interrupted while sending; outcome unknown' }).where(eq(outbox.status, 'sending')).run().changes;
+export function claimForSettling(db: Conn, by: string, now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
+  const stale = or(
+    and(eq(outbox.status, 'unknown'), lte(outbox.nextAttemptAt, now)),
+    // A row without a lease was being sent by a version of the service from before leases.
+    and(inArray(outbox.status, ['sending', 'settling']), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now))),
+  );
+  const candidates = db.select().from(outbox).where(stale).orderBy(asc(outbox.id)).limit(limit).all();
+  return candidates.filter(
+    (row) =>
+      db
+        .update(outbox)
+        .set({ status: 'settling', leaseUntil, claimedBy: by })
+        .where(and(eq(outbox.id, row.id), eq(outbox.status, row.status)))
+        .run().changes === 1,
+  );
+}
+
+/** Provider ids some row already holds: a message found at the provider belongs to one row only. */
+export function heldProviderIds(db: Conn, ids: string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  return new Set(db.select({ id: outbox.providerId }).from(outbox).where(inArray(outbox.providerId, ids)).all().map((r) => r.id!));
 }
 
 export function rowsOfTicket(db: Conn, ticketId: number): OutboxRow[] {
@@ -75,12 +119,23 @@ export function updateProviderStatus(db: Conn, providerId: string, status: strin
     .get();
 }
 
-/** When the next pending or held message falls due, if any. */
+/** When the worker next has something to do: a message falling due, or a sender's lease running out. */
 export function nextDueAt(db: Conn): Date | undefined {
-  const row = db
-    .select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` })
+  const due = db.select({ at: min(outbox.nextAttemptAt) }).from(outbox).where(inArray(outbox.status, ['pending', 'held', 'unknown'])).get()?.at;
+  const lease = db.select({ at: min(outbox.leaseUntil) }).from(outbox).where(inArray(outbox.status, ['sending', 'settling'])).get()?.at;
+  const times = [due, lease].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
+  return times.length ? new Date(Math.min(...times)) : undefined;
+}
+
+const UNDELIVERED = ['pending', 'sending', 'unknown', 'settling'] as const;
+
+/** What /healthz reports: messages not yet delivered, and when the oldest page among them was written. */
+export function backlog(db: Conn): { undelivered: number; oldestPageAt?: Date } {
+  const undelivered = db.select({ n: count() }).from(outbox).where(inArray(outbox.status, [...UNDELIVERED])).get()?.n ?? 0;
+  const oldest = db
+    .select({ at: min(outbox.createdAt) })
     .from(outbox)
-    .where(inArray(outbox.status, ['pending', 'held']))
-    .get();
-  return row?.at ? new Date(Number(row.at)) : undefined;
+    .where(and(inArray(outbox.status, [...UNDELIVERED]), inArray(outbox.purpose, ['page', 'page_summary'])))
+    .get()?.at;
+  return { undelivered, oldestPageAt: oldest ?? undefined };
 }

@@ -1,157 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import cron from 'node-cron';
-import type { Logger } from 'pino';
-import type { Clock } from '../calendar/index.js';
-import { DeliveryError, type Channel, type Channels, type Email, type Sent } from '../channels/index.js';
-import type { Db } from '../db/index.js';
-import { addEvent, ticketById } from '../tickets/repository.js';
+import { CHANNELS, DeliveryError, type Channel, type Sent } from '../channels/index.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
-import { dueRows, enqueue, nextDueAt, markFailed, markRetry, markSending, markSent, rowsOfTicket, settleInterruptedSends, type OutboxRow } from './outbox.js';
-import { ticketLabel } from '../tickets/label.js';
+import { recordFailure, recordSent, SENDERS, SETTLE_GRACE_MS, type DeliveryDeps } from './delivery.js';
+import { claimForSending, claimForSettling, dueRows, nextDueAt, type OutboxRow } from './outbox.js';
+import { settle } from './settle.js';
 
-export interface OutboxDeps {
-  db: Db;
-  channels: Channels;
-  clock: Clock;
-  log: Logger;
-  publicUrl: string;
+export interface OutboxDeps extends DeliveryDeps {
   /** Burst and hourly limits per person; without them every page goes at once. */
   rules?: BundlingRules;
   organisation?: string;
+  /** How long one request to each channel's provider may take, in ms. */
+  timeouts: Record<Channel, number>;
 }
-
-const MAX_ATTEMPTS = 8;
-/** 5 s, 10 s, 20 s … capped at 5 minutes: a Twilio or SMTP outage is retried until it recovers. */
-export const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 300_000);
-
-type Sender = (row: OutboxRow, deps: OutboxDeps) => Promise<Sent>;
-
-const SENDERS: Record<Channel, Sender> = {
-  sms: (row, d) => d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
-  email: (row, d) => d.channels.mail.send({ to: row.recipient, subject: row.subject ?? '(no subject)', text: row.body, attachments: row.payload?.attachments as Email['attachments'] }),
-  slack: (row, d) => d.channels.chat.post({ text: row.body, blocks: (row.payload?.blocks as unknown[] | undefined) ?? undefined }),
-  voice: (row, d) =>
-    d.channels.voice.call({ to: row.recipient, url: String(row.payload?.url ?? ''), statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`, detectMachine: true }),
-};
 
 /**
- * When every page to a person about a ticket has failed for good (opted out of SMS and mail bouncing,
- * say), everyone else paged is told, so nobody assumes that person has it.
+ * Each channel is its own lane with its own number of sends in flight, so a provider that hangs holds
+ * up only its own lane: a hung Slack never delays a text, nor a later emergency's email.
  */
-function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now: Date): boolean {
-  const rows = rowsOfTicket(db, ticketId).filter((r) => r.purpose === 'page');
-  const mine = rows.filter((r) => r.staffId === staffId && r.channel !== 'voice');
-  if (mine.length === 0 || mine.some((r) => r.status !== 'failed')) return false;
-  const others = [...new Map(rows.filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms').map((r) => [r.staffId!, r.recipient])).entries()];
-  const text = `Could not reach ${staffId} about ${ticketLabel(ticketById(db, ticketId)?.number ?? ticketId)} on any channel. Make sure someone takes it.`;
-  return (
-    enqueue(db, [
-      ...others.map(([id, phone]) => ({ dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`, channel: 'sms' as const, purpose: 'notice' as const, recipient: phone, staffId: id, ticketId, body: text, nextAttemptAt: now, createdAt: now })),
-      { dedupeKey: `unreachable:${ticketId}:${staffId}:slack`, channel: 'slack' as const, purpose: 'notice' as const, recipient: 'channel', ticketId, body: `:warning: ${text}`, nextAttemptAt: now, createdAt: now },
-    ]) > 0
-  );
-}
+const LANE_SIZE: Record<Channel, number> = { sms: 8, email: 4, slack: 2, voice: 4 };
+const SETTLERS = 4;
+/** The providers' clients time out by themselves; this catches one that does not (a stalled socket). */
+const BACKSTOP_MS = 2_000;
 
-async function deliverOne(deps: OutboxDeps, row: OutboxRow): Promise<void> {
-  const { db, clock, log } = deps;
-  if (deps.rules && holdIfBursting(db, deps.rules, row, clock.now())) return;
-  // The attempt is on record before the provider is asked, so a crash cannot lead to a blind resend.
-  if (!markSending(db, row.id, clock.now())) return;
-  const attempts = row.attempts + 1;
-  try {
-    const sent = await SENDERS[row.channel](row, deps);
-    markSent(db, row.id, sent.providerId, clock.now());
-    const covered = row.purpose === 'page' && row.ticketId ? [row.ticketId] : row.purpose === 'page_summary' ? ((row.payload?.ticketIds as number[]) ?? []) : [];
-    for (const ticketId of covered) {
-      addEvent(db, ticketId, clock.now(), 'paged', { channel: row.channel, to: row.staffId ?? row.recipient, providerId: sent.providerId, ...(row.purpose === 'page_summary' ? { summary: true } : {}) }, 'switchboard');
-    }
-  } catch (err) {
-    const retryable = err instanceof DeliveryError ? err.retryable : true;
-    const message = err instanceof Error ? err.message : String(err);
-    if (retryable && attempts < MAX_ATTEMPTS) {
-      markRetry(db, row.id, message, new Date(clock.now().getTime() + backoffMs(attempts)));
-      log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed; will retry');
-    } else {
-      markFailed(db, row.id, message);
-      log.error({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed for good');
-      if (row.ticketId && row.purpose === 'page') {
-        addEvent(db, row.ticketId, clock.now(), 'page_failed', { channel: row.channel, to: row.staffId ?? row.recipient, error: message }, 'switchboard');
-        if (row.staffId) tellOthersIfUnreachable(db, row.ticketId, row.staffId, clock.now());
-      }
-    }
-  }
-}
-
-/** Sends everything due now; returns how many rows it tried. */
-export async function deliverDue(deps: OutboxDeps, limit = 200): Promise<number> {
-  if (deps.rules) summariseHeld(deps.db, deps.rules, deps.organisation ?? 'Switchboard', deps.clock.now());
-  const rows = dueRows(deps.db, deps.clock.now(), limit);
-  await Promise.all(rows.map((row) => deliverOne(deps, row)));
-  return rows.length;
+export interface ChannelHealth {
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastError: string | null;
+  inFlight: number;
 }
 
 export interface OutboxWorker {
-  /** Deliver now (after a commit that wrote rows); calls while a run is going coalesce into one more run. */
+  /** Deliver now (after a commit that wrote rows). */
   kick(): void;
-  /** Resolves when nothing is being delivered. */
+  /** Resolves when nothing is being sent or settled and nothing more is due. */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /** Takes no more work and gives sends in flight `deadlineMs` to finish; the rest are settled after a restart. */
+  stop(deadlineMs?: number): Promise<{ unfinished: number }>;
+  health(): Record<Channel, ChannelHealth>;
 }
 
-/** Runs the outbox: once at start (after settling interrupted sends), on every kick, and every second. */
+function withDeadline<T>(attempt: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryError(`${what}: no answer within ${ms} ms`, 'unknown')), ms);
+  });
+  return Promise.race([attempt, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Runs the outbox: on every kick, at the moment something falls due, and every second as the guarantee. */
 export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolean } = {}): OutboxWorker {
-  const interrupted = settleInterruptedSends(deps.db);
-  if (interrupted) deps.log.warn({ rows: interrupted }, 'messages interrupted mid-send by a restart are counted as sent (outcome unknown)');
-  let running: Promise<void> | undefined;
-  let again = false;
+  const { db, clock, log } = deps;
+  const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const inFlight = new Map<string, Promise<void>>();
+  const busy: Record<Channel | 'settle', number> = { sms: 0, email: 0, slack: 0, voice: 0, settle: 0 };
+  const health = Object.fromEntries(CHANNELS.map((c) => [c, { lastSuccessAt: null, lastFailureAt: null, lastError: null }])) as Record<Channel, Omit<ChannelHealth, 'inFlight'>>;
   let stopped = false;
   let wake: NodeJS.Timeout | undefined;
 
-  // The per-second schedule is the guarantee; this wakes the worker on the very millisecond a retry or a
-  // burst summary falls due, so a summary goes out at the end of its window rather than up to 1 s later.
+  const track = (key: string, lane: Channel | 'settle', work: Promise<unknown>) => {
+    busy[lane]++;
+    const done: Promise<void> = work
+      .then(() => undefined)
+      .catch((err) => log.error({ err, work: key }, 'outbox work failed; it will be picked up again'))
+      .finally(() => {
+        busy[lane]--;
+        inFlight.delete(key);
+        if (!stopped) setImmediate(pass);
+      });
+    inFlight.set(key, done);
+  };
+
+  const deliver = async (row: OutboxRow) => {
+    const timeout = deps.timeouts[row.channel];
+    try {
+      const sent: Sent = await withDeadline(SENDERS[row.channel](row, deps), timeout + BACKSTOP_MS, row.channel);
+      recordSent(deps, row, sent.providerId);
+      health[row.channel].lastSuccessAt = clock.now().toISOString();
+    } catch (err) {
+      recordFailure(deps, row, err);
+      Object.assign(health[row.channel], { lastFailureAt: clock.now().toISOString(), lastError: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+    }
+  };
+
+  const fillLane = (channel: Channel, now: Date) => {
+    let free = LANE_SIZE[channel] - busy[channel];
+    const leaseUntil = new Date(now.getTime() + deps.timeouts[channel] + BACKSTOP_MS + SETTLE_GRACE_MS);
+    while (free > 0 && !stopped) {
+      const rows = dueRows(db, channel, now, free + 10);
+      let progressed = false;
+      for (const row of rows) {
+        if (free <= 0) break;
+        if (deps.rules && holdIfBursting(db, deps.rules, row, now)) {
+          progressed = true;
+          continue;
+        }
+        if (!claimForSending(db, row.id, instance, now, leaseUntil)) continue;
+        progressed = true;
+        free--;
+        track(`${channel}:${row.id}`, channel, deliver(row));
+      }
+      if (!progressed) break;
+    }
+  };
+
+  const settleDue = (now: Date) => {
+    const free = SETTLERS - busy.settle;
+    if (free <= 0) return;
+    const leaseUntil = new Date(now.getTime() + Math.max(...Object.values(deps.timeouts)) + BACKSTOP_MS + SETTLE_GRACE_MS);
+    for (const row of claimForSettling(db, instance, now, leaseUntil, free)) track(`settle:${row.id}`, 'settle', settle(deps, row));
+  };
+
+  // The per-second schedule is the guarantee; this wakes the worker on the very millisecond a retry, a
+  // burst summary or a lease falls due.
   const wakeAtNextDue = () => {
     if (wake) clearTimeout(wake);
-    const at = nextDueAt(deps.db);
-    const delay = at ? at.getTime() - deps.clock.now().getTime() : Infinity;
+    const at = nextDueAt(db);
+    const delay = at ? at.getTime() - clock.now().getTime() : Infinity;
     if (!stopped && delay > 0 && delay < 120_000) {
-      wake = setTimeout(() => void run(), delay);
+      wake = setTimeout(pass, delay);
       wake.unref();
     }
   };
 
-  const run = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          // Until a pass finds nothing due (rows retried later or held for a summary are not due).
-          while (!stopped && (await deliverDue(deps)) > 0);
-        } catch (err) {
-          deps.log.error({ err }, 'outbox run failed');
-        }
-      } while (again && !stopped);
+  function pass(): void {
+    if (stopped) return;
+    try {
+      const now = clock.now();
+      if (deps.rules) summariseHeld(db, deps.rules, deps.organisation ?? 'Switchboard', now);
+      settleDue(now);
+      for (const channel of CHANNELS) fillLane(channel, now);
       if (options.schedule !== false) wakeAtNextDue();
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
+    } catch (err) {
+      log.error({ err }, 'outbox pass failed; the next one will try again');
+    }
+  }
 
-  const task = options.schedule === false ? undefined : cron.schedule('* * * * * *', () => void run(), { noOverlap: true });
-  void run();
+  const task = options.schedule === false ? undefined : cron.schedule('* * * * * *', pass, { noOverlap: true, name: 'outbox' });
+  pass();
   return {
-    kick: () => void run(),
+    kick: pass,
     idle: async () => {
-      while (running) await running;
+      for (;;) {
+        pass();
+        if (inFlight.size === 0) return;
+        await Promise.allSettled([...inFlight.values()]);
+      }
     },
-    stop: async () => {
+    stop: async (deadlineMs = 5_000) => {
       stopped = true;
       if (wake) clearTimeout(wake);
       await task?.stop();
-      while (running) await running;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight.values()]), new Promise((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
+      clearTimeout(timer);
+      return { unfinished: inFlight.size };
     },
+    health: () => Object.fromEntries(CHANNELS.map((c) => [c, { ...health[c], inFlight: busy[c] }])) as Record<Channel, ChannelHealth>,
   };
 }

@@ -65,24 +65,37 @@ describe('when a channel fails', () => {
     expect(h.twilio.messages).toHaveLength(3);
   });
 
-  it('after a crash between the commit and the sends, delivers everything exactly once on restart', async () => {
+  it('after a crash mid-send, settles each interrupted message with its provider: nothing lost, no text twice', async () => {
     const h = await pagingHarness();
-    await h.stopWorker(); // the process dies right after the ticket's transaction commits
+    await h.stopWorker(); // the process dies right after the ticket's transaction commits...
     await emergencyFrom(h, '+13125550304', false);
     expect(h.db.select().from(tickets).all()).toHaveLength(1);
-    expect(h.twilio.messages).toHaveLength(0);
-    expect(h.smtp.mails).toHaveLength(0);
-    // One row was being sent when the crash came: its outcome is unknown and it is not sent again.
-    const [interrupted] = h.db.select().from(outbox).where(eq(outbox.channel, 'slack')).all();
-    h.db.update(outbox).set({ status: 'sending', attempts: 1 }).where(eq(outbox.id, interrupted!.id)).run();
+    const rows = h.db.select().from(outbox).all();
+    const row = (staffId: string | null, channel: string) => rows.find((r) => r.staffId === staffId && r.channel === channel)!;
+    const [edSms, alanSms, edMail, post] = [row('ed', 'sms'), row('alan', 'sms'), row('ed', 'email'), row(null, 'slack')];
+    // ...while four messages were being handed over: Twilio had taken Ed's text but not Alan's, Slack
+    // had taken the post, and nobody can say about the email.
+    const at = h.clock.now();
+    for (const r of [edSms, alanSms, edMail, post]) {
+      h.db.update(outbox).set({ status: 'sending', attempts: 1, attemptedAt: at, leaseUntil: new Date(at.getTime() + 17_000), claimedBy: 'the dead process' }).where(eq(outbox.id, r.id)).run();
+    }
+    h.twilio.messages.push({ sid: 'SM0000000000000000000000000000accepted', to: ED, from: '+12817684800', body: edSms.body, receivedAt: at.getTime() });
+    h.slack.posts.C0EMERGENCY = [{ channel: 'C0EMERGENCY', ts: `${Math.floor(at.getTime() / 1000)}.000100`, text: post.body, metadata: { event_type: 'switchboard_message', event_payload: { reference: `test:${post.id}` } }, postedAt: at.getTime() }];
 
-    h.startWorker(); // restart
+    h.startWorker(); // restart: the pending ones go at once; the interrupted ones wait for their lease
     await h.settle();
-    h.clock.advance(60_000);
+    expect(h.twilio.messages.filter((m) => m.to === ALAN)).toHaveLength(0);
+    h.clock.advance(20_000);
     await h.settle();
+    // Each text once: Ed's was found at Twilio, Alan's (never taken) sent now; the post found in Slack's history.
     expect(h.twilio.messages.map((m) => m.to).sort()).toEqual([ALAN, ED, '+13125550304'].sort());
-    expect(h.smtp.mails).toHaveLength(2);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
-    expect(h.db.select().from(outbox).where(eq(outbox.id, interrupted!.id)).get()?.status).toBe('unknown');
+    expect(h.slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
+    // The email is sent again (a second copy is acceptable; a lost page is not).
+    expect(h.smtp.mails.filter((m) => m.to[0] === 'ed@example.com')).toHaveLength(1);
+    const settled = h.db.select().from(outbox).all();
+    expect(settled.every((r) => r.status === 'sent')).toBe(true);
+    expect(settled.find((r) => r.id === edSms.id)?.providerId).toBe('SM0000000000000000000000000000accepted');
+    expect(settled.find((r) => r.id === post.id)?.providerId).toBe(`${Math.floor(at.getTime() / 1000)}.000100`);
   });
 });

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { createApp, servicesOf } from '../../src/app.js';
+import { createApp, servicesOf, type AppDeps } from '../../src/app.js';
 import { parseEnv, type Config, type Organisation } from '../../src/config/index.js';
 import { fixedClock } from '../../src/calendar/index.js';
 import { createChannels, logOnlyChannels, type Channels } from '../../src/channels/index.js';
@@ -15,7 +15,7 @@ export interface TestAppOptions {
   channels?: (log: Logger) => Channels;
   /** Build the real Twilio/SMTP/Slack clients from `env` (pointed at local fakes), as main.ts does. */
   realChannels?: boolean;
-  outbox?: { kick(): void };
+  outbox?: AppDeps['outbox'];
 }
 
 /** The real app on a real migrated SQLite file, at a fixed instant, with log-only channels unless given others. */

@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import { channelTimeouts } from '../../src/channels/index.js';
 import { startOutboxWorker, runDueEscalations, type OutboxWorker } from '../../src/paging/index.js';
 import { testApp, type TestAppOptions } from './app.js';
 import { startFakeTwilio } from './fake-twilio.js';
@@ -19,12 +20,25 @@ export async function pagingHarness(options: TestAppOptions = {}) {
     ...options,
     env: { ...twilio.env, ...smtp.env, ...slack.env, PUBLIC_URL, ...options.env },
     realChannels: true,
-    outbox: { kick: () => worker?.kick() },
+    outbox: { kick: () => worker?.kick(), health: () => worker!.health() },
   });
   const { organisation } = harness.config;
+  // The stand-ins date what they take by the test's clock, as Twilio and Slack date it by theirs.
+  twilio.now = () => harness.clock.now().getTime();
+  slack.state.now = () => harness.clock.now().getTime();
   const startWorker = () => {
     worker = startOutboxWorker(
-      { db: harness.db, channels: harness.channels, clock: harness.clock, log: harness.log, publicUrl: PUBLIC_URL, rules: organisation.paging, organisation: organisation.name },
+      {
+        db: harness.db,
+        channels: harness.channels,
+        clock: harness.clock,
+        log: harness.log,
+        publicUrl: PUBLIC_URL,
+        installId: 'test',
+        timeouts: channelTimeouts(harness.config.env),
+        rules: organisation.paging,
+        organisation: organisation.name,
+      },
       { schedule: false },
     );
     return worker;
