@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { normalisePhone } from '../config/index.js';
+import { mayDial, normalisePhone } from '../config/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { enqueue } from '../paging/outbox.js';
 import type { Actor } from '../tickets/changes.js';
@@ -22,6 +22,7 @@ export const newCallbackSchema = z.object({
 export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbackSchema>): Outcome<Callback> {
   const phone = normalisePhone(input.phone, deps.organisation.country);
   if (!phone) return fail('invalid', 'invalid_input', `"${input.phone}" is not a valid phone number`, { phone: 'is not a valid phone number' });
+  if (!mayDial(deps.organisation.callbackCountries, phone)) return notDialable(deps, phone);
   const now = deps.clock.now();
   const dueAt = input.urgent ? now : dueFrom(deps, now);
   try {
@@ -36,6 +37,12 @@ export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbac
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return fail('invalid', 'invalid_input', `There is no client ${input.clientId}`, { clientId: 'is not a client id' });
     throw err;
   }
+}
+
+/** A number outside the countries the organisation calls back, or a premium-rate line. */
+function notDialable(deps: CallbackDeps, phone: string): Outcome<never> {
+  const countries = deps.organisation.callbackCountries.join(', ');
+  return fail('invalid', 'number_not_allowed', `Switchboard calls back numbers in ${countries} only, never premium-rate lines; ${phone} is not one it may dial`, { phone: `must be a number in ${countries}` });
 }
 
 const nameOf = (deps: CallbackDeps, id: string) => deps.organisation.staff.find((s) => s.id === id)?.name ?? id;
@@ -129,6 +136,8 @@ export function callCustomer(deps: CallbackDeps, id: number, actor: Actor): Outc
   const person = deps.organisation.staff.find((s) => s.id === actor.id);
   if (!person) return fail('invalid', 'no_phone', `${actor.name} has no phone in the organisation file, so Switchboard cannot ring them first; call ${id} from a desk phone and record the outcome`);
   const now = deps.clock.now();
+  const target = callbackById(deps.db, id);
+  if (target && !mayDial(deps.organisation.callbackCountries, target.phone)) return notDialable(deps, target.phone);
   const result = deps.db.transaction((tx): Outcome<Callback> => {
     const updated = tx
       .update(callbacks)

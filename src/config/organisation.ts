@@ -94,6 +94,8 @@ function organisationSchema(country: CountryCode) {
         .default({ critical: 4 * HOUR, high: 24 * HOUR, medium: 48 * HOUR, low: 72 * HOUR }),
       /** When the office returns calls, if not in office hours (same shape as business_hours). */
       callback_hours: businessHours.optional(),
+      /** Countries whose numbers may be called back (default: the organisation's own). */
+      callback_countries: z.array(countryCode).min(1, 'must name at least one country').optional(),
       billing: z
         .object({ recipients: z.array(z.email({ message: 'is not a valid email address' })).default([]) })
         .default({ recipients: [] }),
@@ -156,6 +158,8 @@ export interface Organisation {
   sla: { critical: number; high: number; medium: number; low: number };
   /** Callback windows when they differ from business hours. */
   callbackHours?: Record<Weekday, Window[]>;
+  /** Countries whose numbers may be called back; never a premium-rate line. */
+  callbackCountries: CountryCode[];
   /** Who receives the monthly after-hours summary (the office staff when empty). */
   billingRecipients: string[];
 }
@@ -201,6 +205,7 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       prompts: o.prompts,
       sla: o.sla,
       callbackHours: o.callback_hours as Record<Weekday, Window[]> | undefined,
+      callbackCountries: (o.callback_countries ?? [country]) as CountryCode[],
       billingRecipients: o.billing.recipients,
     },
   };

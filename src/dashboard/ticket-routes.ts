@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { can, staffOfAccount, type Account } from '../auth/index.js';
 import type { Outcome } from '../http/problems.js';
 import { acknowledge, requestBridge } from '../paging/index.js';
-import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, type Actor, ticketByNumber, ticketLabel } from '../tickets/index.js';
+import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, streamRecording, type Actor, ticketByNumber, ticketLabel, voicemailById } from '../tickets/index.js';
+import { recordAudit } from '../audit/index.js';
+import { clientIp } from '../http/client-ip.js';
 import type { Kit } from './kit.js';
 import { messagePage, page } from './layout.js';
 import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';
@@ -25,7 +27,17 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     if (!ticket) return void res.status(404).type('html').send(messagePage('No such ticket', `There is no ticket ${String(req.params.number).slice(0, 20)}.`, '/dashboard/tickets'));
     const canChange = can(ctx.account.role, 'changeTickets');
     const isStaff = Boolean(staffOfAccount(org, ctx.account));
-    send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, ticketPage(s.db, ctx, { organisation: org, publicUrl: s.publicUrl, linkSecret: s.linkSecret }, ticket, { canChange, isStaff }, s.clock.now())));
+    send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, ticketPage(s.db, ctx, { organisation: org }, ticket, { canChange, isStaff }, s.clock.now())));
+  });
+  // The ticket page's player: the session is the permission, so no bearer link is minted for it.
+  router.get('/tickets/:number/voicemails/:id/audio', async (req, res) => {
+    const p = numberParam.safeParse(req.params);
+    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const voicemail = id.success ? voicemailById(s.db, id.data) : undefined;
+    const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
+    if (!voicemail || !ticket || voicemail.ticketId !== ticket.id) return void res.status(404).type('text/plain').send('No such voicemail.');
+    recordAudit(s.db, { at: s.clock.now(), action: 'voicemail_played', actor: res.locals.signed!.account.email, ip: clientIp(req, s.config.env.CLIENT_IP_HEADER), detail: { voicemailId: voicemail.id, ticketId: ticket.id } });
+    await streamRecording(s.channels.voice, voicemail.recordingSid, res, s.log);
   });
   const ticketAction = (path: string, act: (number: number, actor: Actor, body: Record<string, unknown>, account: Account) => Outcome<unknown>, okText: string) =>
     router.post(`/tickets/:number/${path}`, allow('changeTickets'), (req, res) => {

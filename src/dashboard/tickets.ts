@@ -4,7 +4,7 @@ import type { Db } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
 import { clientById, clientNames, packagesOf, describeBalance } from '../clients/index.js';
 import * as repo from '../tickets/index.js';
-import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, ticketLabel, voicemailLink, type TicketStatus } from '../tickets/index.js';
+import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, ticketLabel, type TicketStatus } from '../tickets/index.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 
@@ -83,6 +83,10 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
       return html`Transcription arrived`;
     case 'paged':
       return html`Paged ${who(d.to)} by ${String(d.channel ?? '')}${d.summary ? ' (in a summary)' : ''}`;
+    case 'transcription_sent':
+      return html`Transcription sent to ${who(d.to)} by ${String(d.channel ?? '')}`;
+    case 'ack_offered':
+      return html`${who(e.actor)} asked to take it without having been paged, and was asked to confirm`;
     case 'page_delivered':
       return html`Page delivered to ${who(d.to)} by ${String(d.channel ?? '')}`;
     case 'page_failed':
@@ -107,7 +111,7 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
   return html`${e.type}`;
 }
 
-export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organisation; publicUrl: string; linkSecret: string }, ticket: repo.Ticket, opts: { canChange: boolean; isStaff: boolean }, now: Date): Html {
+export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organisation }, ticket: repo.Ticket, opts: { canChange: boolean; isStaff: boolean }, now: Date): Html {
   const org = deps.organisation;
   const client = ticket.clientId ? clientById(db, ticket.clientId) : undefined;
   const contact = client?.contacts.find((c) => c.id === ticket.contactId);
@@ -142,7 +146,7 @@ export function ticketPage(db: Db, ctx: PageContext, deps: { organisation: Organ
       ${voicemails.map(
         (v) => html`<figure style="margin:0 0 1rem">
           <figcaption>${when(ctx, v.createdAt)} · ${v.durationSeconds} s${v.kind === 'emergency' ? ' · emergency' : ''}</figcaption>
-          <audio controls preload="none" src="${voicemailLink(deps, v.id, now).slice(deps.publicUrl.length)}"></audio>
+          <audio controls preload="none" src="/dashboard/tickets/${ticket.number}/voicemails/${v.id}/audio"></audio>
           <blockquote>${v.transcription ?? html`<span class="muted">No transcription yet.</span>`}</blockquote>
         </figure>`,
       )}

@@ -20,6 +20,8 @@ export interface IvrDeps {
   tickets: TicketDeps;
   callbacks: CallbackDeps;
   clients: ClientDeps;
+  /** A recording whose webhook could not be saved: reconciliation should look for it soon. */
+  onUnsavedRecording?: (recordingSid: string | undefined) => void;
 }
 
 /** What Twilio tells us on every step of a call, already cleaned. */
@@ -43,6 +45,13 @@ export function voiceUrl(deps: Pick<IvrDeps, 'publicUrl'>, path: string, query: 
   return `${deps.publicUrl}/twilio/voice/${path}${params ? `?${params}` : ''}`;
 }
 
+/**
+ * Twilio's connection overrides: retry a callback up to three times on a connect or read timeout or a
+ * 5xx (the service answers 503 when it could not save what the callback said). The fragment is not
+ * sent to the service and not part of the signature.
+ */
+export const RETRY_ON_FAILURE = '#rc=3&rp=ct,rt,5xx';
+
 export const attempt = (step: CallStep, name = 'try'): number => {
   const n = Number(step.query[name]);
   return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 1;
@@ -57,8 +66,8 @@ export function askForRecording(deps: IvrDeps, kind: VoicemailKind, tryNo: numbe
   return record(s, {
     before: [...before, prompt],
     action: voiceUrl(deps, 'recorded', q),
-    statusCallback: voiceUrl(deps, 'recording-status', q),
-    transcribeCallback: voiceUrl(deps, 'transcription'),
+    statusCallback: voiceUrl(deps, 'recording-status', q) + RETRY_ON_FAILURE,
+    transcribeCallback: voiceUrl(deps, 'transcription') + RETRY_ON_FAILURE,
     nothingRecorded: voiceUrl(deps, 'no-recording', q),
     maxLengthSeconds: Math.round(deps.organisation.emergency.maxRecordingMs / 1000),
   });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
 import { clientBySupportCode, identifyCaller } from '../clients/index.js';
-import { callerIdOf, normalisePhone } from '../config/index.js';
+import { callerIdOf, mayDial, normalisePhone } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
@@ -167,21 +167,25 @@ export function callbackCode(deps: IvrDeps, step: CallStep): string {
   });
 }
 
+/** The caller ID, when it is a number Switchboard may call back (in the allowed countries, not premium-rate). */
 function callerPhone(deps: IvrDeps, step: CallStep): string | undefined {
   const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
-  return normalisePhone(call?.fromNumber ?? step.from ?? '', deps.organisation.country);
+  const phone = normalisePhone(call?.fromNumber ?? step.from ?? '', deps.organisation.country);
+  return phone && mayDial(deps.organisation.callbackCountries, phone) ? phone : undefined;
 }
 
 /** 1 or nothing keeps the caller ID; digits are another number; then the callback is queued. */
 export function callbackNumber(deps: IvrDeps, step: CallStep): string {
   const callerId = callerPhone(deps, step);
   const typed = step.digits && step.digits !== '1' ? normalisePhone(step.digits, deps.organisation.country) : undefined;
-  const phone = step.digits && step.digits !== '1' ? typed : callerId;
+  const refused = typed !== undefined && !mayDial(deps.organisation.callbackCountries, typed);
+  const phone = step.digits && step.digits !== '1' ? (refused ? undefined : typed) : callerId;
   const s = deps.speech;
   if (!phone) {
     const tryNo = attempt(step);
-    if (tryNo >= MAX_TRIES) return sayAndHangUp(s, [s.say('callback_bad_number'), s.say('goodbye')]);
-    return gather(s, { before: [s.say('callback_bad_number')], prompts: [s.say('callback_need_number', { client: '' })], action: voiceUrl(deps, 'callback/number', { try: tryNo + 1 }), mode: 'digits' });
+    const why = s.say(refused ? 'callback_not_allowed' : 'callback_bad_number');
+    if (tryNo >= MAX_TRIES) return sayAndHangUp(s, [why, s.say('goodbye')]);
+    return gather(s, { before: [why], prompts: [s.say('callback_need_number', { client: '' })], action: voiceUrl(deps, 'callback/number', { try: tryNo + 1 }), mode: 'digits' });
   }
   const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
   const { callback, position } = queueCallback(deps.callbacks, { clientId: call?.clientId, contactId: call?.contactId, phone, callSid: step.callSid, reason: 'Requested by phone' });

@@ -7,7 +7,12 @@ import { callBySid, setOutcome } from './calls.js';
 
 const BOOKMARK = 'recordings_checked_until';
 const FIRST_LOOK_BACK_MS = 7 * 86_400_000;
-/** Recordings this fresh may still be on their way through the call's own webhooks. */
+/**
+ * A recording of a call still in progress may yet arrive through that call's own webhooks, which also
+ * thank the caller with the ticket number: it is left this long. A recording of a call the service
+ * never saw (taken by the fallback document while it was down), or of a call that has ended, needs no
+ * wait: its RecordingSid already makes taking it exactly-once.
+ */
 const GRACE_MS = 3 * 60_000;
 const OVERLAP_MS = 60 * 60_000;
 
@@ -16,7 +21,7 @@ const OVERLAP_MS = 60 * 60_000;
  * down, or whose webhooks failed) become tickets like any other. A recording from a call we know keeps
  * that call's kind; one from a call we never saw is treated as an emergency, to be safe.
  */
-export async function reconcileRecordings(deps: IvrDeps, voice: Voice): Promise<{ found: number; ingested: number }> {
+export async function reconcileRecordings(deps: IvrDeps, voice: Voice, urgent?: ReadonlySet<string>): Promise<{ found: number; ingested: number }> {
   if (!voice.live) return { found: 0, ingested: 0 };
   const now = deps.clock.now();
   const bookmark = readState(deps.db, BOOKMARK);
@@ -29,8 +34,9 @@ export async function reconcileRecordings(deps: IvrDeps, voice: Voice): Promise<
   const cutoff = now.getTime() - GRACE_MS;
   let ingested = 0;
   for (const r of recordings) {
-    if (known.has(r.sid) || r.createdAt.getTime() > cutoff) continue;
+    if (known.has(r.sid)) continue;
     const call = r.callSid ? callBySid(deps.db, r.callSid) : undefined;
+    if (call?.outcome === 'in_progress' && r.createdAt.getTime() > cutoff && !urgent?.has(r.sid)) continue;
     const caller = call?.fromNumber ?? (r.callSid ? await voice.callerOf(r.callSid).catch(() => undefined) : undefined);
     const kind = call && !call.emergency ? 'general' : 'emergency';
     const outcome = recordVoicemail(deps.tickets, {

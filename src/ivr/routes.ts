@@ -1,9 +1,10 @@
 import express, { Router, type Request } from 'express';
-import type { Logger } from 'pino';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
-import { askForRecording, type CallStep, type IvrDeps } from './context.js';
+import { retryWhenBusy } from '../db/index.js';
+import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
 import { callbackCode, callbackNumber, emergencyCode, helpdeskDone, helpdeskMissed, incomingCall, menuChoice, ticketCode, ticketNumber } from './menu.js';
 import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
+import { sayAndHangUp } from './twiml.js';
 
 /** Strips control characters and bounds the length of anything Twilio (or anyone) sends. */
 function clean(value: unknown, max = 512): string | undefined {
@@ -59,18 +60,43 @@ const VOICE_STEPS: Record<string, Step> = {
   '/voice/status': callStatus,
 };
 
-/** If a step fails unexpectedly the caller still gets to leave a message, taken as an emergency to be safe. */
-function safeStep(deps: IvrDeps, log: Logger, name: string, step: Step): express.RequestHandler {
+/**
+ * Callbacks whose 2xx tells Twilio the service has what it sent. If their write fails they answer 503,
+ * so Twilio retries them (their URLs ask for retries), and the incoming call's 503 makes Twilio play the
+ * number's fallback document, which still takes a voicemail.
+ */
+const MUST_COMMIT = new Set(['/voice', '/voice/recording-status', '/voice/transcription', '/voice/status']);
+
+/**
+ * What the caller hears when a step fails: a recording that could not be saved is asked for once more
+ * (it also stays at Twilio, where reconciliation finds it); anything else still takes a message, as an
+ * emergency to be safe.
+ */
+function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
+  const s = deps.speech;
+  if (name === '/voice/recorded') {
+    deps.onUnsavedRecording?.(input.form.RecordingSid);
+    if (attempt(input) < 2 && input.form.Digits !== 'hangup') return askForRecording(deps, 'emergency', 2, [s.say('record_not_saved')]);
+    return sayAndHangUp(s, [s.say('recording_kept')]);
+  }
+  return askForRecording(deps, 'emergency', 2, [s.say('record_again')]);
+}
+
+/** Runs a step, retrying while another process holds the database; a failure never answers as a success. */
+async function runStep(deps: IvrDeps, name: string, step: Step, input: CallStep): Promise<{ status: number; body: string }> {
+  try {
+    return { status: 200, body: await retryWhenBusy(() => step(deps, input)) };
+  } catch (err) {
+    deps.log.error({ err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid }, 'voice step could not complete');
+    if (MUST_COMMIT.has(name)) return { status: 503, body: 'Switchboard could not save this; try again' };
+    return { status: 200, body: afterFailure(deps, name, input) };
+  }
+}
+
+function safeStep(deps: IvrDeps, name: string, step: Step): express.RequestHandler {
   return async (req, res) => {
-    const input = callStep(req);
-    let xml: string;
-    try {
-      xml = await step(deps, input);
-    } catch (err) {
-      log.error({ err, step: name, callSid: input.callSid }, 'voice step failed; taking a voicemail instead');
-      xml = askForRecording(deps, 'emergency', 2, [deps.speech.say('record_again')]);
-    }
-    res.type('text/xml').send(xml);
+    const answer = await runStep(deps, name, step, callStep(req));
+    res.status(answer.status).type(answer.status === 200 ? 'text/xml' : 'text/plain').send(answer.body);
   };
 }
 
@@ -79,7 +105,7 @@ export function twilioRoutes(deps: IvrDeps, extra: (router: Router) => void, aut
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(requireTwilioSignature(authToken, deps.publicUrl, deps.log));
-  for (const [path, step] of Object.entries(VOICE_STEPS)) router.post(path, safeStep(deps, deps.log, path, step));
+  for (const [path, step] of Object.entries(VOICE_STEPS)) router.post(path, safeStep(deps, path, step));
   extra(router);
   router.use((req, res) => {
     res.status(404).type('text/plain').send(`No Twilio webhook at ${req.method} /twilio${req.path}`);
@@ -94,7 +120,8 @@ const MAX_BODY = 64 * 1024;
  * and body parser: the same signature check, the same step, the same answer, with less overhead.
  * Anything unusual (a query string, another content type, a body over 64 KB) goes the ordinary way.
  */
-export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefined): express.RequestHandler {
+export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefined, headers: [string, string][] = []): express.RequestHandler {
+  const fixed = Object.fromEntries(headers);
   return (req, res, next) => {
     if (req.method !== 'POST' || req.url !== '/twilio/voice' || !(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return next();
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -108,7 +135,7 @@ export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefine
     req.on('error', next);
     req.on('end', async () => {
       const answer = (status: number, type: string, body: string) => {
-        res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+        res.writeHead(status, { ...fixed, 'content-type': type, 'content-length': Buffer.byteLength(body) });
         res.end(body);
       };
       if (size > MAX_BODY) return answer(413, 'application/json', JSON.stringify({ error: { code: 'body_too_large', message: 'The request body is too large' } }));
@@ -117,15 +144,8 @@ export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefine
         deps.log.warn({ path: req.url }, 'refused a Twilio webhook with a missing or wrong signature');
         return answer(403, 'text/plain', 'Forbidden: missing or invalid X-Twilio-Signature');
       }
-      const step = callStepOf(form, {});
-      let xml: string;
-      try {
-        xml = await incomingCall(deps, step);
-      } catch (err) {
-        deps.log.error({ err, step: '/voice', callSid: step.callSid }, 'voice step failed; taking a voicemail instead');
-        xml = askForRecording(deps, 'emergency', 2, [deps.speech.say('record_again')]);
-      }
-      answer(200, 'text/xml; charset=utf-8', xml);
+      const result = await runStep(deps, '/voice', incomingCall, callStepOf(form, {}));
+      answer(result.status, result.status === 200 ? 'text/xml; charset=utf-8' : 'text/plain', result.body);
     });
   };
 }

@@ -1,12 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { signLink, verifyLink } from '../http/signed-links.js';
 import { parseInput, sendProblem, staffNamed } from '../http/json.js';
 import { ticketById } from '../tickets/repository.js';
 import { ticketNumberParam } from '../tickets/routes.js';
-import { acknowledge, staffBySlack, type AckDeps, type AckOutcome } from './ack.js';
+import { acknowledge, isResponsibleFor, staffBySlack, type AckDeps, type AckOutcome } from './ack.js';
+import { offerTicket } from './replies.js';
+import { OPEN_STATUSES } from '../tickets/schema.js';
+import { recordAudit, type AuditAction } from '../audit/index.js';
+import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from '../tickets/label.js';
 
 const ACK_LINK_DAYS = 7;
@@ -33,6 +37,7 @@ export interface AckRouteDeps extends AckDeps {
   linkSecret: string;
   log: Logger;
   slackSigningSecret?: string;
+  clientIpHeader?: string;
 }
 
 /**
@@ -45,19 +50,40 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
     const staff = deps.organisation.staff.find((s) => s.id === req.params.staffId);
     const verdict = staff ? verifyLink(deps.linkSecret, `ack:${staff.id}`, String(req.query.t ?? ''), deps.clock.now()) : undefined;
     const ticket = verdict?.ok && verdict.id === req.params.ticketId ? ticketById(deps.db, Number(verdict.id)) : undefined;
-    return { staff, ticket, expired: verdict?.ok === false && verdict.reason === 'expired' };
+    const expired = verdict?.ok === false && verdict.reason === 'expired';
+    const audit = (action: AuditAction, detail: Record<string, unknown> = {}) =>
+      recordAudit(deps.db, { at: deps.clock.now(), action, actor: staff?.id ?? null, ip: clientIp(req, deps.clientIpHeader), detail: { link: 'ack', ticketId: ticket?.id ?? String(req.params.ticketId).slice(0, 20), ...detail } });
+    if (!staff || !ticket) audit('link_refused', { reason: expired ? 'expired' : 'invalid' });
+    return { staff, ticket, expired, audit };
   };
+  const refuse = (res: Response, expired: boolean) =>
+    res
+      .status(expired ? 410 : 403)
+      .type('html')
+      .send(page('Link not valid', `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`));
+  router.use('/ack', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   router.get('/ack/:ticketId/:staffId', (req, res) => {
-    const { staff, ticket, expired } = check(req);
-    if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`));
+    const { staff, ticket, expired, audit } = check(req);
+    if (!staff || !ticket) return void refuse(res, expired);
+    audit('ack_link_opened');
     const taken = ticket.acknowledgedBy ? `<p>Already taken by ${escapeHtml(deps.organisation.staff.find((s) => s.id === ticket.acknowledgedBy)?.name ?? ticket.acknowledgedBy)}.</p>` : '';
     res.type('html').send(
       page(`Emergency ${ticketLabel(ticket.number)}`, `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take ${ticketLabel(ticket.number)} as ${escapeHtml(staff.name)}</button></form>`),
     );
   });
-  router.post('/ack/:ticketId/:staffId', (req, res) => {
-    const { staff, ticket, expired } = check(req);
-    if (!staff || !ticket) return void res.status(expired ? 410 : 403).type('html').send(page('Link not valid', '<p>This acknowledgement link is not valid.</p>'));
+  router.post('/ack/:ticketId/:staffId', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }), (req, res) => {
+    const { staff, ticket, expired, audit } = check(req);
+    if (!staff || !ticket) return void refuse(res, expired);
+    // Someone no longer responsible for it (the shift changed since the page) confirms first.
+    if (!ticket.acknowledgedBy && OPEN_STATUSES.includes(ticket.status) && req.body?.confirm !== 'yes' && !isResponsibleFor(deps, ticket, staff)) {
+      audit('ack_link_used', { confirmed: false });
+      const question = offerTicket(deps, ticket, staff).replace(/ To take it anyway.*$/, '');
+      return void res.type('html').send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(question)}</p><form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">Take it anyway</button></form>`));
+    }
+    audit('ack_link_used', { confirmed: true });
     const outcome = acknowledge(deps, ticket.number, staff, 'link');
     res.status(outcome.result === 'acknowledged' ? 200 : 409).type('html').send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(describe(outcome))}</p>`));
   });

@@ -9,6 +9,7 @@ import { stopEscalation } from './escalation.js';
 import { outbox } from './schema.js';
 import { ticketLabel } from '../tickets/label.js';
 import { notifyRequesterSafely } from '../tickets/notices.js';
+import { onCallAt } from '../oncall/index.js';
 
 export const ACK_CHANNELS = ['sms', 'link', 'slack', 'phone', 'api', 'dashboard'] as const;
 export type AckChannel = (typeof ACK_CHANNELS)[number];
@@ -67,6 +68,16 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
   });
   if (outcome.result === 'acknowledged') deps.onOutbox();
   return outcome;
+}
+
+/**
+ * Whether a ticket is this person's to take without confirming: they were paged about it, are on call
+ * now, or already have it.
+ */
+export function isResponsibleFor(deps: AckDeps, ticket: Ticket, staff: StaffMember): boolean {
+  if (ticket.acknowledgedBy === staff.id) return true;
+  if (pagedStaff(deps.db, ticket.id).includes(staff.id)) return true;
+  return onCallAt({ db: deps.db, clock: deps.clock, organisation: deps.organisation }, deps.clock.now()).staff.id === staff.id;
 }
 
 /** A staff member by the phone a text or call came from. */

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { StaffMember } from '../config/index.js';
+import { mayDial, type StaffMember } from '../config/index.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import { callStep } from '../ivr/routes.js';
 import { sayAndHangUp } from '../ivr/twiml.js';
@@ -25,6 +25,10 @@ export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber
   const ticket = ticketByNumber(deps.db, ticketNumber);
   if (!ticket || !OPEN_STATUSES.includes(ticket.status)) return `There is no open ticket ${ticketLabel(ticketNumber)}.`;
   if (!ticket.callerNumber) return `${ticketLabel(ticketNumber)} has no caller number to call back.`;
+  // Caller ID can be forged: never let it make the helpdesk ring a premium-rate or foreign line.
+  if (!mayDial(deps.organisation.callbackCountries, ticket.callerNumber)) {
+    return `${ticketLabel(ticketNumber)}'s caller number is not one Switchboard may dial (outside ${deps.organisation.callbackCountries.join(', ')}, or premium-rate). Call from a desk phone if it is genuine.`;
+  }
   const now = deps.clock.now();
   enqueue(deps.db, [
     {

@@ -1,5 +1,6 @@
 import type { Ticket, TicketEvent } from '../tickets/repository.js';
 import { ticketLabel } from '../tickets/label.js';
+import { escapeSlack } from '../channels/index.js';
 
 /** What every page says, whatever the channel. */
 export interface PageContext {
@@ -62,9 +63,10 @@ export function pageEmail(ctx: PageContext): { subject: string; text: string } {
   return { subject: `[${ctx.organisation}] ${ctx.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${who(ctx)}`, text: lines.join('\n') };
 }
 
+/** Client and contact names come from people: escaped, so they cannot post markup or a fake link to the channel. */
 export function pageSlack(ctx: PageContext): { text: string; blocks: unknown[] } {
   const t = ctx.ticket;
-  const text = `:rotating_light: ${ctx.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${who(ctx)} from ${t.callerNumber ?? 'unknown number'}`;
+  const text = `:rotating_light: ${ctx.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${escapeSlack(who(ctx))} from ${escapeSlack(t.callerNumber ?? 'unknown number')}`;
   return {
     text,
     blocks: [

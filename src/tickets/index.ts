@@ -9,7 +9,8 @@ export {
   type VoicemailOutcome,
 } from './voicemail.js';
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
-export { ticketByNumber, ticketById, knownRecordingSids, type Ticket, type TicketEvent, type Voicemail } from './repository.js';
+export { streamRecording } from './audio.js';
+export { ticketByNumber, ticketById, voicemailById, knownRecordingSids, type Ticket, type TicketEvent, type Voicemail } from './repository.js';
 export { PRIORITIES, TICKET_STATUSES, OPEN_STATUSES, VOICEMAIL_KINDS, type Priority, type TicketStatus, type VoicemailKind } from './schema.js';
 export { slaClock, SLA_CLOCK, atLeast } from './sla.js';
 import { OPEN_STATUSES } from './schema.js';

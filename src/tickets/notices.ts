@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
-import type { Organisation } from '../config/index.js';
+import { canText, type Organisation } from '../config/index.js';
 import type { Tx } from '../db/index.js';
 import { enqueue, type NewOutboxRow } from '../paging/outbox.js';
 import { clientById } from '../clients/repository.js';
@@ -101,20 +100,6 @@ export function noticeText(org: Organisation, ticket: Ticket, change: RequesterC
     case 'resolved':
       return w.resolved({ ...v, note: change.note?.trim() || undefined });
   }
-}
-
-type NumberType = string | undefined;
-let typeOf: ((phone: string) => NumberType) | undefined;
-
-/** Whether a number can take a text: anything not known to be a landline (US numbers cannot be told apart). */
-export function canText(phone: string): boolean {
-  if (!typeOf) {
-    // The full metadata (which tells mobiles from landlines) is only needed here; loaded on first use.
-    const lib = createRequire(import.meta.url)('libphonenumber-js/max') as typeof import('libphonenumber-js/max');
-    typeOf = (p) => lib.parsePhoneNumberFromString(p)?.getType();
-  }
-  const type = typeOf(phone);
-  return type === undefined || ['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER', 'VOIP'].includes(type);
 }
 
 /** Who asked: the ticket's contact (email and phone), or for an unknown caller the number they called from. */

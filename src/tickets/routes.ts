@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
+import type { Logger } from 'pino';
 import type { Voice } from '../channels/index.js';
 import type { Db } from '../db/index.js';
 import { sendProblem, sendOutcome, parseInput, staffNamed } from '../http/json.js';
@@ -9,6 +9,9 @@ import type { Clock } from '../calendar/index.js';
 import { clientById } from '../clients/repository.js';
 import * as repo from './repository.js';
 import { voicemailLink } from './voicemail.js';
+import { streamRecording } from './audio.js';
+import { recordAudit } from '../audit/index.js';
+import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from './label.js';
 import { changePriority, changeStatus, logWork, priorityChangeSchema, STATUS_ACTIONS, workLogSchema, type ChangeDeps } from './changes.js';
 
@@ -91,24 +94,23 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
 }
 
 /** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
-export function voicemailRoutes(deps: TicketRouteDeps & { voice: Voice }): Router {
+export function voicemailRoutes(deps: TicketRouteDeps & { voice: Voice; log: Logger; clientIpHeader?: string }): Router {
   const router = Router();
   router.get('/voicemails/:id', async (req, res) => {
-    const check = verifyLink(deps.linkSecret, 'voicemail', String(req.query.t ?? ''), deps.clock.now());
+    const now = deps.clock.now();
+    const check = verifyLink(deps.linkSecret, 'voicemail', String(req.query.t ?? ''), now);
+    const ip = clientIp(req, deps.clientIpHeader);
+    res.set('Cache-Control', 'no-store');
     if (!check.ok || check.id !== req.params.id) {
       const expired = check.ok === false && check.reason === 'expired';
+      recordAudit(deps.db, { at: now, action: 'link_refused', ip, detail: { link: 'voicemail', id: String(req.params.id).slice(0, 20), reason: check.ok ? 'other id' : check.reason } });
       res.status(expired ? 410 : 403).type('text/plain').send(expired ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.' : 'This voicemail link is not valid.');
       return;
     }
     const voicemail = repo.voicemailById(deps.db, Number(check.id));
     if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
-    const audio = await deps.voice.recordingAudio(voicemail.recordingSid);
-    if (audio.status !== 200 || !audio.body) {
-      res.status(502).type('text/plain').send('The recording could not be fetched from Twilio right now. Try again in a minute.');
-      return;
-    }
-    res.status(200).type(audio.contentType).set('Cache-Control', 'private, no-store');
-    Readable.fromWeb(audio.body as import('node:stream/web').ReadableStream).pipe(res);
+    recordAudit(deps.db, { at: now, action: 'voicemail_link_used', ip, detail: { voicemailId: voicemail.id, ticketId: voicemail.ticketId } });
+    await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
   });
   return router;
 }

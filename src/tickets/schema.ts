@@ -17,6 +17,7 @@ export const TICKET_EVENT_TYPES = [
   'status_changed',
   'acknowledged',
   'paged',
+  'transcription_sent',
   'page_delivered',
   'page_failed',
   'note',
@@ -24,6 +25,8 @@ export const TICKET_EVENT_TYPES = [
   'sla_warning',
   'sla_breached',
   'requester_notified',
+  /** Someone not paged about the ticket asked to take it, and was asked to confirm. */
+  'ack_offered',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 

@@ -49,10 +49,11 @@ export type VoicemailOutcome =
   | { result: 'too_short'; voicemail: Voicemail };
 
 export const MIN_SECONDS = 2;
-const LINK_DAYS = 30;
+/** The link in a page works for a day; after that the ticket's page in the dashboard plays it. */
+const LINK_HOURS = 24;
 
 export function voicemailLink(deps: Pick<TicketDeps, 'publicUrl' | 'linkSecret'>, voicemailId: number, now: Date): string {
-  const token = signLink(deps.linkSecret, 'voicemail', voicemailId, new Date(now.getTime() + LINK_DAYS * 86_400_000));
+  const token = signLink(deps.linkSecret, 'voicemail', voicemailId, new Date(now.getTime() + LINK_HOURS * 3_600_000));
   return `${deps.publicUrl}/voicemails/${voicemailId}?t=${token}`;
 }
 
@@ -213,7 +214,7 @@ function followUpWithTranscription(tx: Tx, deps: TicketDeps, ticket: Ticket, voi
   const rows = pagedStaff(tx, ticket.id).flatMap((id) => {
     const person = deps.organisation.staff.find((s) => s.id === id);
     if (!person) return [];
-    const base = { purpose: 'page' as const, staffId: id, ticketId: ticket.id, nextAttemptAt: now, createdAt: now };
+    const base = { purpose: 'page' as const, staffId: id, ticketId: ticket.id, payload: { followUp: 'transcription' }, nextAttemptAt: now, createdAt: now };
     return [
       { ...base, dedupeKey: `transcript:${voicemailId}:${id}:sms`, channel: 'sms' as const, recipient: person.phone, body: `${ticketLabel(ticket.number)} voicemail says: "${words}"` },
       { ...base, dedupeKey: `transcript:${voicemailId}:${id}:email`, channel: 'email' as const, recipient: person.email, subject: `[${deps.organisation.name}] ${ticketLabel(ticket.number)}: transcription`, body: `The voicemail on ${ticketLabel(ticket.number)} says:\n\n${text}` },

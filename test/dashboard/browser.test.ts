@@ -6,6 +6,7 @@ import { queueCallback } from '../../src/callbacks/index.js';
 import { recordVoicemail, recordTranscription } from '../../src/tickets/index.js';
 import { testApp } from '../support/app.js';
 import { launchBrowser, listeningServer } from '../support/browser.js';
+import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { ACME_PHONE, seedClients } from '../support/seed.js';
 
 // Monday 23 November 2026, 22:00 in Chicago: after hours, so the voicemail and what follows are billed as such.
@@ -20,12 +21,14 @@ describe('the dashboard in a real browser', () => {
   let close: () => Promise<void>;
   let services: ReturnType<typeof testApp>['services'];
   let acmeId: number;
+  let twilio: FakeTwilio;
 
   beforeAll(async () => {
     const listening = await listeningServer();
     base = listening.url;
     close = listening.close;
-    const made_ = testApp({ env: { PUBLIC_URL: base }, now: NOW });
+    twilio = await startFakeTwilio();
+    const made_ = testApp({ env: { PUBLIC_URL: base, ...twilio.env }, realChannels: true, now: NOW });
     const { app, db, clock } = made_;
     services = made_.services;
     listening.server.on('request', app);
@@ -55,6 +58,7 @@ describe('the dashboard in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await close?.();
+    await twilio?.close();
   });
 
   it('sends a visitor to sign in, refuses a wrong password, and lets staff in with the right one, back where they were going', async () => {
@@ -129,8 +133,17 @@ describe('the dashboard in a real browser', () => {
     await page.waitForURL(`${base}/dashboard/tickets/${ticketNumber}`);
     expect(await page.textContent('h1')).toBe(`TK-${ticketNumber} · Emergency voicemail`);
     expect(await page.textContent('main')).toContain('The mail server is down and nobody can send invoices');
+    // The player goes through the signed-in session, not a link that works for anyone who has it.
     const audio = await page.getAttribute('audio', 'src');
-    expect(audio).toMatch(/^\/voicemails\/\d+\?t=/);
+    expect(audio).toMatch(new RegExp(`^/dashboard/tickets/${ticketNumber}/voicemails/\\d+/audio$`));
+    const played = await page.evaluate(async (src) => {
+      const res = await fetch(src!);
+      return { status: res.status, type: res.headers.get('content-type'), bytes: (await res.arrayBuffer()).byteLength };
+    }, audio);
+    expect(played).toMatchObject({ status: 200, type: 'audio/mpeg' });
+    expect(played.bytes).toBeGreaterThan(0);
+    const signedOut = await fetch(`${base}${audio}`, { redirect: 'manual' });
+    expect(signedOut.status).toBe(303);
     const timeline = page.locator('ol.timeline li');
     expect(await timeline.allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('Ticket opened (critical, emergency)'), expect.stringContaining('Voicemail left, 31 s'), expect.stringContaining('Transcription arrived')]),

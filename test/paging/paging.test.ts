@@ -92,7 +92,7 @@ describe('paging an emergency', () => {
 
   it('answers an unknown reply from staff with help, and a stranger with the helpdesk’s number use', async () => {
     const help = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: 'what is this?' }).expect(200);
-    expect(spoken(parseTwiml(help.text)) || help.text).toContain('reply ACK and its ticket number');
+    expect(spoken(parseTwiml(help.text)) || help.text).toContain('reply ACK and a ticket number to take an emergency (ACK 1042)');
     const stranger = await twilioPost(h.app, '/twilio/sms', { From: '+13125550000', Body: 'ACK 1001' }).expect(200);
     expect(stranger.text).toContain('this number takes calls, not texts');
   });

@@ -10,7 +10,8 @@ let calls = 0;
 
 /** Signs and posts a form the way Twilio does, to a URL under PUBLIC_URL. */
 export function twilioPost(app: Express, url: string, params: Record<string, string>, token = TWILIO_AUTH_TOKEN) {
-  const full = url.startsWith('http') ? url : `${PUBLIC_URL}${url}`;
+  // A fragment (Twilio's connection overrides, #rc=3...) is read by Twilio and never sent or signed.
+  const full = (url.startsWith('http') ? url : `${PUBLIC_URL}${url}`).replace(/#.*$/, '');
   const signature = twilio.getExpectedTwilioSignature(token, full, params);
   return request(app).post(full.slice(PUBLIC_URL.length)).type('form').set('X-Twilio-Signature', signature).send(params);
 }
