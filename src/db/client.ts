@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** How long one statement waits for another process's lock, blocking the event loop; longer waits are retried asynchronously (retryWhenBusy). */
-export const BUSY_TIMEOUT_MS = 100;
+export const BUSY_TIMEOUT_MS = 20;
 
 /**
  * Opens the SQLite file in WAL mode with foreign keys on. A new file is created readable by this

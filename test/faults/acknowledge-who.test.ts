@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { outbox, tickets } from '../../src/db/schema.js';
+import { ackLink } from '../../src/paging/index.js';
+import { pagingHarness } from '../support/paging.js';
+import { Caller, PUBLIC_URL, twilioPost } from '../support/phone.js';
+
+const ED = '+15550200003'; // on call this week: paged
+const ERIN = '+15550200001'; // an engineer, not on call: not paged
+const OLIVE = '+15550200004'; // the office
+
+const h = await pagingHarness();
+
+async function emergency(from: string) {
+  const caller = new Caller(h.app, from);
+  await caller.dial();
+  await caller.press('5');
+  await caller.press('');
+  await caller.leaveVoicemail(15);
+  await h.settle();
+  return h.db.select().from(tickets).all().at(-1)!;
+}
+
+const text = async (from: string, body: string) => (await twilioPost(h.app, '/twilio/sms', { MessageSid: `SM${Date.now()}`, From: from, To: '+12817684800', Body: body }).expect(200)).text;
+const ticketNow = (id: number) => h.db.select().from(tickets).all().find((t) => t.id === id)!;
+
+describe('who may take an emergency', () => {
+  it('asks someone who was not paged to confirm, says whose it is, and takes it on YES', async () => {
+    const ticket = await emergency('+13125551101');
+    const asked = await text(ERIN, `ACK ${ticket.number}`);
+    expect(asked).toContain(`TK-${ticket.number} is paged to Ed Engineer and Alan Architect, caller +13125551101. To take it anyway, reply YES ${ticket.number}.`);
+    expect(ticketNow(ticket.id).status).toBe('new'); // a typo cannot silence it
+    const taken = await text(ERIN, `yes ${ticket.number}`);
+    expect(taken).toContain(`TK-${ticket.number} is yours.`);
+    expect(ticketNow(ticket.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'erin' });
+    await h.settle();
+    expect(h.twilio.messages.filter((m) => m.to === ED).at(-1)?.body).toContain(`TK-${ticket.number} was taken by Erin Engineer`);
+    const timeline = (await request(h.app).get(`/api/tickets/${ticket.number}`).set({ Authorization: 'Bearer test-token-0123456789' }).expect(200)).body.timeline;
+    expect(timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ack_offered', 'acknowledged']));
+  });
+
+  it('takes it at once for someone paged about it, and YES alone means nothing without the question', async () => {
+    const ticket = await emergency('+13125551102');
+    expect(await text(OLIVE, `YES ${ticket.number}`)).toContain(`Reply ACK ${ticket.number} first.`);
+    expect(ticketNow(ticket.id).status).toBe('new');
+    expect(await text(ED, `ACK ${ticket.number}`)).toContain(`TK-${ticket.number} is yours.`);
+  });
+
+  it('gives the caller’s number (CALL) only to those paged or on call', async () => {
+    const ticket = await emergency('+13125551103');
+    const calls = () => h.db.select().from(outbox).all().filter((r) => r.channel === 'voice' && r.ticketId === ticket.id);
+    const refused = await text(OLIVE, `CALL ${ticket.number}`);
+    expect(refused).toContain(`CALL is for the people paged about TK-${ticket.number} or on call.`);
+    expect(refused).not.toContain('+13125551103');
+    expect(calls()).toHaveLength(0);
+    expect(await text(ED, `CALL ${ticket.number}`)).toContain('Calling you now from the helpdesk number');
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('asks for confirmation on a link of someone no longer responsible for the ticket', async () => {
+    const ticket = await emergency('+13125551104');
+    const link = ackLink(PUBLIC_URL, h.services.linkSecret, ticket.id, 'erin', h.clock.now()).slice(PUBLIC_URL.length);
+    const question = await request(h.app).post(link).type('form').send({}).expect(200);
+    expect(question.text).toContain(`TK-${ticket.number} is paged to Ed Engineer and Alan Architect`);
+    expect(question.text).toContain('Take it anyway');
+    expect(question.headers['cache-control']).toBe('no-store');
+    expect(ticketNow(ticket.id).status).toBe('new');
+    const taken = await request(h.app).post(link).type('form').send({ confirm: 'yes' }).expect(200);
+    expect(taken.text).toContain(`TK-${ticket.number} is yours.`);
+    expect(ticketNow(ticket.id).acknowledgedBy).toBe('erin');
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { startSlack, startSmtp } from '../support/fake-mail-chat.js';
+import { startFakeTwilio } from '../support/fake-twilio.js';
+import { startService, stopServices } from '../support/service-process.js';
+import { ALAN, ERIN, ORG_YAML, emergencyCall, readDb, undelivered } from './support.js';
+
+const twilio = await startFakeTwilio();
+const smtp = await startSmtp();
+const slack = await startSlack();
+afterAll(async () => {
+  await stopServices();
+  await Promise.all([twilio.close(), smtp.close(), slack.close()]);
+});
+
+const pages = (phone: string) => twilio.messages.filter((m) => m.to === phone && m.body.startsWith('EMERGENCY'));
+
+describe('the service killed (SIGKILL) while it is handing pages over', () => {
+  it('after the restart, settles what was in flight with each provider: every page arrives, no text twice', async () => {
+    // Twilio takes Erin's page and never answers; Alan's connection breaks before Twilio has it;
+    // Slack takes the post and never answers.
+    twilio.fault = (kind, form) => (kind === 'message' && form.To === ERIN ? { mode: 'hold' } : kind === 'message' && form.To === ALAN ? { mode: 'drop-before' } : undefined);
+    slack.state.hangPosts = true;
+    const service = await startService({ env: { ...twilio.env, ...smtp.env, ...slack.env, TWILIO_TIMEOUT: '3s', SLACK_TIMEOUT: '3s' }, orgYaml: ORG_YAML });
+
+    const answer = await emergencyCall(service, twilio, '+13125550801');
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Your ticket number is');
+    await vi.waitFor(() => {
+      expect(pages(ERIN)).toHaveLength(1);
+      expect(slack.posts.C0EMERGENCY ?? []).toHaveLength(1);
+    });
+    await service.kill('SIGKILL'); // mid-send: Erin's text and the post are taken, unanswered
+    expect(pages(ALAN)).toHaveLength(0);
+
+    twilio.fault = undefined;
+    slack.state.hangPosts = false;
+    await service.restart();
+    const restartedAt = Date.now();
+    await vi.waitFor(() => expect(undelivered(service.dbPath)).toBe(0), { timeout: 30_000, interval: 250 });
+    const lastPageAfter = Date.now() - restartedAt;
+
+    expect(pages(ERIN)).toHaveLength(1); // found in Twilio's list: not sent again
+    expect(pages(ALAN)).toHaveLength(1); // never taken: sent after the restart
+    expect(slack.posts.C0EMERGENCY).toHaveLength(1); // found by its metadata reference
+    expect(smtp.mails.map((m) => m.to[0])).toEqual(expect.arrayContaining(['erin@example.com', 'alan@example.com']));
+    expect(lastPageAfter).toBeLessThan(30_000);
+    const rows = readDb(service.dbPath, (db) => db.prepare(`select channel, staff_id as staffId, status, provider_id as providerId from outbox where purpose = 'page'`).all()) as { staffId: string | null; channel: string; status: string; providerId: string }[];
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    expect(rows.find((r) => r.staffId === 'erin' && r.channel === 'sms')?.providerId).toBe(pages(ERIN)[0]!.sid);
+    expect(service.logs().some((l) => l.includes('settled: the provider had taken it'))).toBe(true);
+  }, 60_000);
+
+  it('pages a voicemail the fallback document took while the service was down, right after it comes back', async () => {
+    twilio.recordings.length = 0; // a fresh account: only the recording below
+    const service = await startService({ env: { ...twilio.env, ...smtp.env, ...slack.env }, orgYaml: ORG_YAML });
+    await service.kill('SIGKILL');
+    // While it is down, Twilio's fallback document takes a voicemail: only the recording exists.
+    twilio.recordings.push({ sid: 'RE000000000000000000000000fallback', callSid: 'CA000000000000000000000000fallback', duration: 33, createdAt: new Date(), from: '+13125550802' });
+    await service.restart();
+    const restartedAt = Date.now();
+    const paged = () => pages(ERIN).filter((m) => m.body.includes('from +13125550802'));
+    await vi.waitFor(() => expect(paged()).toHaveLength(1), { timeout: 90_000, interval: 250 });
+    expect(Date.now() - restartedAt).toBeLessThan(90_000);
+  }, 120_000);
+});

@@ -1,0 +1,56 @@
+import Database from 'better-sqlite3';
+import { postTwilioWebhook, type ServiceProcess } from '../support/service-process.js';
+import type { FakeTwilio } from '../support/fake-twilio.js';
+
+/** One engineer on call and one architect: every emergency pages these two, by SMS and email, and Slack once. */
+export const ORG_YAML = `
+organization: { name: Fault Helpdesk, timezone: America/Chicago, helpdesk_number: "+12817684800" }
+business_hours: { monday: ["09:00-17:00"] }
+staff:
+  - { id: erin, name: Erin Engineer, role: engineer, phone: "+15550200001", email: erin@example.com }
+  - { id: alan, name: Alan Architect, role: architect, phone: "+15550200002", email: alan@example.com }
+on_call: { rotation: [erin], shift: weekly, handoff: "monday 09:00" }
+escalation: { ack_timeout: 1h }
+paging: { bundling: false }
+`;
+export const ERIN = '+15550200001';
+export const ALAN = '+15550200002';
+
+let serial = 0;
+
+/**
+ * An emergency voicemail played into a running service as Twilio would: the call, key 5, no support
+ * code, then the recording (which Twilio holds whatever becomes of the webhook). Resolves with the
+ * recording webhook's answer.
+ */
+export async function emergencyCall(service: ServiceProcess, twilio: FakeTwilio, from: string): Promise<{ status: number; text: string; recordingSid: string }> {
+  const n = ++serial;
+  const call = { CallSid: `CA${String(n).padStart(4, '0')}${from.replace(/\D/g, '').padStart(28, '0')}`, From: from, To: '+12817684800' };
+  const recordingSid = `RE${call.CallSid.slice(2)}`;
+  await postTwilioWebhook(service, '/twilio/voice', call);
+  await postTwilioWebhook(service, '/twilio/voice/menu?try=1', { ...call, Digits: '5' });
+  await postTwilioWebhook(service, '/twilio/voice/emergency/code', { ...call, Digits: '' });
+  twilio.recordings.push({ sid: recordingSid, callSid: call.CallSid, duration: 20, createdAt: new Date(), from });
+  const answer = await postTwilioWebhook(service, '/twilio/voice/recorded?kind=emergency&try=1', {
+    ...call,
+    RecordingSid: recordingSid,
+    RecordingDuration: '20',
+    RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/${recordingSid}`,
+    Digits: '#',
+  });
+  return { ...answer, recordingSid };
+}
+
+/** Reads the service's database from outside (read-only), as an operator would. */
+export function readDb<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Messages not yet delivered (pending, being sent, or being settled). */
+export const undelivered = (path: string) =>
+  readDb(path, (db) => (db.prepare(`select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`).get() as { n: number }).n);
