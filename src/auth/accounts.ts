@@ -158,6 +158,7 @@ export const CAN = {
   seeAfterHours: ['admin', 'billing', 'office', 'architect'],
   seeReports: ['admin', 'billing'],
   manageOnCall: ['admin', 'office', 'architect'],
+  seeAudit: ['admin'],
 } as const satisfies Record<string, readonly AccountRole[]>;
 export type Permission = keyof typeof CAN;
 export const can = (role: AccountRole, what: Permission) => (CAN[what] as readonly AccountRole[]).includes(role);

@@ -16,6 +16,7 @@ const NAV: { path: string; label: string; need?: Permission }[] = [
   { path: '/dashboard/oncall', label: 'On call' },
   { path: '/dashboard/after-hours', label: 'After-hours log', need: 'seeAfterHours' },
   { path: '/dashboard/reports', label: 'Billing reports', need: 'seeReports' },
+  { path: '/dashboard/audit', label: 'Audit trail', need: 'seeAudit' },
 ];
 
 /** Where an account lands: billing at the after-hours log, everyone else at the first page they may see. */

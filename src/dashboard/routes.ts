@@ -5,6 +5,7 @@ import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
 import { homeOf, messagePage } from './layout.js';
 import { billingPages, onCallPage } from './office-routes.js';
+import { auditPage } from './audit-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';
 import { signInRoutes, signOutRoute } from './sign-in.js';
@@ -38,6 +39,7 @@ export function dashboardRoutes(s: Services): Router {
   ticketPageRoutes(router, kit);
   onCallPage(router, kit);
   billingPages(router, kit);
+  auditPage(router, kit);
 
   router.use((req, res) => {
     res.status(404).type('html').send(messagePage('No such page', `There is nothing at ${req.originalUrl.slice(0, 100)}.`));

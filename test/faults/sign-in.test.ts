@@ -113,4 +113,20 @@ describe('sign-in under a race or a flood', () => {
     expect(logged).not.toContain('not it at all');
     expect(logged).not.toContain(PASSWORD);
   });
+
+  it('shows administrators the audit trail, and nobody else', async () => {
+    const { db, base, clock } = await signInSite();
+    await saveAccount(db, { email: 'ada@example.com', name: 'Ada Admin', role: 'admin', password: PASSWORD }, clock.now());
+    const signedIn = async (email: string) => {
+      const agent = request.agent(base).set(IP_HEADER, '203.0.113.8');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/login')).text)![1]!;
+      await agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email, password: PASSWORD }).expect(303);
+      return agent;
+    };
+    const admin = await signedIn('ada@example.com');
+    const trail = await admin.get('/dashboard/audit').expect(200);
+    expect(trail.text).toContain('Audit trail');
+    expect(trail.text).toMatch(/Signed in<\/td><td data-label="Who">ada@example.com<\/td><td data-label="From">203.0.113.8/);
+    await (await signedIn('olive@example.com')).get('/dashboard/audit').expect(403);
+  });
 });
