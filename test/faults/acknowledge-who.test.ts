@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { outbox, tickets } from '../../src/db/schema.js';
 import { ackLink } from '../../src/paging/index.js';
 import { pagingHarness } from '../support/paging.js';
-import { Caller, PUBLIC_URL, twilioPost } from '../support/phone.js';
+import { emergencyFromUnknown, PUBLIC_URL, twilioPost } from '../support/phone.js';
 
 const ED = '+15550200003'; // on call this week: paged
 const ERIN = '+15550200001'; // an engineer, not on call: not paged
@@ -12,11 +12,7 @@ const OLIVE = '+15550200004'; // the office
 const h = await pagingHarness();
 
 async function emergency(from: string) {
-  const caller = new Caller(h.app, from);
-  await caller.dial();
-  await caller.press('5');
-  await caller.press('');
-  await caller.leaveVoicemail(15);
+  await emergencyFromUnknown(h.app, from);
   await h.settle();
   return h.db.select().from(tickets).all().at(-1)!;
 }

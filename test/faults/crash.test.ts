@@ -1,15 +1,12 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startSlack, startSmtp } from '../support/fake-mail-chat.js';
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService, stopServices } from '../support/service-process.js';
-import { ALAN, ERIN, ORG_YAML, emergencyCall, readDb, undelivered } from './support.js';
+import { ALAN, ERIN, ORG_YAML, emergencyCall, readDb, startProviders, undelivered } from './support.js';
 
-const twilio = await startFakeTwilio();
-const smtp = await startSmtp();
-const slack = await startSlack();
+const providers = await startProviders();
+const { twilio, smtp, slack } = providers;
 afterAll(async () => {
   await stopServices();
-  await Promise.all([twilio.close(), smtp.close(), slack.close()]);
+  await providers.close();
 });
 
 const pages = (phone: string) => twilio.messages.filter((m) => m.to === phone && m.body.startsWith('EMERGENCY'));
@@ -20,7 +17,7 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
     // Slack takes the post and never answers.
     twilio.fault = (kind, form) => (kind === 'message' && form.To === ERIN ? { mode: 'hold' } : kind === 'message' && form.To === ALAN ? { mode: 'drop-before' } : undefined);
     slack.state.hangPosts = true;
-    const service = await startService({ env: { ...twilio.env, ...smtp.env, ...slack.env, TWILIO_TIMEOUT: '3s', SLACK_TIMEOUT: '3s' }, orgYaml: ORG_YAML });
+    const service = await startService({ env: { ...providers.env, TWILIO_TIMEOUT: '3s', SLACK_TIMEOUT: '3s' }, orgYaml: ORG_YAML });
 
     const answer = await emergencyCall(service, twilio, '+13125550801');
     expect(answer.status).toBe(200);
@@ -52,7 +49,7 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
 
   it('pages a voicemail the fallback document took while the service was down, right after it comes back', async () => {
     twilio.recordings.length = 0; // a fresh account: only the recording below
-    const service = await startService({ env: { ...twilio.env, ...smtp.env, ...slack.env }, orgYaml: ORG_YAML });
+    const service = await startService({ env: providers.env, orgYaml: ORG_YAML });
     await service.kill('SIGKILL');
     // While it is down, Twilio's fallback document takes a voicemail: only the recording exists.
     twilio.recordings.push({ sid: 'RE000000000000000000000000fallback', callSid: 'CA000000000000000000000000fallback', duration: 33, createdAt: new Date(), from: '+13125550802' });

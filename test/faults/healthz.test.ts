@@ -3,15 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../support/app.js';
 import { pagingHarness } from '../support/paging.js';
-import { Caller, PUBLIC_URL, TWILIO_AUTH_TOKEN } from '../support/phone.js';
-
-async function emergency(app: ConstructorParameters<typeof Caller>[0], from: string) {
-  const caller = new Caller(app, from);
-  await caller.dial();
-  await caller.press('5');
-  await caller.press('');
-  await caller.leaveVoicemail(15);
-}
+import { emergencyFromUnknown as emergency, PUBLIC_URL, TWILIO_AUTH_TOKEN } from '../support/phone.js';
 
 describe('/healthz', () => {
   it('reports the database, the outbox and each channel, and 503 when the database cannot take a write', async () => {

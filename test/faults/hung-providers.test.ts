@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { outbox, tickets } from '../../src/db/schema.js';
 import { pagingHarness } from '../support/paging.js';
-import { Caller } from '../support/phone.js';
+import { emergencyFromUnknown } from '../support/phone.js';
 
 const ED = '+15550200003'; // on call
 const ALAN = '+15550200002'; // the architect
@@ -10,11 +10,7 @@ type Harness = Awaited<ReturnType<typeof pagingHarness>>;
 
 /** An emergency voicemail from an unknown number; the webhook's commit kicks the worker (nothing awaited here). */
 async function emergency(h: Harness, from: string) {
-  const caller = new Caller(h.app, from);
-  await caller.dial();
-  await caller.press('5');
-  await caller.press('');
-  await caller.leaveVoicemail(15);
+  await emergencyFromUnknown(h.app, from);
   return h.db.select().from(tickets).all().at(-1)!;
 }
 

@@ -1,21 +1,18 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startSlack, startSmtp } from '../support/fake-mail-chat.js';
-import { startFakeTwilio } from '../support/fake-twilio.js';
 import { startService, stopServices } from '../support/service-process.js';
-import { ERIN, ORG_YAML, emergencyCall, undelivered } from './support.js';
+import { ERIN, ORG_YAML, emergencyCall, startProviders, undelivered } from './support.js';
 
-const twilio = await startFakeTwilio();
-const smtp = await startSmtp();
-const slack = await startSlack();
+const providers = await startProviders();
+const { twilio, slack } = providers;
 afterAll(async () => {
   await stopServices();
-  await Promise.all([twilio.close(), smtp.close(), slack.close()]);
+  await providers.close();
 });
 
 describe('stopping (SIGTERM, as Fly does on a deploy) while a provider hangs', () => {
   it('exits 0 within 10 s without waiting for the hung send, and the restarted service delivers it', async () => {
     slack.state.hang = true;
-    const service = await startService({ env: { ...twilio.env, ...smtp.env, ...slack.env, SLACK_TIMEOUT: '5s' }, orgYaml: ORG_YAML });
+    const service = await startService({ env: { ...providers.env, SLACK_TIMEOUT: '5s' }, orgYaml: ORG_YAML });
     await emergencyCall(service, twilio, '+13125550901');
     await vi.waitFor(() => expect(twilio.messages.filter((m) => m.to === ERIN)).toHaveLength(1));
     await vi.waitFor(() => expect(slack.attempts.some((a) => a.method === 'chat.postMessage')).toBe(true));

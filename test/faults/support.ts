@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { postTwilioWebhook, type ServiceProcess } from '../support/service-process.js';
-import type { FakeTwilio } from '../support/fake-twilio.js';
+import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
+import { startSlack, startSmtp } from '../support/fake-mail-chat.js';
 
 /** One engineer on call and one architect: every emergency pages these two, by SMS and email, and Slack once. */
 export const ORG_YAML = `
@@ -54,3 +55,9 @@ export function readDb<T>(path: string, read: (db: Database.Database) => T): T {
 /** Messages not yet delivered (pending, being sent, or being settled). */
 export const undelivered = (path: string) =>
   readDb(path, (db) => (db.prepare(`select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`).get() as { n: number }).n);
+
+/** Local stand-ins for Twilio, SMTP and Slack, with the environment that points the service at them. */
+export async function startProviders() {
+  const [twilio, smtp, slack] = await Promise.all([startFakeTwilio(), startSmtp(), startSlack()]);
+  return { twilio, smtp, slack, env: { ...twilio.env, ...smtp.env, ...slack.env }, close: () => Promise.all([twilio.close(), smtp.close(), slack.close()]) };
+}

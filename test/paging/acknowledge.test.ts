@@ -5,7 +5,7 @@ import { outbox, tickets } from '../../src/db/schema.js';
 import { parseAckReply } from '../../src/paging/index.js';
 import { auth } from '../support/app.js';
 import { pagingHarness } from '../support/paging.js';
-import { Caller, PUBLIC_URL } from '../support/phone.js';
+import { emergencyFromUnknown, PUBLIC_URL } from '../support/phone.js';
 
 describe('reading an SMS acknowledgement', () => {
   it.each([
@@ -39,11 +39,7 @@ function slackClick(user: string, value: string, at = Math.floor(h.clock.now().g
 }
 
 async function emergency(from: string) {
-  const caller = new Caller(h.app, from);
-  await caller.dial();
-  await caller.press('5');
-  await caller.press('');
-  await caller.leaveVoicemail(15);
+  await emergencyFromUnknown(h.app, from);
   await h.settle();
   return h.db.select().from(tickets).all().at(-1)!;
 }

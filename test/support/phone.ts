@@ -98,3 +98,13 @@ export class Caller {
     if (res.status !== 200) throw new Error(`call status answered ${res.status}`);
   }
 }
+
+/** A caller the service does not know leaves an emergency voicemail: key 5, no support code, then the recording. */
+export async function emergencyFromUnknown(app: Express, from: string, seconds = 15): Promise<Caller> {
+  const caller = new Caller(app, from);
+  await caller.dial();
+  await caller.press('5');
+  await caller.press('');
+  await caller.leaveVoicemail(seconds);
+  return caller;
+}
