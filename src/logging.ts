@@ -21,7 +21,8 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
   return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }));
 }
 
-function scrubError(err: Error) {
+function scrubError(err: unknown) {
+  if (!(err instanceof Error)) return scrubForLog(String(err));
   const out = stdSerializers.err(err) as ReturnType<typeof stdSerializers.err> & { message: string; stack: string };
   const clean = (text: string | undefined) => (text ? scrubForLog(text.replace(/params: .*$/gm, 'params: [not logged]')) : text);
   return { ...out, message: clean(out.message), stack: clean(out.stack) };

@@ -49,6 +49,7 @@ function main(): void {
     publicUrl: config.env.publicUrl,
     installId,
     timeouts: channelTimeouts(config.env),
+    soleInstance: true,
     rules: config.organisation.paging,
     organisation: config.organisation.name,
   });

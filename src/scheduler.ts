@@ -12,13 +12,14 @@ const STALE_CALL_MS = 2 * 3_600_000;
 /** The periodic jobs. Their state lives in the database, so a restart simply runs them again. */
 export function startScheduler(services: Services): { stop(): Promise<void> } {
   const { log, clock, db } = services;
+  const startedAt = clock.now();
   let reconciling = false;
   const reconcile = async () => {
     if (reconciling) return;
     reconciling = true;
     try {
       const urgent = new Set(services.recovery.urgent);
-      const result = await reconcileRecordings(services.ivr, services.channels.voice, urgent);
+      const result = await reconcileRecordings(services.ivr, services.channels.voice, { urgent, servingSince: startedAt });
       for (const sid of urgent) services.recovery.urgent.delete(sid);
       if (result.ingested) log.warn(result, 'recordings reconciled');
     } catch (err) {

@@ -41,8 +41,9 @@ function newCall(deps: IvrDeps, step: CallStep): NewCall | undefined {
       ratePeriod: period,
       startedAt: now,
     };
-    // Built only when it will be written: every call would otherwise allocate it for nothing.
-    if (deps.log.isLevelEnabled('info')) deps.log.info({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
+    // Every call is on record in the calls table (the after-hours log); the log line is for debugging,
+    // and built only when it will be written.
+    if (deps.log.isLevelEnabled('debug')) deps.log.debug({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
     return call;
   }
   return undefined;

@@ -8,10 +8,11 @@ import { callBySid, setOutcome } from './calls.js';
 const BOOKMARK = 'recordings_checked_until';
 const FIRST_LOOK_BACK_MS = 7 * 86_400_000;
 /**
- * A recording of a call still in progress may yet arrive through that call's own webhooks, which also
- * thank the caller with the ticket number: it is left this long. A recording of a call the service
- * never saw (taken by the fallback document while it was down), or of a call that has ended, needs no
- * wait: its RecordingSid already makes taking it exactly-once.
+ * A recording of a call still in progress, that this process has been serving, may yet arrive through
+ * the call's own webhooks (which also thank the caller with the ticket number): it is left this long.
+ * Any other recording needs no wait: of a call the service never saw (the fallback document took it),
+ * of a call that has ended, or of a call that was in progress when a previous process died (its
+ * webhooks went nowhere). Its RecordingSid makes taking it exactly-once in any case.
  */
 const GRACE_MS = 3 * 60_000;
 const OVERLAP_MS = 60 * 60_000;
@@ -21,7 +22,12 @@ const OVERLAP_MS = 60 * 60_000;
  * down, or whose webhooks failed) become tickets like any other. A recording from a call we know keeps
  * that call's kind; one from a call we never saw is treated as an emergency, to be safe.
  */
-export async function reconcileRecordings(deps: IvrDeps, voice: Voice, urgent?: ReadonlySet<string>): Promise<{ found: number; ingested: number }> {
+export async function reconcileRecordings(
+  deps: IvrDeps,
+  voice: Voice,
+  options: { urgent?: ReadonlySet<string>; servingSince?: Date } = {},
+): Promise<{ found: number; ingested: number }> {
+  const { urgent, servingSince } = options;
   if (!voice.live) return { found: 0, ingested: 0 };
   const now = deps.clock.now();
   const bookmark = readState(deps.db, BOOKMARK);
@@ -36,7 +42,8 @@ export async function reconcileRecordings(deps: IvrDeps, voice: Voice, urgent?: 
   for (const r of recordings) {
     if (known.has(r.sid)) continue;
     const call = r.callSid ? callBySid(deps.db, r.callSid) : undefined;
-    if (call?.outcome === 'in_progress' && r.createdAt.getTime() > cutoff && !urgent?.has(r.sid)) continue;
+    const servedHere = call?.outcome === 'in_progress' && (!servingSince || call.startedAt >= servingSince);
+    if (servedHere && r.createdAt.getTime() > cutoff && !urgent?.has(r.sid)) continue;
     const caller = call?.fromNumber ?? (r.callSid ? await voice.callerOf(r.callSid).catch(() => undefined) : undefined);
     const kind = call && !call.emergency ? 'general' : 'emergency';
     const outcome = recordVoicemail(deps.tickets, {

@@ -19,6 +19,16 @@ export interface DeliveryDeps {
 const MAX_ATTEMPTS = 8;
 /** 5 s, 10 s, 20 s … capped at 5 minutes: a Twilio or SMTP outage is retried until it recovers. */
 export const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 300_000);
+/** Pages are retried quickly (5 s, 5 s, 10 s, 20 s, then every 30 s) and for half an hour, not a number of times. */
+const PAGE_RETRY_FOR_MS = 30 * 60_000;
+const pageBackoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 2), 30_000);
+const isPage = (row: OutboxRow) => row.purpose === 'page' || row.purpose === 'page_summary';
+
+/** When to try again after a refusal, or undefined to give up. */
+function retryAt(row: OutboxRow, attempts: number, now: Date): Date | undefined {
+  if (isPage(row)) return now.getTime() - row.createdAt.getTime() < PAGE_RETRY_FOR_MS ? new Date(now.getTime() + pageBackoffMs(attempts)) : undefined;
+  return attempts < MAX_ATTEMPTS ? new Date(now.getTime() + backoffMs(attempts)) : undefined;
+}
 /** After a send timed out or its connection broke, how long the provider is given before it is asked. */
 export const SETTLE_GRACE_MS = 5_000;
 
@@ -63,8 +73,9 @@ export function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown):
     log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'no answer from the provider; the outcome will be settled before any resend');
     return 'unknown';
   }
-  if (kind === 'retry' && attempts < MAX_ATTEMPTS) {
-    markRetry(db, row.id, message, new Date(now.getTime() + backoffMs(attempts)));
+  const again = kind === 'retry' ? retryAt(row, attempts, now) : undefined;
+  if (again) {
+    markRetry(db, row.id, message, again);
     log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed; will retry');
     return 'retry';
   }

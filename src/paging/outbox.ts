@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
 import type { Channel } from '../channels/index.js';
 import type { Conn } from '../db/index.js';
 import { outbox } from './schema.js';
@@ -98,6 +98,19 @@ export function claimForSettling(db: Conn, by: string, now: Date, leaseUntil: Da
         .where(and(eq(outbox.id, row.id), eq(outbox.status, row.status)))
         .run().changes === 1,
   );
+}
+
+/**
+ * When this is the only instance (SQLite), rows another instance id left being sent or settled belong
+ * to a process that is gone: they may be settled as soon as the provider has had `graceMs` since the
+ * attempt, rather than when their lease (sized for a live sender) runs out.
+ */
+export function expireLeasesOfOthers(db: Conn, me: string, graceMs: number): number {
+  return db
+    .update(outbox)
+    .set({ leaseUntil: sql`coalesce(${outbox.attemptedAt}, ${outbox.createdAt}) + ${graceMs}` })
+    .where(and(inArray(outbox.status, ['sending', 'settling']), or(isNull(outbox.claimedBy), ne(outbox.claimedBy, me))))
+    .run().changes;
 }
 
 /** Provider ids some row already holds: a message found at the provider belongs to one row only. */

@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { CHANNELS, DeliveryError, type Channel, type Sent } from '../channels/index.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
 import { recordFailure, recordSent, SENDERS, SETTLE_GRACE_MS, type DeliveryDeps } from './delivery.js';
-import { claimForSending, claimForSettling, dueRows, nextDueAt, type OutboxRow } from './outbox.js';
+import { claimForSending, claimForSettling, dueRows, expireLeasesOfOthers, nextDueAt, type OutboxRow } from './outbox.js';
 import { settle } from './settle.js';
 
 export interface OutboxDeps extends DeliveryDeps {
@@ -13,6 +13,8 @@ export interface OutboxDeps extends DeliveryDeps {
   organisation?: string;
   /** How long one request to each channel's provider may take, in ms. */
   timeouts: Record<Channel, number>;
+  /** No other instance shares the database (SQLite): what a previous process left mid-send is settled sooner. */
+  soleInstance?: boolean;
 }
 
 /**
@@ -137,6 +139,10 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
     }
   }
 
+  if (deps.soleInstance) {
+    const left = expireLeasesOfOthers(db, instance, SETTLE_GRACE_MS);
+    if (left) log.warn({ messages: left }, 'messages were being sent when the service last stopped; they are settled with their providers now');
+  }
   const task = options.schedule === false ? undefined : cron.schedule('* * * * * *', pass, { noOverlap: true, name: 'outbox' });
   pass();
   return {

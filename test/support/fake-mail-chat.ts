@@ -39,6 +39,8 @@ export async function startSmtp() {
       });
     },
   });
+  // A client that dies mid-session (a killed service) resets its connection: that is not the fake's failure.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = ((server as unknown as { server: Server }).server.address() as AddressInfo).port;
   return {
