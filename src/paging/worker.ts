@@ -58,9 +58,13 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
   const inFlight = new Map<string, Promise<void>>();
   const busy: Record<Channel | 'settle', number> = { sms: 0, email: 0, slack: 0, voice: 0, settle: 0 };
   const health = Object.fromEntries(CHANNELS.map((c) => [c, { lastSuccessAt: null, lastFailureAt: null, lastError: null }])) as Record<Channel, Omit<ChannelHealth, 'inFlight'>>;
+  /** Lanes whose last fill stopped because they were full: rows may be waiting for a free slot. */
+  const saturated = new Set<Channel | 'settle'>();
   let stopped = false;
   let wake: NodeJS.Timeout | undefined;
 
+  // A finished send frees a slot: the lane looks for more only if it was full, so that a quiet outbox
+  // costs no queries per message; kicks, wake-ups and the per-second schedule do the rest.
   const track = (key: string, lane: Channel | 'settle', work: Promise<unknown>) => {
     busy[lane]++;
     const done: Promise<void> = work
@@ -69,9 +73,20 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
       .finally(() => {
         busy[lane]--;
         inFlight.delete(key);
-        if (!stopped) setImmediate(pass);
+        if (!stopped && saturated.has(lane)) setImmediate(() => refill(lane));
       });
     inFlight.set(key, done);
+  };
+
+  const refill = (lane: Channel | 'settle') => {
+    if (stopped) return;
+    try {
+      const now = clock.now();
+      if (lane === 'settle') settleDue(now);
+      else fillLane(lane, now);
+    } catch (err) {
+      log.error({ err, lane }, 'outbox lane failed; the next pass will try again');
+    }
   };
 
   const deliver = async (row: OutboxRow) => {
@@ -87,6 +102,7 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
   };
 
   const fillLane = (channel: Channel, now: Date) => {
+    saturated.delete(channel);
     let free = LANE_SIZE[channel] - busy[channel];
     const leaseUntil = new Date(now.getTime() + deps.timeouts[channel] + BACKSTOP_MS + SETTLE_GRACE_MS);
     while (free > 0 && !stopped) {
@@ -105,13 +121,18 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
       }
       if (!progressed) break;
     }
+    if (free <= 0) saturated.add(channel);
   };
 
   const settleDue = (now: Date) => {
+    saturated.delete('settle');
     const free = SETTLERS - busy.settle;
-    if (free <= 0) return;
+    if (free <= 0) return void saturated.add('settle');
     const leaseUntil = new Date(now.getTime() + Math.max(...Object.values(deps.timeouts)) + BACKSTOP_MS + SETTLE_GRACE_MS);
-    for (const row of claimForSettling(db, instance, now, leaseUntil, free)) track(`settle:${row.id}`, 'settle', settle(deps, row));
+    const claimed = claimForSettling(db, instance, now, leaseUntil, free);
+    if (claimed.length === free) saturated.add('settle');
+    // A message found unsent is due again at once, in its own lane.
+    for (const row of claimed) track(`settle:${row.id}`, 'settle', settle(deps, row).then((outcome) => outcome === 'resend' && !stopped && fillLane(row.channel, clock.now())));
   };
 
   // The per-second schedule is the guarantee; this wakes the worker on the very millisecond a retry, a
