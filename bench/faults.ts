@@ -77,7 +77,10 @@ const first = (times: number[]) => (times.length ? Math.min(...times) : undefine
 async function startSmtp() {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], closeTimeout: 200, logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    closeTimeout: 200,
+    logger: false,
     onData(stream, session, callback) {
       let raw = '';
       stream.on('data', (d) => (raw += d));
@@ -109,7 +112,12 @@ async function closeFakes(f: Fakes) {
 }
 
 /** One service's home: database, organisation file and log, and a port kept across restarts. */
-interface Home { dir: string; base: string; dbPath: string; env: Record<string, string> }
+interface Home {
+  dir: string;
+  base: string;
+  dbPath: string;
+  env: Record<string, string>;
+}
 
 /** Ports below Linux's ephemeral range, so no other process's connection takes one while a service restarts. */
 function newHome(root: string, name: string, f: Fakes, port: number): Home {
@@ -119,9 +127,16 @@ function newHome(root: string, name: string, f: Fakes, port: number): Home {
   const base = `http://127.0.0.1:${port}`;
   const dbPath = join(dir, 'switchboard.db');
   const env = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...DEPLOYED_ENV,
-    PORT: String(port), PUBLIC_URL: base, DATABASE_URL: `file:${dbPath}`, SWITCHBOARD_CONFIG: join(dir, 'org.yaml'),
-    ...f.twilio.env, ...f.smtp.env, ...f.slack.env,
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...DEPLOYED_ENV,
+    PORT: String(port),
+    PUBLIC_URL: base,
+    DATABASE_URL: `file:${dbPath}`,
+    SWITCHBOARD_CONFIG: join(dir, 'org.yaml'),
+    ...f.twilio.env,
+    ...f.smtp.env,
+    ...f.slack.env,
   };
   return { dir, base, dbPath, env };
 }
@@ -139,7 +154,13 @@ function spawnService(home: Home): ChildProcess {
 
 async function untilAnswering(home: Home, child: ChildProcess) {
   for (const end = Date.now() + 30_000; Date.now() < end && running.has(child); await sleep(50)) {
-    if (await fetch(`${home.base}/healthz`).then(() => true, () => false)) return;
+    if (
+      await fetch(`${home.base}/healthz`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
   }
   throw new Error(`the service did not start; see ${join(home.dir, 'service.log')} (KEEP_BENCH_DIR=1 keeps it)`);
 }
@@ -161,7 +182,10 @@ async function post(home: Home, path: string, params: Record<string, string>): P
   return (await fetch(url, { method: 'POST', body: new URLSearchParams(params), headers })).text();
 }
 
-interface Emergency { recordingSid: string; call: Record<string, string> }
+interface Emergency {
+  recordingSid: string;
+  call: Record<string, string>;
+}
 
 /** Dials, presses 5, skips the code: the caller is at the beep. */
 async function dial(home: Home, n: number): Promise<Emergency> {
@@ -221,10 +245,10 @@ function misbehave(fake: FakeTwilio, random: () => number) {
   fake.fault = (kind): Fault | undefined => {
     if (kind !== 'message') return undefined;
     const r = random();
-    if (r < 0.1) return drawn.delayed++, { mode: 'delay', ms: 1_000 + Math.floor(random() * 3_000) };
-    if (r < 0.2) return drawn.http503++, (refuse = true), undefined;
-    if (r < 0.3) return drawn.dropAfter++, { mode: 'drop-after' };
-    if (r < 0.35) return drawn.dropBefore++, { mode: 'drop-before' };
+    if (r < 0.1) return (drawn.delayed++, { mode: 'delay', ms: 1_000 + Math.floor(random() * 3_000) });
+    if (r < 0.2) return (drawn.http503++, (refuse = true), undefined);
+    if (r < 0.3) return (drawn.dropAfter++, { mode: 'drop-after' });
+    if (r < 0.35) return (drawn.dropBefore++, { mode: 'drop-before' });
     return undefined;
   };
   // The fake asks failWith right after fault, in the same request: one draw decides both.
@@ -236,7 +260,12 @@ function misbehave(fake: FakeTwilio, random: () => number) {
   return drawn;
 }
 
-interface RoundResult { lost: number; duplicates: number; restartToLast: number; line: string }
+interface RoundResult {
+  lost: number;
+  duplicates: number;
+  restartToLast: number;
+  line: string;
+}
 
 /** One crash point; `restarted` is called once the service is back up (or the round failed). */
 async function crashRound(root: string, round: number, restarted: () => void): Promise<RoundResult> {
@@ -282,8 +311,8 @@ async function crashRound(root: string, round: number, restarted: () => void): P
     const n = (x: number, width = 2) => String(x).padStart(width);
     result.line =
       `round ${n(round + 1)}  kill at ${n(killMs, 4)} ms  answered ${n(thanked)}  tickets ${n(tickets)}/${BURST}` +
-        ` (${reconciled} reconciled)  pages lost ${n(result.lost)}  SMS duplicated ${result.duplicates}` +
-        `  restart->last page ${n(result.restartToLast, 5)} ms  [Twilio: ${faults}]`;
+      ` (${reconciled} reconciled)  pages lost ${n(result.lost)}  SMS duplicated ${result.duplicates}` +
+      `  restart->last page ${n(result.restartToLast, 5)} ms  [Twilio: ${faults}]`;
     return result;
   } finally {
     restarted();
@@ -308,7 +337,7 @@ async function smsLatency(root: string, slackHung: boolean) {
       const twiml = await leaveVoicemail(home, f.twilio, e);
       const number = Number((/ticket number is ([\d ]+)\./.exec(twiml)?.[1] ?? '').replace(/ /g, ''));
       const arrived = () => SMS_TO.map((to) => f.twilio.messages.find((m) => m.to === to && mentions(m.body, number)));
-      for (const end = Date.now() + 5_000; Date.now() < end && arrived().includes(undefined); ) await sleep(2);
+      for (const end = Date.now() + 5_000; Date.now() < end && arrived().includes(undefined);) await sleep(2);
       const times = arrived().map((m) => m?.receivedAt ?? NaN);
       if (!number || times.some(Number.isNaN)) missing++;
       else latencies.push(Math.max(...times) - sentAt);

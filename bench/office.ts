@@ -20,7 +20,9 @@ import { syncLedger } from '../src/billing/index.js';
 
 const PORT = 3913;
 const BASE = `http://127.0.0.1:${PORT}`;
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(' ').filter((a) => a.startsWith('--'));
+const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
+  .split(' ')
+  .filter((a) => a.startsWith('--'));
 const TICKETS = 5_000;
 const CLIENTS = 50;
 const CALLBACKS = 2_000;
@@ -38,7 +40,7 @@ function seed(path: string): { month: string; seconds: number } {
   const monthStart = now.startOf('month');
   const span = Math.max(now.toMillis() - monthStart.toMillis() - 3_600_000, 86_400_000);
   let seed = 42;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const at = () => Math.floor(monthStart.toMillis() + rand() * span);
   const pick = (n: number) => 1 + Math.floor(rand() * n);
   sqlite.transaction(() => {
@@ -52,11 +54,21 @@ function seed(path: string): { month: string; seconds: number } {
       `insert into tickets (number, client_id, contact_id, caller_number, unidentified, emergency, priority, status, summary, sla_due_at, sla_warn_at, sla_warned_at, sla_breached_at, acknowledged_by, created_at, updated_at)
        values (?, ?, ?, ?, 0, ?, ?, ?, 'Voicemail', ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const event = sqlite.prepare('insert into ticket_events (ticket_id, at, type, actor, detail) values (?, ?, ?, ?, ?)');
-    const voicemail = sqlite.prepare(`insert into voicemails (recording_sid, call_sid, ticket_id, kind, disposition, source, caller_number, duration_seconds, created_at) values (?, ?, ?, 'general', 'ticket', 'record_action', ?, ?, ?)`);
-    const call = sqlite.prepare(`insert into calls (call_sid, from_number, client_id, rate_period, path, outcome, emergency, ticket_id, started_at, ended_at) values (?, ?, ?, 'business', '5', 'voicemail', 0, ?, ?, ?)`);
-    const page = sqlite.prepare(`insert into outbox (dedupe_key, channel, purpose, recipient, staff_id, ticket_id, body, status, attempts, next_attempt_at, created_at, sent_at, provider_id) values (?, 'sms', 'page', '+15550200001', 'erin', ?, 'page', 'sent', 1, ?, ?, ?, ?)`);
-    const work = sqlite.prepare('insert into work_logs (ticket_id, staff, started_at, ended_at, note, created_at) values (?, ?, ?, ?, ?, ?)');
+    const event = sqlite.prepare(
+      'insert into ticket_events (ticket_id, at, type, actor, detail) values (?, ?, ?, ?, ?)',
+    );
+    const voicemail = sqlite.prepare(
+      `insert into voicemails (recording_sid, call_sid, ticket_id, kind, disposition, source, caller_number, duration_seconds, created_at) values (?, ?, ?, 'general', 'ticket', 'record_action', ?, ?, ?)`,
+    );
+    const call = sqlite.prepare(
+      `insert into calls (call_sid, from_number, client_id, rate_period, path, outcome, emergency, ticket_id, started_at, ended_at) values (?, ?, ?, 'business', '5', 'voicemail', 0, ?, ?, ?)`,
+    );
+    const page = sqlite.prepare(
+      `insert into outbox (dedupe_key, channel, purpose, recipient, staff_id, ticket_id, body, status, attempts, next_attempt_at, created_at, sent_at, provider_id) values (?, 'sms', 'page', '+15550200001', 'erin', ?, 'page', 'sent', 1, ?, ?, ?, ?)`,
+    );
+    const work = sqlite.prepare(
+      'insert into work_logs (ticket_id, staff, started_at, ended_at, note, created_at) values (?, ?, ?, ?, ?, ?)',
+    );
     const priorities = ['critical', 'high', 'medium', 'low'];
     const statuses = ['new', 'acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'];
     let calls = 0;
@@ -67,7 +79,22 @@ function seed(path: string): { month: string; seconds: number } {
       // Their SLA warnings and breaches went out when they fell due (the SLA job would otherwise send them all now).
       const due = created + 86_400_000;
       const warn = created + 64_800_000;
-      ticket.run(1000 + t, c, c, `+1312555${String(1000 + c)}`, t % 10 === 0 ? 1 : 0, priorities[t % 4], statuses[t % 6], due, warn, warn < Date.now() ? warn : null, due < Date.now() ? due : null, t % 3 ? 'erin' : null, created, created);
+      ticket.run(
+        1000 + t,
+        c,
+        c,
+        `+1312555${String(1000 + c)}`,
+        t % 10 === 0 ? 1 : 0,
+        priorities[t % 4],
+        statuses[t % 6],
+        due,
+        warn,
+        warn < Date.now() ? warn : null,
+        due < Date.now() ? due : null,
+        t % 3 ? 'erin' : null,
+        created,
+        created,
+      );
       event.run(t, created, 'created', null, '{}');
       event.run(t, created + 1000, 'acknowledged', 'erin', '{"via":"sms"}'); // 5,000 acknowledgements
       voicemail.run(`RE${t}`, `CA${t}`, t, `+1312555${String(1000 + c)}`, 40, created); // 5,000 voicemails
@@ -87,17 +114,28 @@ function seed(path: string): { month: string; seconds: number } {
       call.run(`CAcall${calls}`, `+1312555${String(1000 + c)}`, c, pick(TICKETS), start, start + pick(1800) * 1000);
       calls++;
     }
-    const callback = sqlite.prepare(`insert into callbacks (client_id, contact_id, phone, reason, status, due_at, urgent, failed_attempts, created_at) values (?, ?, ?, 'Please call back', ?, ?, 0, 0, ?)`);
+    const callback = sqlite.prepare(
+      `insert into callbacks (client_id, contact_id, phone, reason, status, due_at, urgent, failed_attempts, created_at) values (?, ?, ?, 'Please call back', ?, ?, 0, 0, ?)`,
+    );
     for (let i = 0; i < CALLBACKS; i++) {
       const c = pick(CLIENTS);
-      callback.run(c, c, `+1312555${String(1000 + c)}`, i % 7 === 0 ? 'claimed' : 'queued', at(), monthStart.toMillis());
+      callback.run(
+        c,
+        c,
+        `+1312555${String(1000 + c)}`,
+        i % 7 === 0 ? 'claimed' : 'queued',
+        at(),
+        monthStart.toMillis(),
+      );
     }
   })();
   const started = performance.now();
   const recorded = syncLedger(db, calendarOf(org), new Date());
   const seconds = (performance.now() - started) / 1000;
   if (recorded < 100_000) throw new Error(`only ${recorded} events recorded`);
-  console.log(`seeded ${TICKETS} tickets, ${CALLBACKS} open callbacks, ${recorded} billable events; ledger sync of all of them: ${seconds.toFixed(1)} s`);
+  console.log(
+    `seeded ${TICKETS} tickets, ${CALLBACKS} open callbacks, ${recorded} billable events; ledger sync of all of them: ${seconds.toFixed(1)} s`,
+  );
   return { month: monthStart.toFormat('yyyy-MM'), seconds };
 }
 
@@ -108,16 +146,30 @@ async function startService(dir: string, dbPath: string): Promise<ChildProcess> 
   });
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 200));
-    if (await fetch(`${BASE}/healthz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`${BASE}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
   }
   throw new Error('service did not start');
 }
 
 async function signIn(): Promise<string> {
   const form = await fetch(`${BASE}/dashboard/login`);
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const res = await fetch(`${BASE}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email: 'admin@example.com', password: PASSWORD }) });
+  const res = await fetch(`${BASE}/dashboard/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: 'admin@example.com', password: PASSWORD }),
+  });
   const session = res.headers.getSetCookie().find((c) => c.startsWith('switchboard_session='));
   if (!session) throw new Error(`sign-in failed: ${res.status}`);
   return session.split(';')[0]!;
@@ -136,7 +188,12 @@ async function time(cookie: string, path: string): Promise<{ p50: number; p95: n
     if (i >= 3) times.push(ms);
   }
   times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, max: times.at(-1)!, bytes };
+  return {
+    p50: times[Math.floor(times.length / 2)]!,
+    p95: times[Math.floor(times.length * 0.95)]!,
+    max: times.at(-1)!,
+    bytes,
+  };
 }
 
 async function main() {
@@ -144,7 +201,11 @@ async function main() {
   const dbPath = join(dir, 'office.db');
   const { month } = seed(dbPath);
   const db = openDatabase(dbPath);
-  await saveAccount(db, { email: 'admin@example.com', name: 'Bench Admin', role: 'admin', password: PASSWORD }, new Date());
+  await saveAccount(
+    db,
+    { email: 'admin@example.com', name: 'Bench Admin', role: 'admin', password: PASSWORD },
+    new Date(),
+  );
   db.$client.close();
   const child = await startService(dir, dbPath);
   try {
@@ -160,10 +221,14 @@ async function main() {
       ['monthly report CSV, all clients', `/dashboard/reports.csv?month=${month}`],
       ['after-hours log, the month', `/dashboard/after-hours?from=${month}-01&to=${DateTime.now().toISODate()}`],
     ] as const;
-    console.log(`\n${'page'.padEnd(40)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'max ms'.padStart(9)}${'KB'.padStart(8)}`);
+    console.log(
+      `\n${'page'.padEnd(40)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'max ms'.padStart(9)}${'KB'.padStart(8)}`,
+    );
     for (const [name, path] of pages) {
       const t = await time(cookie, path);
-      console.log(`${name.padEnd(40)}${t.p50.toFixed(1).padStart(9)}${t.p95.toFixed(1).padStart(9)}${t.max.toFixed(1).padStart(9)}${(t.bytes / 1024).toFixed(0).padStart(8)}`);
+      console.log(
+        `${name.padEnd(40)}${t.p50.toFixed(1).padStart(9)}${t.p95.toFixed(1).padStart(9)}${t.max.toFixed(1).padStart(9)}${(t.bytes / 1024).toFixed(0).padStart(8)}`,
+      );
     }
     const rss = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1];
     if (rss) console.log(`\nservice peak RSS: ${(Number(rss) / 1024).toFixed(0)} MB`);

@@ -20,7 +20,9 @@ const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const TOKEN = 'bench-auth-token';
 /** The node flags `npm start` uses (package.json), so the service is measured as it runs. */
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(' ').filter((a) => a.startsWith('--'));
+const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
+  .split(' ')
+  .filter((a) => a.startsWith('--'));
 const SERVICE_PORT = 3901;
 const CEILING_PORT = 3902;
 const PUBLIC_URL = `http://127.0.0.1:${SERVICE_PORT}`;
@@ -37,7 +39,14 @@ const children = new Set<ChildProcess>();
 
 function startService(dbPath: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
-    env: { ...DEPLOYED_ENV, PORT: String(SERVICE_PORT), DATABASE_URL: `file:${dbPath}`, PUBLIC_URL, TWILIO_AUTH_TOKEN: TOKEN, SWITCHBOARD_CONFIG: '' },
+    env: {
+      ...DEPLOYED_ENV,
+      PORT: String(SERVICE_PORT),
+      DATABASE_URL: `file:${dbPath}`,
+      PUBLIC_URL,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      SWITCHBOARD_CONFIG: '',
+    },
     // The service's log goes to a file: an unread pipe would fill and stall it.
     stdio: ['ignore', openSync(`${dbPath}.log`, 'w'), 'inherit'],
   });
@@ -67,14 +76,22 @@ async function startCeiling(sampleTwiml: string): Promise<ChildProcess> {
   children.add(child);
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const up = await fetch(`http://127.0.0.1:${CEILING_PORT}/twilio/voice`, { method: 'POST' }).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${CEILING_PORT}/twilio/voice`, { method: 'POST' }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return child;
   }
   throw new Error('ceiling did not start');
 }
 
 function signedCall(baseUrl: string, n: number) {
-  const params = { CallSid: `CA${n.toString(16).padStart(32, '0')}`, From: `+1312555${String(n % 10000).padStart(4, '0')}`, To: '+15550100000', CallStatus: 'ringing' };
+  const params = {
+    CallSid: `CA${n.toString(16).padStart(32, '0')}`,
+    From: `+1312555${String(n % 10000).padStart(4, '0')}`,
+    To: '+15550100000',
+    CallStatus: 'ringing',
+  };
   const body = new URLSearchParams(params).toString();
   const signature = twilio.getExpectedTwilioSignature(TOKEN, `${baseUrl}/twilio/voice`, params);
   return { body, signature };
@@ -91,15 +108,27 @@ async function load(baseUrl: string, offset: number) {
         method: 'POST',
         setupRequest: (req) => {
           const { body, signature } = signedCall(PUBLIC_URL, n++);
-          return { ...req, body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } };
+          return {
+            ...req,
+            body,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          };
         },
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, ok: result['2xx'] };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    ok: result['2xx'],
+  };
 }
 
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
@@ -116,7 +145,11 @@ async function measure(dbPath: string) {
   const service = await startService(dbPath);
   console.error('service up; measuring…');
   const sample = signedCall(PUBLIC_URL, 0);
-  const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, { method: 'POST', body: sample.body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sample.signature } });
+  const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, {
+    method: 'POST',
+    body: sample.body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sample.signature },
+  });
   const twiml = await sampleRes.text();
   const ceilingServer = await startCeiling(twiml);
 
@@ -141,10 +174,14 @@ async function measure(dbPath: string) {
   console.log(`throughput ratio       ${(switchboard.rps / ceiling.rps).toFixed(2)} (target >= 0.85)`);
   console.log(`p99                    ${switchboard.p99} ms (target < 25 ms)`);
   console.log(`peak resident memory   ${rss.toFixed(0)} MB (target < 150 MB)`);
-  const errors = readFileSync(`${dbPath}.log`, 'utf8').split('\n').filter((l) => l.includes('"level":50')).length;
+  const errors = readFileSync(`${dbPath}.log`, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"level":50')).length;
   // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
   const answered = warmUp.ok + switchboard.ok + (sampleRes.ok ? 1 : 0);
-  console.log(`calls persisted        ${persisted} (answered 2xx ${answered}; requests in flight at the end are persisted too)`);
+  console.log(
+    `calls persisted        ${persisted} (answered 2xx ${answered}; requests in flight at the end are persisted too)`,
+  );
   console.log(`errors logged          ${errors}`);
   if (persisted < answered) {
     console.log(`FAILED: ${answered - persisted} calls answered with 2xx were not persisted`);

@@ -20,7 +20,17 @@ import { callbackVoiceRoutes } from './callbacks/voice-routes.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { billingRoutes } from './billing/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
-import { ackApiRoutes, ackLinkRoutes, bridgeRoutes, pageCallRoutes, replyToText, slackRoutes, smsRoutes, type AckDeps, type BridgeDeps } from './paging/index.js';
+import {
+  ackApiRoutes,
+  ackLinkRoutes,
+  bridgeRoutes,
+  pageCallRoutes,
+  replyToText,
+  slackRoutes,
+  smsRoutes,
+  type AckDeps,
+  type BridgeDeps,
+} from './paging/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,11 +65,14 @@ export function servicesOf(deps: AppDeps): Services {
   const calendar = calendarOf(organisation);
   const publicUrl = config.env.publicUrl;
   // Signs voicemail and acknowledgement links: LINK_SECRET, else one kept in the database so links outlive a restart.
-  const linkSecret = config.env.LINK_SECRET ?? readOrCreateState(db, 'link_secret', () => randomBytes(32).toString('hex'), clock.now());
+  const linkSecret =
+    config.env.LINK_SECRET ?? readOrCreateState(db, 'link_secret', () => randomBytes(32).toString('hex'), clock.now());
   const onOutbox = () => deps.outbox?.kick();
   const clients: ClientDeps = { db, clock, country: organisation.country };
   const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, onOutbox };
-  const callbackCalendar = organisation.callbackHours ? calendarOf({ ...organisation, businessHours: organisation.callbackHours }) : calendar;
+  const callbackCalendar = organisation.callbackHours
+    ? calendarOf({ ...organisation, businessHours: organisation.callbackHours })
+    : calendar;
   const callbacks: CallbackDeps = { db, clock, organisation, calendar, callbackCalendar, publicUrl, onOutbox };
   const speech = speechFor(organisation.language, organisation.voice, organisation.prompts);
   const recovery: Services['recovery'] = { urgent: new Set() };
@@ -67,7 +80,19 @@ export function servicesOf(deps: AppDeps): Services {
     if (sid) recovery.urgent.add(sid);
     recovery.soon?.();
   };
-  const ivr: IvrDeps = { db, clock, log, organisation, calendar, speech, publicUrl, tickets, callbacks, clients, onUnsavedRecording };
+  const ivr: IvrDeps = {
+    db,
+    clock,
+    log,
+    organisation,
+    calendar,
+    speech,
+    publicUrl,
+    tickets,
+    callbacks,
+    clients,
+    onUnsavedRecording,
+  };
   const changes: ChangeDeps = { db, clock, organisation, calendar, onOutbox };
   const ack: AckDeps = { db, clock, organisation, onOutbox };
   const bridge: BridgeDeps = { ...ack, speech, publicUrl, calendar };
@@ -86,7 +111,15 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
   app.set('query parser', 'simple');
   app.use(securityHeaders(https));
 
-  app.use(healthRoutes({ db, clock, channels: deps.channels, outbox: deps.outbox, unsignedWebhooks: config.env.unsignedWebhooks }));
+  app.use(
+    healthRoutes({
+      db,
+      clock,
+      channels: deps.channels,
+      outbox: deps.outbox,
+      unsignedWebhooks: config.env.unsignedWebhooks,
+    }),
+  );
 
   const { ack, bridge } = services;
   const extraTwilio = [
@@ -95,18 +128,45 @@ export function createApp(deps: AppDeps, services: Services = servicesOf(deps)):
     bridgeRoutes(bridge),
     callbackVoiceRoutes({ ...services.callbacks, speech: services.ivr.speech }),
   ];
-  app.use('/twilio', twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN));
-  const ackRouteDeps = { ...ack, linkSecret: services.linkSecret, log, slackSigningSecret: config.env.SLACK_SIGNING_SECRET, clientIpHeader: config.env.CLIENT_IP_HEADER };
+  app.use(
+    '/twilio',
+    twilioRoutes(services.ivr, (router) => extraTwilio.forEach((add) => add(router)), config.env.TWILIO_AUTH_TOKEN),
+  );
+  const ackRouteDeps = {
+    ...ack,
+    linkSecret: services.linkSecret,
+    log,
+    slackSigningSecret: config.env.SLACK_SIGNING_SECRET,
+    clientIpHeader: config.env.CLIENT_IP_HEADER,
+  };
   app.use(ackLinkRoutes(ackRouteDeps));
   app.use(slackRoutes(ackRouteDeps));
-  app.use(voicemailRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, voice: deps.channels.voice, log, clientIpHeader: config.env.CLIENT_IP_HEADER }));
+  app.use(
+    voicemailRoutes({
+      db,
+      clock,
+      publicUrl: services.publicUrl,
+      linkSecret: services.linkSecret,
+      voice: deps.channels.voice,
+      log,
+      clientIpHeader: config.env.CLIENT_IP_HEADER,
+    }),
+  );
 
   const api = express.Router();
   api.use(requireApiToken(config.env.API_TOKEN));
   api.use(express.json({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
-  api.use(ticketRoutes({ db, clock, publicUrl: services.publicUrl, linkSecret: services.linkSecret, changes: services.changes }));
+  api.use(
+    ticketRoutes({
+      db,
+      clock,
+      publicUrl: services.publicUrl,
+      linkSecret: services.linkSecret,
+      changes: services.changes,
+    }),
+  );
   api.use(callbackRoutes(services.callbacks));
   api.use(ackApiRoutes(ack));
   api.use(billingRoutes({ db, calendar: services.calendar, clock }));

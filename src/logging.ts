@@ -12,19 +12,34 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
     level,
     base: { service: 'switchboard' },
     redact: {
-      paths: ['authorization', 'req.headers.authorization', '*.authToken', '*.password', '*.token', 'token', 'password'],
+      paths: [
+        'authorization',
+        'req.headers.authorization',
+        '*.authToken',
+        '*.password',
+        '*.token',
+        'token',
+        'password',
+      ],
       censor: '[redacted]',
     },
     serializers: { err: scrubError },
   };
   if (!pretty) return pino(options);
-  return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }));
+  return pino(
+    options,
+    pino.transport({
+      target: 'pino-pretty',
+      options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' },
+    }),
+  );
 }
 
 function scrubError(err: unknown) {
   if (!(err instanceof Error)) return scrubForLog(String(err));
   const out = stdSerializers.err(err) as ReturnType<typeof stdSerializers.err> & { message: string; stack: string };
-  const clean = (text: string | undefined) => (text ? scrubForLog(text.replace(/params: .*$/gm, 'params: [not logged]')) : text);
+  const clean = (text: string | undefined) =>
+    text ? scrubForLog(text.replace(/params: .*$/gm, 'params: [not logged]')) : text;
   return { ...out, message: clean(out.message), stack: clean(out.stack) };
 }
 

@@ -19,22 +19,30 @@ const SEND_DEADLINE_MS = 4_000;
 function main(): void {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
-    process.stderr.write(`Switchboard cannot start; fix these settings:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `Switchboard cannot start; fix these settings:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   const config = loaded.value;
   const log = createLogger(config.env.LOG_LEVEL);
   // One failed request (a stream that breaks, a promise nobody awaited) is logged; it never ends the
   // service, because a service that is down pages nobody.
-  process.on('unhandledRejection', (err) => log.error({ err }, 'a promise failed and nothing handled it; the service carries on'));
-  process.on('uncaughtException', (err) => log.error({ err }, 'an error escaped every handler; the service carries on'));
+  process.on('unhandledRejection', (err) =>
+    log.error({ err }, 'a promise failed and nothing handled it; the service carries on'),
+  );
+  process.on('uncaughtException', (err) =>
+    log.error({ err }, 'an error escaped every handler; the service carries on'),
+  );
 
   let db: Db;
   try {
     db = openDatabase(config.env.databasePath);
     migrateDatabase(db);
   } catch (err) {
-    process.stderr.write(`Switchboard cannot start: the database at ${config.env.DATABASE_URL} cannot be opened or migrated: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `Switchboard cannot start: the database at ${config.env.DATABASE_URL} cannot be opened or migrated: ${(err as Error).message}\n`,
+    );
     process.exit(1);
   }
 
@@ -61,13 +69,21 @@ function main(): void {
   server.on('listening', () => {
     const address = server.address();
     log.info(
-      { port: typeof address === 'object' && address ? address.port : config.env.PORT, publicUrl: config.env.publicUrl, organisation: config.organisation.name, source: config.organisationSource, database: config.env.databasePath },
+      {
+        port: typeof address === 'object' && address ? address.port : config.env.PORT,
+        publicUrl: config.env.publicUrl,
+        organisation: config.organisation.name,
+        source: config.organisationSource,
+        database: config.env.databasePath,
+      },
       'Switchboard is listening',
     );
     if (!config.env.API_TOKEN) log.warn('API_TOKEN is unset: /api/* refuses every request until it is set');
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
-    process.stderr.write(`Switchboard cannot listen on port ${config.env.PORT}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`);
+    process.stderr.write(
+      `Switchboard cannot listen on port ${config.env.PORT}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`,
+    );
     process.exit(1);
   });
 
@@ -91,7 +107,8 @@ function main(): void {
     const drained = setTimeout(() => server.closeAllConnections(), SEND_DEADLINE_MS);
     drained.unref();
     const [, sends] = await Promise.all([scheduler.stop(), outbox.stop(SEND_DEADLINE_MS)]);
-    if (sends.unfinished) log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');
+    if (sends.unfinished)
+      log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');
     await closed;
     await checkpointer.stop();
     db.$client.close();

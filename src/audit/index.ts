@@ -6,9 +6,18 @@ export { AUDIT_ACTIONS, type AuditAction } from './schema.js';
 export type AuditEntry = typeof auditLog.$inferSelect;
 
 /** Appends one entry to the audit trail. */
-export function recordAudit(db: Conn, entry: { at: Date; action: AuditAction; actor?: string | null; ip?: string | null; detail?: Record<string, unknown> }): void {
+export function recordAudit(
+  db: Conn,
+  entry: { at: Date; action: AuditAction; actor?: string | null; ip?: string | null; detail?: Record<string, unknown> },
+): void {
   db.insert(auditLog)
-    .values({ at: entry.at, action: entry.action, actor: entry.actor ?? null, ip: entry.ip ?? null, detail: entry.detail ?? null })
+    .values({
+      at: entry.at,
+      action: entry.action,
+      actor: entry.actor ?? null,
+      ip: entry.ip ?? null,
+      detail: entry.detail ?? null,
+    })
     .run();
 }
 

@@ -21,15 +21,31 @@ export const newAccountSchema = z.object({
 });
 
 /** Creates an account, or resets the password, name and role of an existing one with that email. */
-export async function saveAccount(db: Db, input: z.infer<typeof newAccountSchema>, now: Date): Promise<{ account: Account; created: boolean }> {
+export async function saveAccount(
+  db: Db,
+  input: z.infer<typeof newAccountSchema>,
+  now: Date,
+): Promise<{ account: Account; created: boolean }> {
   const passwordHash = await hashPassword(input.password);
   const existing = db.select().from(accounts).where(eq(accounts.email, input.email)).get();
   if (existing) {
-    const account = db.update(accounts).set({ name: input.name, role: input.role, passwordHash, failedSignIns: 0, lockedUntil: null }).where(eq(accounts.id, existing.id)).returning().get();
+    const account = db
+      .update(accounts)
+      .set({ name: input.name, role: input.role, passwordHash, failedSignIns: 0, lockedUntil: null })
+      .where(eq(accounts.id, existing.id))
+      .returning()
+      .get();
     db.delete(sessions).where(eq(sessions.accountId, existing.id)).run();
     return { account, created: false };
   }
-  return { account: db.insert(accounts).values({ email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now }).returning().get(), created: true };
+  return {
+    account: db
+      .insert(accounts)
+      .values({ email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now })
+      .returning()
+      .get(),
+    created: true,
+  };
 }
 
 export type SignIn =
@@ -48,7 +64,11 @@ export const typedEmail = (raw: string) => raw.trim().toLowerCase().slice(0, 320
  * same count; those past the limit are refused without hashing. Unknown emails cost the same hash as
  * known ones and get the same answer. Every outcome goes to the audit trail (never the password).
  */
-export async function signIn(db: Db, attempt: { email: string; password: string; ip: string }, now: Date): Promise<SignIn> {
+export async function signIn(
+  db: Db,
+  attempt: { email: string; password: string; ip: string },
+  now: Date,
+): Promise<SignIn> {
   const actor = typedEmail(attempt.email);
   const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
     recordAudit(db, { at: now, action, actor, ip: attempt.ip, detail });
@@ -74,7 +94,10 @@ export async function signIn(db: Db, attempt: { email: string; password: string;
     return { ok: true, account: signedIn };
   }
   const until = account && account.failedSignIns >= MAX_FAILED_SIGN_INS ? lockAccount(db, account.id, now) : undefined;
-  audit('sign_in_failed', account ? { failures: account.failedSignIns, ...(until && { lockedUntil: until }) } : { account: 'none' });
+  audit(
+    'sign_in_failed',
+    account ? { failures: account.failedSignIns, ...(until && { lockedUntil: until }) } : { account: 'none' },
+  );
   return until ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
 }
 
@@ -122,12 +145,18 @@ function lockAccount(db: Db, accountId: number, now: Date): Date | undefined {
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new session: the browser keeps the token, the database only its hash. */
-export function startSession(db: Db, accountId: number, now: Date): { token: string; csrfToken: string; expiresAt: Date } {
+export function startSession(
+  db: Db,
+  accountId: number,
+  now: Date,
+): { token: string; csrfToken: string; expiresAt: Date } {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_MS);
   db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-  db.insert(sessions).values({ tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt }).run();
+  db.insert(sessions)
+    .values({ tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt })
+    .run();
   return { token, csrfToken, expiresAt };
 }
 
@@ -142,7 +171,9 @@ export function sessionOf(db: Db, token: string, now: Date): { account: Account;
 }
 
 export function endSession(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, digest(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.tokenHash, digest(token)))
+    .run();
 }
 
 /** Signing out: the session ends, and the audit trail records who and from where. */
@@ -164,4 +195,5 @@ export type Permission = keyof typeof CAN;
 export const can = (role: AccountRole, what: Permission) => (CAN[what] as readonly AccountRole[]).includes(role);
 
 /** The organisation's staff entry for an account (same email), which gives it a phone and a staff id. */
-export const staffOfAccount = (org: Organisation, account: Account) => org.staff.find((s) => s.email.toLowerCase() === account.email);
+export const staffOfAccount = (org: Organisation, account: Account) =>
+  org.staff.find((s) => s.email.toLowerCase() === account.email);

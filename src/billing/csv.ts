@@ -13,14 +13,28 @@ export function neutralise(value: string): string {
 
 /** RFC 4180: quoted where needed, CRLF line ends, every cell neutralised. */
 function table(rows: string[][]): string {
-  return stringify(rows.map((r) => r.map(neutralise)), { record_delimiter: 'windows', quoted_match: /[",\r\n]/ });
+  return stringify(
+    rows.map((r) => r.map(neutralise)),
+    { record_delimiter: 'windows', quoted_match: /[",\r\n]/ },
+  );
 }
 
 const COLUMNS = ['type', 'event_id', 'client', 'ticket', 'start', 'end', 'minutes', 'rate_period'];
 
 /** One row per rate-period piece, so a call that ran past closing shows both of its parts. */
 export function billingCsv(events: BillableEvent[]): string {
-  const rows = events.flatMap((e) => e.pieces.map((p) => [e.type, e.id, e.client ?? '', e.ticket ?? '', p.start, p.end, String(p.minutes), p.ratePeriod]));
+  const rows = events.flatMap((e) =>
+    e.pieces.map((p) => [
+      e.type,
+      e.id,
+      e.client ?? '',
+      e.ticket ?? '',
+      p.start,
+      p.end,
+      String(p.minutes),
+      p.ratePeriod,
+    ]),
+  );
   return table([COLUMNS, ...rows]);
 }
 
@@ -30,11 +44,20 @@ export function reportCsv(report: MonthlyReport, clientName?: string): string {
   for (const line of report.lines) {
     for (const p of RATE_PERIODS) {
       const f = line.periods[p];
-      if (f.count || f.minutes) rows.push([report.month, clientName ?? 'all clients', line.type, p, String(f.count), String(Math.round(f.minutes * 100) / 100)]);
+      if (f.count || f.minutes)
+        rows.push([
+          report.month,
+          clientName ?? 'all clients',
+          line.type,
+          p,
+          String(f.count),
+          String(Math.round(f.minutes * 100) / 100),
+        ]);
     }
   }
   for (const c of report.clients) {
-    for (const p of RATE_PERIODS) if (c.minutes[p]) rows.push([report.month, c.client, 'all', p, '', String(c.minutes[p])]);
+    for (const p of RATE_PERIODS)
+      if (c.minutes[p]) rows.push([report.month, c.client, 'all', p, '', String(c.minutes[p])]);
   }
   for (const pk of report.packages) {
     const who = clientName ?? '';

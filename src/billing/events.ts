@@ -2,11 +2,28 @@ import { ratePeriodAt, splitByRatePeriod, type BusinessCalendar, type RatePeriod
 import type { Db } from '../db/index.js';
 import { readState, writeState } from '../db/state.js';
 import { ticketLabel } from '../tickets/label.js';
-import { countLedger, ledgerRows, recordLedgerRows, unrecordedSources, type LedgerInsert, type LedgerQuery, type LedgerRow, type SourceRow } from './repository.js';
+import {
+  countLedger,
+  ledgerRows,
+  recordLedgerRows,
+  unrecordedSources,
+  type LedgerInsert,
+  type LedgerQuery,
+  type LedgerRow,
+  type SourceRow,
+} from './repository.js';
 
 export type { LedgerQuery } from './repository.js';
 
-export const BILLABLE_TYPES = ['inbound_call', 'bridged_call', 'callback', 'voicemail', 'page', 'acknowledgement', 'work_time'] as const;
+export const BILLABLE_TYPES = [
+  'inbound_call',
+  'bridged_call',
+  'callback',
+  'voicemail',
+  'page',
+  'acknowledgement',
+  'work_time',
+] as const;
 export type BillableType = (typeof BILLABLE_TYPES)[number];
 
 export interface BillablePiece {
@@ -29,7 +46,6 @@ export interface BillableEvent {
   ratePeriod: RatePeriod;
   pieces: BillablePiece[];
 }
-
 
 const BOOKMARK = 'billing_ledger_synced_at';
 /**
@@ -55,7 +71,11 @@ function ledgerRow(cal: BusinessCalendar, s: SourceRow, now: number): LedgerInse
     end: Math.max(s.end, s.start),
     ratePeriod,
     ...ms,
-    pieces: JSON.stringify(pieces.length ? pieces.map((p) => ({ p: p.period, s: p.start.getTime(), e: p.end.getTime() })) : [{ p: ratePeriod, s: s.start, e: s.start }]),
+    pieces: JSON.stringify(
+      pieces.length
+        ? pieces.map((p) => ({ p: p.period, s: p.start.getTime(), e: p.end.getTime() }))
+        : [{ p: ratePeriod, s: s.start, e: s.start }],
+    ),
     now,
   };
 }
@@ -68,7 +88,10 @@ export function syncLedger(db: Db, cal: BusinessCalendar, now: Date): number {
   return db.$client.transaction(() => {
     const last = Number(readState(db, BOOKMARK) ?? 0);
     const since = last ? last - LOOK_BACK_MS : 0;
-    const recorded = recordLedgerRows(db, unrecordedSources(db, since).map((source) => ledgerRow(cal, source, now.getTime())));
+    const recorded = recordLedgerRows(
+      db,
+      unrecordedSources(db, since).map((source) => ledgerRow(cal, source, now.getTime())),
+    );
     writeState(db, BOOKMARK, String(now.getTime()), now);
     return recorded;
   })();
@@ -78,7 +101,12 @@ const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function toEvent(r: LedgerRow): BillableEvent {
-  const pieces = (JSON.parse(r.pieces) as { p: RatePeriod; s: number; e: number }[]).map((p) => ({ ratePeriod: p.p, start: iso(p.s), end: iso(p.e), minutes: minutes(p.e - p.s) }));
+  const pieces = (JSON.parse(r.pieces) as { p: RatePeriod; s: number; e: number }[]).map((p) => ({
+    ratePeriod: p.p,
+    start: iso(p.s),
+    end: iso(p.e),
+    minutes: minutes(p.e - p.s),
+  }));
   return {
     type: r.type,
     id: r.source_key,
@@ -92,7 +120,6 @@ function toEvent(r: LedgerRow): BillableEvent {
     pieces,
   };
 }
-
 
 /** Billable events that began in [from, to), in time order, from the ledger. */
 export function billableEvents(db: Db, q: LedgerQuery): BillableEvent[] {

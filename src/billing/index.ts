@@ -1,5 +1,12 @@
 export { billingRoutes } from './routes.js';
-export { billableEvents, countBillable, syncLedger, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
+export {
+  billableEvents,
+  countBillable,
+  syncLedger,
+  BILLABLE_TYPES,
+  type BillableEvent,
+  type BillableType,
+} from './events.js';
 export { billingCsv, reportCsv, neutralise } from './csv.js';
 export { monthlyReport, monthBounds, type MonthlyReport } from './report.js';
 export { sendMonthlySummary } from './monthly.js';

@@ -28,7 +28,9 @@ const PERIOD = { business: 'business', after_hours: 'after hours', weekend: 'wee
 export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent: number } {
   const now = deps.clock.now();
   const month = DateTime.fromJSDate(now, { zone: deps.calendar.zone }).minus({ months: 1 }).toFormat('yyyy-MM');
-  const recipients = deps.organisation.billingRecipients.length ? deps.organisation.billingRecipients : deps.organisation.staff.filter((s) => s.role === 'office').map((s) => s.email);
+  const recipients = deps.organisation.billingRecipients.length
+    ? deps.organisation.billingRecipients
+    : deps.organisation.staff.filter((s) => s.role === 'office').map((s) => s.email);
   const keyOf = (to: string) => `monthly:${month}:${to}`;
   // The job runs hourly through the first week; once everyone has this month's, there is nothing to build.
   if (existingDedupeKeys(deps.db, recipients.map(keyOf)).size === recipients.length) return { month, sent: 0 };
@@ -40,9 +42,18 @@ export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent
     `After-hours billing for ${deps.organisation.name}, ${DateTime.fromFormat(month, 'yyyy-MM').toFormat('LLLL yyyy')}.`,
     '',
     `${report.afterHoursTotal} billable event${report.afterHoursTotal === 1 ? '' : 's'} outside business hours.`,
-    ...RATE_PERIODS.filter((p) => p !== 'business').map((p) => `  ${PERIOD[p].padEnd(12)} ${String(report.totals[p].count).padStart(5)} events  ${minutes(report.totals[p].minutes)}`),
+    ...RATE_PERIODS.filter((p) => p !== 'business').map(
+      (p) =>
+        `  ${PERIOD[p].padEnd(12)} ${String(report.totals[p].count).padStart(5)} events  ${minutes(report.totals[p].minutes)}`,
+    ),
     '',
-    ...(report.clients.length ? ['By client (after-hours events):', ...report.clients.filter((c) => c.afterHoursCount > 0).map((c) => `  ${c.client}: ${c.afterHoursCount}`), ''] : []),
+    ...(report.clients.length
+      ? [
+          'By client (after-hours events):',
+          ...report.clients.filter((c) => c.afterHoursCount > 0).map((c) => `  ${c.client}: ${c.afterHoursCount}`),
+          '',
+        ]
+      : []),
     `The events are attached as CSV. Full report: ${deps.publicUrl}/dashboard/reports?month=${month}`,
   ];
   const written = enqueue(
@@ -54,7 +65,11 @@ export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent
       recipient: to,
       subject: `[${deps.organisation.name}] After-hours summary ${month}`,
       body: lines.join('\n'),
-      payload: { attachments: [{ filename: `after-hours-${month}.csv`, content: billingCsv(events), contentType: 'text/csv; charset=utf-8' }] },
+      payload: {
+        attachments: [
+          { filename: `after-hours-${month}.csv`, content: billingCsv(events), contentType: 'text/csv; charset=utf-8' },
+        ],
+      },
       nextAttemptAt: now,
       createdAt: now,
     })),

@@ -43,7 +43,12 @@ export interface MonthlyReport {
 }
 
 const round = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
-const empty = (): Record<RatePeriod, PeriodFigures> => ({ business: { count: 0, minutes: 0 }, after_hours: { count: 0, minutes: 0 }, weekend: { count: 0, minutes: 0 }, holiday: { count: 0, minutes: 0 } });
+const empty = (): Record<RatePeriod, PeriodFigures> => ({
+  business: { count: 0, minutes: 0 },
+  after_hours: { count: 0, minutes: 0 },
+  weekend: { count: 0, minutes: 0 },
+  holiday: { count: 0, minutes: 0 },
+});
 
 /** The first instant of a local month (YYYY-MM) and of the next one. */
 export function monthBounds(cal: BusinessCalendar, month: string): { from: Date; to: Date } | undefined {
@@ -57,7 +62,13 @@ export function monthBounds(cal: BusinessCalendar, month: string): { from: Date;
  * in SQL over the ledger), the after-hours events themselves (the first `listLimit`), and prepaid
  * package usage.
  */
-export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clientId?: number, listLimit = 500): MonthlyReport | undefined {
+export function monthlyReport(
+  db: Db,
+  cal: BusinessCalendar,
+  month: string,
+  clientId?: number,
+  listLimit = 500,
+): MonthlyReport | undefined {
   const bounds = monthBounds(cal, month);
   if (!bounds) return undefined;
   const groups = ledgerGroups(db, { ...bounds, clientId });
@@ -72,7 +83,13 @@ export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clie
     totals[g.period].count += g.n;
     line.count += g.n;
     afterHoursTotal += g.afterHours;
-    const c = perClient.get(g.clientId) ?? { clientId: g.clientId, client: '', count: 0, afterHoursCount: 0, minutes: { business: 0, after_hours: 0, weekend: 0, holiday: 0 } };
+    const c = perClient.get(g.clientId) ?? {
+      clientId: g.clientId,
+      client: '',
+      count: 0,
+      afterHoursCount: 0,
+      minutes: { business: 0, after_hours: 0, weekend: 0, holiday: 0 },
+    };
     perClient.set(g.clientId, c);
     c.count += g.n;
     c.afterHoursCount += g.afterHours;
@@ -93,10 +110,23 @@ export function monthlyReport(db: Db, cal: BusinessCalendar, month: string, clie
   const clients =
     clientId === undefined
       ? [...perClient.values()]
-          .map((c) => ({ ...c, client: c.clientId ? (names.get(c.clientId) ?? `Client ${c.clientId}`) : 'Unidentified callers', minutes: Object.fromEntries(RATE_PERIODS.map((p) => [p, round(c.minutes[p])])) as Record<RatePeriod, number> }))
+          .map((c) => ({
+            ...c,
+            client: c.clientId ? (names.get(c.clientId) ?? `Client ${c.clientId}`) : 'Unidentified callers',
+            minutes: Object.fromEntries(RATE_PERIODS.map((p) => [p, round(c.minutes[p])])) as Record<
+              RatePeriod,
+              number
+            >,
+          }))
           .sort((a, b) => a.client.localeCompare(b.client))
       : [];
-  const packages = clientId === undefined ? [] : packagesOf(db, clientId).map((p) => ({ ...p, usedThisMonth: packageUsedBetween(db, p.id, bounds.from, bounds.to) }));
+  const packages =
+    clientId === undefined
+      ? []
+      : packagesOf(db, clientId).map((p) => ({
+          ...p,
+          usedThisMonth: packageUsedBetween(db, p.id, bounds.from, bounds.to),
+        }));
   return {
     month,
     ...bounds,

@@ -54,7 +54,6 @@ const INSERT_SQL = `insert into billable_events
   values (@key, @type, @clientId, @ticketId, @start, @end, @ratePeriod, @business, @after_hours, @weekend, @holiday, @pieces, @now)
   on conflict (source_key) do nothing`;
 
-
 export function unrecordedSources(db: Db, since: number): SourceRow[] {
   return db.$client.prepare(SOURCES_SQL).all({ since }) as SourceRow[];
 }
@@ -103,12 +102,15 @@ export interface LedgerQuery {
 function whereOf(q: LedgerQuery): string[] {
   const where = ['b.start_at >= @from', 'b.start_at < @to'];
   if (q.clientId !== undefined) where.push('b.client_id = @clientId');
-  if (q.afterHoursOnly) where.push(`(b.rate_period <> 'business' or b.ms_after_hours + b.ms_weekend + b.ms_holiday > 0)`);
+  if (q.afterHoursOnly)
+    where.push(`(b.rate_period <> 'business' or b.ms_after_hours + b.ms_weekend + b.ms_holiday > 0)`);
   return where;
 }
 
 export function countLedger(db: Db, q: LedgerQuery): number {
-  const row = db.$client.prepare(`select count(*) as n from billable_events b where ${whereOf(q).join(' and ')}`).get({ from: q.from.getTime(), to: q.to.getTime(), clientId: q.clientId ?? null }) as { n: number };
+  const row = db.$client
+    .prepare(`select count(*) as n from billable_events b where ${whereOf(q).join(' and ')}`)
+    .get({ from: q.from.getTime(), to: q.to.getTime(), clientId: q.clientId ?? null }) as { n: number };
   return row.n;
 }
 
@@ -126,7 +128,13 @@ export function ledgerRows(db: Db, q: LedgerQuery): LedgerRow[] {
     .all({ ...params(q), ...(q.limit ? { limit: q.limit } : {}) }) as LedgerRow[];
 }
 
-export type MonthGroup = { clientId: number | null; type: BillableType; period: RatePeriod; n: number; afterHours: number } & Record<RatePeriod, number>;
+export type MonthGroup = {
+  clientId: number | null;
+  type: BillableType;
+  period: RatePeriod;
+  n: number;
+  afterHours: number;
+} & Record<RatePeriod, number>;
 
 /** One pass over a period (read from the covering index): counts and ms per client, type and starting period. */
 export function ledgerGroups(db: Db, q: LedgerQuery): MonthGroup[] {

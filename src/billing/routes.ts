@@ -40,7 +40,15 @@ export function billingRoutes(deps: BillingDeps): Router {
     if (!q) return;
     const range = dayRange(deps.calendar, q.from, q.to);
     if (!range) {
-      res.status(400).json({ error: { code: 'invalid_input', message: 'from and to must be real dates', fields: { from: 'must be a real date' } } });
+      res
+        .status(400)
+        .json({
+          error: {
+            code: 'invalid_input',
+            message: 'from and to must be real dates',
+            fields: { from: 'must be a real date' },
+          },
+        });
       return;
     }
     syncLedger(deps.db, deps.calendar, deps.clock.now());

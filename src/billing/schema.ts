@@ -30,6 +30,15 @@ export const billableEvents = sqliteTable(
     index('billable_events_start_idx').on(t.startAt),
     index('billable_events_client_start_idx').on(t.clientId, t.startAt),
     // Covers the monthly report's sums, so they read the index and never the rows (with their pieces).
-    index('billable_events_report_idx').on(t.startAt, t.clientId, t.type, t.ratePeriod, t.msBusiness, t.msAfterHours, t.msWeekend, t.msHoliday),
+    index('billable_events_report_idx').on(
+      t.startAt,
+      t.clientId,
+      t.type,
+      t.ratePeriod,
+      t.msBusiness,
+      t.msAfterHours,
+      t.msWeekend,
+      t.msHoliday,
+    ),
   ],
 );

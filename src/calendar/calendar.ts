@@ -16,7 +16,9 @@ export interface BusinessCalendar {
 }
 
 /** Builds the calendar of an organisation: its zone, weekly windows, weekend and holidays. */
-export function calendarOf(org: Pick<Organisation, 'timezone' | 'businessHours' | 'weekendDays' | 'holidays' | 'holidayCalendar'>): BusinessCalendar {
+export function calendarOf(
+  org: Pick<Organisation, 'timezone' | 'businessHours' | 'weekendDays' | 'holidays' | 'holidayCalendar'>,
+): BusinessCalendar {
   const explicit = new Set(org.holidays);
   const publicHolidays = org.holidayCalendar ? publicHolidaysOf(org.holidayCalendar) : undefined;
   const hours = Object.fromEntries(
@@ -60,7 +62,10 @@ function weekdayOf(day: DateTime): Weekday {
 
 /** The instant a local date's clock shows `minutes` after midnight (24:00 is the next midnight). */
 function instantOn(day: DateTime, minutes: number): DateTime {
-  return day.startOf('day').plus({ days: Math.floor(minutes / 1440) }).set({ hour: Math.floor((minutes % 1440) / 60), minute: minutes % 60 });
+  return day
+    .startOf('day')
+    .plus({ days: Math.floor(minutes / 1440) })
+    .set({ hour: Math.floor((minutes % 1440) / 60), minute: minutes % 60 });
 }
 
 /** The windows of one local day, empty on a holiday. */
@@ -115,7 +120,12 @@ function segmentsAround(cal: BusinessCalendar, utcDay: number): Segment[] {
   if (!segments) {
     segments = [];
     const until = (utcDay + 1) * DAY_MS;
-    for (let day = local(cal, new Date(utcDay * DAY_MS)).startOf('day'); day.toMillis() < until; day = day.plus({ days: 1 })) segments.push(...segmentsOf(cal, day));
+    for (
+      let day = local(cal, new Date(utcDay * DAY_MS)).startOf('day');
+      day.toMillis() < until;
+      day = day.plus({ days: 1 })
+    )
+      segments.push(...segmentsOf(cal, day));
     if (cache.size >= MAX_CACHED_DAYS) cache.clear();
     cache.set(utcDay, segments);
   }
@@ -208,4 +218,3 @@ export function addBusinessTime(cal: BusinessCalendar, start: Date, ms: number):
   }
   return undefined;
 }
-

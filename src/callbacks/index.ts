@@ -1,5 +1,15 @@
 export { callbackRoutes } from './routes.js';
-export { queueCallback, listCallbacks, openCallbackCount, callbackById, dueFrom, type Callback, type CallbackDeps, type CallbackRequest, type QueueEntry } from './service.js';
+export {
+  queueCallback,
+  listCallbacks,
+  openCallbackCount,
+  callbackById,
+  dueFrom,
+  type Callback,
+  type CallbackDeps,
+  type CallbackRequest,
+  type QueueEntry,
+} from './service.js';
 export {
   addCallback,
   claimCallback,

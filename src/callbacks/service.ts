@@ -31,14 +31,20 @@ export interface CallbackRequest {
 }
 
 /** When a callback that is not urgent falls due: now inside a callback window, else when the next one opens. */
-export const dueFrom = (deps: Pick<CallbackDeps, 'callbackCalendar'>, at: Date): Date => nextOpening(deps.callbackCalendar, at) ?? at;
+export const dueFrom = (deps: Pick<CallbackDeps, 'callbackCalendar'>, at: Date): Date =>
+  nextOpening(deps.callbackCalendar, at) ?? at;
 
 /** Place in the queue: queued callbacks due no later than this one, this one included. */
 function positionOf(db: Conn, cb: Callback): number {
   const ahead = db
     .select({ n: sql<number>`count(*)` })
     .from(callbacks)
-    .where(and(eq(callbacks.status, 'queued'), or(lt(callbacks.dueAt, cb.dueAt), and(eq(callbacks.dueAt, cb.dueAt), lte(callbacks.id, cb.id)))))
+    .where(
+      and(
+        eq(callbacks.status, 'queued'),
+        or(lt(callbacks.dueAt, cb.dueAt), and(eq(callbacks.dueAt, cb.dueAt), lte(callbacks.id, cb.id))),
+      ),
+    )
     .get();
   return ahead?.n ?? 1;
 }
@@ -47,7 +53,9 @@ function positionOf(db: Conn, cb: Callback): number {
 export function queueCallback(deps: CallbackDeps, request: CallbackRequest): { callback: Callback; position: number } {
   const now = deps.clock.now();
   const result = deps.db.transaction((tx) => {
-    const existing = request.callSid ? tx.select().from(callbacks).where(eq(callbacks.callSid, request.callSid)).get() : undefined;
+    const existing = request.callSid
+      ? tx.select().from(callbacks).where(eq(callbacks.callSid, request.callSid)).get()
+      : undefined;
     if (existing) return { callback: existing, position: positionOf(tx, existing), fresh: false };
     const callback = tx
       .insert(callbacks)
@@ -112,7 +120,12 @@ export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
     const rows = db
       .select()
       .from(callbackAttempts)
-      .where(inArray(callbackAttempts.callbackId, open.filter((o) => o.cb.failedAttempts > 0 || o.cb.status !== 'queued').map((o) => o.cb.id)))
+      .where(
+        inArray(
+          callbackAttempts.callbackId,
+          open.filter((o) => o.cb.failedAttempts > 0 || o.cb.status !== 'queued').map((o) => o.cb.id),
+        ),
+      )
       .orderBy(asc(callbackAttempts.at), asc(callbackAttempts.id))
       .all();
     for (const a of rows) {
@@ -136,5 +149,11 @@ export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
 export const callbackById = (db: Conn, id: number) => db.select().from(callbacks).where(eq(callbacks.id, id)).get();
 
 export function openCallbackCount(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(callbacks).where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES])).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(callbacks)
+      .where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES]))
+      .get()?.n ?? 0
+  );
 }

@@ -18,7 +18,9 @@ export function callbackVoiceRoutes(deps: CallbackDeps & { speech: Speech }): (r
       const callback = callbackById(deps.db, Number(step.query.callback));
       const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
       if (!callback || !staff || callback.claimedBy !== staff.id || !['claimed', 'calling'].includes(callback.status)) {
-        return void res.type('text/xml').send(sayAndHangUp(deps.speech, ['This callback is no longer yours to make. Goodbye.']));
+        return void res
+          .type('text/xml')
+          .send(sayAndHangUp(deps.speech, ['This callback is no longer yours to make. Goodbye.']));
       }
       res.type('text/xml').send(
         connectToCustomer(deps, step, {
@@ -39,12 +41,28 @@ export function callbackVoiceRoutes(deps: CallbackDeps & { speech: Speech }): (r
       const now = deps.clock.now();
       if (callback && typeof step.query.staff === 'string') {
         deps.db.transaction((tx) => {
-          tx.insert(callbackAttempts).values({ callbackId: callback.id, staff: step.query.staff as string, at: now, outcome: 'called', note: answered ? `connected for ${seconds} s` : `not answered (${status})` }).run();
+          tx.insert(callbackAttempts)
+            .values({
+              callbackId: callback.id,
+              staff: step.query.staff as string,
+              at: now,
+              outcome: 'called',
+              note: answered ? `connected for ${seconds} s` : `not answered (${status})`,
+            })
+            .run();
           // Back to the claimer, who records what came of it.
-          if (callback.status === 'calling') tx.update(callbacks).set({ status: 'claimed' }).where(eq(callbacks.id, callback.id)).run();
+          if (callback.status === 'calling')
+            tx.update(callbacks).set({ status: 'claimed' }).where(eq(callbacks.id, callback.id)).run();
         });
       }
-      res.type('text/xml').send(sayAndHangUp(deps.speech, answered ? [] : ['The customer did not answer. Record the outcome in the dashboard. Goodbye.']));
+      res
+        .type('text/xml')
+        .send(
+          sayAndHangUp(
+            deps.speech,
+            answered ? [] : ['The customer did not answer. Record the outcome in the dashboard. Goodbye.'],
+          ),
+        );
     });
   };
 }

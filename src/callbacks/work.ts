@@ -21,7 +21,10 @@ export const newCallbackSchema = z.object({
 /** A callback staff add by hand: due now if urgent, else at the next callback window. */
 export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbackSchema>): Outcome<Callback> {
   const phone = normalisePhone(input.phone, deps.organisation.country);
-  if (!phone) return fail('invalid', 'invalid_input', `"${input.phone}" is not a valid phone number`, { phone: 'is not a valid phone number' });
+  if (!phone)
+    return fail('invalid', 'invalid_input', `"${input.phone}" is not a valid phone number`, {
+      phone: 'is not a valid phone number',
+    });
   if (!mayDial(deps.organisation.callbackCountries, phone)) return notDialable(deps, phone);
   const now = deps.clock.now();
   const dueAt = input.urgent ? now : dueFrom(deps, now);
@@ -29,12 +32,24 @@ export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbac
     return ok(
       deps.db
         .insert(callbacks)
-        .values({ phone, clientId: input.clientId ?? null, ticketId: input.ticketId ?? null, reason: input.reason ?? null, urgent: input.urgent, status: 'queued', dueAt, createdAt: now })
+        .values({
+          phone,
+          clientId: input.clientId ?? null,
+          ticketId: input.ticketId ?? null,
+          reason: input.reason ?? null,
+          urgent: input.urgent,
+          status: 'queued',
+          dueAt,
+          createdAt: now,
+        })
         .returning()
         .get(),
     );
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return fail('invalid', 'invalid_input', `There is no client ${input.clientId}`, { clientId: 'is not a client id' });
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      return fail('invalid', 'invalid_input', `There is no client ${input.clientId}`, {
+        clientId: 'is not a client id',
+      });
     throw err;
   }
 }
@@ -42,7 +57,12 @@ export function addCallback(deps: CallbackDeps, input: z.infer<typeof newCallbac
 /** A number outside the countries the organisation calls back, or a premium-rate line. */
 function notDialable(deps: CallbackDeps, phone: string): Outcome<never> {
   const countries = deps.organisation.callbackCountries.join(', ');
-  return fail('invalid', 'number_not_allowed', `Switchboard calls back numbers in ${countries} only, never premium-rate lines; ${phone} is not one it may dial`, { phone: `must be a number in ${countries}` });
+  return fail(
+    'invalid',
+    'number_not_allowed',
+    `Switchboard calls back numbers in ${countries} only, never premium-rate lines; ${phone} is not one it may dial`,
+    { phone: `must be a number in ${countries}` },
+  );
 }
 
 const nameOf = (deps: CallbackDeps, id: string) => deps.organisation.staff.find((s) => s.id === id)?.name ?? id;
@@ -58,7 +78,12 @@ export function claimCallback(deps: CallbackDeps, id: number, actor: Actor): Out
   if (claimed) return ok(claimed);
   const current = callbackById(deps.db, id);
   if (!current) return fail('not_found', 'callback_not_found', `No callback ${id}`);
-  if (current.claimedBy) return fail('conflict', 'already_claimed', `Callback ${id} is already being worked by ${current.claimedBy === actor.id ? 'you' : nameOf(deps, current.claimedBy)}`);
+  if (current.claimedBy)
+    return fail(
+      'conflict',
+      'already_claimed',
+      `Callback ${id} is already being worked by ${current.claimedBy === actor.id ? 'you' : nameOf(deps, current.claimedBy)}`,
+    );
   return fail('conflict', 'not_queued', `Callback ${id} is ${current.status}, not queued`);
 }
 
@@ -67,7 +92,9 @@ export function releaseCallback(deps: CallbackDeps, id: number, actor: Actor): O
   const released = deps.db
     .update(callbacks)
     .set({ status: 'queued', claimedBy: null, claimedAt: null })
-    .where(and(eq(callbacks.id, id), eq(callbacks.claimedBy, actor.id), inArray(callbacks.status, ['claimed', 'calling'])))
+    .where(
+      and(eq(callbacks.id, id), eq(callbacks.claimedBy, actor.id), inArray(callbacks.status, ['claimed', 'calling'])),
+    )
     .returning()
     .get();
   return released ? ok(released) : fail('conflict', 'not_yours', `Callback ${id} is not claimed by you`);
@@ -84,7 +111,12 @@ export const outcomeSchema = z.object({
  * The result of a call, kept as an attempt: done or cancelled closes it; no answer puts it back in the
  * queue for a retry in 30 minutes (or the next callback window), and the third failure alerts the office.
  */
-export function recordOutcome(deps: CallbackDeps, id: number, input: z.infer<typeof outcomeSchema>, actor: Actor): Outcome<Callback> {
+export function recordOutcome(
+  deps: CallbackDeps,
+  id: number,
+  input: z.infer<typeof outcomeSchema>,
+  actor: Actor,
+): Outcome<Callback> {
   const now = deps.clock.now();
   const result = deps.db.transaction((tx): Outcome<Callback> => {
     const current = callbackById(tx, id);
@@ -92,15 +124,31 @@ export function recordOutcome(deps: CallbackDeps, id: number, input: z.infer<typ
     if (current.claimedBy !== actor.id || !['claimed', 'calling'].includes(current.status)) {
       return fail('conflict', 'not_yours', `Callback ${id} is not claimed by ${actor.name}; claim it first`);
     }
-    tx.insert(callbackAttempts).values({ callbackId: id, staff: actor.id, at: now, outcome: input.outcome, note: input.note ?? null }).run();
+    tx.insert(callbackAttempts)
+      .values({ callbackId: id, staff: actor.id, at: now, outcome: input.outcome, note: input.note ?? null })
+      .run();
     if (input.outcome !== 'no_answer') {
-      return ok(tx.update(callbacks).set({ status: input.outcome, lastOutcome: input.outcome }).where(eq(callbacks.id, id)).returning().get());
+      return ok(
+        tx
+          .update(callbacks)
+          .set({ status: input.outcome, lastOutcome: input.outcome })
+          .where(eq(callbacks.id, id))
+          .returning()
+          .get(),
+      );
     }
     const failures = current.failedAttempts + 1;
     const dueAt = dueFrom(deps, new Date(now.getTime() + RETRY_AFTER_MS));
     const updated = tx
       .update(callbacks)
-      .set({ status: 'queued', claimedBy: null, claimedAt: null, failedAttempts: failures, lastOutcome: 'no_answer', dueAt })
+      .set({
+        status: 'queued',
+        claimedBy: null,
+        claimedAt: null,
+        failedAttempts: failures,
+        lastOutcome: 'no_answer',
+        dueAt,
+      })
       .where(eq(callbacks.id, id))
       .returning()
       .get();
@@ -134,7 +182,12 @@ const officeOf = (deps: CallbackDeps) => deps.organisation.staff.filter((s) => s
  */
 export function callCustomer(deps: CallbackDeps, id: number, actor: Actor): Outcome<Callback> {
   const person = deps.organisation.staff.find((s) => s.id === actor.id);
-  if (!person) return fail('invalid', 'no_phone', `${actor.name} has no phone in the organisation file, so Switchboard cannot ring them first; call ${id} from a desk phone and record the outcome`);
+  if (!person)
+    return fail(
+      'invalid',
+      'no_phone',
+      `${actor.name} has no phone in the organisation file, so Switchboard cannot ring them first; call ${id} from a desk phone and record the outcome`,
+    );
   const now = deps.clock.now();
   const target = callbackById(deps.db, id);
   if (target && !mayDial(deps.organisation.callbackCountries, target.phone)) return notDialable(deps, target.phone);
@@ -142,10 +195,15 @@ export function callCustomer(deps: CallbackDeps, id: number, actor: Actor): Outc
     const updated = tx
       .update(callbacks)
       .set({ status: 'calling' })
-      .where(and(eq(callbacks.id, id), eq(callbacks.claimedBy, actor.id), inArray(callbacks.status, ['claimed', 'calling'])))
+      .where(
+        and(eq(callbacks.id, id), eq(callbacks.claimedBy, actor.id), inArray(callbacks.status, ['claimed', 'calling'])),
+      )
       .returning()
       .get();
-    if (!updated) return callbackById(tx, id) ? fail('conflict', 'not_yours', `Claim callback ${id} before calling`) : fail('not_found', 'callback_not_found', `No callback ${id}`);
+    if (!updated)
+      return callbackById(tx, id)
+        ? fail('conflict', 'not_yours', `Claim callback ${id} before calling`)
+        : fail('not_found', 'callback_not_found', `No callback ${id}`);
     enqueue(tx, [
       {
         dedupeKey: `callback-call:${id}:${now.getTime()}`,
@@ -154,7 +212,9 @@ export function callCustomer(deps: CallbackDeps, id: number, actor: Actor): Outc
         recipient: person.phone,
         staffId: person.id,
         body: `callback ${id} to ${updated.phone}`,
-        payload: { url: `${deps.publicUrl}/twilio/voice/callback?callback=${id}&staff=${encodeURIComponent(person.id)}` },
+        payload: {
+          url: `${deps.publicUrl}/twilio/voice/callback?callback=${id}&staff=${encodeURIComponent(person.id)}`,
+        },
         nextAttemptAt: now,
         createdAt: now,
       },
@@ -179,7 +239,12 @@ export function sendOverdueSummary(deps: CallbackDeps): number {
     .all();
   if (overdue.length === 0) return 0;
   const slot = Math.floor(now.getTime() / 3_600_000);
-  const lines = overdue.slice(0, 50).map((c) => `  #${c.id}  ${c.phone}  due ${c.dueAt.toISOString()}  ${c.status}${c.claimedBy ? ` (${nameOf(deps, c.claimedBy)})` : ''}${c.reason ? `  ${c.reason}` : ''}`);
+  const lines = overdue
+    .slice(0, 50)
+    .map(
+      (c) =>
+        `  #${c.id}  ${c.phone}  due ${c.dueAt.toISOString()}  ${c.status}${c.claimedBy ? ` (${nameOf(deps, c.claimedBy)})` : ''}${c.reason ? `  ${c.reason}` : ''}`,
+    );
   if (overdue.length > 50) lines.push(`  … and ${overdue.length - 50} more`);
   const written = enqueue(
     deps.db,

@@ -11,12 +11,16 @@ const fakeId = (prefix: string) => `${prefix}-log-${Date.now().toString(36)}-${(
  * because a message can carry a caller's words and a link that works for a day.
  */
 export function logOnlyChannels(log: Logger): Channels {
-  const text = (body: string) => (log.isLevelEnabled('debug') ? { text: scrubForLog(body) } : { characters: body.length });
+  const text = (body: string) =>
+    log.isLevelEnabled('debug') ? { text: scrubForLog(body) } : { characters: body.length };
   return {
     sms: {
       live: false,
       send: async (m) => {
-        log.info({ channel: 'sms', to: maskPhone(m.to), ...text(m.body) }, 'SMS not sent (log-only: Twilio is not configured)');
+        log.info(
+          { channel: 'sms', to: maskPhone(m.to), ...text(m.body) },
+          'SMS not sent (log-only: Twilio is not configured)',
+        );
         return { providerId: fakeId('SM') };
       },
       findSent: async () => [],
@@ -35,7 +39,10 @@ export function logOnlyChannels(log: Logger): Channels {
     mail: {
       live: false,
       send: async (e) => {
-        log.info({ channel: 'email', to: maskEmail(e.to), subject: scrubForLog(e.subject), ...text(e.text) }, 'email not sent (log-only: SMTP is not configured)');
+        log.info(
+          { channel: 'email', to: maskEmail(e.to), subject: scrubForLog(e.subject), ...text(e.text) },
+          'email not sent (log-only: SMTP is not configured)',
+        );
         return { providerId: fakeId('mail') };
       },
     },

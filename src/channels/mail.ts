@@ -14,7 +14,11 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
   // SMTP handshake each (which dominated the time to page).
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-  for (const [name, ms] of [['connectionTimeout', timeoutMs], ['greetingTimeout', timeoutMs], ['socketTimeout', timeoutMs]] as const) {
+  for (const [name, ms] of [
+    ['connectionTimeout', timeoutMs],
+    ['greetingTimeout', timeoutMs],
+    ['socketTimeout', timeoutMs],
+  ] as const) {
     if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
   }
   const transport = nodemailer.createTransport(url.toString());
@@ -23,7 +27,15 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
     async send(e) {
       try {
         // nodemailer has no per-message time limit of its own; a stalled server is given up on here.
-        const info = await transport.sendMail({ from, to: e.to, subject: e.subject, text: e.text, html: e.html, attachments: e.attachments, signal: AbortSignal.timeout(timeoutMs) });
+        const info = await transport.sendMail({
+          from,
+          to: e.to,
+          subject: e.subject,
+          text: e.text,
+          html: e.html,
+          attachments: e.attachments,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         return { providerId: info.messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

@@ -27,7 +27,8 @@ export function classifyTwilioError(err: unknown): DeliveryError {
   const code = typeof e.code === 'number' ? e.code : undefined;
   const message = `Twilio${code ? ` ${code}` : ''}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(err)}`;
   if (code !== undefined && PERMANENT_CODES.has(code)) return new DeliveryError(message, 'permanent', code);
-  if (status === undefined) return new DeliveryError(message, 'unknown', typeof e.code === 'string' ? e.code : undefined);
+  if (status === undefined)
+    return new DeliveryError(message, 'unknown', typeof e.code === 'string' ? e.code : undefined);
   if (NOT_PROCESSED.has(status) || code === 30003) return new DeliveryError(message, 'retry', code ?? status);
   if (status >= 500) return new DeliveryError(message, 'unknown', code ?? status);
   return new DeliveryError(message, 'permanent', code ?? status);
@@ -55,7 +56,17 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
   return {
     sms: {
       live: true,
-      send: (m) => guarded(async () => ({ providerId: (await client.messages.create({ to: m.to, from: settings.from, body: m.body, statusCallback: m.statusCallback })).sid })),
+      send: (m) =>
+        guarded(async () => ({
+          providerId: (
+            await client.messages.create({
+              to: m.to,
+              from: settings.from,
+              body: m.body,
+              statusCallback: m.statusCallback,
+            })
+          ).sid,
+        })),
       // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet.
       findSent: (q) =>
         guarded(async () =>
@@ -79,19 +90,19 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
         }),
       findCalls: (q) =>
         guarded(async () =>
-          (await client.calls.list({ to: q.to, from: settings.from, limit: 20 })).filter((c) => c.dateCreated.getTime() >= since(q.since)).map((c): Sent => ({ providerId: c.sid })),
+          (await client.calls.list({ to: q.to, from: settings.from, limit: 20 }))
+            .filter((c) => c.dateCreated.getTime() >= since(q.since))
+            .map((c): Sent => ({ providerId: c.sid })),
         ),
       recordingsSince: (after) =>
         guarded(async () =>
-          (await client.recordings.list({ dateCreatedAfter: after, limit: 500 })).map(
-            (r): RecordingSummary => ({
-              sid: r.sid,
-              callSid: r.callSid,
-              durationSeconds: Number(r.duration ?? 0),
-              createdAt: new Date(r.dateCreated),
-              url: `${base}/2010-04-01/Accounts/${settings.accountSid}/Recordings/${r.sid}`,
-            }),
-          ),
+          (await client.recordings.list({ dateCreatedAfter: after, limit: 500 })).map((r): RecordingSummary => ({
+            sid: r.sid,
+            callSid: r.callSid,
+            durationSeconds: Number(r.duration ?? 0),
+            createdAt: new Date(r.dateCreated),
+            url: `${base}/2010-04-01/Accounts/${settings.accountSid}/Recordings/${r.sid}`,
+          })),
         ),
       callerOf: (callSid) => guarded(async () => (await client.calls(callSid).fetch()).from ?? undefined),
       async recordingAudio(recordingSid, signal) {
@@ -101,7 +112,10 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
         const controller = new AbortController();
         const cancel = () => controller.abort(signal?.reason);
         signal?.addEventListener('abort', cancel, { once: true });
-        const timer = setTimeout(() => controller.abort(new Error('Twilio did not start sending the recording in time')), settings.timeoutMs);
+        const timer = setTimeout(
+          () => controller.abort(new Error('Twilio did not start sending the recording in time')),
+          settings.timeoutMs,
+        );
         try {
           const res = await fetch(url, { headers: { authorization: auth }, signal: controller.signal });
           return { status: res.status, contentType: res.headers.get('content-type') ?? 'audio/mpeg', body: res.body };

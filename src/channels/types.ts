@@ -69,7 +69,10 @@ export interface Voice {
   /** Who placed a call (its From number), for recordings found without a webhook. */
   callerOf(callSid: string): Promise<string | undefined>;
   /** The audio of a recording, fetched with the account's credentials; `signal` cancels the download. */
-  recordingAudio(recordingSid: string, signal?: AbortSignal): Promise<{ contentType: string; body: ReadableStream<Uint8Array> | null; status: number }>;
+  recordingAudio(
+    recordingSid: string,
+    signal?: AbortSignal,
+  ): Promise<{ contentType: string; body: ReadableStream<Uint8Array> | null; status: number }>;
 }
 
 export interface Mail {

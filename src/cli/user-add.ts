@@ -34,7 +34,14 @@ function ask(question: string, hidden: boolean): Promise<string> {
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean' } } }).values;
+    args = parseArgs({
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -70,7 +77,9 @@ async function main(): Promise<number> {
   migrateDatabase(db);
   const { account, created } = await saveAccount(db, input.data, new Date());
   db.$client.close();
-  console.log(`${created ? 'Created' : 'Updated'} ${account.role} account ${account.email} (${account.name}) in ${env.value.databasePath}. Sign in at ${env.value.publicUrl}/dashboard`);
+  console.log(
+    `${created ? 'Created' : 'Updated'} ${account.role} account ${account.email} (${account.name}) in ${env.value.databasePath}. Sign in at ${env.value.publicUrl}/dashboard`,
+  );
   return 0;
 }
 

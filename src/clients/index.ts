@@ -1,5 +1,19 @@
 export { clientRoutes } from './routes.js';
-export { createClient, getClient, identifyCaller, clientBySupportCode, supportCodeSchema, type ClientDeps } from './service.js';
+export {
+  createClient,
+  getClient,
+  identifyCaller,
+  clientBySupportCode,
+  supportCodeSchema,
+  type ClientDeps,
+} from './service.js';
 export type { Client, Contact, CallerMatch } from './repository.js';
-export { addPackage, packagesOf, drawFromPackage, describeBalance, newPackageSchema, type PackageBalance } from './packages.js';
+export {
+  addPackage,
+  packagesOf,
+  drawFromPackage,
+  describeBalance,
+  newPackageSchema,
+  type PackageBalance,
+} from './packages.js';
 export { clientById, clientNames } from './repository.js';

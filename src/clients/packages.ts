@@ -22,9 +22,18 @@ export const newPackageSchema = z.object({
   note: z.string().trim().max(500).optional(),
 });
 
-export function addPackage(db: Conn, clientId: number, input: z.infer<typeof newPackageSchema>, now: Date): PackageBalance {
+export function addPackage(
+  db: Conn,
+  clientId: number,
+  input: z.infer<typeof newPackageSchema>,
+  now: Date,
+): PackageBalance {
   const quantity = input.unit === 'hours' ? Math.round(input.quantity * 60) : Math.round(input.quantity);
-  const row = db.insert(supportPackages).values({ clientId, unit: input.unit, quantity, note: input.note ?? null, createdAt: now }).returning().get();
+  const row = db
+    .insert(supportPackages)
+    .values({ clientId, unit: input.unit, quantity, note: input.note ?? null, createdAt: now })
+    .returning()
+    .get();
   return { ...row, used: 0, remaining: row.quantity };
 }
 
@@ -52,12 +61,23 @@ export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
  * ticket from a tickets package, logged minutes from an hours package). Once per item: billing the
  * same ticket again draws nothing. Returns the package drawn from, if any.
  */
-export function drawFromPackage(db: Conn, clientId: number | null, unit: PackageUnit, itemKey: string, amount: number, now: Date): PackageBalance | undefined {
+export function drawFromPackage(
+  db: Conn,
+  clientId: number | null,
+  unit: PackageUnit,
+  itemKey: string,
+  amount: number,
+  now: Date,
+): PackageBalance | undefined {
   if (!clientId || amount <= 0) return undefined;
   const open = packagesOf(db, clientId).find((p) => p.unit === unit && p.remaining > 0);
   if (!open) return undefined;
   const drawn = Math.min(amount, open.remaining);
-  const inserted = db.insert(packageUsage).values({ packageId: open.id, itemKey, amount: drawn, at: now }).onConflictDoNothing().run().changes;
+  const inserted = db
+    .insert(packageUsage)
+    .values({ packageId: open.id, itemKey, amount: drawn, at: now })
+    .onConflictDoNothing()
+    .run().changes;
   return inserted ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn } : undefined;
 }
 

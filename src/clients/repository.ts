@@ -25,11 +25,22 @@ export interface NewClient {
 
 export function insertClient(db: Db, input: NewClient, now: Date): Client {
   return db.transaction((tx) => {
-    const [row] = tx.insert(clients).values({ name: input.name, supportCode: input.supportCode, createdAt: now }).returning().all();
+    const [row] = tx
+      .insert(clients)
+      .values({ name: input.name, supportCode: input.supportCode, createdAt: now })
+      .returning()
+      .all();
     const contacts = input.contacts.length
       ? tx
           .insert(clientContacts)
-          .values(input.contacts.map((c) => ({ clientId: row!.id, name: c.name, phone: c.phone ?? null, email: c.email ?? null })))
+          .values(
+            input.contacts.map((c) => ({
+              clientId: row!.id,
+              name: c.name,
+              phone: c.phone ?? null,
+              email: c.email ?? null,
+            })),
+          )
           .returning()
           .all()
       : [];
@@ -46,7 +57,12 @@ function withContacts(db: Db, rows: (typeof clients.$inferSelect)[]): Client[] {
   const all = db
     .select()
     .from(clientContacts)
-    .where(inArray(clientContacts.clientId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        clientContacts.clientId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(clientContacts.id))
     .all();
   return rows.map((r) => ({

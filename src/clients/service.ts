@@ -44,14 +44,17 @@ export function createClient(deps: ClientDeps, input: NewClientInput): Outcome<C
     if (c.phone && !phone) fields[`contacts[${i}].phone`] = `"${c.phone}" is not a valid phone number`;
     return { name: c.name, email: c.email, phone };
   });
-  if (Object.keys(fields).length) return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
+  if (Object.keys(fields).length)
+    return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
   const taken = () =>
     fail('conflict', 'support_code_taken', `Support code ${input.supportCode} already belongs to another client`, {
       supportCode: 'is already in use',
     });
   if (repo.supportCodeTaken(deps.db, input.supportCode)) return taken();
   try {
-    return ok(repo.insertClient(deps.db, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()));
+    return ok(
+      repo.insertClient(deps.db, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()),
+    );
   } catch (err) {
     // Two requests with the same code at once: the unique index decides.
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return taken();

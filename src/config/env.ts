@@ -34,7 +34,9 @@ const envSchema = z
       .refine((v) => v.startsWith('file:') && v.length > 'file:'.length, {
         message: 'must look like file:PATH (for example file:./data/switchboard.db)',
       }),
-    PUBLIC_URL: optionalText.pipe(z.url({ message: 'must be an absolute URL such as https://switchboard.example.com' }).optional()),
+    PUBLIC_URL: optionalText.pipe(
+      z.url({ message: 'must be an absolute URL such as https://switchboard.example.com' }).optional(),
+    ),
     SWITCHBOARD_CONFIG: optionalText,
     API_TOKEN: optionalText,
     TWILIO_ACCOUNT_SID: optionalText,
@@ -49,22 +51,36 @@ const envSchema = z
     SLACK_API_URL: optionalText.pipe(z.url().optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Signs voicemail and acknowledgement links; without it a secret kept in the database is used. */
-    LINK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
+    LINK_SECRET: optionalText.pipe(
+      z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    ),
     /** For a lab only: accept unsigned /twilio/* webhooks although PUBLIC_URL is not a local address. */
-    ALLOW_UNSIGNED_WEBHOOKS: optionalText.pipe(z.enum(['true', 'false'], { message: 'must be true or false' }).optional()),
+    ALLOW_UNSIGNED_WEBHOOKS: optionalText.pipe(
+      z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+    ),
     /** How long one request to each provider may take before its outcome counts as unknown. */
     TWILIO_TIMEOUT: sendTimeout('10s'),
     SMTP_TIMEOUT: sendTimeout('15s'),
     SLACK_TIMEOUT: sendTimeout('10s'),
     /** The header a trusted proxy puts the client's address in (Fly: fly-client-ip); unset: the socket's address. */
-    CLIENT_IP_HEADER: optionalText.pipe(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as fly-client-ip').optional()),
+    CLIENT_IP_HEADER: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as fly-client-ip')
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_CHANNEL) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL'], message: 'is required when SLACK_BOT_TOKEN is set' });
     }
     // Unsigned webhooks let anyone fake an emergency or silence an escalation: only on a local demo.
-    if (!env.TWILIO_AUTH_TOKEN && env.PUBLIC_URL && !isLocalUrl(env.PUBLIC_URL) && env.ALLOW_UNSIGNED_WEBHOOKS !== 'true') {
+    if (
+      !env.TWILIO_AUTH_TOKEN &&
+      env.PUBLIC_URL &&
+      !isLocalUrl(env.PUBLIC_URL) &&
+      env.ALLOW_UNSIGNED_WEBHOOKS !== 'true'
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['TWILIO_AUTH_TOKEN'],
@@ -96,5 +112,13 @@ export function parseEnv(source: NodeJS.ProcessEnv): Parsed<Env> {
   }
   const raw = result.data;
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
-  return { ok: true, value: { ...raw, databasePath: raw.DATABASE_URL.slice('file:'.length), publicUrl, unsignedWebhooks: !raw.TWILIO_AUTH_TOKEN } };
+  return {
+    ok: true,
+    value: {
+      ...raw,
+      databasePath: raw.DATABASE_URL.slice('file:'.length),
+      publicUrl,
+      unsignedWebhooks: !raw.TWILIO_AUTH_TOKEN,
+    },
+  };
 }

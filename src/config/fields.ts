@@ -9,7 +9,9 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export const timeZone = z
   .string()
-  .refine((v) => IANAZone.isValidZone(v), { error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (for example America/Chicago)` });
+  .refine((v) => IANAZone.isValidZone(v), {
+    error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (for example America/Chicago)`,
+  });
 
 /** "HH:MM" as minutes after midnight; 24:00 is allowed as an end. */
 export function parseClock(text: string, allowMidnightEnd: boolean): number | undefined {
@@ -34,7 +36,10 @@ export const timeWindow = z.string().transform((text, ctx): Window => {
   const start = from === undefined ? undefined : parseClock(from, false);
   const end = to === undefined ? undefined : parseClock(to, true);
   if (extra !== undefined || start === undefined || end === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a window like "09:00-17:00" (24-hour clock, 00:00 to 24:00)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a window like "09:00-17:00" (24-hour clock, 00:00 to 24:00)`,
+    });
     return z.NEVER;
   }
   if (end <= start) {
@@ -73,7 +78,8 @@ export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (!/^(\d+(?:ms|[smhd]))+$/.test(trimmed)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)(ms|[smhd])/g)) total += Number(amount) * DURATION_UNITS[unit!]!;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)(ms|[smhd])/g))
+    total += Number(amount) * DURATION_UNITS[unit!]!;
   return total > 0 ? total : undefined;
 }
 
@@ -89,9 +95,12 @@ export const duration = z.union([z.string(), z.number()]).transform((value, ctx)
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-25')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-    message: 'is not a real calendar date',
-  });
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    {
+      message: 'is not a real calendar date',
+    },
+  );
 
 /** Caller ID as Twilio sends it is already E.164; anything else goes through the full parser. */
 export function callerIdOf(text: string | undefined, country: CountryCode = 'US'): string | undefined {

@@ -1,5 +1,14 @@
 export { loadConfig, readOrganisationFile, type Config } from './load.js';
 export { parseEnv, type Env, type Parsed } from './env.js';
 export { parseOrganisation, ROLES, type Role, type Organisation, type StaffMember } from './organisation.js';
-export { WEEKDAYS, normalisePhone, callerIdOf, parseDuration, formatWindow, fieldPath, type Weekday, type Window } from './fields.js';
+export {
+  WEEKDAYS,
+  normalisePhone,
+  callerIdOf,
+  parseDuration,
+  formatWindow,
+  fieldPath,
+  type Weekday,
+  type Window,
+} from './fields.js';
 export { canText, mayDial, numberInfo } from './numbers.js';

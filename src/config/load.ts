@@ -20,7 +20,10 @@ export function readOrganisationFile(path: string): Parsed<Organisation> {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [`organisation file ${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : code})`] };
+    return {
+      ok: false,
+      problems: [`organisation file ${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : code})`],
+    };
   }
   let doc: unknown;
   try {
@@ -41,7 +44,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Parsed<Config> {
   const env = parseEnv(source);
   if (!env.ok) return env;
   const path = env.value.SWITCHBOARD_CONFIG ?? (existsSync(DEFAULT_FILE) ? DEFAULT_FILE : undefined);
-  const organisation = path ? readOrganisationFile(path) : prefixProblems(parseOrganisation(DEMO_ORGANISATION), 'demo organisation');
+  const organisation = path
+    ? readOrganisationFile(path)
+    : prefixProblems(parseOrganisation(DEMO_ORGANISATION), 'demo organisation');
   if (!organisation.ok) return organisation;
   return { ok: true, value: { env: env.value, organisation: organisation.value, organisationSource: path ?? 'demo' } };
 }

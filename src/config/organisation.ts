@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { getCountries } from 'libphonenumber-js';
-import { WEEKDAYS, dayWindows, fieldPath, duration, isoDate, parseClock, phone, timeZone, type Weekday, type Window } from './fields.js';
+import {
+  WEEKDAYS,
+  dayWindows,
+  fieldPath,
+  duration,
+  isoDate,
+  parseClock,
+  phone,
+  timeZone,
+  type Weekday,
+  type Window,
+} from './fields.js';
 
 export const ROLES = ['engineer', 'architect', 'office'] as const;
 export type Role = (typeof ROLES)[number];
@@ -10,15 +21,24 @@ export const SHIFTS = ['daily', 'weekly'] as const;
 const countryCode = z
   .string()
   .toUpperCase()
-  .refine((c) => (getCountries() as string[]).includes(c), { error: (iss) => `"${String(iss.input)}" is not a two-letter country code such as US or IT` });
+  .refine((c) => (getCountries() as string[]).includes(c), {
+    error: (iss) => `"${String(iss.input)}" is not a two-letter country code such as US or IT`,
+  });
 
 const handoff = z.string().transform((text, ctx) => {
   const parts = text.trim().toLowerCase().split(/\s+/);
   const clock = parts.length === 2 ? parts[1]! : parts[0]!;
   const day = parts.length === 2 ? parts[0] : undefined;
   const minutes = parseClock(clock, false);
-  if (parts.length > 2 || minutes === undefined || (day !== undefined && !(WEEKDAYS as readonly string[]).includes(day))) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a hand-off like "monday 09:00" (weekly) or "09:00" (daily)` });
+  if (
+    parts.length > 2 ||
+    minutes === undefined ||
+    (day !== undefined && !(WEEKDAYS as readonly string[]).includes(day))
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a hand-off like "monday 09:00" (weekly) or "09:00" (daily)`,
+    });
     return z.NEVER;
   }
   return { weekday: day as Weekday | undefined, minutes };
@@ -28,7 +48,11 @@ const HOUR = 3_600_000;
 
 function organisationSchema(country: CountryCode) {
   const staffMember = z.object({
-    id: z.string().trim().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore only'),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore only'),
     name: z.string().trim().min(1),
     role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
     phone: phone(country),
@@ -37,7 +61,12 @@ function organisationSchema(country: CountryCode) {
   });
 
   const businessHours = z
-    .object(Object.fromEntries(WEEKDAYS.map((d) => [d, dayWindows.default([])])) as Record<Weekday, z.ZodDefault<typeof dayWindows>>)
+    .object(
+      Object.fromEntries(WEEKDAYS.map((d) => [d, dayWindows.default([])])) as Record<
+        Weekday,
+        z.ZodDefault<typeof dayWindows>
+      >,
+    )
     .strict();
 
   return z
@@ -105,16 +134,28 @@ function organisationSchema(country: CountryCode) {
       org.staff.forEach((s, i) => {
         const first = seen.get(s.id);
         if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['staff', i, 'id'], message: `"${s.id}" is used twice (also staff[${first}])` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['staff', i, 'id'],
+            message: `"${s.id}" is used twice (also staff[${first}])`,
+          });
         } else seen.set(s.id, i);
       });
       org.on_call.rotation.forEach((id, i) => {
         if (!seen.has(id)) {
-          ctx.addIssue({ code: 'custom', path: ['on_call', 'rotation', i], message: `"${id}" is not the id of anyone under staff` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['on_call', 'rotation', i],
+            message: `"${id}" is not the id of anyone under staff`,
+          });
         }
       });
       if (org.on_call.shift === 'weekly' && org.on_call.handoff.weekday === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['on_call', 'handoff'], message: 'a weekly shift needs a day, like "monday 09:00"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['on_call', 'handoff'],
+          message: 'a weekly shift needs a day, like "monday 09:00"',
+        });
       }
     });
 }
@@ -167,15 +208,24 @@ export interface Organisation {
 /** Validates a parsed organisation document. Problems name the field, one line each. */
 export function parseOrganisation(doc: unknown): { ok: true; value: Organisation } | { ok: false; problems: string[] } {
   const rawCountry = (doc as { organization?: { country?: unknown } } | null)?.organization?.country;
-  const country = (typeof rawCountry === 'string' && (getCountries() as string[]).includes(rawCountry.toUpperCase())
-    ? rawCountry.toUpperCase()
-    : 'US') as CountryCode;
+  const country = (
+    typeof rawCountry === 'string' && (getCountries() as string[]).includes(rawCountry.toUpperCase())
+      ? rawCountry.toUpperCase()
+      : 'US'
+  ) as CountryCode;
   const result = organisationSchema(country).safeParse(doc, {
     error: (issue) =>
-      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.code === 'invalid_type' ? `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}` : undefined,
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? 'is required'
+        : issue.code === 'invalid_type'
+          ? `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`
+          : undefined,
   });
   if (!result.success) {
-    return { ok: false, problems: result.error.issues.map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`) };
+    return {
+      ok: false,
+      problems: result.error.issues.map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`),
+    };
   }
   const o = result.data;
   return {
@@ -201,7 +251,12 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       escalation: { ackTimeoutMs: o.escalation.ack_timeout, repeat: o.escalation.repeat },
       emergency: { duplicateWindowMs: o.emergency.duplicate_window, maxRecordingMs: o.emergency.max_recording },
       helpdesk: { forwardTo: o.helpdesk.forward_to, ringTimeoutMs: o.helpdesk.ring_timeout },
-      paging: { burst: o.paging.burst, burstWindowMs: o.paging.burst_window, hourlyLimit: o.paging.hourly_limit, bundling: o.paging.bundling },
+      paging: {
+        burst: o.paging.burst,
+        burstWindowMs: o.paging.burst_window,
+        hourlyLimit: o.paging.hourly_limit,
+        bundling: o.paging.bundling,
+      },
       prompts: o.prompts,
       sla: o.sla,
       callbackHours: o.callback_hours as Record<Weekday, Window[]> | undefined,
@@ -210,4 +265,3 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
     },
   };
 }
-

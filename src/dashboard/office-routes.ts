@@ -1,9 +1,24 @@
 import type { Request, Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { billableEvents, billingCsv, countBillable, day, dayRange, monthlyReport, reportCsv, syncLedger } from '../billing/index.js';
+import {
+  billableEvents,
+  billingCsv,
+  countBillable,
+  day,
+  dayRange,
+  monthlyReport,
+  reportCsv,
+  syncLedger,
+} from '../billing/index.js';
 import { clientNames } from '../clients/index.js';
-import { addOverride, currentAndFutureOverrides, newOverrideSchema, onCallNowAndNext, removeOverride } from '../oncall/index.js';
+import {
+  addOverride,
+  currentAndFutureOverrides,
+  newOverrideSchema,
+  onCallNowAndNext,
+  removeOverride,
+} from '../oncall/index.js';
 import { can } from '../auth/index.js';
 import type { Kit } from './kit.js';
 import { html } from './html.js';
@@ -23,51 +38,141 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
     const { now, next } = onCallNowAndNext(deps);
     const overrides = currentAndFutureOverrides(deps);
     const architects = org.staff.filter((p) => p.role === 'architect');
-    const body = html`
-      <div class="grid">
-        <section class="card"><h2 style="margin-top:0">On call now</h2><p><strong>${now.staff.name}</strong> <a href="tel:${now.staff.phone}">${now.staff.phone}</a>${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">until ${when(ctx, now.until)}</p></section>
-        <section class="card"><h2 style="margin-top:0">Next</h2>${next ? html`<p><strong>${next.staff.name}</strong>${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">from ${when(ctx, next.from)}</p>` : html`<p class="muted">No change ahead.</p>`}</section>
-        <section class="card"><h2 style="margin-top:0">System Architects</h2><p class="muted">Paged for every emergency.</p><ul>${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}</ul></section>
+    const body = html` <div class="grid">
+        <section class="card">
+          <h2 style="margin-top:0">On call now</h2>
+          <p>
+            <strong>${now.staff.name}</strong>
+            <a href="tel:${now.staff.phone}">${now.staff.phone}</a
+            >${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}
+          </p>
+          <p class="muted">until ${when(ctx, now.until)}</p>
+        </section>
+        <section class="card">
+          <h2 style="margin-top:0">Next</h2>
+          ${
+            next
+              ? html`<p>
+                    <strong>${next.staff.name}</strong
+                    >${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}
+                  </p>
+                  <p class="muted">from ${when(ctx, next.from)}</p>`
+              : html`<p class="muted">No change ahead.</p>`
+          }
+        </section>
+        <section class="card">
+          <h2 style="margin-top:0">System Architects</h2>
+          <p class="muted">Paged for every emergency.</p>
+          <ul>
+            ${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}
+          </ul>
+        </section>
       </div>
       <h2>Overrides</h2>
-      <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th><th></th></tr></thead><tbody>
-      ${overrides.length === 0 ? html`<tr><td colspan="5" class="muted">None now or ahead.</td></tr>` : ''}
-      ${overrides.map(
-        (o) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td>
-          <td>${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}</td></tr>`,
-      )}
-      </tbody></table>
-      <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.</p>
-      ${manage
-        ? html`<h2>Cover the rotation</h2>
-      <form method="post" action="/dashboard/oncall/overrides" class="card">${csrfField(ctx)}
-        <div class="grid">
-          <div><label for="ov-staff">Who is on call instead</label><select id="ov-staff" name="staffId">${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
-          <div><label for="ov-from">From</label><input id="ov-from" name="startsAt" type="datetime-local" required value="${inputTime(s.clock.now())}"></div>
-          <div><label for="ov-until">Until</label><input id="ov-until" name="endsAt" type="datetime-local" required></div>
-          <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500"></div>
-        </div>
-        <button type="submit">Add the cover</button>
-      </form>`
-        : ''}`;
+      <table class="stack">
+        <thead>
+          <tr>
+            <th>Who</th>
+            <th>From</th>
+            <th>Until</th>
+            <th>Why</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            overrides.length === 0
+              ? html`<tr>
+                  <td colspan="5" class="muted">None now or ahead.</td>
+                </tr>`
+              : ''
+          }
+          ${overrides.map(
+            (o) =>
+              html`<tr>
+                <td data-label="Who">${names(o.staffId)}</td>
+                <td data-label="From">${when(ctx, o.startsAt)}</td>
+                <td data-label="Until">${when(ctx, o.endsAt)}</td>
+                <td data-label="Why">${o.reason ?? ''}</td>
+                <td>
+                  ${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <p class="muted">
+        Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.
+      </p>
+      ${
+        manage
+          ? html`<h2>Cover the rotation</h2>
+              <form method="post" action="/dashboard/oncall/overrides" class="card">
+                ${csrfField(ctx)}
+                <div class="grid">
+                  <div>
+                    <label for="ov-staff">Who is on call instead</label
+                    ><select id="ov-staff" name="staffId">
+                      ${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}
+                    </select>
+                  </div>
+                  <div>
+                    <label for="ov-from">From</label
+                    ><input
+                      id="ov-from"
+                      name="startsAt"
+                      type="datetime-local"
+                      required
+                      value="${inputTime(s.clock.now())}"
+                    />
+                  </div>
+                  <div>
+                    <label for="ov-until">Until</label
+                    ><input id="ov-until" name="endsAt" type="datetime-local" required />
+                  </div>
+                  <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500" /></div>
+                </div>
+                <button type="submit">Add the cover</button>
+              </form>`
+          : ''
+      }`;
     send(res, page(ctx, '/dashboard/oncall', 'Who is on call', body));
   });
   // The form's times are the organisation's local wall clock.
-  const local = (value: unknown) => (typeof value === 'string' ? DateTime.fromISO(value, { zone: org.timezone }) : undefined);
+  const local = (value: unknown) =>
+    typeof value === 'string' ? DateTime.fromISO(value, { zone: org.timezone }) : undefined;
   router.post('/oncall/overrides', allow('manageOnCall'), (req, res) => {
     const from = local(req.body?.startsAt);
     const until = local(req.body?.endsAt);
-    if (!from?.isValid || !until?.isValid) return refuse(res, '/dashboard/oncall', 'Give the start and end of the cover as dates and times.');
-    const input = newOverrideSchema.safeParse({ staffId: req.body?.staffId, startsAt: from.toISO(), endsAt: until.toISO(), reason: typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason : undefined });
-    if (!input.success) return refuse(res, '/dashboard/oncall', input.error.issues[0]?.path[0] === 'endsAt' ? 'The cover must end after it starts.' : 'Choose who covers, and when.');
-    after(res, addOverride(deps, input.data), '/dashboard/oncall', (o) => `${names(o.staffId)} is on call from ${from.toFormat('ccc d LLL HH:mm')} until ${until.toFormat('ccc d LLL HH:mm')}.`);
+    if (!from?.isValid || !until?.isValid)
+      return refuse(res, '/dashboard/oncall', 'Give the start and end of the cover as dates and times.');
+    const input = newOverrideSchema.safeParse({
+      staffId: req.body?.staffId,
+      startsAt: from.toISO(),
+      endsAt: until.toISO(),
+      reason: typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason : undefined,
+    });
+    if (!input.success)
+      return refuse(
+        res,
+        '/dashboard/oncall',
+        input.error.issues[0]?.path[0] === 'endsAt'
+          ? 'The cover must end after it starts.'
+          : 'Choose who covers, and when.',
+      );
+    after(
+      res,
+      addOverride(deps, input.data),
+      '/dashboard/oncall',
+      (o) =>
+        `${names(o.staffId)} is on call from ${from.toFormat('ccc d LLL HH:mm')} until ${until.toFormat('ccc d LLL HH:mm')}.`,
+    );
   });
   router.post('/oncall/overrides/:id/remove', allow('manageOnCall'), (req, res) => {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     if (!id.success) return refuse(res, '/dashboard/oncall', 'No such cover.');
     after(res, removeOverride(deps, id.data), '/dashboard/oncall', () => 'Cover removed; the rotation applies again.');
   });
-
 }
 
 /** The after-hours log and the monthly billing reports, with their CSV downloads. */
@@ -84,21 +189,41 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
   router.get('/after-hours', allow('seeAfterHours'), (req, res) => {
     const ctx = ctxOf(req, res);
     const range = rangeOf(req);
-    if (!range) return void res.status(400).type('html').send(messagePage('Check the dates', 'Give real dates, with "from" no later than "to".', '/dashboard/after-hours'));
+    if (!range)
+      return void res
+        .status(400)
+        .type('html')
+        .send(
+          messagePage('Check the dates', 'Give real dates, with "from" no later than "to".', '/dashboard/after-hours'),
+        );
     syncLedger(s.db, s.calendar, s.clock.now());
     const query = { from: range.from, to: range.to, afterHoursOnly: true };
     const events = billableEvents(s.db, { ...query, limit: MAX_LIST });
-    send(res, page(ctx, '/dashboard/after-hours', 'After-hours log', afterHoursPage(ctx, range.days, events, countBillable(s.db, query))));
+    send(
+      res,
+      page(
+        ctx,
+        '/dashboard/after-hours',
+        'After-hours log',
+        afterHoursPage(ctx, range.days, events, countBillable(s.db, query)),
+      ),
+    );
   });
   router.get('/after-hours.csv', allow('seeAfterHours'), (req, res) => {
     const range = rangeOf(req);
     if (!range) return void res.status(400).type('text/plain').send('Give real dates, with from no later than to.');
     syncLedger(s.db, s.calendar, s.clock.now());
     const events = billableEvents(s.db, { from: range.from, to: range.to, afterHoursOnly: true });
-    res.type('text/csv; charset=utf-8').attachment(`after-hours-${range.days.from}-to-${range.days.to}.csv`).send(billingCsv(events));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`after-hours-${range.days.from}-to-${range.days.to}.csv`)
+      .send(billingCsv(events));
   });
   const reportOf = (req: Request) => {
-    const month = typeof req.query.month === 'string' && /^\d{4}-\d{2}$/.test(req.query.month) ? req.query.month : localToday().toFormat('yyyy-MM');
+    const month =
+      typeof req.query.month === 'string' && /^\d{4}-\d{2}$/.test(req.query.month)
+        ? req.query.month
+        : localToday().toFormat('yyyy-MM');
     const client = z.coerce.number().int().positive().safeParse(req.query.client);
     syncLedger(s.db, s.calendar, s.clock.now());
     return monthlyReport(s.db, s.calendar, month, client.success ? client.data : undefined);
@@ -106,16 +231,30 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
   router.get('/reports', allow('seeReports'), (req, res) => {
     const ctx = ctxOf(req, res);
     const report = reportOf(req);
-    if (!report) return void res.status(400).type('html').send(messagePage('Check the month', 'Give a month like 2026-11.', '/dashboard/reports'));
+    if (!report)
+      return void res
+        .status(400)
+        .type('html')
+        .send(messagePage('Check the month', 'Give a month like 2026-11.', '/dashboard/reports'));
     const all = clientNames(s.db);
     const name = all.find((c) => c.id === report.clientId)?.name;
-    send(res, page(ctx, '/dashboard/reports', `Billing report ${report.month}${name ? ` · ${name}` : ''}`, reportPage(ctx, report, all)));
+    send(
+      res,
+      page(
+        ctx,
+        '/dashboard/reports',
+        `Billing report ${report.month}${name ? ` · ${name}` : ''}`,
+        reportPage(ctx, report, all),
+      ),
+    );
   });
   router.get('/reports.csv', allow('seeReports'), (req, res) => {
     const report = reportOf(req);
     if (!report) return void res.status(400).type('text/plain').send('Give a month like 2026-11.');
     const name = report.clientId ? clientNames(s.db).find((c) => c.id === report.clientId)?.name : undefined;
-    res.type('text/csv; charset=utf-8').attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`).send(reportCsv(report, name));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`)
+      .send(reportCsv(report, name));
   });
-
 }

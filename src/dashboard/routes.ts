@@ -19,7 +19,17 @@ export function dashboardRoutes(s: Services): Router {
 
   router.use(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], mediaSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          mediaSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
       strictTransportSecurity: cookieOpts.secure,
     }),
   );
@@ -28,8 +38,14 @@ export function dashboardRoutes(s: Services): Router {
     next();
   });
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
-  router.get('/assets/app.css', (_req, res) => void res.set('Cache-Control', 'public, max-age=3600').type('css').send(CSS));
-  router.get('/assets/app.js', (_req, res) => void res.set('Cache-Control', 'public, max-age=3600').type('js').send(JS));
+  router.get(
+    '/assets/app.css',
+    (_req, res) => void res.set('Cache-Control', 'public, max-age=3600').type('css').send(CSS),
+  );
+  router.get(
+    '/assets/app.js',
+    (_req, res) => void res.set('Cache-Control', 'public, max-age=3600').type('js').send(JS),
+  );
 
   signInRoutes(router, kit);
   router.use(requireSession(s));
@@ -42,7 +58,10 @@ export function dashboardRoutes(s: Services): Router {
   auditPage(router, kit);
 
   router.use((req, res) => {
-    res.status(404).type('html').send(messagePage('No such page', `There is nothing at ${req.originalUrl.slice(0, 100)}.`));
+    res
+      .status(404)
+      .type('html')
+      .send(messagePage('No such page', `There is nothing at ${req.originalUrl.slice(0, 100)}.`));
   });
 
   // Anything unexpected: a page that says so (and is logged), never a stack trace or a JSON body.
@@ -50,11 +69,27 @@ export function dashboardRoutes(s: Services): Router {
     if (res.headersSent) return next(err);
     const status = (err as { status?: number }).status;
     if (status && status >= 400 && status < 500) {
-      res.status(status).type('html').send(messagePage('That did not work', status === 413 ? 'What you sent is too large.' : 'The request could not be read. Go back and try again.'));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          messagePage(
+            'That did not work',
+            status === 413 ? 'What you sent is too large.' : 'The request could not be read. Go back and try again.',
+          ),
+        );
       return;
     }
     s.log.error({ err, path: req.path }, 'dashboard page failed');
-    res.status(500).type('html').send(messagePage('Something went wrong', 'This page could not be shown. Try again in a moment; if it keeps happening, tell your administrator (the error is in the service log).'));
+    res
+      .status(500)
+      .type('html')
+      .send(
+        messagePage(
+          'Something went wrong',
+          'This page could not be shown. Try again in a moment; if it keeps happening, tell your administrator (the error is in the service log).',
+        ),
+      );
   });
   return router;
 }

@@ -18,14 +18,26 @@ export function cookiesOf(req: Request): Record<string, string | undefined> {
   return parse(req.headers.cookie ?? '');
 }
 
-export function setCookie(res: Response, name: string, value: string, opts: CookieOptions & { maxAgeSeconds?: number; sameSite?: 'lax' | 'strict' }): void {
+export function setCookie(
+  res: Response,
+  name: string,
+  value: string,
+  opts: CookieOptions & { maxAgeSeconds?: number; sameSite?: 'lax' | 'strict' },
+): void {
   res.append(
     'Set-Cookie',
-    serialize(name, value, { httpOnly: true, sameSite: opts.sameSite ?? 'lax', secure: opts.secure, path: '/dashboard', ...(opts.maxAgeSeconds !== undefined ? { maxAge: opts.maxAgeSeconds } : {}) }),
+    serialize(name, value, {
+      httpOnly: true,
+      sameSite: opts.sameSite ?? 'lax',
+      secure: opts.secure,
+      path: '/dashboard',
+      ...(opts.maxAgeSeconds !== undefined ? { maxAge: opts.maxAgeSeconds } : {}),
+    }),
   );
 }
 
-export const clearCookie = (res: Response, name: string, opts: CookieOptions) => setCookie(res, name, '', { ...opts, maxAgeSeconds: 0 });
+export const clearCookie = (res: Response, name: string, opts: CookieOptions) =>
+  setCookie(res, name, '', { ...opts, maxAgeSeconds: 0 });
 
 export const sameToken = (a: string | undefined, b: string | undefined): boolean => {
   if (!a || !b) return false;
@@ -65,11 +77,26 @@ export function requireSession(deps: { db: Db; clock: Clock }) {
     if (!session) {
       if (req.method === 'GET' && !req.path.endsWith('/rows')) {
         res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);
-      } else res.status(401).type('html').send(messagePage('Signed out', 'Your session has ended. Sign in again to continue.', '/dashboard/login'));
+      } else
+        res
+          .status(401)
+          .type('html')
+          .send(messagePage('Signed out', 'Your session has ended. Sign in again to continue.', '/dashboard/login'));
       return;
     }
-    if (req.method === 'POST' && !sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, session.csrfToken)) {
-      res.status(403).type('html').send(messagePage('Form expired', 'This form could not be accepted (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.'));
+    if (
+      req.method === 'POST' &&
+      !sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, session.csrfToken)
+    ) {
+      res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage(
+            'Form expired',
+            'This form could not be accepted (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.',
+          ),
+        );
       return;
     }
     res.locals.signed = { account: session.account, csrf: session.csrfToken };
@@ -81,13 +108,21 @@ export function requireSession(deps: { db: Db; clock: Clock }) {
 export function allow(what: Permission) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     if (can(res.locals.signed!.account.role, what)) return next();
-    res.status(403).type('html').send(messagePage('Not for your role', 'Your account cannot open this page. Ask an administrator if you need it.'));
+    res
+      .status(403)
+      .type('html')
+      .send(
+        messagePage('Not for your role', 'Your account cannot open this page. Ask an administrator if you need it.'),
+      );
   };
 }
 
 /** A message for the next page, after a redirect. */
 export function flash(res: Response, kind: 'ok' | 'error', text: string, opts: CookieOptions): void {
-  setCookie(res, FLASH_COOKIE, Buffer.from(JSON.stringify({ kind, text })).toString('base64url'), { ...opts, maxAgeSeconds: 60 });
+  setCookie(res, FLASH_COOKIE, Buffer.from(JSON.stringify({ kind, text })).toString('base64url'), {
+    ...opts,
+    maxAgeSeconds: 60,
+  });
 }
 
 export function takeFlash(req: Request, res: Response, opts: CookieOptions): PageContext['flash'] {
@@ -96,7 +131,8 @@ export function takeFlash(req: Request, res: Response, opts: CookieOptions): Pag
   clearCookie(res, FLASH_COOKIE, opts);
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { kind?: unknown; text?: unknown };
-    if ((parsed.kind === 'ok' || parsed.kind === 'error') && typeof parsed.text === 'string') return { kind: parsed.kind, text: parsed.text.slice(0, 500) };
+    if ((parsed.kind === 'ok' || parsed.kind === 'error') && typeof parsed.text === 'string')
+      return { kind: parsed.kind, text: parsed.text.slice(0, 500) };
   } catch {
     // A mangled cookie is simply ignored.
   }

@@ -11,7 +11,12 @@ import { clearCookie, cookiesOf, loginToken, LOGIN_COOKIE, sameToken, SESSION_CO
 
 /** Where to go after signing in: a dashboard page the visitor was sent away from, never anywhere else. */
 function safeNext(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/dashboard(\/[\w\-./?=&%]*)?$/.test(value) && !value.includes('..') && !value.startsWith('/dashboard/login') ? value : undefined;
+  return typeof value === 'string' &&
+    /^\/dashboard(\/[\w\-./?=&%]*)?$/.test(value) &&
+    !value.includes('..') &&
+    !value.startsWith('/dashboard/login')
+    ? value
+    : undefined;
 }
 
 const THROTTLED = 'Too many sign-in attempts from here; wait a minute and try again.';
@@ -55,7 +60,10 @@ function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
           recordAudit(s.db, { at: s.clock.now(), action: 'sign_in_throttled', actor, ip, detail: { by, limit } });
           s.log.warn({ ip, by, limit }, 'dashboard sign-in throttled');
         }
-        res.status(429).type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), THROTTLED, email, next));
+        res
+          .status(429)
+          .type('html')
+          .send(signInPage(org.name, loginToken(req, res, cookieOpts), THROTTLED, email, next));
       },
     });
   };
@@ -69,13 +77,26 @@ function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
 export function signInRoutes(router: Router, kit: Kit): void {
   const { s, org, cookieOpts } = kit;
   router.get('/login', (req, res) => {
-    res.type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), undefined, '', safeNext(req.query.next)));
+    res
+      .type('html')
+      .send(signInPage(org.name, loginToken(req, res, cookieOpts), undefined, '', safeNext(req.query.next)));
   });
   router.post('/login', ...signInLimits(kit), async (req, res) => {
     const token = cookiesOf(req)[LOGIN_COOKIE];
     const { email, password, next } = formOf(req);
     if (!sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : undefined, token)) {
-      res.status(403).type('html').send(signInPage(org.name, loginToken(req, res, cookieOpts), 'This sign-in form had expired. Please try again.', email, next));
+      res
+        .status(403)
+        .type('html')
+        .send(
+          signInPage(
+            org.name,
+            loginToken(req, res, cookieOpts),
+            'This sign-in form had expired. Please try again.',
+            email,
+            next,
+          ),
+        );
       return;
     }
     const ip = clientIp(req, s.config.env.CLIENT_IP_HEADER);
@@ -83,14 +104,21 @@ export function signInRoutes(router: Router, kit: Kit): void {
     if (!result.ok) {
       s.log.info({ email: maskEmail(typedEmail(email)), ip, reason: result.reason }, 'dashboard sign-in refused');
       if (result.reason === 'busy') res.set('Retry-After', '5');
-      const until = result.reason === 'locked' ? DateTime.fromJSDate(result.until, { zone: org.timezone }).toFormat('HH:mm') : '';
+      const until =
+        result.reason === 'locked' ? DateTime.fromJSDate(result.until, { zone: org.timezone }).toFormat('HH:mm') : '';
       const [status, message] =
         result.reason === 'locked'
-          ? [423, `Too many failed sign-ins: this account is locked until ${until}. Ask an administrator to reset it if you need in sooner.`]
+          ? [
+              423,
+              `Too many failed sign-ins: this account is locked until ${until}. Ask an administrator to reset it if you need in sooner.`,
+            ]
           : result.reason === 'busy'
             ? [503, BUSY]
             : [401, 'That email and password do not match an account.'];
-      res.status(status).type('html').send(signInPage(org.name, token!, message, email, next));
+      res
+        .status(status)
+        .type('html')
+        .send(signInPage(org.name, token!, message, email, next));
       return;
     }
     const session = startSession(s.db, result.account.id, s.clock.now());
@@ -111,5 +139,4 @@ export function signOutRoute(router: Router, { s, cookieOpts }: Kit): void {
     clearCookie(res, SESSION_COOKIE, cookieOpts);
     res.redirect(303, '/dashboard/login');
   });
-
 }

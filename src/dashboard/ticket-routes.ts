@@ -3,7 +3,18 @@ import { z } from 'zod';
 import { can, staffOfAccount, type Account } from '../auth/index.js';
 import type { Outcome } from '../http/problems.js';
 import { acknowledge, requestBridge } from '../paging/index.js';
-import { changePriority, changeStatus, logWork, priorityChangeSchema, statusChangeSchema, streamRecording, type Actor, ticketByNumber, ticketLabel, voicemailById } from '../tickets/index.js';
+import {
+  changePriority,
+  changeStatus,
+  logWork,
+  priorityChangeSchema,
+  statusChangeSchema,
+  streamRecording,
+  type Actor,
+  ticketByNumber,
+  ticketLabel,
+  voicemailById,
+} from '../tickets/index.js';
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import type { Kit } from './kit.js';
@@ -18,16 +29,42 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
   const { s, org, ctxOf, actorOf, send, after, refuse, invalid } = kit;
   router.get('/tickets', (req, res) => {
     const ctx = ctxOf(req, res);
-    send(res, page(ctx, '/dashboard/tickets', 'Tickets', ticketsPage(s.db, ctx, org, ticketFilters.parse(req.query), s.clock.now())));
+    send(
+      res,
+      page(
+        ctx,
+        '/dashboard/tickets',
+        'Tickets',
+        ticketsPage(s.db, ctx, org, ticketFilters.parse(req.query), s.clock.now()),
+      ),
+    );
   });
   router.get('/tickets/:number', (req, res) => {
     const ctx = ctxOf(req, res);
     const p = numberParam.safeParse({ number: String(req.params.number).replace(/^tk-?/i, '') });
     const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
-    if (!ticket) return void res.status(404).type('html').send(messagePage('No such ticket', `There is no ticket ${String(req.params.number).slice(0, 20)}.`, '/dashboard/tickets'));
+    if (!ticket)
+      return void res
+        .status(404)
+        .type('html')
+        .send(
+          messagePage(
+            'No such ticket',
+            `There is no ticket ${String(req.params.number).slice(0, 20)}.`,
+            '/dashboard/tickets',
+          ),
+        );
     const canChange = can(ctx.account.role, 'changeTickets');
     const isStaff = Boolean(staffOfAccount(org, ctx.account));
-    send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, ticketPage(s.db, ctx, { organisation: org }, ticket, { canChange, isStaff }, s.clock.now())));
+    send(
+      res,
+      page(
+        ctx,
+        '/dashboard/tickets',
+        `${ticketLabel(ticket.number)} · ${ticket.summary}`,
+        ticketPage(s.db, ctx, { organisation: org }, ticket, { canChange, isStaff }, s.clock.now()),
+      ),
+    );
   });
   // The ticket page's player: the session is the permission, so no bearer link is minted for it.
   router.get('/tickets/:number/voicemails/:id/audio', async (req, res) => {
@@ -35,16 +72,37 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     const voicemail = id.success ? voicemailById(s.db, id.data) : undefined;
     const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
-    if (!voicemail || !ticket || voicemail.ticketId !== ticket.id) return void res.status(404).type('text/plain').send('No such voicemail.');
-    recordAudit(s.db, { at: s.clock.now(), action: 'voicemail_played', actor: res.locals.signed!.account.email, ip: clientIp(req, s.config.env.CLIENT_IP_HEADER), detail: { voicemailId: voicemail.id, ticketId: ticket.id } });
+    if (!voicemail || !ticket || voicemail.ticketId !== ticket.id)
+      return void res.status(404).type('text/plain').send('No such voicemail.');
+    recordAudit(s.db, {
+      at: s.clock.now(),
+      action: 'voicemail_played',
+      actor: res.locals.signed!.account.email,
+      ip: clientIp(req, s.config.env.CLIENT_IP_HEADER),
+      detail: { voicemailId: voicemail.id, ticketId: ticket.id },
+    });
     await streamRecording(s.channels.voice, voicemail.recordingSid, res, s.log);
   });
-  const ticketAction = (path: string, act: (number: number, actor: Actor, body: Record<string, unknown>, account: Account) => Outcome<unknown>, okText: string) =>
+  const ticketAction = (
+    path: string,
+    act: (number: number, actor: Actor, body: Record<string, unknown>, account: Account) => Outcome<unknown>,
+    okText: string,
+  ) =>
     router.post(`/tickets/:number/${path}`, allow('changeTickets'), (req, res) => {
       const p = numberParam.safeParse(req.params);
       if (!p.success) return refuse(res, '/dashboard/tickets', 'No such ticket.');
       const back = `/dashboard/tickets/${p.data.number}`;
-      after(res, act(p.data.number, actorOf(res.locals.signed!.account), (req.body ?? {}) as Record<string, unknown>, res.locals.signed!.account), back, () => okText);
+      after(
+        res,
+        act(
+          p.data.number,
+          actorOf(res.locals.signed!.account),
+          (req.body ?? {}) as Record<string, unknown>,
+          res.locals.signed!.account,
+        ),
+        back,
+        () => okText,
+      );
     });
   ticketAction(
     'priority',
@@ -57,16 +115,29 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
   ticketAction(
     'status',
     (n, actor, body) => {
-      const input = statusChangeSchema.safeParse({ status: body.status, message: typeof body.message === 'string' && body.message.trim() ? body.message : undefined });
-      return input.success ? changeStatus(s.changes, n, input.data, actor) : invalid(input.error.issues[0]?.path[0] === 'message' ? 'Say what you need from the requester before returning it to them.' : 'Choose a status.');
+      const input = statusChangeSchema.safeParse({
+        status: body.status,
+        message: typeof body.message === 'string' && body.message.trim() ? body.message : undefined,
+      });
+      return input.success
+        ? changeStatus(s.changes, n, input.data, actor)
+        : invalid(
+            input.error.issues[0]?.path[0] === 'message'
+              ? 'Say what you need from the requester before returning it to them.'
+              : 'Choose a status.',
+          );
     },
     'Status updated.',
   );
   ticketAction(
     'work',
     (n, actor, body) => {
-      const input = z.object({ minutes: z.coerce.number().int().min(1).max(1440), note: z.string().trim().max(2000).optional() }).safeParse(body);
-      return input.success ? logWork(s.changes, n, { minutes: input.data.minutes, note: input.data.note || undefined }, actor) : invalid('Give the minutes worked, from 1 to 1440.');
+      const input = z
+        .object({ minutes: z.coerce.number().int().min(1).max(1440), note: z.string().trim().max(2000).optional() })
+        .safeParse(body);
+      return input.success
+        ? logWork(s.changes, n, { minutes: input.data.minutes, note: input.data.note || undefined }, actor)
+        : invalid('Give the minutes worked, from 1 to 1440.');
     },
     'Work logged.',
   );
@@ -92,5 +163,4 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     },
     'Calling your phone now; answer and you will be connected to the customer from the helpdesk number.',
   );
-
 }

@@ -34,10 +34,16 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
     });`;
   let worker: Worker;
   try {
-    worker = new Worker(code, { eval: true, workerData: { path, everyMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    worker = new Worker(code, {
+      eval: true,
+      workerData: { path, everyMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
   } catch (err) {
     // No worker: the database keeps checkpointing inside commits, as SQLite does by default.
-    log.warn({ err: (err as Error).message }, 'could not start the WAL checkpoint worker; checkpoints stay in the request path');
+    log.warn(
+      { err: (err as Error).message },
+      'could not start the WAL checkpoint worker; checkpoints stay in the request path',
+    );
     return { stop: async () => undefined };
   }
   db.$client.pragma('wal_autocheckpoint = 0');
@@ -47,7 +53,10 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
     log.error({ why }, 'WAL checkpoint worker failed; the database checkpoints by itself again');
     db.$client.pragma('wal_autocheckpoint = 1000');
   };
-  worker.on('message', (m: { error?: string }) => m.error && log.warn({ err: m.error }, 'WAL checkpoint did not complete; will try again'));
+  worker.on(
+    'message',
+    (m: { error?: string }) => m.error && log.warn({ err: m.error }, 'WAL checkpoint did not complete; will try again'),
+  );
   worker.on('error', (err) => fallBack(err.message));
   worker.on('exit', (code) => code !== 0 && fallBack(`exit code ${code}`));
   worker.unref();
@@ -63,4 +72,3 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
       }),
   };
 }
-

@@ -14,7 +14,10 @@ export function readState(db: Db, key: string): string | undefined {
 }
 
 export function writeState(db: Db, key: string, value: string, now: Date): void {
-  db.insert(serviceState).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: serviceState.key, set: { value, updatedAt: now } }).run();
+  db.insert(serviceState)
+    .values({ key, value, updatedAt: now })
+    .onConflictDoUpdate({ target: serviceState.key, set: { value, updatedAt: now } })
+    .run();
 }
 
 /** The value under `key`, created once by `make` if absent (the first writer wins). */

@@ -16,14 +16,19 @@ export function requireApiToken(token: string | undefined): RequestHandler {
       sendProblem(res, {
         kind: 'unauthorized',
         code: 'api_disabled',
-        message: 'The API is disabled until API_TOKEN is set in the environment; then send Authorization: Bearer <token>.',
+        message:
+          'The API is disabled until API_TOKEN is set in the environment; then send Authorization: Bearer <token>.',
       });
       return;
     }
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
     if (!match || !sameSecret(match[1]!, token)) {
-      sendProblem(res, { kind: 'unauthorized', code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' });
+      sendProblem(res, {
+        kind: 'unauthorized',
+        code: 'unauthorized',
+        message: 'Send Authorization: Bearer <API_TOKEN>.',
+      });
       return;
     }
     next();

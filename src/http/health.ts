@@ -25,7 +25,12 @@ function databaseWritable(deps: HealthDeps): { writable: boolean; error?: string
   }
 }
 
-const LIVE: Record<Channel, (c: Channels) => boolean> = { sms: (c) => c.sms.live, voice: (c) => c.voice.live, email: (c) => c.mail.live, slack: (c) => c.chat.live };
+const LIVE: Record<Channel, (c: Channels) => boolean> = {
+  sms: (c) => c.sms.live,
+  voice: (c) => c.voice.live,
+  email: (c) => c.mail.live,
+  slack: (c) => c.chat.live,
+};
 
 /**
  * GET /healthz: 200 {"status":"ok", ...} when the database takes a write and no page has waited more
@@ -40,26 +45,49 @@ export function healthRoutes(deps: HealthDeps): Router {
     let outbox: { undelivered: number; oldestPageAgeSeconds: number | null } | { error: string };
     try {
       const b = backlog(deps.db);
-      outbox = { undelivered: b.undelivered, oldestPageAgeSeconds: b.oldestPageAt ? Math.max(0, Math.round((now.getTime() - b.oldestPageAt.getTime()) / 1000)) : null };
+      outbox = {
+        undelivered: b.undelivered,
+        oldestPageAgeSeconds: b.oldestPageAt
+          ? Math.max(0, Math.round((now.getTime() - b.oldestPageAt.getTime()) / 1000))
+          : null,
+      };
     } catch (err) {
       outbox = { error: (err as Error).message.slice(0, 200) };
     }
     const stats = deps.outbox?.health?.();
     const channels = Object.fromEntries(
-      (Object.keys(LIVE) as Channel[]).map((c) => [c, { mode: LIVE[c](deps.channels) ? 'live' : 'log-only', ...(stats?.[c] ?? {}) }]),
+      (Object.keys(LIVE) as Channel[]).map((c) => [
+        c,
+        { mode: LIVE[c](deps.channels) ? 'live' : 'log-only', ...(stats?.[c] ?? {}) },
+      ]),
     );
     const problems = [
       ...(database.writable ? [] : [`the database does not take writes: ${database.error}`]),
-      ...('oldestPageAgeSeconds' in outbox && outbox.oldestPageAgeSeconds !== null && outbox.oldestPageAgeSeconds * 1000 > PAGE_STALE_MS
+      ...('oldestPageAgeSeconds' in outbox &&
+      outbox.oldestPageAgeSeconds !== null &&
+      outbox.oldestPageAgeSeconds * 1000 > PAGE_STALE_MS
         ? [`a page has waited ${outbox.oldestPageAgeSeconds} s to be delivered`]
         : []),
     ];
-    const body = { status: problems.length ? 'unavailable' : 'ok', ...(problems.length ? { problems } : {}), database, outbox, channels, unsignedWebhooks: deps.unsignedWebhooks };
-    res.status(problems.length ? 503 : 200).set('Cache-Control', 'no-store').json(body);
+    const body = {
+      status: problems.length ? 'unavailable' : 'ok',
+      ...(problems.length ? { problems } : {}),
+      database,
+      outbox,
+      channels,
+      unsignedWebhooks: deps.unsignedWebhooks,
+    };
+    res
+      .status(problems.length ? 503 : 200)
+      .set('Cache-Control', 'no-store')
+      .json(body);
   });
   router.get('/readyz', (_req, res) => {
     const database = databaseWritable(deps);
-    res.status(database.writable ? 200 : 503).set('Cache-Control', 'no-store').json({ status: database.writable ? 'ok' : 'unavailable', database });
+    res
+      .status(database.writable ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: database.writable ? 'ok' : 'unavailable', database });
   });
   return router;
 }

@@ -14,7 +14,13 @@ export function sendProblem(res: Response, problem: Problem): void {
 /** The staff member an API call names by `staffId`; unknown: answers 400 and returns undefined. */
 export function staffNamed(org: Organisation, staffId: string, res: Response): StaffMember | undefined {
   const person = org.staff.find((s) => s.id === staffId);
-  if (!person) sendProblem(res, { kind: 'invalid', code: 'unknown_staff', message: `"${staffId}" is not on the staff`, fields: { staffId: 'is not a staff id' } });
+  if (!person)
+    sendProblem(res, {
+      kind: 'invalid',
+      code: 'unknown_staff',
+      message: `"${staffId}" is not on the staff`,
+      fields: { staffId: 'is not a staff id' },
+    });
   return person;
 }
 
@@ -48,15 +54,22 @@ export const notFoundJson: RequestHandler = (req, res) => {
 /** Body-parser failures become 400/413; anything else is logged with context and answered with a safe 500. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req: Request, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    const status =
+      typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
     if (res.headersSent) return;
     if (status === 413) {
       sendProblem(res, { kind: 'too_large', code: 'body_too_large', message: 'The request body is too large' });
     } else if (status >= 400 && status < 500) {
-      sendProblem(res, { kind: 'invalid', code: err?.type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request', message: err?.type === 'entity.parse.failed' ? 'The body is not valid JSON' : 'The request could not be read' });
+      sendProblem(res, {
+        kind: 'invalid',
+        code: err?.type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request',
+        message: err?.type === 'entity.parse.failed' ? 'The body is not valid JSON' : 'The request could not be read',
+      });
     } else {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
-      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } });
+      res
+        .status(500)
+        .json({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } });
     }
   };
 }

@@ -12,7 +12,12 @@ export interface Problem {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const fail = (kind: ProblemKind, code: string, message: string, fields?: Record<string, string>): Outcome<never> => ({
+export const fail = (
+  kind: ProblemKind,
+  code: string,
+  message: string,
+  fields?: Record<string, string>,
+): Outcome<never> => ({
   ok: false,
   problem: { kind, code, message, ...(fields ? { fields } : {}) },
 });

@@ -16,7 +16,10 @@ export function requireTwilioSignature(authToken: string | undefined, publicUrl:
     const url = publicUrl + req.originalUrl;
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     if (!validTwilioSignature(authToken, url, params, signature)) {
-      log.warn({ path: req.path, signed: Boolean(signature) }, 'refused a Twilio webhook with a missing or wrong signature');
+      log.warn(
+        { path: req.path, signed: Boolean(signature) },
+        'refused a Twilio webhook with a missing or wrong signature',
+      );
       res.status(403).type('text/plain').send('Forbidden: missing or invalid X-Twilio-Signature');
       return;
     }
@@ -25,7 +28,12 @@ export function requireTwilioSignature(authToken: string | undefined, publicUrl:
 }
 
 /** One HMAC against the exact public URL; twilio.validateRequest would also try port and query variants. */
-export function validTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
+export function validTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  signature: string | undefined,
+): boolean {
   const expected = Buffer.from(getExpectedTwilioSignature(authToken, url, params));
   const given = Buffer.from(signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);

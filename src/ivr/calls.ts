@@ -72,7 +72,12 @@ export function recordIncomingCall(db: Db, call: NewCall): Promise<void> {
 export const callBySid = (db: Conn, callSid: string) => db.select().from(calls).where(eq(calls.callSid, callSid)).get();
 
 /** Adds a step to the call's menu path ("5", "voicemail"...). */
-export function noteStep(db: Conn, callSid: string, step: string, changes: Partial<typeof calls.$inferInsert> = {}): void {
+export function noteStep(
+  db: Conn,
+  callSid: string,
+  step: string,
+  changes: Partial<typeof calls.$inferInsert> = {},
+): void {
   db.update(calls)
     .set({ ...changes, path: sql`case when ${calls.path} = '' then ${step} else ${calls.path} || ',' || ${step} end` })
     .where(eq(calls.callSid, callSid))
@@ -89,7 +94,10 @@ export function closeUnfinished(db: Conn, callSid: string, endedAt: Date): void 
     .set({ outcome: sql`case when ${calls.emergency} then 'abandoned_emergency' else 'abandoned' end`, endedAt })
     .where(and(eq(calls.callSid, callSid), eq(calls.outcome, 'in_progress')))
     .run();
-  db.update(calls).set({ endedAt }).where(and(eq(calls.callSid, callSid), sql`${calls.endedAt} is null`)).run();
+  db.update(calls)
+    .set({ endedAt })
+    .where(and(eq(calls.callSid, callSid), sql`${calls.endedAt} is null`))
+    .run();
 }
 
 /** Calls left "in progress" since before `cutoff` (their end was never reported) are closed as abandoned. */
@@ -107,7 +115,6 @@ export function setOutcome(db: Conn, callSid: string, outcome: CallOutcome, tick
     .where(eq(calls.callSid, callSid))
     .run();
 }
-
 
 /** The calls about a ticket (the caller's, and calls back to them), oldest first. */
 export function callsOfTicket(db: Conn, ticketId: number): CallRow[] {

@@ -34,15 +34,37 @@ export interface Connection {
 export function connectToCustomer(deps: ConnectDeps, step: CallStep, c: Connection): string {
   if (step.callSid) {
     const now = deps.clock.now();
-    startCall(deps.db, { callSid: step.callSid, fromNumber: deps.organisation.helpdeskNumber, toNumber: c.to, clientId: c.clientId, contactId: c.contactId, ratePeriod: ratePeriodAt(deps.calendar, now), startedAt: now });
+    startCall(deps.db, {
+      callSid: step.callSid,
+      fromNumber: deps.organisation.helpdeskNumber,
+      toNumber: c.to,
+      clientId: c.clientId,
+      contactId: c.contactId,
+      ratePeriod: ratePeriodAt(deps.calendar, now),
+      startedAt: now,
+    });
     updateCall(deps.db, step.callSid, { path: c.path, ticketId: c.ticketId });
   }
-  return dial(deps.speech, { before: c.before, numbers: [c.to], callerId: deps.organisation.helpdeskNumber, timeoutSeconds: 30, action: c.action });
+  return dial(deps.speech, {
+    before: c.before,
+    numbers: [c.to],
+    callerId: deps.organisation.helpdeskNumber,
+    timeoutSeconds: 30,
+    action: c.action,
+  });
 }
 
 /** How the dial to the customer ended, written on the call: whether they answered, and for how long. */
-export function endConnection(deps: Pick<ConnectDeps, 'db' | 'clock'>, step: CallStep): { answered: boolean; seconds: number; status: string } {
+export function endConnection(
+  deps: Pick<ConnectDeps, 'db' | 'clock'>,
+  step: CallStep,
+): { answered: boolean; seconds: number; status: string } {
   const answered = step.form.DialCallStatus === 'completed';
-  if (step.callSid) updateCall(deps.db, step.callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() });
-  return { answered, seconds: Number(step.form.DialCallDuration ?? 0) || 0, status: step.form.DialCallStatus ?? 'unknown' };
+  if (step.callSid)
+    updateCall(deps.db, step.callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() });
+  return {
+    answered,
+    seconds: Number(step.form.DialCallDuration ?? 0) || 0,
+    status: step.form.DialCallStatus ?? 'unknown',
+  };
 }

@@ -37,7 +37,11 @@ export interface CallStep {
 }
 
 /** An absolute URL of one of the voice webhooks, with plain letters-and-digits query values. */
-export function voiceUrl(deps: Pick<IvrDeps, 'publicUrl'>, path: string, query: Record<string, string | number | undefined> = {}): string {
+export function voiceUrl(
+  deps: Pick<IvrDeps, 'publicUrl'>,
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+): string {
   const params = Object.entries(query)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
@@ -58,11 +62,23 @@ export const attempt = (step: CallStep, name = 'try'): number => {
 };
 
 /** Asks for a voicemail of a kind; `tryNo` 2 is the second and last chance. */
-export function askForRecording(deps: IvrDeps, kind: VoicemailKind, tryNo: number, before: string[], ticket?: { id: number; number: number }): string {
+export function askForRecording(
+  deps: IvrDeps,
+  kind: VoicemailKind,
+  tryNo: number,
+  before: string[],
+  ticket?: { id: number; number: number },
+): string {
   const q = { kind, try: tryNo, ticket: ticket?.id };
   const s = deps.speech;
   const prompt =
-    tryNo > 1 ? s.say('record_again') : kind === 'emergency' ? s.say('emergency_record') : kind === 'escalation' ? s.say('ticket_escalated', { number: spell(ticket?.number) }) : s.say('general_record');
+    tryNo > 1
+      ? s.say('record_again')
+      : kind === 'emergency'
+        ? s.say('emergency_record')
+        : kind === 'escalation'
+          ? s.say('ticket_escalated', { number: spell(ticket?.number) })
+          : s.say('general_record');
   return record(s, {
     before: [...before, prompt],
     action: voiceUrl(deps, 'recorded', q),

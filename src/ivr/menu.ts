@@ -6,7 +6,15 @@ import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
 import { attempt, askForRecording, voiceUrl, type CallStep, type IvrDeps } from './context.js';
-import { callBySid, noteStep, recordIncomingCall, setOutcome, updateCall, type CallRow, type NewCall } from './calls.js';
+import {
+  callBySid,
+  noteStep,
+  recordIncomingCall,
+  setOutcome,
+  updateCall,
+  type CallRow,
+  type NewCall,
+} from './calls.js';
 import { spellDigits } from './prompts.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
@@ -43,7 +51,11 @@ function newCall(deps: IvrDeps, step: CallStep): NewCall | undefined {
     };
     // Every call is on record in the calls table (the after-hours log); the log line is for debugging,
     // and built only when it will be written.
-    if (deps.log.isLevelEnabled('debug')) deps.log.debug({ callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) }, 'incoming call');
+    if (deps.log.isLevelEnabled('debug'))
+      deps.log.debug(
+        { callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) },
+        'incoming call',
+      );
     return call;
   }
   return undefined;
@@ -58,9 +70,22 @@ function greeting(deps: IvrDeps, period: RatePeriod): string {
   const cached = cache.get(period);
   if (cached) return cached;
   const s = deps.speech;
-  const closed = { after_hours: 'closed_after_hours', weekend: 'closed_weekend', holiday: 'closed_holiday', business: undefined } as const;
-  const welcome = [s.say('welcome', { org: deps.organisation.name }), ...(closed[period] ? [s.say(closed[period])] : [])];
-  const xml = gather(s, { before: welcome, prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: 1 }), mode: 'key' });
+  const closed = {
+    after_hours: 'closed_after_hours',
+    weekend: 'closed_weekend',
+    holiday: 'closed_holiday',
+    business: undefined,
+  } as const;
+  const welcome = [
+    s.say('welcome', { org: deps.organisation.name }),
+    ...(closed[period] ? [s.say(closed[period])] : []),
+  ];
+  const xml = gather(s, {
+    before: welcome,
+    prompts: [menuPrompt(deps, period)],
+    action: voiceUrl(deps, 'menu', { try: 1 }),
+    mode: 'key',
+  });
   cache.set(period, xml);
   return xml;
 }
@@ -91,12 +116,19 @@ export function menuChoice(deps: IvrDeps, step: CallStep): string {
     if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
     return askForRecording(deps, 'general', 1, [why]);
   }
-  return gather(s, { before: [why], prompts: [menuPrompt(deps, period)], action: voiceUrl(deps, 'menu', { try: tryNo + 1 }), mode: 'key' });
+  return gather(s, {
+    before: [why],
+    prompts: [menuPrompt(deps, period)],
+    action: voiceUrl(deps, 'menu', { try: tryNo + 1 }),
+    mode: 'key',
+  });
 }
 
 function helpdesk(deps: IvrDeps): string {
   const configured = deps.organisation.helpdesk.forwardTo;
-  const numbers = configured.length ? configured : deps.organisation.staff.filter((p) => p.role === 'office').map((p) => p.phone);
+  const numbers = configured.length
+    ? configured
+    : deps.organisation.staff.filter((p) => p.role === 'office').map((p) => p.phone);
   if (numbers.length === 0) return askForRecording(deps, 'general', 1, []);
   return dial(deps.speech, {
     before: [deps.speech.say('connecting')],
@@ -112,7 +144,11 @@ export function helpdeskDone(deps: IvrDeps, step: CallStep): string {
     if (step.callSid) setOutcome(deps.db, step.callSid, 'transferred');
     return sayAndHangUp(deps.speech, []);
   }
-  return gather(deps.speech, { prompts: [deps.speech.say('helpdesk_missed')], action: voiceUrl(deps, 'helpdesk-missed'), mode: 'key' });
+  return gather(deps.speech, {
+    prompts: [deps.speech.say('helpdesk_missed')],
+    action: voiceUrl(deps, 'helpdesk-missed'),
+    mode: 'key',
+  });
 }
 
 export function helpdeskMissed(deps: IvrDeps, step: CallStep): string {
@@ -127,7 +163,12 @@ export function helpdeskMissed(deps: IvrDeps, step: CallStep): string {
 /** 5: identify the caller if caller ID did not, but never hold up an emergency for it. */
 function emergency(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): string {
   if (call?.clientId) return askForRecording(deps, 'emergency', 1, []);
-  return gather(deps.speech, { prompts: [deps.speech.say('emergency_code')], action: voiceUrl(deps, 'emergency/code'), mode: 'digits', timeoutSeconds: 8 });
+  return gather(deps.speech, {
+    prompts: [deps.speech.say('emergency_code')],
+    action: voiceUrl(deps, 'emergency/code'),
+    mode: 'digits',
+    timeoutSeconds: 8,
+  });
 }
 
 export function emergencyCode(deps: IvrDeps, step: CallStep): string {
@@ -139,11 +180,21 @@ export function emergencyCode(deps: IvrDeps, step: CallStep): string {
 
 function askSupportCode(deps: IvrDeps, path: string, tryNo: number, before: string[]): string {
   const key = path.startsWith('ticket') ? 'ticket_code' : 'callback_code';
-  return gather(deps.speech, { before, prompts: [deps.speech.say(key)], action: voiceUrl(deps, path, { try: tryNo }), mode: 'digits' });
+  return gather(deps.speech, {
+    before,
+    prompts: [deps.speech.say(key)],
+    action: voiceUrl(deps, path, { try: tryNo }),
+    mode: 'digits',
+  });
 }
 
 /** A support code typed for a callback (2) or to find a ticket (3); three tries, then a message instead. */
-function checkSupportCode(deps: IvrDeps, step: CallStep, path: string, next: (clientName: string, clientId: number) => string): string {
+function checkSupportCode(
+  deps: IvrDeps,
+  step: CallStep,
+  path: string,
+  next: (clientName: string, clientId: number) => string,
+): string {
   const client = step.digits ? clientBySupportCode(deps.clients, step.digits) : undefined;
   const tryNo = attempt(step);
   if (!client) {
@@ -164,7 +215,11 @@ export function callbackCode(deps: IvrDeps, step: CallStep): string {
     const callerId = callerPhone(deps, step);
     const key = callerId ? 'callback_confirm' : 'callback_need_number';
     const prompt = deps.speech.say(key, { client: clientName, phone: spellDigits(callerId ?? '') });
-    return gather(deps.speech, { prompts: [prompt], action: voiceUrl(deps, 'callback/number', { try: 1 }), mode: 'digits' });
+    return gather(deps.speech, {
+      prompts: [prompt],
+      action: voiceUrl(deps, 'callback/number', { try: 1 }),
+      mode: 'digits',
+    });
   });
 }
 
@@ -186,13 +241,25 @@ export function callbackNumber(deps: IvrDeps, step: CallStep): string {
     const tryNo = attempt(step);
     const why = s.say(refused ? 'callback_not_allowed' : 'callback_bad_number');
     if (tryNo >= MAX_TRIES) return sayAndHangUp(s, [why, s.say('goodbye')]);
-    return gather(s, { before: [why], prompts: [s.say('callback_need_number', { client: '' })], action: voiceUrl(deps, 'callback/number', { try: tryNo + 1 }), mode: 'digits' });
+    return gather(s, {
+      before: [why],
+      prompts: [s.say('callback_need_number', { client: '' })],
+      action: voiceUrl(deps, 'callback/number', { try: tryNo + 1 }),
+      mode: 'digits',
+    });
   }
   const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
-  const { callback, position } = queueCallback(deps.callbacks, { clientId: call?.clientId, contactId: call?.contactId, phone, callSid: step.callSid, reason: 'Requested by phone' });
+  const { callback, position } = queueCallback(deps.callbacks, {
+    clientId: call?.clientId,
+    contactId: call?.contactId,
+    phone,
+    callSid: step.callSid,
+    reason: 'Requested by phone',
+  });
   if (step.callSid) setOutcome(deps.db, step.callSid, 'callback_queued');
   const now = deps.clock.now();
-  if (callback.dueAt.getTime() <= now.getTime() + 60_000) return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
+  if (callback.dueAt.getTime() <= now.getTime() + 60_000)
+    return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
   const when = DateTime.fromJSDate(callback.dueAt, { zone: deps.organisation.timezone })
     .setLocale(deps.organisation.language)
     .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
@@ -206,7 +273,12 @@ function askTicket(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): s
 }
 
 function askTicketNumber(deps: IvrDeps, tryNo: number, before: string[]): string {
-  return gather(deps.speech, { before, prompts: [deps.speech.say('ticket_number')], action: voiceUrl(deps, 'ticket/number', { try: tryNo }), mode: 'digits' });
+  return gather(deps.speech, {
+    before,
+    prompts: [deps.speech.say('ticket_number')],
+    action: voiceUrl(deps, 'ticket/number', { try: tryNo }),
+    mode: 'digits',
+  });
 }
 
 export function ticketCode(deps: IvrDeps, step: CallStep): string {

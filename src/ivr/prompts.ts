@@ -45,36 +45,45 @@ const en: PromptSet = {
   closed_after_hours: 'Our office is closed right now.',
   closed_weekend: 'Our office is closed for the weekend.',
   closed_holiday: 'Our office is closed today for a holiday.',
-  menu_open: 'For the helpdesk, press 1. To request a callback, press 2. To escalate an existing ticket, press 3. For an emergency, press 5.',
+  menu_open:
+    'For the helpdesk, press 1. To request a callback, press 2. To escalate an existing ticket, press 3. For an emergency, press 5.',
   menu_closed: 'For an emergency, press 5. To request a callback, press 2. To escalate an existing ticket, press 3.',
   invalid_choice: 'Sorry, that is not an option.',
   no_choice: 'Sorry, we did not hear a choice.',
   helpdesk_closed: 'The helpdesk is closed right now.',
   connecting: 'Connecting you to the helpdesk.',
-  helpdesk_missed: 'Nobody could take your call. To request a callback, press 2. Or stay on the line to leave a message.',
+  helpdesk_missed:
+    'Nobody could take your call. To request a callback, press 2. Or stay on the line to leave a message.',
   general_record: 'Please leave a message after the tone, and we will get back to you. Press hash when you are done.',
   emergency_code: 'If you know your support code, type it now, followed by hash. Otherwise, just press hash.',
   emergency_code_unknown: 'We could not find that code, but we will take your message.',
-  emergency_record: 'Please describe the emergency after the tone, and say the best number to reach you. Press hash when you are done.',
+  emergency_record:
+    'Please describe the emergency after the tone, and say the best number to reach you. Press hash when you are done.',
   record_again: 'We did not hear a message. Please try again after the tone.',
   nothing_recorded: 'We could not record a message. If this is an emergency, please call again. Goodbye.',
   record_not_saved: 'Sorry, we could not save your message. Please say it again after the tone.',
-  recording_kept: 'Your message has been recorded and will reach the on-call engineer, though it may take a few minutes. Goodbye.',
-  emergency_thanks: 'Thank you. Your ticket number is {number}. The on-call engineer has been alerted and will call you back. Goodbye.',
+  recording_kept:
+    'Your message has been recorded and will reach the on-call engineer, though it may take a few minutes. Goodbye.',
+  emergency_thanks:
+    'Thank you. Your ticket number is {number}. The on-call engineer has been alerted and will call you back. Goodbye.',
   voicemail_thanks: 'Thank you. Your ticket number is {number}. We will get back to you. Goodbye.',
   callback_code: 'Please enter your support code, followed by hash.',
   code_wrong: 'Sorry, that code was not recognised. Please try again.',
   code_gave_up: 'We could not recognise your support code.',
-  callback_confirm: 'Thank you, {client}. We will call you back on {phone}. To confirm, press 1. To use another number, type it now, followed by hash.',
+  callback_confirm:
+    'Thank you, {client}. We will call you back on {phone}. To confirm, press 1. To use another number, type it now, followed by hash.',
   callback_need_number: 'Thank you, {client}. Please type the number we should call you back on, followed by hash.',
   callback_bad_number: 'Sorry, that is not a number we can call.',
   callback_not_allowed: 'Sorry, we can only call you back on a number in our own country.',
-  callback_booked_soon: 'Your callback is booked. You are number {position} in the queue, and we will call you shortly. Goodbye.',
-  callback_booked_later: 'Your callback is booked for when the office opens, {when}. You are number {position} in the queue. Goodbye.',
+  callback_booked_soon:
+    'Your callback is booked. You are number {position} in the queue, and we will call you shortly. Goodbye.',
+  callback_booked_later:
+    'Your callback is booked for when the office opens, {when}. You are number {position} in the queue. Goodbye.',
   ticket_code: 'To find your ticket, first enter your support code, followed by hash.',
   ticket_number: 'Please enter your ticket number, followed by hash.',
   ticket_not_found: 'We could not find an open ticket with that number for your account.',
-  ticket_escalated: 'Ticket {number} has been escalated. After the tone, please tell us what has changed. Press hash when you are done.',
+  ticket_escalated:
+    'Ticket {number} has been escalated. After the tone, please tell us what has changed. Press hash when you are done.',
   escalation_thanks: 'Thank you. Your message has been added to ticket {number}. Goodbye.',
   goodbye: 'Goodbye.',
 };
@@ -84,36 +93,48 @@ const it: PromptSet = {
   closed_after_hours: 'In questo momento il nostro ufficio è chiuso.',
   closed_weekend: 'Il nostro ufficio è chiuso per il fine settimana.',
   closed_holiday: 'Oggi il nostro ufficio è chiuso per festività.',
-  menu_open: 'Per l’assistenza, premi 1. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3. Per un’emergenza, premi 5.',
-  menu_closed: 'Per un’emergenza, premi 5. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3.',
+  menu_open:
+    'Per l’assistenza, premi 1. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3. Per un’emergenza, premi 5.',
+  menu_closed:
+    'Per un’emergenza, premi 5. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3.',
   invalid_choice: 'Spiacenti, la scelta non è valida.',
   no_choice: 'Spiacenti, non abbiamo ricevuto alcuna scelta.',
   helpdesk_closed: 'L’assistenza in questo momento è chiusa.',
   connecting: 'Ti mettiamo in contatto con l’assistenza.',
-  helpdesk_missed: 'Nessuno ha potuto rispondere. Per essere richiamato, premi 2. Oppure resta in linea per lasciare un messaggio.',
+  helpdesk_missed:
+    'Nessuno ha potuto rispondere. Per essere richiamato, premi 2. Oppure resta in linea per lasciare un messaggio.',
   general_record: 'Lascia un messaggio dopo il segnale e ti ricontatteremo. Premi cancelletto quando hai finito.',
-  emergency_code: 'Se conosci il tuo codice cliente, digitalo ora seguito da cancelletto. Altrimenti premi solo cancelletto.',
+  emergency_code:
+    'Se conosci il tuo codice cliente, digitalo ora seguito da cancelletto. Altrimenti premi solo cancelletto.',
   emergency_code_unknown: 'Non abbiamo trovato quel codice, ma registreremo comunque il tuo messaggio.',
-  emergency_record: 'Dopo il segnale descrivi l’emergenza e indica il numero a cui richiamarti. Premi cancelletto quando hai finito.',
+  emergency_record:
+    'Dopo il segnale descrivi l’emergenza e indica il numero a cui richiamarti. Premi cancelletto quando hai finito.',
   record_again: 'Non abbiamo sentito alcun messaggio. Riprova dopo il segnale.',
-  nothing_recorded: 'Non è stato possibile registrare un messaggio. Se si tratta di un’emergenza, richiama. Arrivederci.',
+  nothing_recorded:
+    'Non è stato possibile registrare un messaggio. Se si tratta di un’emergenza, richiama. Arrivederci.',
   record_not_saved: 'Ci scusi, non siamo riusciti a salvare il messaggio. Lo ripeta dopo il segnale.',
-  recording_kept: 'Il messaggio è stato registrato e arriverà al tecnico di turno, anche se potrebbe volerci qualche minuto. Arrivederci.',
-  emergency_thanks: 'Grazie. Il numero della tua richiesta è {number}. Il tecnico reperibile è stato avvisato e ti richiamerà. Arrivederci.',
+  recording_kept:
+    'Il messaggio è stato registrato e arriverà al tecnico di turno, anche se potrebbe volerci qualche minuto. Arrivederci.',
+  emergency_thanks:
+    'Grazie. Il numero della tua richiesta è {number}. Il tecnico reperibile è stato avvisato e ti richiamerà. Arrivederci.',
   voicemail_thanks: 'Grazie. Il numero della tua richiesta è {number}. Ti ricontatteremo. Arrivederci.',
   callback_code: 'Digita il tuo codice cliente, seguito da cancelletto.',
   code_wrong: 'Spiacenti, il codice non è stato riconosciuto. Riprova.',
   code_gave_up: 'Non siamo riusciti a riconoscere il tuo codice cliente.',
-  callback_confirm: 'Grazie, {client}. Ti richiameremo al numero {phone}. Per confermare, premi 1. Per usare un altro numero, digitalo ora seguito da cancelletto.',
+  callback_confirm:
+    'Grazie, {client}. Ti richiameremo al numero {phone}. Per confermare, premi 1. Per usare un altro numero, digitalo ora seguito da cancelletto.',
   callback_need_number: 'Grazie, {client}. Digita il numero a cui richiamarti, seguito da cancelletto.',
   callback_bad_number: 'Spiacenti, non possiamo chiamare quel numero.',
   callback_not_allowed: 'Ci scusi, possiamo richiamarla solo su un numero del nostro paese.',
-  callback_booked_soon: 'La richiamata è prenotata. Sei il numero {position} in coda e ti richiameremo a breve. Arrivederci.',
-  callback_booked_later: 'La richiamata è prenotata per l’apertura dell’ufficio, {when}. Sei il numero {position} in coda. Arrivederci.',
+  callback_booked_soon:
+    'La richiamata è prenotata. Sei il numero {position} in coda e ti richiameremo a breve. Arrivederci.',
+  callback_booked_later:
+    'La richiamata è prenotata per l’apertura dell’ufficio, {when}. Sei il numero {position} in coda. Arrivederci.',
   ticket_code: 'Per trovare la tua richiesta, digita prima il tuo codice cliente, seguito da cancelletto.',
   ticket_number: 'Digita il numero della richiesta, seguito da cancelletto.',
   ticket_not_found: 'Non abbiamo trovato una richiesta aperta con quel numero per il tuo account.',
-  ticket_escalated: 'La richiesta {number} è stata sollecitata. Dopo il segnale, spiegaci cosa è cambiato. Premi cancelletto quando hai finito.',
+  ticket_escalated:
+    'La richiesta {number} è stata sollecitata. Dopo il segnale, spiegaci cosa è cambiato. Premi cancelletto quando hai finito.',
   escalation_thanks: 'Grazie. Il tuo messaggio è stato aggiunto alla richiesta {number}. Arrivederci.',
   goodbye: 'Arrivederci.',
 };
@@ -123,27 +144,33 @@ const ru: PromptSet = {
   closed_after_hours: 'Сейчас наш офис закрыт.',
   closed_weekend: 'Наш офис закрыт на выходные.',
   closed_holiday: 'Сегодня наш офис закрыт в связи с праздником.',
-  menu_open: 'Чтобы связаться со службой поддержки, нажмите 1. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3. В случае аварии нажмите 5.',
-  menu_closed: 'В случае аварии нажмите 5. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3.',
+  menu_open:
+    'Чтобы связаться со службой поддержки, нажмите 1. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3. В случае аварии нажмите 5.',
+  menu_closed:
+    'В случае аварии нажмите 5. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3.',
   invalid_choice: 'Извините, такого варианта нет.',
   no_choice: 'Извините, мы не услышали ваш выбор.',
   helpdesk_closed: 'Служба поддержки сейчас не работает.',
   connecting: 'Соединяем вас со службой поддержки.',
-  helpdesk_missed: 'Никто не смог ответить. Чтобы заказать обратный звонок, нажмите 2. Или оставайтесь на линии, чтобы оставить сообщение.',
+  helpdesk_missed:
+    'Никто не смог ответить. Чтобы заказать обратный звонок, нажмите 2. Или оставайтесь на линии, чтобы оставить сообщение.',
   general_record: 'Оставьте сообщение после сигнала, и мы с вами свяжемся. Когда закончите, нажмите решётку.',
   emergency_code: 'Если вы знаете свой код клиента, введите его и нажмите решётку. Если нет, просто нажмите решётку.',
   emergency_code_unknown: 'Мы не нашли этот код, но всё равно примем ваше сообщение.',
-  emergency_record: 'После сигнала опишите аварию и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',
+  emergency_record:
+    'После сигнала опишите аварию и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',
   record_again: 'Мы не услышали сообщения. Попробуйте ещё раз после сигнала.',
   nothing_recorded: 'Не удалось записать сообщение. Если это авария, позвоните ещё раз. До свидания.',
   record_not_saved: 'К сожалению, не удалось сохранить сообщение. Повторите его после сигнала.',
-  recording_kept: 'Ваше сообщение записано и дойдёт до дежурного инженера, возможно, через несколько минут. До свидания.',
+  recording_kept:
+    'Ваше сообщение записано и дойдёт до дежурного инженера, возможно, через несколько минут. До свидания.',
   emergency_thanks: 'Спасибо. Номер вашей заявки {number}. Дежурный инженер оповещён и перезвонит вам. До свидания.',
   voicemail_thanks: 'Спасибо. Номер вашей заявки {number}. Мы с вами свяжемся. До свидания.',
   callback_code: 'Введите код клиента и нажмите решётку.',
   code_wrong: 'Извините, код не распознан. Попробуйте ещё раз.',
   code_gave_up: 'Нам не удалось распознать ваш код клиента.',
-  callback_confirm: 'Спасибо, {client}. Мы перезвоним вам по номеру {phone}. Для подтверждения нажмите 1. Чтобы указать другой номер, введите его и нажмите решётку.',
+  callback_confirm:
+    'Спасибо, {client}. Мы перезвоним вам по номеру {phone}. Для подтверждения нажмите 1. Чтобы указать другой номер, введите его и нажмите решётку.',
   callback_need_number: 'Спасибо, {client}. Введите номер для обратного звонка и нажмите решётку.',
   callback_bad_number: 'Извините, на этот номер мы позвонить не можем.',
   callback_not_allowed: 'К сожалению, мы можем перезвонить только на номер в нашей стране.',
@@ -152,7 +179,8 @@ const ru: PromptSet = {
   ticket_code: 'Чтобы найти заявку, сначала введите код клиента и нажмите решётку.',
   ticket_number: 'Введите номер заявки и нажмите решётку.',
   ticket_not_found: 'Мы не нашли открытую заявку с таким номером для вашей учётной записи.',
-  ticket_escalated: 'Заявка {number} ускорена. После сигнала расскажите, что изменилось. Когда закончите, нажмите решётку.',
+  ticket_escalated:
+    'Заявка {number} ускорена. После сигнала расскажите, что изменилось. Когда закончите, нажмите решётку.',
   escalation_thanks: 'Спасибо. Ваше сообщение добавлено к заявке {number}. До свидания.',
   goodbye: 'До свидания.',
 };
@@ -173,7 +201,8 @@ export function speechFor(language: string, voice: string | undefined, overrides
   return {
     language,
     voice: voice ?? DEFAULT_VOICES[base] ?? DEFAULT_VOICES.en!,
-    say: (key, values = {}) => (overrides[key] ?? set[key]).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
+    say: (key, values = {}) =>
+      (overrides[key] ?? set[key]).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
   };
 }
 

@@ -61,8 +61,17 @@ export async function reconcileRecordings(
     });
     if ('ticket' in outcome && outcome.ticket) {
       ingested++;
-      if (call) setOutcome(deps.db, call.callSid, kind === 'emergency' ? 'emergency_voicemail' : 'voicemail', outcome.ticket.id);
-      deps.log.warn({ recordingSid: r.sid, ticket: outcome.ticket.number, caller: maskPhone(caller) }, 'ingested a voicemail the webhooks never delivered');
+      if (call)
+        setOutcome(
+          deps.db,
+          call.callSid,
+          kind === 'emergency' ? 'emergency_voicemail' : 'voicemail',
+          outcome.ticket.id,
+        );
+      deps.log.warn(
+        { recordingSid: r.sid, ticket: outcome.ticket.number, caller: maskPhone(caller) },
+        'ingested a voicemail the webhooks never delivered',
+      );
     }
   }
   writeState(deps.db, BOOKMARK, String(cutoff), now);

@@ -1,4 +1,10 @@
-import { VOICEMAIL_KINDS, recordTranscription, recordVoicemail, ticketById, type VoicemailKind } from '../tickets/index.js';
+import {
+  VOICEMAIL_KINDS,
+  recordTranscription,
+  recordVoicemail,
+  ticketById,
+  type VoicemailKind,
+} from '../tickets/index.js';
 import { attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
 import { callBySid, closeUnfinished, noteStep, setOutcome } from './calls.js';
 import { empty, sayAndHangUp } from './twiml.js';
@@ -21,7 +27,8 @@ function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'record
   if (!recordingSid) return undefined;
   const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
   const ticketId = Number(step.query.ticket);
-  const escalating = kindOf(step) === 'escalation' && Number.isInteger(ticketId) && ticketById(deps.db, ticketId) ? ticketId : undefined;
+  const escalating =
+    kindOf(step) === 'escalation' && Number.isInteger(ticketId) && ticketById(deps.db, ticketId) ? ticketId : undefined;
   const outcome = recordVoicemail(deps.tickets, {
     recordingSid,
     callSid: step.callSid,
@@ -38,7 +45,12 @@ function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'record
   });
   if (step.callSid && outcome.result !== 'too_short' && outcome.ticket) {
     const kind = kindOf(step);
-    setOutcome(deps.db, step.callSid, kind === 'emergency' ? 'emergency_voicemail' : kind === 'escalation' ? 'ticket_escalated' : 'voicemail', outcome.ticket.id);
+    setOutcome(
+      deps.db,
+      step.callSid,
+      kind === 'emergency' ? 'emergency_voicemail' : kind === 'escalation' ? 'ticket_escalated' : 'voicemail',
+      outcome.ticket.id,
+    );
   }
   return outcome;
 }
@@ -52,7 +64,12 @@ export function recorded(deps: IvrDeps, step: CallStep): string {
   const number = spellNumber(outcome.ticket?.number);
   if (!outcome.ticket) return sayAndHangUp(s, [s.say('goodbye')]);
   if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
-  const key = outcome.ticket.emergency && kindOf(step) === 'emergency' ? 'emergency_thanks' : kindOf(step) === 'escalation' ? 'escalation_thanks' : 'voicemail_thanks';
+  const key =
+    outcome.ticket.emergency && kindOf(step) === 'emergency'
+      ? 'emergency_thanks'
+      : kindOf(step) === 'escalation'
+        ? 'escalation_thanks'
+        : 'voicemail_thanks';
   return sayAndHangUp(s, [s.say(key, { number })]);
 }
 
@@ -68,7 +85,8 @@ export function noRecording(deps: IvrDeps, step: CallStep): string {
   if (tryNo < 2) return askForRecording(deps, kindOf(step), 2, [], escalationTarget(deps, step));
   if (step.callSid) {
     const call = callBySid(deps.db, step.callSid);
-    if (call?.outcome === 'in_progress') setOutcome(deps.db, step.callSid, call.emergency ? 'abandoned_emergency' : 'abandoned');
+    if (call?.outcome === 'in_progress')
+      setOutcome(deps.db, step.callSid, call.emergency ? 'abandoned_emergency' : 'abandoned');
   }
   return sayAndHangUp(deps.speech, [deps.speech.say('nothing_recorded')]);
 }
@@ -83,13 +101,15 @@ export function recordingStatus(deps: IvrDeps, step: CallStep): string {
 export function transcription(deps: IvrDeps, step: CallStep): string {
   const sid = validSid(step.form.RecordingSid);
   const text = step.form.TranscriptionText?.trim();
-  if (sid && text && step.form.TranscriptionStatus !== 'failed') recordTranscription(deps.tickets, sid, text.slice(0, 10_000));
+  if (sid && text && step.form.TranscriptionStatus !== 'failed')
+    recordTranscription(deps.tickets, sid, text.slice(0, 10_000));
   return empty();
 }
 
 /** The number's call status callback: a call that ends without an outcome was abandoned. */
 export function callStatus(deps: IvrDeps, step: CallStep): string {
   const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
-  if (step.callSid && ended.includes(step.form.CallStatus ?? '')) closeUnfinished(deps.db, step.callSid, deps.clock.now());
+  if (step.callSid && ended.includes(step.form.CallStatus ?? ''))
+    closeUnfinished(deps.db, step.callSid, deps.clock.now());
   return empty();
 }

@@ -2,7 +2,17 @@ import express, { Router, type Request } from 'express';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
 import { retryWhenBusy } from '../db/index.js';
 import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
-import { callbackCode, callbackNumber, emergencyCode, helpdeskDone, helpdeskMissed, incomingCall, menuChoice, ticketCode, ticketNumber } from './menu.js';
+import {
+  callbackCode,
+  callbackNumber,
+  emergencyCode,
+  helpdeskDone,
+  helpdeskMissed,
+  incomingCall,
+  menuChoice,
+  ticketCode,
+  ticketNumber,
+} from './menu.js';
 import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
 import { sayAndHangUp } from './twiml.js';
 
@@ -76,18 +86,27 @@ function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   const s = deps.speech;
   if (name === '/voice/recorded') {
     deps.onUnsavedRecording?.(input.form.RecordingSid);
-    if (attempt(input) < 2 && input.form.Digits !== 'hangup') return askForRecording(deps, 'emergency', 2, [s.say('record_not_saved')]);
+    if (attempt(input) < 2 && input.form.Digits !== 'hangup')
+      return askForRecording(deps, 'emergency', 2, [s.say('record_not_saved')]);
     return sayAndHangUp(s, [s.say('recording_kept')]);
   }
   return askForRecording(deps, 'emergency', 2, [s.say('record_again')]);
 }
 
 /** Runs a step, retrying while another process holds the database; a failure never answers as a success. */
-async function runStep(deps: IvrDeps, name: string, step: Step, input: CallStep): Promise<{ status: number; body: string }> {
+async function runStep(
+  deps: IvrDeps,
+  name: string,
+  step: Step,
+  input: CallStep,
+): Promise<{ status: number; body: string }> {
   try {
     return { status: 200, body: await retryWhenBusy(() => step(deps, input)) };
   } catch (err) {
-    deps.log.error({ err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid }, 'voice step could not complete');
+    deps.log.error(
+      { err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid },
+      'voice step could not complete',
+    );
     if (MUST_COMMIT.has(name)) return { status: 503, body: 'Switchboard could not save this; try again' };
     return { status: 200, body: afterFailure(deps, name, input) };
   }
@@ -96,7 +115,10 @@ async function runStep(deps: IvrDeps, name: string, step: Step, input: CallStep)
 function safeStep(deps: IvrDeps, name: string, step: Step): express.RequestHandler {
   return async (req, res) => {
     const answer = await runStep(deps, name, step, callStep(req));
-    res.status(answer.status).type(answer.status === 200 ? 'text/xml' : 'text/plain').send(answer.body);
+    res
+      .status(answer.status)
+      .type(answer.status === 200 ? 'text/xml' : 'text/plain')
+      .send(answer.body);
   };
 }
 
@@ -120,10 +142,19 @@ const MAX_BODY = 64 * 1024;
  * and body parser: the same signature check, the same step, the same answer, with less overhead.
  * Anything unusual (a query string, another content type, a body over 64 KB) goes the ordinary way.
  */
-export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefined, headers: [string, string][] = []): express.RequestHandler {
+export function incomingCallFastPath(
+  deps: IvrDeps,
+  authToken: string | undefined,
+  headers: [string, string][] = [],
+): express.RequestHandler {
   const fixed = Object.fromEntries(headers);
   return (req, res, next) => {
-    if (req.method !== 'POST' || req.url !== '/twilio/voice' || !(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return next();
+    if (
+      req.method !== 'POST' ||
+      req.url !== '/twilio/voice' ||
+      !(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    )
+      return next();
     const declared = Number(req.headers['content-length'] ?? 0);
     if (!(declared > 0 && declared <= MAX_BODY)) return next();
     const chunks: Buffer[] = [];
@@ -138,9 +169,22 @@ export function incomingCallFastPath(deps: IvrDeps, authToken: string | undefine
         res.writeHead(status, { ...fixed, 'content-type': type, 'content-length': Buffer.byteLength(body) });
         res.end(body);
       };
-      if (size > MAX_BODY) return answer(413, 'application/json', JSON.stringify({ error: { code: 'body_too_large', message: 'The request body is too large' } }));
+      if (size > MAX_BODY)
+        return answer(
+          413,
+          'application/json',
+          JSON.stringify({ error: { code: 'body_too_large', message: 'The request body is too large' } }),
+        );
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-      if (authToken && !validTwilioSignature(authToken, deps.publicUrl + req.url, form, req.headers['x-twilio-signature'] as string | undefined)) {
+      if (
+        authToken &&
+        !validTwilioSignature(
+          authToken,
+          deps.publicUrl + req.url,
+          form,
+          req.headers['x-twilio-signature'] as string | undefined,
+        )
+      ) {
         deps.log.warn({ path: req.url }, 'refused a Twilio webhook with a missing or wrong signature');
         return answer(403, 'text/plain', 'Forbidden: missing or invalid X-Twilio-Signature');
       }

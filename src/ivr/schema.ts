@@ -35,5 +35,9 @@ export const calls = sqliteTable(
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('calls_started_idx').on(t.startedAt), index('calls_open_emergency_idx').on(t.outcome, t.emergency), index('calls_ticket_idx').on(t.ticketId)],
+  (t) => [
+    index('calls_started_idx').on(t.startedAt),
+    index('calls_open_emergency_idx').on(t.outcome, t.emergency),
+    index('calls_ticket_idx').on(t.ticketId),
+  ],
 );

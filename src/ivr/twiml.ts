@@ -88,7 +88,12 @@ export interface DialSpec {
 export function dial(speech: Speech, spec: DialSpec): string {
   const vr = new VoiceResponse();
   for (const text of spec.before) say(vr, speech, text);
-  const d = vr.dial({ action: spec.action, method: 'POST', timeout: spec.timeoutSeconds, ...(spec.callerId ? { callerId: spec.callerId } : {}) });
+  const d = vr.dial({
+    action: spec.action,
+    method: 'POST',
+    timeout: spec.timeoutSeconds,
+    ...(spec.callerId ? { callerId: spec.callerId } : {}),
+  });
   for (const n of spec.numbers) d.number(n);
   return vr.toString();
 }

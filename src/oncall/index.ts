@@ -1,3 +1,13 @@
 export { onCallRoutes } from './routes.js';
-export { onCallAt, onCallNowAndNext, architects, currentAndFutureOverrides, addOverride, removeOverride, newOverrideSchema, type OnCallAt, type OnCallDeps } from './service.js';
+export {
+  onCallAt,
+  onCallNowAndNext,
+  architects,
+  currentAndFutureOverrides,
+  addOverride,
+  removeOverride,
+  newOverrideSchema,
+  type OnCallAt,
+  type OnCallDeps,
+} from './service.js';
 export { rotationShiftAt, type Shift } from './rotation.js';

@@ -15,7 +15,12 @@ export function deleteOverride(db: Db, id: number): boolean {
 
 /** Overrides that have not ended by `at`, soonest first. */
 export function overridesNotEndedBy(db: Db, at: Date): Override[] {
-  return db.select().from(oncallOverrides).where(gt(oncallOverrides.endsAt, at)).orderBy(asc(oncallOverrides.startsAt)).all();
+  return db
+    .select()
+    .from(oncallOverrides)
+    .where(gt(oncallOverrides.endsAt, at))
+    .orderBy(asc(oncallOverrides.startsAt))
+    .all();
 }
 
 /** The override covering `at`; the most recently created wins when several do. */

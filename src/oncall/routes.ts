@@ -1,7 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput, sendOutcome } from '../http/json.js';
-import { addOverride, currentAndFutureOverrides, newOverrideSchema, onCallNowAndNext, removeOverride, type OnCallAt, type OnCallDeps } from './service.js';
+import {
+  addOverride,
+  currentAndFutureOverrides,
+  newOverrideSchema,
+  onCallNowAndNext,
+  removeOverride,
+  type OnCallAt,
+  type OnCallDeps,
+} from './service.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
 

@@ -69,13 +69,17 @@ export const newOverrideSchema = z
 
 export function addOverride(deps: OnCallDeps, input: z.infer<typeof newOverrideSchema>): Outcome<repo.Override> {
   if (!staffById(deps.organisation, input.staffId)) {
-    return fail('invalid', 'unknown_staff', `"${input.staffId}" is not the id of anyone on the staff`, { staffId: 'is not a staff id' });
+    return fail('invalid', 'unknown_staff', `"${input.staffId}" is not the id of anyone on the staff`, {
+      staffId: 'is not a staff id',
+    });
   }
   return ok(repo.insertOverride(deps.db, { ...input, reason: input.reason ?? null, createdAt: deps.clock.now() }));
 }
 
 export function removeOverride(deps: OnCallDeps, id: number): Outcome<{ deleted: number }> {
-  return repo.deleteOverride(deps.db, id) ? ok({ deleted: id }) : fail('not_found', 'override_not_found', `No override with id ${id}`);
+  return repo.deleteOverride(deps.db, id)
+    ? ok({ deleted: id })
+    : fail('not_found', 'override_not_found', `No override with id ${id}`);
 }
 
 export const currentAndFutureOverrides = (deps: OnCallDeps) => repo.overridesNotEndedBy(deps.db, deps.clock.now());

@@ -28,7 +28,8 @@ function page(title: string, body: string): string {
 }
 
 function describe(outcome: AckOutcome, number?: number): string {
-  if (outcome.result === 'acknowledged') return `${ticketLabel(outcome.ticket.number)} is yours. Everyone else paged has been told.`;
+  if (outcome.result === 'acknowledged')
+    return `${ticketLabel(outcome.ticket.number)} is yours. Everyone else paged has been told.`;
   if (outcome.result === 'already') return `${ticketLabel(outcome.ticket.number)} was already taken by ${outcome.by}.`;
   return `There is no open ticket${number ? ` ${ticketLabel(number)}` : ''}.`;
 }
@@ -48,11 +49,20 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
   const router = Router();
   const check = (req: Request) => {
     const staff = deps.organisation.staff.find((s) => s.id === req.params.staffId);
-    const verdict = staff ? verifyLink(deps.linkSecret, `ack:${staff.id}`, String(req.query.t ?? ''), deps.clock.now()) : undefined;
-    const ticket = verdict?.ok && verdict.id === req.params.ticketId ? ticketById(deps.db, Number(verdict.id)) : undefined;
+    const verdict = staff
+      ? verifyLink(deps.linkSecret, `ack:${staff.id}`, String(req.query.t ?? ''), deps.clock.now())
+      : undefined;
+    const ticket =
+      verdict?.ok && verdict.id === req.params.ticketId ? ticketById(deps.db, Number(verdict.id)) : undefined;
     const expired = verdict?.ok === false && verdict.reason === 'expired';
     const audit = (action: AuditAction, detail: Record<string, unknown> = {}) =>
-      recordAudit(deps.db, { at: deps.clock.now(), action, actor: staff?.id ?? null, ip: clientIp(req, deps.clientIpHeader), detail: { link: 'ack', ticketId: ticket?.id ?? String(req.params.ticketId).slice(0, 20), ...detail } });
+      recordAudit(deps.db, {
+        at: deps.clock.now(),
+        action,
+        actor: staff?.id ?? null,
+        ip: clientIp(req, deps.clientIpHeader),
+        detail: { link: 'ack', ticketId: ticket?.id ?? String(req.params.ticketId).slice(0, 20), ...detail },
+      });
     if (!staff || !ticket) audit('link_refused', { reason: expired ? 'expired' : 'invalid' });
     return { staff, ticket, expired, audit };
   };
@@ -60,7 +70,12 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
     res
       .status(expired ? 410 : 403)
       .type('html')
-      .send(page('Link not valid', `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`));
+      .send(
+        page(
+          'Link not valid',
+          `<p>${expired ? 'This link has expired.' : 'This acknowledgement link is not valid.'} Reply ACK and the ticket number to the text instead.</p>`,
+        ),
+      );
   router.use('/ack', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -69,24 +84,50 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
     const { staff, ticket, expired, audit } = check(req);
     if (!staff || !ticket) return void refuse(res, expired);
     audit('ack_link_opened');
-    const taken = ticket.acknowledgedBy ? `<p>Already taken by ${escapeHtml(deps.organisation.staff.find((s) => s.id === ticket.acknowledgedBy)?.name ?? ticket.acknowledgedBy)}.</p>` : '';
-    res.type('html').send(
-      page(`Emergency ${ticketLabel(ticket.number)}`, `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take ${ticketLabel(ticket.number)} as ${escapeHtml(staff.name)}</button></form>`),
-    );
+    const taken = ticket.acknowledgedBy
+      ? `<p>Already taken by ${escapeHtml(deps.organisation.staff.find((s) => s.id === ticket.acknowledgedBy)?.name ?? ticket.acknowledgedBy)}.</p>`
+      : '';
+    res
+      .type('html')
+      .send(
+        page(
+          `Emergency ${ticketLabel(ticket.number)}`,
+          `<p>Caller: ${escapeHtml(ticket.callerNumber ?? 'unknown number')}</p>${taken}<form method="post"><button type="submit">Take ${ticketLabel(ticket.number)} as ${escapeHtml(staff.name)}</button></form>`,
+        ),
+      );
   });
-  router.post('/ack/:ticketId/:staffId', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }), (req, res) => {
-    const { staff, ticket, expired, audit } = check(req);
-    if (!staff || !ticket) return void refuse(res, expired);
-    // Someone no longer responsible for it (the shift changed since the page) confirms first.
-    if (!ticket.acknowledgedBy && OPEN_STATUSES.includes(ticket.status) && req.body?.confirm !== 'yes' && !isResponsibleFor(deps, ticket, staff)) {
-      audit('ack_link_used', { confirmed: false });
-      const question = offerTicket(deps, ticket, staff).replace(/ To take it anyway.*$/, '');
-      return void res.type('html').send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(question)}</p><form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">Take it anyway</button></form>`));
-    }
-    audit('ack_link_used', { confirmed: true });
-    const outcome = acknowledge(deps, ticket.number, staff, 'link');
-    res.status(outcome.result === 'acknowledged' ? 200 : 409).type('html').send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(describe(outcome))}</p>`));
-  });
+  router.post(
+    '/ack/:ticketId/:staffId',
+    express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
+    (req, res) => {
+      const { staff, ticket, expired, audit } = check(req);
+      if (!staff || !ticket) return void refuse(res, expired);
+      // Someone no longer responsible for it (the shift changed since the page) confirms first.
+      if (
+        !ticket.acknowledgedBy &&
+        OPEN_STATUSES.includes(ticket.status) &&
+        req.body?.confirm !== 'yes' &&
+        !isResponsibleFor(deps, ticket, staff)
+      ) {
+        audit('ack_link_used', { confirmed: false });
+        const question = offerTicket(deps, ticket, staff).replace(/ To take it anyway.*$/, '');
+        return void res
+          .type('html')
+          .send(
+            page(
+              `${ticketLabel(ticket.number)}`,
+              `<p>${escapeHtml(question)}</p><form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">Take it anyway</button></form>`,
+            ),
+          );
+      }
+      audit('ack_link_used', { confirmed: true });
+      const outcome = acknowledge(deps, ticket.number, staff, 'link');
+      res
+        .status(outcome.result === 'acknowledged' ? 200 : 409)
+        .type('html')
+        .send(page(`${ticketLabel(ticket.number)}`, `<p>${escapeHtml(describe(outcome))}</p>`));
+    },
+  );
   return router;
 }
 
@@ -107,11 +148,21 @@ export function slackRoutes(deps: AckRouteDeps): Router {
       const timestamp = Number(req.get('x-slack-request-timestamp'));
       const given = req.get('x-slack-signature') ?? '';
       const fresh = Number.isFinite(timestamp) && Math.abs(deps.clock.now().getTime() / 1000 - timestamp) <= 300;
-      const expected = deps.slackSigningSecret ? `v0=${createHmac('sha256', deps.slackSigningSecret).update(`v0:${timestamp}:${raw}`).digest('hex')}` : '';
-      const valid = expected !== '' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      const expected = deps.slackSigningSecret
+        ? `v0=${createHmac('sha256', deps.slackSigningSecret).update(`v0:${timestamp}:${raw}`).digest('hex')}`
+        : '';
+      const valid =
+        expected !== '' &&
+        given.length === expected.length &&
+        timingSafeEqual(Buffer.from(given), Buffer.from(expected));
       if (!fresh || !valid) {
-        deps.log.warn({ fresh, configured: Boolean(deps.slackSigningSecret) }, 'refused a Slack request with a wrong or stale signature');
-        return void res.status(401).json({ error: { code: 'bad_signature', message: 'Missing, wrong or stale X-Slack-Signature' } });
+        deps.log.warn(
+          { fresh, configured: Boolean(deps.slackSigningSecret) },
+          'refused a Slack request with a wrong or stale signature',
+        );
+        return void res
+          .status(401)
+          .json({ error: { code: 'bad_signature', message: 'Missing, wrong or stale X-Slack-Signature' } });
       }
       let payload: { type?: string; user?: { id?: string }; actions?: { action_id?: string; value?: string }[] };
       try {
@@ -120,11 +171,21 @@ export function slackRoutes(deps: AckRouteDeps): Router {
         return void res.status(400).json({ error: { code: 'bad_payload', message: 'payload is not JSON' } });
       }
       const action = payload.actions?.[0];
-      if (payload.type !== 'block_actions' || action?.action_id !== 'acknowledge') return void res.status(200).json({ text: 'Nothing to do.' });
+      if (payload.type !== 'block_actions' || action?.action_id !== 'acknowledge')
+        return void res.status(200).json({ text: 'Nothing to do.' });
       const staff = staffBySlack(deps.organisation, payload.user?.id);
-      if (!staff) return void res.status(200).json({ response_type: 'ephemeral', replace_original: false, text: 'Your Slack account is not linked to anyone on the staff list, so it cannot take tickets.' });
+      if (!staff)
+        return void res
+          .status(200)
+          .json({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: 'Your Slack account is not linked to anyone on the staff list, so it cannot take tickets.',
+          });
       const number = Number(action.value);
-      const outcome = Number.isInteger(number) ? acknowledge(deps, number, staff, 'slack') : ({ result: 'not_found' } as const);
+      const outcome = Number.isInteger(number)
+        ? acknowledge(deps, number, staff, 'slack')
+        : ({ result: 'not_found' } as const);
       res.status(200).json({ response_type: 'ephemeral', replace_original: false, text: describe(outcome, number) });
     },
   );
@@ -143,8 +204,10 @@ export function ackApiRoutes(deps: AckDeps): Router {
     const staff = staffNamed(deps.organisation, body.staffId, res);
     if (!staff) return;
     const outcome = acknowledge(deps, p.number, staff, 'api');
-    if (outcome.result === 'not_found') return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: describe(outcome, p.number) });
-    if (outcome.result === 'already') return sendProblem(res, { kind: 'conflict', code: 'already_acknowledged', message: describe(outcome) });
+    if (outcome.result === 'not_found')
+      return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: describe(outcome, p.number) });
+    if (outcome.result === 'already')
+      return sendProblem(res, { kind: 'conflict', code: 'already_acknowledged', message: describe(outcome) });
     res.json(outcome.ticket);
   });
   return router;

@@ -36,7 +36,8 @@ export function pagedStaff(db: Conn, ticketId: number): string[] {
   return rows.map((r) => r.staffId!);
 }
 
-const nameOf = (org: Organisation, id: string | null | undefined) => org.staff.find((s) => s.id === id)?.name ?? id ?? 'someone';
+const nameOf = (org: Organisation, id: string | null | undefined) =>
+  org.staff.find((s) => s.id === id)?.name ?? id ?? 'someone';
 
 /**
  * The first acknowledgement wins: the ticket is theirs, escalation stops, and everyone else paged is
@@ -47,9 +48,15 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
   const outcome = deps.db.transaction((tx): AckOutcome => {
     const ticket = ticketByNumber(tx, ticketNumber);
     if (!ticket) return { result: 'not_found' };
-    if (ticket.acknowledgedBy) return { result: 'already', ticket, by: nameOf(deps.organisation, ticket.acknowledgedBy) };
+    if (ticket.acknowledgedBy)
+      return { result: 'already', ticket, by: nameOf(deps.organisation, ticket.acknowledgedBy) };
     if (!OPEN_STATUSES.includes(ticket.status)) return { result: 'not_found' };
-    const updated = updateTicket(tx, ticket.id, { status: 'acknowledged', acknowledgedBy: staff.id, acknowledgedAt: now, updatedAt: now });
+    const updated = updateTicket(tx, ticket.id, {
+      status: 'acknowledged',
+      acknowledgedBy: staff.id,
+      acknowledgedAt: now,
+      updatedAt: now,
+    });
     const event = addEvent(tx, ticket.id, now, 'acknowledged', { via }, staff.id);
     notifyRequesterSafely(tx, deps.organisation, updated, { kind: 'acknowledged', by: staff.name }, event.id, now);
     stopEscalation(tx, ticket.id, now);
@@ -59,10 +66,31 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
       ...others.flatMap((id) => {
         const person = deps.organisation.staff.find((s) => s.id === id);
         return person
-          ? [{ dedupeKey: `taken:${ticket.id}:${id}`, channel: 'sms' as const, purpose: 'notice' as const, recipient: person.phone, staffId: id, ticketId: ticket.id, body: text, nextAttemptAt: now, createdAt: now }]
+          ? [
+              {
+                dedupeKey: `taken:${ticket.id}:${id}`,
+                channel: 'sms' as const,
+                purpose: 'notice' as const,
+                recipient: person.phone,
+                staffId: id,
+                ticketId: ticket.id,
+                body: text,
+                nextAttemptAt: now,
+                createdAt: now,
+              },
+            ]
           : [];
       }),
-      { dedupeKey: `taken:${ticket.id}:slack`, channel: 'slack', purpose: 'notice', recipient: 'channel', ticketId: ticket.id, body: `:white_check_mark: ${text}`, nextAttemptAt: now, createdAt: now },
+      {
+        dedupeKey: `taken:${ticket.id}:slack`,
+        channel: 'slack',
+        purpose: 'notice',
+        recipient: 'channel',
+        ticketId: ticket.id,
+        body: `:white_check_mark: ${text}`,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     ]);
     return { result: 'acknowledged', ticket: updated };
   });
@@ -77,9 +105,13 @@ export function acknowledge(deps: AckDeps, ticketNumber: number, staff: StaffMem
 export function isResponsibleFor(deps: AckDeps, ticket: Ticket, staff: StaffMember): boolean {
   if (ticket.acknowledgedBy === staff.id) return true;
   if (pagedStaff(deps.db, ticket.id).includes(staff.id)) return true;
-  return onCallAt({ db: deps.db, clock: deps.clock, organisation: deps.organisation }, deps.clock.now()).staff.id === staff.id;
+  return (
+    onCallAt({ db: deps.db, clock: deps.clock, organisation: deps.organisation }, deps.clock.now()).staff.id ===
+    staff.id
+  );
 }
 
 /** A staff member by the phone a text or call came from. */
 export const staffByPhone = (org: Organisation, phone: string | undefined) => org.staff.find((s) => s.phone === phone);
-export const staffBySlack = (org: Organisation, slackId: string | undefined) => org.staff.find((s) => s.slack && s.slack === slackId);
+export const staffBySlack = (org: Organisation, slackId: string | undefined) =>
+  org.staff.find((s) => s.slack && s.slack === slackId);

@@ -39,7 +39,9 @@ export function requestBridge(deps: BridgeDeps, staff: StaffMember, ticketNumber
       staffId: staff.id,
       ticketId: ticket.id,
       body: `callback bridge for ${ticketLabel(ticket.number)}`,
-      payload: { url: `${deps.publicUrl}/twilio/voice/bridge?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}` },
+      payload: {
+        url: `${deps.publicUrl}/twilio/voice/bridge?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}`,
+      },
       nextAttemptAt: now,
       createdAt: now,
     },
@@ -55,7 +57,10 @@ export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
       const step = callStep(req);
       const ticket = ticketById(deps.db, Number(step.query.ticket));
       const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
-      if (!ticket?.callerNumber || !staff) return void res.type('text/xml').send(sayAndHangUp(deps.speech, ['This callback is no longer valid. Goodbye.']));
+      if (!ticket?.callerNumber || !staff)
+        return void res
+          .type('text/xml')
+          .send(sayAndHangUp(deps.speech, ['This callback is no longer valid. Goodbye.']));
       res.type('text/xml').send(
         connectToCustomer(deps, step, {
           to: ticket.callerNumber,
@@ -72,7 +77,11 @@ export function bridgeRoutes(deps: BridgeDeps): (router: Router) => void {
       const step = callStep(req);
       const ticket = ticketById(deps.db, Number(step.query.ticket));
       const { answered, seconds, status } = endConnection(deps, step);
-      if (ticket) addEvent(deps.db, ticket.id, deps.clock.now(), 'note', { text: answered ? 'called the customer back' : `callback not answered (${status})`, seconds });
+      if (ticket)
+        addEvent(deps.db, ticket.id, deps.clock.now(), 'note', {
+          text: answered ? 'called the customer back' : `callback not answered (${status})`,
+          seconds,
+        });
       res.type('text/xml').send(sayAndHangUp(deps.speech, answered ? [] : ['The customer did not answer. Goodbye.']));
     });
   };

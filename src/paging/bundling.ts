@@ -40,7 +40,14 @@ function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): numb
 }
 
 /** When the person may get another message: undefined if now. */
-function nextSlot(db: Db, rules: BundlingRules, staffId: string, channel: Channel, now: Date, perWindow: boolean): number | undefined {
+function nextSlot(
+  db: Db,
+  rules: BundlingRules,
+  staffId: string,
+  channel: Channel,
+  now: Date,
+  perWindow: boolean,
+): number | undefined {
   const hour = sendTimes(db, staffId, channel, new Date(now.getTime() - HOUR));
   if (hour.length >= rules.hourlyLimit) return hour[hour.length - rules.hourlyLimit]! + HOUR;
   if (!perWindow) return undefined;
@@ -55,7 +62,10 @@ export function holdIfBursting(db: Db, rules: BundlingRules, row: OutboxRow, now
   if (!rules.bundling || row.purpose !== 'page' || !row.staffId || !BUNDLED.includes(row.channel)) return false;
   const slot = nextSlot(db, rules, row.staffId, row.channel, now, true);
   if (slot === undefined) return false;
-  db.update(outbox).set({ status: 'held', nextAttemptAt: new Date(slot) }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'))).run();
+  db.update(outbox)
+    .set({ status: 'held', nextAttemptAt: new Date(slot) })
+    .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending')))
+    .run();
   return true;
 }
 
@@ -68,23 +78,47 @@ export function summariseHeld(db: Db, rules: BundlingRules, organisation: string
     .orderBy(asc(outbox.id))
     .all();
   const groups = new Map<string, OutboxRow[]>();
-  for (const row of held) groups.set(`${row.staffId}\u0000${row.channel}`, [...(groups.get(`${row.staffId}\u0000${row.channel}`) ?? []), row]);
+  for (const row of held)
+    groups.set(`${row.staffId}\u0000${row.channel}`, [
+      ...(groups.get(`${row.staffId}\u0000${row.channel}`) ?? []),
+      row,
+    ]);
   let made = 0;
   for (const rows of groups.values()) {
     const first = rows[0]!;
     const slot = nextSlot(db, rules, first.staffId!, first.channel, now, false);
     if (slot !== undefined) {
-      db.update(outbox).set({ nextAttemptAt: new Date(slot) }).where(inArray(outbox.id, rows.map((r) => r.id))).run();
+      db.update(outbox)
+        .set({ nextAttemptAt: new Date(slot) })
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        )
+        .run();
       continue;
     }
     const ticketIds = [...new Set(rows.map((r) => r.ticketId!).filter(Boolean))];
-    const listed = db.select({ id: tickets.id, number: tickets.number, callerNumber: tickets.callerNumber }).from(tickets).where(inArray(tickets.id, ticketIds)).orderBy(asc(tickets.number)).all();
+    const listed = db
+      .select({ id: tickets.id, number: tickets.number, callerNumber: tickets.callerNumber })
+      .from(tickets)
+      .where(inArray(tickets.id, ticketIds))
+      .orderBy(asc(tickets.number))
+      .all();
     const labels = listed.map((t) => ticketLabel(t.number));
-    const shown = labels.length > 25 ? `${labels.slice(0, 25).join(', ')} and ${labels.length - 25} more` : labels.join(', ');
+    const shown =
+      labels.length > 25 ? `${labels.slice(0, 25).join(', ')} and ${labels.length - 25} more` : labels.join(', ');
     const body =
       first.channel === 'sms'
         ? `${labels.length} more emergencies: ${shown}. Reply ACK and a number to take one.`
-        : [`${labels.length} more emergencies arrived for ${organisation}:`, '', ...listed.map((t) => `  ${ticketLabel(t.number)}  from ${t.callerNumber ?? 'unknown number'}`), '', 'Reply ACK and a ticket number to the text message to take one.'].join('\n');
+        : [
+            `${labels.length} more emergencies arrived for ${organisation}:`,
+            '',
+            ...listed.map((t) => `  ${ticketLabel(t.number)}  from ${t.callerNumber ?? 'unknown number'}`),
+            '',
+            'Reply ACK and a ticket number to the text message to take one.',
+          ].join('\n');
     db.transaction((tx) => {
       const summary = tx
         .insert(outbox)
@@ -104,7 +138,15 @@ export function summariseHeld(db: Db, rules: BundlingRules, organisation: string
         })
         .returning()
         .get();
-      tx.update(outbox).set({ status: 'bundled', providerId: `summary:${summary.id}` }).where(inArray(outbox.id, rows.map((r) => r.id))).run();
+      tx.update(outbox)
+        .set({ status: 'bundled', providerId: `summary:${summary.id}` })
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        )
+        .run();
     });
     made++;
   }

@@ -26,7 +26,10 @@ const isPage = (row: OutboxRow) => row.purpose === 'page' || row.purpose === 'pa
 
 /** When to try again after a refusal, or undefined to give up. */
 function retryAt(row: OutboxRow, attempts: number, now: Date): Date | undefined {
-  if (isPage(row)) return now.getTime() - row.createdAt.getTime() < PAGE_RETRY_FOR_MS ? new Date(now.getTime() + pageBackoffMs(attempts)) : undefined;
+  if (isPage(row))
+    return now.getTime() - row.createdAt.getTime() < PAGE_RETRY_FOR_MS
+      ? new Date(now.getTime() + pageBackoffMs(attempts))
+      : undefined;
   return attempts < MAX_ATTEMPTS ? new Date(now.getTime() + backoffMs(attempts)) : undefined;
 }
 /** After a send timed out or its connection broke, how long the provider is given before it is asked. */
@@ -38,26 +41,63 @@ export const postReference = (installId: string, row: OutboxRow) => `${installId
 type Sender = (row: OutboxRow, deps: DeliveryDeps) => Promise<Sent>;
 
 export const SENDERS: Record<Channel, Sender> = {
-  sms: (row, d) => d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
-  email: (row, d) => d.channels.mail.send({ to: row.recipient, subject: row.subject ?? '(no subject)', text: row.body, attachments: row.payload?.attachments as Email['attachments'] }),
+  sms: (row, d) =>
+    d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
+  email: (row, d) =>
+    d.channels.mail.send({
+      to: row.recipient,
+      subject: row.subject ?? '(no subject)',
+      text: row.body,
+      attachments: row.payload?.attachments as Email['attachments'],
+    }),
   // A post with blocks was rendered (and escaped) for Slack; a plain notice is escaped here.
   slack: (row, d) => {
     const blocks = row.payload?.blocks as unknown[] | undefined;
-    return d.channels.chat.post({ text: blocks ? row.body : escapeSlack(row.body), blocks, reference: postReference(d.installId, row) });
+    return d.channels.chat.post({
+      text: blocks ? row.body : escapeSlack(row.body),
+      blocks,
+      reference: postReference(d.installId, row),
+    });
   },
   voice: (row, d) =>
-    d.channels.voice.call({ to: row.recipient, url: String(row.payload?.url ?? ''), statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`, detectMachine: true }),
+    d.channels.voice.call({
+      to: row.recipient,
+      url: String(row.payload?.url ?? ''),
+      statusCallback: `${d.publicUrl}/twilio/voice/outbound-status`,
+      detectMachine: true,
+    }),
 };
 
 /** The provider took the message (on delivery, or found by settlement): the tickets it covers say so. */
 export function recordSent(deps: DeliveryDeps, row: OutboxRow, providerId: string): void {
   const { db, clock } = deps;
   if (!markSent(db, row.id, providerId, clock.now())) return;
-  const covered = row.purpose === 'page' && row.ticketId ? [row.ticketId] : row.purpose === 'page_summary' ? ((row.payload?.ticketIds as number[]) ?? []) : [];
+  const covered =
+    row.purpose === 'page' && row.ticketId
+      ? [row.ticketId]
+      : row.purpose === 'page_summary'
+        ? ((row.payload?.ticketIds as number[]) ?? [])
+        : [];
   const to = row.staffId ?? row.recipient;
   for (const ticketId of covered) {
-    if (row.payload?.followUp === 'transcription') addEvent(db, ticketId, clock.now(), 'transcription_sent', { channel: row.channel, to, providerId }, 'switchboard');
-    else addEvent(db, ticketId, clock.now(), 'paged', { channel: row.channel, to, providerId, ...(row.purpose === 'page_summary' ? { summary: true } : {}) }, 'switchboard');
+    if (row.payload?.followUp === 'transcription')
+      addEvent(
+        db,
+        ticketId,
+        clock.now(),
+        'transcription_sent',
+        { channel: row.channel, to, providerId },
+        'switchboard',
+      );
+    else
+      addEvent(
+        db,
+        ticketId,
+        clock.now(),
+        'paged',
+        { channel: row.channel, to, providerId, ...(row.purpose === 'page_summary' ? { summary: true } : {}) },
+        'switchboard',
+      );
   }
 }
 
@@ -70,7 +110,10 @@ export function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown):
   const now = clock.now();
   if (kind === 'unknown') {
     markUnknown(db, row.id, message, new Date(now.getTime() + SETTLE_GRACE_MS));
-    log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'no answer from the provider; the outcome will be settled before any resend');
+    log.warn(
+      { outboxId: row.id, channel: row.channel, attempts, err: message },
+      'no answer from the provider; the outcome will be settled before any resend',
+    );
     return 'unknown';
   }
   const again = kind === 'retry' ? retryAt(row, attempts, now) : undefined;
@@ -82,7 +125,14 @@ export function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown):
   markFailed(db, row.id, message);
   log.error({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed for good');
   if (row.ticketId && row.purpose === 'page') {
-    addEvent(db, row.ticketId, now, 'page_failed', { channel: row.channel, to: row.staffId ?? row.recipient, error: message }, 'switchboard');
+    addEvent(
+      db,
+      row.ticketId,
+      now,
+      'page_failed',
+      { channel: row.channel, to: row.staffId ?? row.recipient, error: message },
+      'switchboard',
+    );
     if (row.staffId) tellOthersIfUnreachable(db, row.ticketId, row.staffId, now);
   }
   return 'failed';
@@ -97,12 +147,37 @@ function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now:
   const rows = rowsOfTicket(db, ticketId).filter((r) => r.purpose === 'page');
   const mine = rows.filter((r) => r.staffId === staffId && r.channel !== 'voice');
   if (mine.length === 0 || mine.some((r) => r.status !== 'failed')) return false;
-  const others = [...new Map(rows.filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms').map((r) => [r.staffId!, r.recipient])).entries()];
+  const others = [
+    ...new Map(
+      rows
+        .filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms')
+        .map((r) => [r.staffId!, r.recipient]),
+    ).entries(),
+  ];
   const text = `Could not reach ${staffId} about ${ticketLabel(ticketById(db, ticketId)?.number ?? ticketId)} on any channel. Make sure someone takes it.`;
   return (
     enqueue(db, [
-      ...others.map(([id, phone]) => ({ dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`, channel: 'sms' as const, purpose: 'notice' as const, recipient: phone, staffId: id, ticketId, body: text, nextAttemptAt: now, createdAt: now })),
-      { dedupeKey: `unreachable:${ticketId}:${staffId}:slack`, channel: 'slack' as const, purpose: 'notice' as const, recipient: 'channel', ticketId, body: `:warning: ${text}`, nextAttemptAt: now, createdAt: now },
+      ...others.map(([id, phone]) => ({
+        dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`,
+        channel: 'sms' as const,
+        purpose: 'notice' as const,
+        recipient: phone,
+        staffId: id,
+        ticketId,
+        body: text,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+      {
+        dedupeKey: `unreachable:${ticketId}:${staffId}:slack`,
+        channel: 'slack' as const,
+        purpose: 'notice' as const,
+        recipient: 'channel',
+        ticketId,
+        body: `:warning: ${text}`,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
     ]) > 0
   );
 }

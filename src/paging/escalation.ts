@@ -20,7 +20,10 @@ export function startEscalation(tx: Tx, ticketId: number, ackTimeoutMs: number, 
 }
 
 export function stopEscalation(tx: Tx, ticketId: number, now: Date): void {
-  tx.update(escalations).set({ status: 'stopped', updatedAt: now }).where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active'))).run();
+  tx.update(escalations)
+    .set({ status: 'stopped', updatedAt: now })
+    .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')))
+    .run();
 }
 
 export interface EscalationDeps {
@@ -33,7 +36,11 @@ export interface EscalationDeps {
 
 interface StepPlan {
   /** What this step sends, to whom. */
-  rows: (people: { onCall: StaffMember; architects: StaffMember[]; everyone: StaffMember[] }) => { person: StaffMember; channel: 'sms' | 'email' | 'voice' }[];
+  rows: (people: {
+    onCall: StaffMember;
+    architects: StaffMember[];
+    everyone: StaffMember[];
+  }) => { person: StaffMember; channel: 'sms' | 'email' | 'voice' }[];
   label: string;
 }
 
@@ -52,13 +59,17 @@ const STEPS: StepPlan[] = [
       { person: onCall, channel: 'voice' },
     ],
   },
-  { label: 'phoned the architects', rows: ({ architects: list }) => list.map((person) => ({ person, channel: 'voice' as const })) },
+  {
+    label: 'phoned the architects',
+    rows: ({ architects: list }) => list.map((person) => ({ person, channel: 'voice' as const })),
+  },
 ];
 
 /** One due step: "when next, and whether to stop". */
 function runStep(tx: Tx, deps: EscalationDeps, esc: Escalation, now: Date): void {
   const ticket = ticketById(tx, esc.ticketId);
-  const stop = (status: 'stopped' | 'exhausted') => tx.update(escalations).set({ status, updatedAt: now }).where(eq(escalations.id, esc.id)).run();
+  const stop = (status: 'stopped' | 'exhausted') =>
+    tx.update(escalations).set({ status, updatedAt: now }).where(eq(escalations.id, esc.id)).run();
   if (!ticket || ticket.status !== 'new') return void stop('stopped');
   const total = STEPS.length * Math.max(1, deps.organisation.escalation.repeat);
   if (esc.step >= total) {
@@ -82,14 +93,28 @@ function runStep(tx: Tx, deps: EscalationDeps, esc: Escalation, now: Date): void
       channel === 'voice'
         ? `phone call about ${label}`
         : `STILL UNACKNOWLEDGED ${label} (emergency from ${ticket.callerNumber ?? 'unknown number'}). Reply ACK ${ticket.number} to take it.`,
-    payload: channel === 'voice' ? { url: `${deps.publicUrl}/twilio/voice/page?ticket=${ticket.id}&staff=${encodeURIComponent(person.id)}` } : null,
+    payload:
+      channel === 'voice'
+        ? { url: `${deps.publicUrl}/twilio/voice/page?ticket=${ticket.id}&staff=${encodeURIComponent(person.id)}` }
+        : null,
     nextAttemptAt: now,
     createdAt: now,
   }));
   enqueue(tx, rows);
-  addEvent(tx, ticket.id, now, 'escalated', { step: esc.step + 1, action: plan.label, to: [...new Set(targets.map((t) => t.person.id))] }, 'switchboard');
+  addEvent(
+    tx,
+    ticket.id,
+    now,
+    'escalated',
+    { step: esc.step + 1, action: plan.label, to: [...new Set(targets.map((t) => t.person.id))] },
+    'switchboard',
+  );
   tx.update(escalations)
-    .set({ step: esc.step + 1, nextAt: new Date(now.getTime() + deps.organisation.escalation.ackTimeoutMs), updatedAt: now })
+    .set({
+      step: esc.step + 1,
+      nextAt: new Date(now.getTime() + deps.organisation.escalation.ackTimeoutMs),
+      updatedAt: now,
+    })
     .where(eq(escalations.id, esc.id))
     .run();
 }
@@ -97,7 +122,11 @@ function runStep(tx: Tx, deps: EscalationDeps, esc: Escalation, now: Date): void
 /** Runs every step that is due; called by the scheduler every few seconds. */
 export function runDueEscalations(deps: EscalationDeps): number {
   const now = deps.clock.now();
-  const due = deps.db.select().from(escalations).where(and(eq(escalations.status, 'active'), lte(escalations.nextAt, now))).all();
+  const due = deps.db
+    .select()
+    .from(escalations)
+    .where(and(eq(escalations.status, 'active'), lte(escalations.nextAt, now)))
+    .all();
   for (const esc of due) deps.db.transaction((tx) => runStep(tx, deps, esc, now));
   if (due.length) deps.onOutbox();
   return due.length;

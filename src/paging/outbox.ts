@@ -19,7 +19,14 @@ export function enqueue(db: Conn, rows: NewOutboxRow[]): number {
 /** Which of these dedupe keys are already in the outbox (the messages were written once). */
 export function existingDedupeKeys(db: Conn, keys: string[]): Set<string> {
   if (keys.length === 0) return new Set();
-  return new Set(db.select({ key: outbox.dedupeKey }).from(outbox).where(inArray(outbox.dedupeKey, keys)).all().map((r) => r.key));
+  return new Set(
+    db
+      .select({ key: outbox.dedupeKey })
+      .from(outbox)
+      .where(inArray(outbox.dedupeKey, keys))
+      .all()
+      .map((r) => r.key),
+  );
 }
 
 /** Messages of one channel due now, oldest first. */
@@ -42,7 +49,14 @@ export function claimForSending(db: Conn, id: number, by: string, now: Date, lea
   return (
     db
       .update(outbox)
-      .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, attemptedAt: now, nextAttemptAt: now, leaseUntil, claimedBy: by })
+      .set({
+        status: 'sending',
+        attempts: sql`${outbox.attempts} + 1`,
+        attemptedAt: now,
+        nextAttemptAt: now,
+        leaseUntil,
+        claimedBy: by,
+      })
       .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
       .run().changes === 1
   );
@@ -116,14 +130,26 @@ export function expireLeasesOfOthers(db: Conn, me: string, graceMs: number): num
 /** Provider ids some row already holds: a message found at the provider belongs to one row only. */
 export function heldProviderIds(db: Conn, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  return new Set(db.select({ id: outbox.providerId }).from(outbox).where(inArray(outbox.providerId, ids)).all().map((r) => r.id!));
+  return new Set(
+    db
+      .select({ id: outbox.providerId })
+      .from(outbox)
+      .where(inArray(outbox.providerId, ids))
+      .all()
+      .map((r) => r.id!),
+  );
 }
 
 export function rowsOfTicket(db: Conn, ticketId: number): OutboxRow[] {
   return db.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(asc(outbox.id)).all();
 }
 
-export function updateProviderStatus(db: Conn, providerId: string, status: string, error?: string): OutboxRow | undefined {
+export function updateProviderStatus(
+  db: Conn,
+  providerId: string,
+  status: string,
+  error?: string,
+): OutboxRow | undefined {
   return db
     .update(outbox)
     .set({ providerStatus: status, ...(error ? { lastError: error } : {}) })
@@ -134,8 +160,16 @@ export function updateProviderStatus(db: Conn, providerId: string, status: strin
 
 /** When the worker next has something to do: a message falling due, or a sender's lease running out. */
 export function nextDueAt(db: Conn): Date | undefined {
-  const due = db.select({ at: min(outbox.nextAttemptAt) }).from(outbox).where(inArray(outbox.status, ['pending', 'held', 'unknown'])).get()?.at;
-  const lease = db.select({ at: min(outbox.leaseUntil) }).from(outbox).where(inArray(outbox.status, ['sending', 'settling'])).get()?.at;
+  const due = db
+    .select({ at: min(outbox.nextAttemptAt) })
+    .from(outbox)
+    .where(inArray(outbox.status, ['pending', 'held', 'unknown']))
+    .get()?.at;
+  const lease = db
+    .select({ at: min(outbox.leaseUntil) })
+    .from(outbox)
+    .where(inArray(outbox.status, ['sending', 'settling']))
+    .get()?.at;
   const times = [due, lease].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
   return times.length ? new Date(Math.min(...times)) : undefined;
 }
@@ -144,7 +178,12 @@ const UNDELIVERED = ['pending', 'sending', 'unknown', 'settling'] as const;
 
 /** What /healthz reports: messages not yet delivered, and when the oldest page among them was written. */
 export function backlog(db: Conn): { undelivered: number; oldestPageAt?: Date } {
-  const undelivered = db.select({ n: count() }).from(outbox).where(inArray(outbox.status, [...UNDELIVERED])).get()?.n ?? 0;
+  const undelivered =
+    db
+      .select({ n: count() })
+      .from(outbox)
+      .where(inArray(outbox.status, [...UNDELIVERED]))
+      .get()?.n ?? 0;
   const oldest = db
     .select({ at: min(outbox.createdAt) })
     .from(outbox)

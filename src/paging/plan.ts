@@ -32,11 +32,33 @@ export function planPages(
     const mine = { ...ctx, ackLink: ackLinkFor?.(p.id) };
     const email = pageEmail(mine);
     return [
-      { ...base, dedupeKey: `page:${cause}:${p.id}:sms`, channel: 'sms' as const, recipient: p.phone, staffId: p.id, body: pageSms(mine) },
-      { ...base, dedupeKey: `page:${cause}:${p.id}:email`, channel: 'email' as const, recipient: p.email, staffId: p.id, subject: email.subject, body: email.text },
+      {
+        ...base,
+        dedupeKey: `page:${cause}:${p.id}:sms`,
+        channel: 'sms' as const,
+        recipient: p.phone,
+        staffId: p.id,
+        body: pageSms(mine),
+      },
+      {
+        ...base,
+        dedupeKey: `page:${cause}:${p.id}:email`,
+        channel: 'email' as const,
+        recipient: p.email,
+        staffId: p.id,
+        subject: email.subject,
+        body: email.text,
+      },
     ];
   });
-  rows.push({ ...base, dedupeKey: `page:${cause}:slack`, channel: 'slack', recipient: 'channel', body: slack.text, payload: { blocks: slack.blocks } });
+  rows.push({
+    ...base,
+    dedupeKey: `page:${cause}:slack`,
+    channel: 'slack',
+    recipient: 'channel',
+    body: slack.text,
+    payload: { blocks: slack.blocks },
+  });
   enqueue(tx, rows);
   startEscalation(tx, ctx.ticket.id, organisation.escalation.ackTimeoutMs, now);
   return people;

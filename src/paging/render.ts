@@ -15,7 +15,6 @@ export interface PageContext {
   timeline?: TicketEvent[];
 }
 
-
 function who(ctx: PageContext): string {
   const client = ctx.clientName ?? 'UNIDENTIFIED caller';
   return ctx.contactName ? `${client} (${ctx.contactName})` : client;
@@ -52,15 +51,22 @@ export function pageEmail(ctx: PageContext): { subject: string; text: string } {
     `Received: ${t.createdAt.toISOString()}`,
     ctx.voicemailLink ? `Voicemail: ${ctx.voicemailLink}` : 'Voicemail: (no recording link)',
     '',
-    t.transcription ? `Transcription:\n${t.transcription}` : 'Transcription: not available yet; it follows by message when it arrives.',
+    t.transcription
+      ? `Transcription:\n${t.transcription}`
+      : 'Transcription: not available yet; it follows by message when it arrives.',
     '',
-    ctx.ackLink ? `To take it, open ${ctx.ackLink} or reply ACK ${t.number} to the text message.` : `To take it, reply ACK ${t.number} to the text message.`,
+    ctx.ackLink
+      ? `To take it, open ${ctx.ackLink} or reply ACK ${t.number} to the text message.`
+      : `To take it, reply ACK ${t.number} to the text message.`,
   ];
   if (ctx.timeline?.length) {
     lines.push('', 'Timeline:');
     for (const e of ctx.timeline) lines.push(`  ${e.at.toISOString()}  ${e.type}${e.actor ? ` by ${e.actor}` : ''}`);
   }
-  return { subject: `[${ctx.organisation}] ${ctx.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${who(ctx)}`, text: lines.join('\n') };
+  return {
+    subject: `[${ctx.organisation}] ${ctx.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${who(ctx)}`,
+    text: lines.join('\n'),
+  };
 }
 
 /** Client and contact names come from people: escaped, so they cannot post markup or a fake link to the channel. */
@@ -70,10 +76,24 @@ export function pageSlack(ctx: PageContext): { text: string; blocks: unknown[] }
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${text}${ctx.voicemailLink ? `\n<${ctx.voicemailLink}|Hear the voicemail>` : ''}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${text}${ctx.voicemailLink ? `\n<${ctx.voicemailLink}|Hear the voicemail>` : ''}`,
+        },
+      },
       {
         type: 'actions',
-        elements: [{ type: 'button', style: 'danger', action_id: 'acknowledge', value: String(t.number), text: { type: 'plain_text', text: 'Acknowledge' } }],
+        elements: [
+          {
+            type: 'button',
+            style: 'danger',
+            action_id: 'acknowledge',
+            value: String(t.number),
+            text: { type: 'plain_text', text: 'Acknowledge' },
+          },
+        ],
       },
     ],
   };

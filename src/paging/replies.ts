@@ -10,7 +10,12 @@ import { outbox } from './schema.js';
 import { ticketLabel } from '../tickets/label.js';
 
 /** What staff can text the helpdesk number. */
-export type TextCommand = { kind: 'ack'; number?: number } | { kind: 'confirm'; number?: number } | { kind: 'call'; number: number } | { kind: 'help' } | { kind: 'unknown' };
+export type TextCommand =
+  | { kind: 'ack'; number?: number }
+  | { kind: 'confirm'; number?: number }
+  | { kind: 'call'; number: number }
+  | { kind: 'help' }
+  | { kind: 'unknown' };
 
 const NUMBER = String.raw`#?\s*(?:TK\s*-?\s*)?(\d{1,9})`;
 const ACK = new RegExp(`^(?:ACK|A|OK)\\s*${NUMBER}$`);
@@ -20,7 +25,10 @@ const CALL = new RegExp(`^CALL\\s*${NUMBER}$`);
 
 /** "ACK 1042", "ack1042", "1042 ack", "A 1042", "TK-1042 ACK", "YES 1042", "CALL 1042": forgiving of case and spaces. */
 export function parseText(body: string): TextCommand {
-  const text = body.toUpperCase().replace(/[^A-Z0-9#-]+/g, ' ').trim();
+  const text = body
+    .toUpperCase()
+    .replace(/[^A-Z0-9#-]+/g, ' ')
+    .trim();
   const number = (m: RegExpExecArray | null) => (m ? Number(m[1]) : undefined);
   const ack = number(ACK.exec(text)) ?? number(ACK_AFTER.exec(text));
   if (ack !== undefined) return { kind: 'ack', number: ack };
@@ -42,7 +50,11 @@ export function parseAckReply(body: string): { kind: 'ack'; number?: number } | 
 
 /** Emergencies paged to this person that nobody has taken yet, newest first. */
 function waitingFor(deps: AckDeps, staffId: string): number[] {
-  const paged = deps.db.selectDistinct({ ticketId: outbox.ticketId }).from(outbox).where(and(eq(outbox.staffId, staffId), eq(outbox.purpose, 'page'))).all();
+  const paged = deps.db
+    .selectDistinct({ ticketId: outbox.ticketId })
+    .from(outbox)
+    .where(and(eq(outbox.staffId, staffId), eq(outbox.purpose, 'page')))
+    .all();
   const ids = paged.map((r) => r.ticketId!).filter(Boolean);
   if (ids.length === 0) return [];
   return deps.db
@@ -64,7 +76,14 @@ function offeredTo(deps: AckDeps, staffId: string): number[] {
     .selectDistinct({ number: tickets.number })
     .from(ticketEvents)
     .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-    .where(and(eq(ticketEvents.type, 'ack_offered'), eq(ticketEvents.actor, staffId), gte(ticketEvents.at, since), inArray(tickets.status, [...OPEN_STATUSES])))
+    .where(
+      and(
+        eq(ticketEvents.type, 'ack_offered'),
+        eq(ticketEvents.actor, staffId),
+        gte(ticketEvents.at, since),
+        inArray(tickets.status, [...OPEN_STATUSES]),
+      ),
+    )
     .orderBy(desc(tickets.number))
     .all()
     .map((r) => r.number);
@@ -72,9 +91,13 @@ function offeredTo(deps: AckDeps, staffId: string): number[] {
 
 /** Whose a ticket is, in words: who was paged (or is on it), and the caller. */
 export function whoseTicket(deps: AckDeps, ticket: Ticket): string {
-  const names = (ids: string[]) => ids.map((id) => deps.organisation.staff.find((s) => s.id === id)?.name ?? id).join(' and ');
+  const names = (ids: string[]) =>
+    ids.map((id) => deps.organisation.staff.find((s) => s.id === id)?.name ?? id).join(' and ');
   const paged = pagedStaff(deps.db, ticket.id);
-  const caller = (ticket.clientId ? clientById(deps.db, ticket.clientId)?.name : undefined) ?? ticket.callerNumber ?? 'an unknown caller';
+  const caller =
+    (ticket.clientId ? clientById(deps.db, ticket.clientId)?.name : undefined) ??
+    ticket.callerNumber ??
+    'an unknown caller';
   return `${paged.length ? `paged to ${names(paged)}` : 'not paged to anyone yet'}, caller ${caller}`;
 }
 
@@ -90,17 +113,20 @@ export function offerTicket(deps: AckDeps, ticket: Ticket, staff: StaffMember): 
 
 function take(deps: AckDeps, number: number, staff: StaffMember): string {
   const outcome = acknowledge(deps, number, staff, 'sms');
-  if (outcome.result === 'acknowledged') return `${ticketLabel(number)} is yours. The others have been told. Reply CALL ${number} to be connected to the caller from the helpdesk number.`;
+  if (outcome.result === 'acknowledged')
+    return `${ticketLabel(number)} is yours. The others have been told. Reply CALL ${number} to be connected to the caller from the helpdesk number.`;
   if (outcome.result === 'already') return `${ticketLabel(number)} was already taken by ${outcome.by}.`;
   return `There is no open ticket ${ticketLabel(number)}.`;
 }
 
-const HELP = (org: string) => `${org}: reply ACK and a ticket number to take an emergency (ACK 1042), CALL 1042 to be connected to its caller from the helpdesk number.`;
+const HELP = (org: string) =>
+  `${org}: reply ACK and a ticket number to take an emergency (ACK 1042), CALL 1042 to be connected to its caller from the helpdesk number.`;
 
 /** Answers a text sent to the helpdesk number; only staff can act on tickets. */
 export function replyToText(deps: BridgeDeps, from: string, body: string): string {
   const staff = staffByPhone(deps.organisation, callerIdOf(from, deps.organisation.country));
-  if (!staff) return `${deps.organisation.name}: this number takes calls, not texts. Call us, and press 5 for an emergency.`;
+  if (!staff)
+    return `${deps.organisation.name}: this number takes calls, not texts. Call us, and press 5 for an emergency.`;
   const command = parseText(body);
   const open = (n: number) => {
     const t = ticketByNumber(deps.db, n);
@@ -114,13 +140,17 @@ export function replyToText(deps: BridgeDeps, from: string, body: string): strin
       const ticket = open(command.number);
       if (!ticket) return `There is no open ticket ${ticketLabel(command.number)}.`;
       // The caller's number is theirs to share only with the people looking after the emergency.
-      if (!isResponsibleFor(deps, ticket, staff)) return `CALL is for the people paged about ${ticketLabel(ticket.number)} or on call. Take it first: ACK ${ticket.number}.`;
+      if (!isResponsibleFor(deps, ticket, staff))
+        return `CALL is for the people paged about ${ticketLabel(ticket.number)} or on call. Take it first: ACK ${ticket.number}.`;
       return requestBridge(deps, staff, command.number);
     }
     case 'confirm': {
       const offered = offeredTo(deps, staff.id);
       const number = command.number ?? (offered.length === 1 ? offered[0] : undefined);
-      if (number === undefined) return offered.length ? `Reply YES and the ticket number: ${offered.map(ticketLabel).join(', ')}.` : HELP(deps.organisation.name);
+      if (number === undefined)
+        return offered.length
+          ? `Reply YES and the ticket number: ${offered.map(ticketLabel).join(', ')}.`
+          : HELP(deps.organisation.name);
       if (!offered.includes(number)) return `Reply ACK ${number} first.`;
       return take(deps, number, staff);
     }
@@ -129,11 +159,13 @@ export function replyToText(deps: BridgeDeps, from: string, body: string): strin
       if (number === undefined) {
         const waiting = waitingFor(deps, staff.id);
         if (waiting.length === 0) return 'Nothing is waiting for you. To take a ticket, reply ACK and its number.';
-        if (waiting.length > 1) return `Several emergencies are waiting: ${waiting.map(ticketLabel).join(', ')}. Reply ACK and the number.`;
+        if (waiting.length > 1)
+          return `Several emergencies are waiting: ${waiting.map(ticketLabel).join(', ')}. Reply ACK and the number.`;
         number = waiting[0]!;
       }
       const ticket = open(number);
-      if (ticket && !ticket.acknowledgedBy && !isResponsibleFor(deps, ticket, staff)) return offerTicket(deps, ticket, staff);
+      if (ticket && !ticket.acknowledgedBy && !isResponsibleFor(deps, ticket, staff))
+        return offerTicket(deps, ticket, staff);
       return take(deps, number, staff);
     }
   }

@@ -6,9 +6,26 @@ import { CHANNELS } from '../channels/types.js';
  * `sending`: handed to the provider under a lease; `unknown`: the provider may or may not have taken it
  * (a timeout, a crash), to be settled by asking the provider or sending again; `settling`: being settled.
  */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'unknown', 'settling', 'failed', 'held', 'bundled'] as const;
+export const OUTBOX_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'unknown',
+  'settling',
+  'failed',
+  'held',
+  'bundled',
+] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
-export const OUTBOX_PURPOSES = ['page', 'page_summary', 'caller_confirmation', 'callback_confirmation', 'notice', 'requester', 'report'] as const;
+export const OUTBOX_PURPOSES = [
+  'page',
+  'page_summary',
+  'caller_confirmation',
+  'callback_confirmation',
+  'notice',
+  'requester',
+  'report',
+] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 
 /**
@@ -43,9 +60,12 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt), index('outbox_provider_idx').on(t.providerId), index('outbox_ticket_idx').on(t.ticketId)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_provider_idx').on(t.providerId),
+    index('outbox_ticket_idx').on(t.ticketId),
+  ],
 );
-
 
 export const ESCALATION_STATUSES = ['active', 'stopped', 'exhausted'] as const;
 

@@ -22,14 +22,21 @@ export function smsRoutes(deps: SmsRouteDeps): (router: Router) => void {
   return (router) => {
     router.post('/sms', (req, res) => {
       const step = callStep(req);
-      const text = step.form.From ? deps.reply(step.form.From, step.form.Body ?? '') : 'Switchboard could not tell who sent this message.';
+      const text = step.form.From
+        ? deps.reply(step.form.From, step.form.Body ?? '')
+        : 'Switchboard could not tell who sent this message.';
       res.type('text/xml').send(smsReply(text));
     });
     router.post('/sms/status', (req, res) => {
       const { form } = callStep(req);
       if (form.MessageSid && form.MessageStatus) {
         const failed = FAILED.has(form.MessageStatus);
-        const row = updateProviderStatus(deps.db, form.MessageSid, form.MessageStatus, failed ? `Twilio ${form.ErrorCode ?? ''} ${form.MessageStatus}`.trim() : undefined);
+        const row = updateProviderStatus(
+          deps.db,
+          form.MessageSid,
+          form.MessageStatus,
+          failed ? `Twilio ${form.ErrorCode ?? ''} ${form.MessageStatus}`.trim() : undefined,
+        );
         if (row?.ticketId && row.purpose === 'page' && (failed || form.MessageStatus === 'delivered')) {
           addEvent(deps.db, row.ticketId, deps.clock.now(), failed ? 'page_failed' : 'page_delivered', {
             channel: 'sms',

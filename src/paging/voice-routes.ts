@@ -19,22 +19,36 @@ export function pageCallRoutes(deps: AckDeps & { speech: Speech; publicUrl: stri
       const ticket = ticketById(deps.db, Number(step.query.ticket));
       const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
       const s = deps.speech;
-      if (!ticket || !staff) return void res.type('text/xml').send(sayAndHangUp(s, ['This page is no longer valid. Goodbye.']));
+      if (!ticket || !staff)
+        return void res.type('text/xml').send(sayAndHangUp(s, ['This page is no longer valid. Goodbye.']));
       const client = ticket.clientId ? clientById(deps.db, ticket.clientId)?.name : undefined;
       const about = `Emergency ticket ${spell(ticket.number)} for ${client ?? 'an unidentified caller'}, from ${deps.organisation.name}.`;
       if ((step.form.AnsweredBy ?? '').startsWith('machine') || step.form.AnsweredBy === 'fax') {
-        return void res.type('text/xml').send(sayAndHangUp(s, [`${about} Check your messages and reply ACK ${spell(ticket.number)}.`]));
+        return void res
+          .type('text/xml')
+          .send(sayAndHangUp(s, [`${about} Check your messages and reply ACK ${spell(ticket.number)}.`]));
       }
-      if (ticket.acknowledgedBy) return void res.type('text/xml').send(sayAndHangUp(s, [`${about} It has already been taken. Goodbye.`]));
+      if (ticket.acknowledgedBy)
+        return void res.type('text/xml').send(sayAndHangUp(s, [`${about} It has already been taken. Goodbye.`]));
       const action = `${deps.publicUrl}/twilio/voice/page-ack?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}`;
-      res.type('text/xml').send(gather(s, { prompts: [about, 'To take it, press 1.', about, 'To take it, press 1.'], action, mode: 'key', timeoutSeconds: 8 }));
+      res
+        .type('text/xml')
+        .send(
+          gather(s, {
+            prompts: [about, 'To take it, press 1.', about, 'To take it, press 1.'],
+            action,
+            mode: 'key',
+            timeoutSeconds: 8,
+          }),
+        );
     });
     router.post('/voice/page-ack', (req, res) => {
       const step = callStep(req);
       const ticket = ticketById(deps.db, Number(step.query.ticket));
       const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
       const s = deps.speech;
-      if (!ticket || !staff || step.digits !== '1') return void res.type('text/xml').send(sayAndHangUp(s, ['Not acknowledged. We will keep trying. Goodbye.']));
+      if (!ticket || !staff || step.digits !== '1')
+        return void res.type('text/xml').send(sayAndHangUp(s, ['Not acknowledged. We will keep trying. Goodbye.']));
       const outcome = acknowledge(deps, ticket.number, staff, 'phone');
       const text =
         outcome.result === 'acknowledged'

@@ -4,7 +4,14 @@ import cron from 'node-cron';
 import { CHANNELS, DeliveryError, type Channel, type Sent } from '../channels/index.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
 import { recordFailure, recordSent, SENDERS, SETTLE_GRACE_MS, type DeliveryDeps } from './delivery.js';
-import { claimForSending, claimForSettling, dueRows, expireLeasesOfOthers, nextDueAt, type OutboxRow } from './outbox.js';
+import {
+  claimForSending,
+  claimForSettling,
+  dueRows,
+  expireLeasesOfOthers,
+  nextDueAt,
+  type OutboxRow,
+} from './outbox.js';
 import { settle } from './settle.js';
 
 export interface OutboxDeps extends DeliveryDeps {
@@ -57,7 +64,9 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
   const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const inFlight = new Map<string, Promise<void>>();
   const busy: Record<Channel | 'settle', number> = { sms: 0, email: 0, slack: 0, voice: 0, settle: 0 };
-  const health = Object.fromEntries(CHANNELS.map((c) => [c, { lastSuccessAt: null, lastFailureAt: null, lastError: null }])) as Record<Channel, Omit<ChannelHealth, 'inFlight'>>;
+  const health = Object.fromEntries(
+    CHANNELS.map((c) => [c, { lastSuccessAt: null, lastFailureAt: null, lastError: null }]),
+  ) as Record<Channel, Omit<ChannelHealth, 'inFlight'>>;
   /** Lanes whose last fill stopped because they were full: rows may be waiting for a free slot. */
   const saturated = new Set<Channel | 'settle'>();
   let stopped = false;
@@ -97,7 +106,10 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
       health[row.channel].lastSuccessAt = clock.now().toISOString();
     } catch (err) {
       recordFailure(deps, row, err);
-      Object.assign(health[row.channel], { lastFailureAt: clock.now().toISOString(), lastError: err instanceof Error ? err.message.slice(0, 300) : String(err) });
+      Object.assign(health[row.channel], {
+        lastFailureAt: clock.now().toISOString(),
+        lastError: err instanceof Error ? err.message.slice(0, 300) : String(err),
+      });
     }
   };
 
@@ -128,11 +140,18 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
     saturated.delete('settle');
     const free = SETTLERS - busy.settle;
     if (free <= 0) return void saturated.add('settle');
-    const leaseUntil = new Date(now.getTime() + Math.max(...Object.values(deps.timeouts)) + BACKSTOP_MS + SETTLE_GRACE_MS);
+    const leaseUntil = new Date(
+      now.getTime() + Math.max(...Object.values(deps.timeouts)) + BACKSTOP_MS + SETTLE_GRACE_MS,
+    );
     const claimed = claimForSettling(db, instance, now, leaseUntil, free);
     if (claimed.length === free) saturated.add('settle');
     // A message found unsent is due again at once, in its own lane.
-    for (const row of claimed) track(`settle:${row.id}`, 'settle', settle(deps, row).then((outcome) => outcome === 'resend' && !stopped && fillLane(row.channel, clock.now())));
+    for (const row of claimed)
+      track(
+        `settle:${row.id}`,
+        'settle',
+        settle(deps, row).then((outcome) => outcome === 'resend' && !stopped && fillLane(row.channel, clock.now())),
+      );
   };
 
   // The per-second schedule is the guarantee; this wakes the worker on the very millisecond a retry, a
@@ -162,9 +181,14 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
 
   if (deps.soleInstance) {
     const left = expireLeasesOfOthers(db, instance, SETTLE_GRACE_MS);
-    if (left) log.warn({ messages: left }, 'messages were being sent when the service last stopped; they are settled with their providers now');
+    if (left)
+      log.warn(
+        { messages: left },
+        'messages were being sent when the service last stopped; they are settled with their providers now',
+      );
   }
-  const task = options.schedule === false ? undefined : cron.schedule('* * * * * *', pass, { noOverlap: true, name: 'outbox' });
+  const task =
+    options.schedule === false ? undefined : cron.schedule('* * * * * *', pass, { noOverlap: true, name: 'outbox' });
   pass();
   return {
     kick: pass,
@@ -180,10 +204,17 @@ export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolea
       if (wake) clearTimeout(wake);
       await task?.stop();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...inFlight.values()]), new Promise((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
+      await Promise.race([
+        Promise.allSettled([...inFlight.values()]),
+        new Promise((resolve) => (timer = setTimeout(resolve, deadlineMs))),
+      ]);
       clearTimeout(timer);
       return { unfinished: inFlight.size };
     },
-    health: () => Object.fromEntries(CHANNELS.map((c) => [c, { ...health[c], inFlight: busy[c] }])) as Record<Channel, ChannelHealth>,
+    health: () =>
+      Object.fromEntries(CHANNELS.map((c) => [c, { ...health[c], inFlight: busy[c] }])) as Record<
+        Channel,
+        ChannelHealth
+      >,
   };
 }

@@ -21,17 +21,24 @@ export async function streamRecording(voice: Voice, recordingSid: string, res: R
   try {
     audio = await voice.recordingAudio(recordingSid, viewer.signal);
   } catch (err) {
-    if (!viewer.signal.aborted) log.warn({ recordingSid, err: (err as Error).message }, 'could not fetch a recording from Twilio');
+    if (!viewer.signal.aborted)
+      log.warn({ recordingSid, err: (err as Error).message }, 'could not fetch a recording from Twilio');
   }
   if (viewer.signal.aborted) return;
   if (!audio || audio.status !== 200 || !audio.body) {
-    res.status(502).type('text/plain').send('The recording could not be fetched from Twilio right now. Try again in a minute.');
+    res
+      .status(502)
+      .type('text/plain')
+      .send('The recording could not be fetched from Twilio right now. Try again in a minute.');
     return;
   }
   res.status(200).type(audio.contentType).set('Cache-Control', 'private, no-store');
   try {
-    await pipeline(Readable.fromWeb(audio.body as ReadableStream<Uint8Array>), res, { signal: AbortSignal.any([viewer.signal, AbortSignal.timeout(STREAM_LIMIT_MS)]) });
+    await pipeline(Readable.fromWeb(audio.body as ReadableStream<Uint8Array>), res, {
+      signal: AbortSignal.any([viewer.signal, AbortSignal.timeout(STREAM_LIMIT_MS)]),
+    });
   } catch (err) {
-    if (!viewer.signal.aborted) log.warn({ recordingSid, err: (err as Error).message }, 'a voicemail download broke off');
+    if (!viewer.signal.aborted)
+      log.warn({ recordingSid, err: (err as Error).message }, 'a voicemail download broke off');
   }
 }

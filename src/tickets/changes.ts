@@ -25,16 +25,24 @@ export interface Actor {
   name: string;
 }
 
-export const priorityChangeSchema = z.object({ priority: z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` }) });
+export const priorityChangeSchema = z.object({
+  priority: z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` }),
+});
 
 /** A new priority moves the deadline (from when the ticket was opened) and the requester is told. */
-export function changePriority(deps: ChangeDeps, number: number, priority: Priority, actor: Actor): Outcome<repo.Ticket> {
+export function changePriority(
+  deps: ChangeDeps,
+  number: number,
+  priority: Priority,
+  actor: Actor,
+): Outcome<repo.Ticket> {
   const now = deps.clock.now();
   const result = deps.db.transaction((tx): Outcome<repo.Ticket> => {
     const ticket = repo.ticketByNumber(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     if (ticket.priority === priority) return ok(ticket);
-    if (!OPEN_STATUSES.includes(ticket.status)) return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
+    if (!OPEN_STATUSES.includes(ticket.status))
+      return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
     const clock = slaClock(deps.calendar, deps.organisation.sla, priority, ticket.createdAt);
     // A new deadline gets its own warning and breach, unless it has already passed them.
     const updated = repo.updateTicket(tx, ticket.id, {
@@ -44,8 +52,22 @@ export function changePriority(deps: ChangeDeps, number: number, priority: Prior
       slaBreachedAt: clock.slaDueAt <= now ? ticket.slaBreachedAt : null,
       updatedAt: now,
     });
-    const event = repo.addEvent(tx, ticket.id, now, 'priority_changed', { from: ticket.priority, to: priority, slaDueAt: clock.slaDueAt.toISOString() }, actor.id);
-    notifyRequester(tx, deps.organisation, updated, { kind: 'priority', from: ticket.priority, to: priority }, event.id, now);
+    const event = repo.addEvent(
+      tx,
+      ticket.id,
+      now,
+      'priority_changed',
+      { from: ticket.priority, to: priority, slaDueAt: clock.slaDueAt.toISOString() },
+      actor.id,
+    );
+    notifyRequester(
+      tx,
+      deps.organisation,
+      updated,
+      { kind: 'priority', from: ticket.priority, to: priority },
+      event.id,
+      now,
+    );
     return ok(updated);
   });
   if (result.ok) deps.onOutbox();
@@ -70,7 +92,12 @@ export const statusChangeSchema = z
  * Moves a ticket along: working on it, returned to the requester for more information, resolved, or
  * reopened. The requester hears of a return and a resolution; resolving draws from a tickets package.
  */
-export function changeStatus(deps: ChangeDeps, number: number, change: z.infer<typeof statusChangeSchema>, actor: Actor): Outcome<repo.Ticket> {
+export function changeStatus(
+  deps: ChangeDeps,
+  number: number,
+  change: z.infer<typeof statusChangeSchema>,
+  actor: Actor,
+): Outcome<repo.Ticket> {
   const now = deps.clock.now();
   const result = deps.db.transaction((tx): Outcome<repo.Ticket> => {
     const ticket = repo.ticketByNumber(tx, number);
@@ -78,7 +105,8 @@ export function changeStatus(deps: ChangeDeps, number: number, change: z.infer<t
     const open = OPEN_STATUSES.includes(ticket.status);
     if (change.status === 'reopen') {
       if (open) return fail('conflict', 'ticket_open', `${ticketLabel(number)} is already open`);
-    } else if (!open) return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
+    } else if (!open)
+      return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
     const status = change.status === 'reopen' ? 'in_progress' : change.status;
     if (status === ticket.status) return ok(ticket);
     const updated = repo.updateTicket(tx, ticket.id, {
@@ -88,13 +116,32 @@ export function changeStatus(deps: ChangeDeps, number: number, change: z.infer<t
       ...(status === 'in_progress' && !ticket.acknowledgedBy ? { acknowledgedBy: actor.id, acknowledgedAt: now } : {}),
       updatedAt: now,
     });
-    const event = repo.addEvent(tx, ticket.id, now, 'status_changed', { from: ticket.status, to: status, ...(change.message ? { message: change.message } : {}) }, actor.id);
+    const event = repo.addEvent(
+      tx,
+      ticket.id,
+      now,
+      'status_changed',
+      { from: ticket.status, to: status, ...(change.message ? { message: change.message } : {}) },
+      actor.id,
+    );
     stopEscalation(tx, ticket.id, now);
-    if (status === 'waiting_on_customer') notifyRequester(tx, deps.organisation, updated, { kind: 'returned', message: change.message ?? '' }, event.id, now);
+    if (status === 'waiting_on_customer')
+      notifyRequester(
+        tx,
+        deps.organisation,
+        updated,
+        { kind: 'returned', message: change.message ?? '' },
+        event.id,
+        now,
+      );
     if (status === 'resolved') {
       notifyRequester(tx, deps.organisation, updated, { kind: 'resolved', note: change.message }, event.id, now);
       const drawn = drawFromPackage(tx, ticket.clientId, 'tickets', `ticket:${ticket.id}`, 1, now);
-      if (drawn) repo.addEvent(tx, ticket.id, now, 'note', { text: `billed to prepaid package (${drawn.remaining} tickets left)`, packageId: drawn.id });
+      if (drawn)
+        repo.addEvent(tx, ticket.id, now, 'note', {
+          text: `billed to prepaid package (${drawn.remaining} tickets left)`,
+          packageId: drawn.id,
+        });
     }
     return ok(updated);
   });
@@ -102,27 +149,56 @@ export function changeStatus(deps: ChangeDeps, number: number, change: z.infer<t
   return result;
 }
 
-export const workLogSchema = z
-  .object({
-    minutes: z.number().int('must be whole minutes').min(1, 'must be at least 1').max(24 * 60, 'must be at most 24 hours'),
-    /** When the work began; by default it ended now. */
-    startedAt: z.iso.datetime({ offset: true, message: 'must be a date and time like 2026-11-24T15:00:00Z' }).optional(),
-    note: z.string().trim().max(2000).optional(),
-  });
+export const workLogSchema = z.object({
+  minutes: z
+    .number()
+    .int('must be whole minutes')
+    .min(1, 'must be at least 1')
+    .max(24 * 60, 'must be at most 24 hours'),
+  /** When the work began; by default it ended now. */
+  startedAt: z.iso.datetime({ offset: true, message: 'must be a date and time like 2026-11-24T15:00:00Z' }).optional(),
+  note: z.string().trim().max(2000).optional(),
+});
 
 /** Time staff spent on a ticket: billable (split by rate period) and drawn from an hours package. */
-export function logWork(deps: ChangeDeps, number: number, input: z.infer<typeof workLogSchema>, actor: Actor): Outcome<repo.WorkLog> {
+export function logWork(
+  deps: ChangeDeps,
+  number: number,
+  input: z.infer<typeof workLogSchema>,
+  actor: Actor,
+): Outcome<repo.WorkLog> {
   const now = deps.clock.now();
   return deps.db.transaction((tx) => {
     const ticket = repo.ticketByNumber(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     const startedAt = input.startedAt ? new Date(input.startedAt) : new Date(now.getTime() - input.minutes * 60_000);
     const endedAt = new Date(startedAt.getTime() + input.minutes * 60_000);
-    if (endedAt.getTime() > now.getTime() + 60_000) return fail('invalid', 'invalid_input', 'Work cannot end in the future', { startedAt: 'the work would end in the future' });
-    const log = repo.insertWorkLog(tx, { ticketId: ticket.id, staff: actor.id, startedAt, endedAt, note: input.note ?? null, createdAt: now });
-    repo.addEvent(tx, ticket.id, now, 'work_logged', { minutes: input.minutes, startedAt: startedAt.toISOString(), note: input.note ?? null, by: actor.name }, actor.id);
+    if (endedAt.getTime() > now.getTime() + 60_000)
+      return fail('invalid', 'invalid_input', 'Work cannot end in the future', {
+        startedAt: 'the work would end in the future',
+      });
+    const log = repo.insertWorkLog(tx, {
+      ticketId: ticket.id,
+      staff: actor.id,
+      startedAt,
+      endedAt,
+      note: input.note ?? null,
+      createdAt: now,
+    });
+    repo.addEvent(
+      tx,
+      ticket.id,
+      now,
+      'work_logged',
+      { minutes: input.minutes, startedAt: startedAt.toISOString(), note: input.note ?? null, by: actor.name },
+      actor.id,
+    );
     const drawn = drawFromPackage(tx, ticket.clientId, 'hours', `work:${log.id}`, input.minutes, now);
-    if (drawn) repo.addEvent(tx, ticket.id, now, 'note', { text: `${input.minutes} min billed to prepaid hours`, packageId: drawn.id });
+    if (drawn)
+      repo.addEvent(tx, ticket.id, now, 'note', {
+        text: `${input.minutes} min billed to prepaid hours`,
+        packageId: drawn.id,
+      });
     return ok(log);
   });
 }

@@ -13,7 +13,15 @@ import { streamRecording } from './audio.js';
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from './label.js';
-import { changePriority, changeStatus, logWork, priorityChangeSchema, STATUS_ACTIONS, workLogSchema, type ChangeDeps } from './changes.js';
+import {
+  changePriority,
+  changeStatus,
+  logWork,
+  priorityChangeSchema,
+  STATUS_ACTIONS,
+  workLogSchema,
+  type ChangeDeps,
+} from './changes.js';
 
 export interface TicketRouteDeps {
   db: Db;
@@ -32,7 +40,10 @@ const ticketChange = z
     message: z.string().trim().max(2000).optional(),
   })
   .refine((c) => c.priority || c.status, { message: 'give a priority or a status', path: ['priority'] })
-  .refine((c) => c.status !== 'waiting_on_customer' || Boolean(c.message), { message: 'say what you need from the requester', path: ['message'] });
+  .refine((c) => c.status !== 'waiting_on_customer' || Boolean(c.message), {
+    message: 'say what you need from the requester',
+    path: ['message'],
+  });
 
 function summary(db: Db, t: repo.Ticket) {
   const client = t.clientId ? clientById(db, t.clientId) : undefined;
@@ -82,7 +93,12 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
     const p = parseInput(ticketNumberParam, req.params, res);
     if (!p) return;
     const ticket = repo.ticketByNumber(deps.db, p.number);
-    if (!ticket) return sendProblem(res, { kind: 'not_found', code: 'ticket_not_found', message: `No ticket ${ticketLabel(p.number)}` });
+    if (!ticket)
+      return sendProblem(res, {
+        kind: 'not_found',
+        code: 'ticket_not_found',
+        message: `No ticket ${ticketLabel(p.number)}`,
+      });
     const now = deps.clock.now();
     res.json({
       ...summary(deps.db, ticket),
@@ -94,7 +110,9 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
 }
 
 /** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
-export function voicemailRoutes(deps: TicketRouteDeps & { voice: Voice; log: Logger; clientIpHeader?: string }): Router {
+export function voicemailRoutes(
+  deps: TicketRouteDeps & { voice: Voice; log: Logger; clientIpHeader?: string },
+): Router {
   const router = Router();
   router.get('/voicemails/:id', async (req, res) => {
     const now = deps.clock.now();
@@ -103,13 +121,34 @@ export function voicemailRoutes(deps: TicketRouteDeps & { voice: Voice; log: Log
     res.set('Cache-Control', 'no-store');
     if (!check.ok || check.id !== req.params.id) {
       const expired = check.ok === false && check.reason === 'expired';
-      recordAudit(deps.db, { at: now, action: 'link_refused', ip, detail: { link: 'voicemail', id: String(req.params.id).slice(0, 20), reason: check.ok ? 'other id' : check.reason } });
-      res.status(expired ? 410 : 403).type('text/plain').send(expired ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.' : 'This voicemail link is not valid.');
+      recordAudit(deps.db, {
+        at: now,
+        action: 'link_refused',
+        ip,
+        detail: {
+          link: 'voicemail',
+          id: String(req.params.id).slice(0, 20),
+          reason: check.ok ? 'other id' : check.reason,
+        },
+      });
+      res
+        .status(expired ? 410 : 403)
+        .type('text/plain')
+        .send(
+          expired
+            ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.'
+            : 'This voicemail link is not valid.',
+        );
       return;
     }
     const voicemail = repo.voicemailById(deps.db, Number(check.id));
     if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
-    recordAudit(deps.db, { at: now, action: 'voicemail_link_used', ip, detail: { voicemailId: voicemail.id, ticketId: voicemail.ticketId } });
+    recordAudit(deps.db, {
+      at: now,
+      action: 'voicemail_link_used',
+      ip,
+      detail: { voicemailId: voicemail.id, ticketId: voicemail.ticketId },
+    });
     await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
   });
   return router;

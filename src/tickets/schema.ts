@@ -4,7 +4,14 @@ import { clients, clientContacts } from '../clients/schema.js';
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const TICKET_STATUSES = ['new', 'acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export const TICKET_STATUSES = [
+  'new',
+  'acknowledged',
+  'in_progress',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'acknowledged', 'in_progress', 'waiting_on_customer'];
 

@@ -3,7 +3,12 @@ import type { Organisation } from '../config/index.js';
 import type { Priority } from './schema.js';
 
 /** Critical runs around the clock; High, Medium and Low run in business time. */
-export const SLA_CLOCK: Record<Priority, 'wall' | 'business'> = { critical: 'wall', high: 'business', medium: 'business', low: 'business' };
+export const SLA_CLOCK: Record<Priority, 'wall' | 'business'> = {
+  critical: 'wall',
+  high: 'business',
+  medium: 'business',
+  low: 'business',
+};
 
 /** The share of the SLA time after which the assignee is warned. */
 export const WARN_AT = 0.75;
@@ -15,11 +20,20 @@ function after(calendar: BusinessCalendar, priority: Priority, from: Date, ms: n
 }
 
 /** The resolution deadline of a ticket opened at `from`, and when its assignee is warned (75% of the way). */
-export function slaClock(calendar: BusinessCalendar, sla: Organisation['sla'], priority: Priority, from: Date): { slaDueAt: Date; slaWarnAt: Date } {
+export function slaClock(
+  calendar: BusinessCalendar,
+  sla: Organisation['sla'],
+  priority: Priority,
+  from: Date,
+): { slaDueAt: Date; slaWarnAt: Date } {
   const ms = sla[priority];
-  return { slaDueAt: after(calendar, priority, from, ms), slaWarnAt: after(calendar, priority, from, Math.round(ms * WARN_AT)) };
+  return {
+    slaDueAt: after(calendar, priority, from, ms),
+    slaWarnAt: after(calendar, priority, from, Math.round(ms * WARN_AT)),
+  };
 }
 
 const RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 /** The more urgent of two priorities. */
-export const atLeast = (current: Priority, floor: Priority): Priority => (RANK[current] <= RANK[floor] ? current : floor);
+export const atLeast = (current: Priority, floor: Priority): Priority =>
+  RANK[current] <= RANK[floor] ? current : floor;

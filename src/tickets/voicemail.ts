@@ -52,7 +52,11 @@ export const MIN_SECONDS = 2;
 /** The link in a page works for a day; after that the ticket's page in the dashboard plays it. */
 const LINK_HOURS = 24;
 
-export function voicemailLink(deps: Pick<TicketDeps, 'publicUrl' | 'linkSecret'>, voicemailId: number, now: Date): string {
+export function voicemailLink(
+  deps: Pick<TicketDeps, 'publicUrl' | 'linkSecret'>,
+  voicemailId: number,
+  now: Date,
+): string {
   const token = signLink(deps.linkSecret, 'voicemail', voicemailId, new Date(now.getTime() + LINK_HOURS * 3_600_000));
   return `${deps.publicUrl}/voicemails/${voicemailId}?t=${token}`;
 }
@@ -68,7 +72,11 @@ export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Voi
     const existing = repo.voicemailBySid(tx, input.recordingSid);
     const tooShort = input.durationSeconds < MIN_SECONDS && input.canAskAgain;
     if (existing && (existing.disposition === 'ticket' || tooShort)) {
-      return { result: 'duplicate' as const, voicemail: existing, ticket: existing.ticketId ? repo.ticketById(tx, existing.ticketId) : undefined };
+      return {
+        result: 'duplicate' as const,
+        voicemail: existing,
+        ticket: existing.ticketId ? repo.ticketById(tx, existing.ticketId) : undefined,
+      };
     }
     if (tooShort) {
       const voicemail = repo.insertVoicemail(tx, { ...recordingRow(input, now), disposition: 'too_short' });
@@ -76,14 +84,27 @@ export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Voi
     }
     const { ticket, result, cause } = ticketFor(tx, deps, input, now);
     const voicemail = existing
-      ? repo.updateVoicemail(tx, existing.id, { disposition: 'ticket', ticketId: ticket.id, durationSeconds: input.durationSeconds })
+      ? repo.updateVoicemail(tx, existing.id, {
+          disposition: 'ticket',
+          ticketId: ticket.id,
+          durationSeconds: input.durationSeconds,
+        })
       : repo.insertVoicemail(tx, { ...recordingRow(input, now), disposition: 'ticket', ticketId: ticket.id });
-    const heard = repo.addEvent(tx, ticket.id, now, 'voicemail', { voicemailId: voicemail.id, seconds: input.durationSeconds, kind: input.kind, source: input.source });
+    const heard = repo.addEvent(tx, ticket.id, now, 'voicemail', {
+      voicemailId: voicemail.id,
+      seconds: input.durationSeconds,
+      kind: input.kind,
+      source: input.source,
+    });
     // A caller escalating an open emergency by key 3 leaves a new message: page again with its link.
     const pageCause = cause ?? (result === 'attached' && ticket.emergency ? heard.id : undefined);
-    if (pageCause !== undefined) pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
+    if (pageCause !== undefined)
+      pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
     // The requester hears of a new ticket by email; the caller's text below is their confirmation.
-    if (result === 'created') notifyRequesterSafely(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, { skipSms: Boolean(input.callerNumber) });
+    if (result === 'created')
+      notifyRequesterSafely(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, {
+        skipSms: Boolean(input.callerNumber),
+      });
     if (input.callerNumber && result !== 'attached') {
       enqueue(tx, [
         {
@@ -118,7 +139,12 @@ function recordingRow(input: IncomingRecording, now: Date) {
 }
 
 /** A new ticket, or the open one this voicemail belongs to; `cause` is the event that needs pages, if any. */
-function ticketFor(tx: Tx, deps: TicketDeps, input: IncomingRecording, now: Date): { ticket: Ticket; result: 'created' | 'escalated' | 'attached'; cause?: number } {
+function ticketFor(
+  tx: Tx,
+  deps: TicketDeps,
+  input: IncomingRecording,
+  now: Date,
+): { ticket: Ticket; result: 'created' | 'escalated' | 'attached'; cause?: number } {
   const target = input.ticketId ? repo.ticketById(tx, input.ticketId) : undefined;
   if (target) {
     // "3 — existing ticket": the escalation itself was recorded when the caller chose it; this is its message.
@@ -127,11 +153,19 @@ function ticketFor(tx: Tx, deps: TicketDeps, input: IncomingRecording, now: Date
   const emergency = input.kind === 'emergency';
   if (emergency) {
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
-    const open = repo.openEmergencySince(tx, { clientId: input.clientId, callerNumber: input.clientId ? undefined : input.callerNumber }, since);
+    const open = repo.openEmergencySince(
+      tx,
+      { clientId: input.clientId, callerNumber: input.clientId ? undefined : input.callerNumber },
+      since,
+    );
     if (open) {
-      const sla = open.priority === 'critical' ? {} : slaClock(deps.calendar, deps.organisation.sla, 'critical', open.createdAt);
+      const sla =
+        open.priority === 'critical' ? {} : slaClock(deps.calendar, deps.organisation.sla, 'critical', open.createdAt);
       const ticket = repo.updateTicket(tx, open.id, { priority: 'critical', ...sla, updatedAt: now });
-      const event = repo.addEvent(tx, open.id, now, 'escalated', { reason: 'another emergency call', callSid: input.callSid ?? null });
+      const event = repo.addEvent(tx, open.id, now, 'escalated', {
+        reason: 'another emergency call',
+        callSid: input.callSid ?? null,
+      });
       return { ticket, result: 'escalated', cause: event.id };
     }
   }
@@ -149,11 +183,24 @@ function ticketFor(tx: Tx, deps: TicketDeps, input: IncomingRecording, now: Date
     createdAt: now,
     updatedAt: now,
   });
-  const event = repo.addEvent(tx, ticket.id, now, 'created', { priority, emergency, unidentified: !input.clientId, callSid: input.callSid ?? null });
+  const event = repo.addEvent(tx, ticket.id, now, 'created', {
+    priority,
+    emergency,
+    unidentified: !input.clientId,
+    callSid: input.callSid ?? null,
+  });
   return { ticket, result: 'created', cause: emergency ? event.id : undefined };
 }
 
-function pageFor(tx: Tx, deps: TicketDeps, ticket: Ticket, reason: 'new' | 'escalated', cause: number, voicemail: Voicemail, now: Date): void {
+function pageFor(
+  tx: Tx,
+  deps: TicketDeps,
+  ticket: Ticket,
+  reason: 'new' | 'escalated',
+  cause: number,
+  voicemail: Voicemail,
+  now: Date,
+): void {
   const client = ticket.clientId ? clientById(tx, ticket.clientId) : undefined;
   const contact = client?.contacts.find((c) => c.id === ticket.contactId);
   planPages(
@@ -182,10 +229,19 @@ export function escalateTicket(deps: TicketDeps, ticketId: number, callSid: stri
     const priority = atLeast(current.priority, 'high');
     const updated = repo.updateTicket(tx, ticketId, {
       priority,
-      ...(priority !== current.priority ? slaClock(deps.calendar, deps.organisation.sla, priority, current.createdAt) : {}),
+      ...(priority !== current.priority
+        ? slaClock(deps.calendar, deps.organisation.sla, priority, current.createdAt)
+        : {}),
       updatedAt: now,
     });
-    repo.addEvent(tx, ticketId, now, 'escalated', { reason: 'caller pressed 3', from: current.priority, to: priority, callSid: callSid ?? null }, 'caller');
+    repo.addEvent(
+      tx,
+      ticketId,
+      now,
+      'escalated',
+      { reason: 'caller pressed 3', from: current.priority, to: priority, callSid: callSid ?? null },
+      'caller',
+    );
     return updated;
   });
   return ticket;
@@ -209,15 +265,42 @@ export function recordTranscription(deps: TicketDeps, recordingSid: string, text
 }
 
 /** Everyone already paged about the ticket gets the words of the voicemail, once, by text and email. */
-function followUpWithTranscription(tx: Tx, deps: TicketDeps, ticket: Ticket, voicemailId: number, text: string, now: Date): void {
+function followUpWithTranscription(
+  tx: Tx,
+  deps: TicketDeps,
+  ticket: Ticket,
+  voicemailId: number,
+  text: string,
+  now: Date,
+): void {
   const words = text.length > 300 ? `${text.slice(0, 300)}…` : text;
   const rows = pagedStaff(tx, ticket.id).flatMap((id) => {
     const person = deps.organisation.staff.find((s) => s.id === id);
     if (!person) return [];
-    const base = { purpose: 'page' as const, staffId: id, ticketId: ticket.id, payload: { followUp: 'transcription' }, nextAttemptAt: now, createdAt: now };
+    const base = {
+      purpose: 'page' as const,
+      staffId: id,
+      ticketId: ticket.id,
+      payload: { followUp: 'transcription' },
+      nextAttemptAt: now,
+      createdAt: now,
+    };
     return [
-      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:sms`, channel: 'sms' as const, recipient: person.phone, body: `${ticketLabel(ticket.number)} voicemail says: "${words}"` },
-      { ...base, dedupeKey: `transcript:${voicemailId}:${id}:email`, channel: 'email' as const, recipient: person.email, subject: `[${deps.organisation.name}] ${ticketLabel(ticket.number)}: transcription`, body: `The voicemail on ${ticketLabel(ticket.number)} says:\n\n${text}` },
+      {
+        ...base,
+        dedupeKey: `transcript:${voicemailId}:${id}:sms`,
+        channel: 'sms' as const,
+        recipient: person.phone,
+        body: `${ticketLabel(ticket.number)} voicemail says: "${words}"`,
+      },
+      {
+        ...base,
+        dedupeKey: `transcript:${voicemailId}:${id}:email`,
+        channel: 'email' as const,
+        recipient: person.email,
+        subject: `[${deps.organisation.name}] ${ticketLabel(ticket.number)}: transcription`,
+        body: `The voicemail on ${ticketLabel(ticket.number)} says:\n\n${text}`,
+      },
     ];
   });
   enqueue(tx, rows);

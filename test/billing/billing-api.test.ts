@@ -12,7 +12,11 @@ describe('billable events', () => {
     await request(app)
       .post('/api/clients')
       .set(auth)
-      .send({ name: '=HYPERLINK("http://evil","Acme, Inc.")', supportCode: '246810', contacts: [{ name: 'Eve', phone: '+13125550777' }] })
+      .send({
+        name: '=HYPERLINK("http://evil","Acme, Inc.")',
+        supportCode: '246810',
+        contacts: [{ name: 'Eve', phone: '+13125550777' }],
+      })
       .expect(201);
     const caller = new Caller(app, '+13125550777');
     await caller.dial();
@@ -21,18 +25,28 @@ describe('billable events', () => {
 
     const json = await request(app).get('/api/billing/events?from=2026-11-24&to=2026-11-24').set(auth).expect(200);
     expect(json.body).toHaveLength(1);
-    expect(json.body[0]).toMatchObject({ type: 'inbound_call', minutes: 30, ratePeriod: 'business', client: '=HYPERLINK("http://evil","Acme, Inc.")' });
+    expect(json.body[0]).toMatchObject({
+      type: 'inbound_call',
+      minutes: 30,
+      ratePeriod: 'business',
+      client: '=HYPERLINK("http://evil","Acme, Inc.")',
+    });
     expect(json.body[0].pieces.map((p: { ratePeriod: string; minutes: number }) => [p.ratePeriod, p.minutes])).toEqual([
       ['business', 10],
       ['after_hours', 20],
     ]);
 
-    const csv = await request(app).get('/api/billing/events?from=2026-11-24&to=2026-11-24&format=csv').set(auth).expect(200);
+    const csv = await request(app)
+      .get('/api/billing/events?from=2026-11-24&to=2026-11-24&format=csv')
+      .set(auth)
+      .expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('billing-2026-11-24-to-2026-11-24.csv');
     const lines = csv.text.split('\r\n');
     expect(lines[0]).toBe('type,event_id,client,ticket,start,end,minutes,rate_period');
-    expect(lines[1]).toMatch(/^inbound_call,inbound_call:\d+,"'=HYPERLINK\(""http:\/\/evil"",""Acme, Inc\.""\)",,2026-11-24T23:50:00\.000Z,2026-11-25T00:00:00\.000Z,10,business$/);
+    expect(lines[1]).toMatch(
+      /^inbound_call,inbound_call:\d+,"'=HYPERLINK\(""http:\/\/evil"",""Acme, Inc\.""\)",,2026-11-24T23:50:00\.000Z,2026-11-25T00:00:00\.000Z,10,business$/,
+    );
     expect(lines[2]).toMatch(/,20,after_hours$/);
   });
 
@@ -46,6 +60,13 @@ describe('billable events', () => {
   });
 
   it('neutralises every kind of formula opener', () => {
-    expect(['=1+1', '+1312', '-2', '@SUM(A1)', '\tx', 'plain'].map(neutralise)).toEqual(["'=1+1", "'+1312", "'-2", "'@SUM(A1)", "'\tx", 'plain']);
+    expect(['=1+1', '+1312', '-2', '@SUM(A1)', '\tx', 'plain'].map(neutralise)).toEqual([
+      "'=1+1",
+      "'+1312",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      'plain',
+    ]);
   });
 });

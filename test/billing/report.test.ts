@@ -20,16 +20,37 @@ describe('work time, the monthly report and the billing email', () => {
     h = await pagingHarness({ organisation, now: THURSDAY_1630 });
     const { acme } = await seedClients(h.app);
     clientId = acme.id;
-    await request(h.app).post(`/api/clients/${acme.id}/packages`).set(auth).send({ unit: 'hours', quantity: 10, note: '10 h block' }).expect(201);
-    await request(h.app).post(`/api/clients/${acme.id}/packages`).set(auth).send({ unit: 'tickets', quantity: 5 }).expect(201);
-    const made = recordVoicemail(h.services.tickets, { recordingSid: 'RE20000000000000000000000000000001', kind: 'general', durationSeconds: 30, callerNumber: ACME_PHONE, clientId: acme.id, contactId: acme.contacts[0].id, source: 'record_action', canAskAgain: false });
+    await request(h.app)
+      .post(`/api/clients/${acme.id}/packages`)
+      .set(auth)
+      .send({ unit: 'hours', quantity: 10, note: '10 h block' })
+      .expect(201);
+    await request(h.app)
+      .post(`/api/clients/${acme.id}/packages`)
+      .set(auth)
+      .send({ unit: 'tickets', quantity: 5 })
+      .expect(201);
+    const made = recordVoicemail(h.services.tickets, {
+      recordingSid: 'RE20000000000000000000000000000001',
+      kind: 'general',
+      durationSeconds: 30,
+      callerNumber: ACME_PHONE,
+      clientId: acme.id,
+      contactId: acme.contacts[0].id,
+      source: 'record_action',
+      canAskAgain: false,
+    });
     if (made.result !== 'created') throw new Error(made.result);
     number = made.ticket.number;
   });
 
   it('splits logged work at closing time, at midnight into a holiday, and from the holiday into the weekend', async () => {
     h.clock.set('2026-12-27T12:00:00Z');
-    const log = (startedAt: string, minutes: number) => request(h.app).post(`/api/tickets/${number}/work`).set(auth).send({ staffId: 'erin', startedAt, minutes, note: 'server rebuild' });
+    const log = (startedAt: string, minutes: number) =>
+      request(h.app)
+        .post(`/api/tickets/${number}/work`)
+        .set(auth)
+        .send({ staffId: 'erin', startedAt, minutes, note: 'server rebuild' });
     await log('2026-12-24T22:30:00Z', 120).expect(201); // Thu 16:30–18:30
     await log('2026-12-25T05:00:00Z', 120).expect(201); // Thu 23:00 – Fri 01:00 (holiday)
     await log('2026-12-26T05:30:00Z', 60).expect(201); //  Fri 23:30 – Sat 00:30 (weekend)
@@ -38,24 +59,49 @@ describe('work time, the monthly report and the billing email', () => {
 
     const res = await request(h.app).get('/api/billing/events?from=2026-12-24&to=2026-12-26').set(auth).expect(200);
     const work = res.body.filter((e: { type: string }) => e.type === 'work_time');
-    expect(work.map((e: { pieces: { ratePeriod: string; minutes: number }[] }) => e.pieces.map((p) => `${p.ratePeriod} ${p.minutes}`))).toEqual([
+    expect(
+      work.map((e: { pieces: { ratePeriod: string; minutes: number }[] }) =>
+        e.pieces.map((p) => `${p.ratePeriod} ${p.minutes}`),
+      ),
+    ).toEqual([
       ['business 30', 'after_hours 90'],
       ['after_hours 60', 'holiday 60'],
       ['holiday 30', 'weekend 30'],
     ]);
-    expect(work.every((e: { client: string; ticket: string }) => e.client === 'Acme Dental' && e.ticket === `TK-${number}`)).toBe(true);
+    expect(
+      work.every((e: { client: string; ticket: string }) => e.client === 'Acme Dental' && e.ticket === `TK-${number}`),
+    ).toBe(true);
   });
 
   it('draws logged work from the hours package and a resolved ticket from the tickets package', async () => {
-    await request(h.app).patch(`/api/tickets/${number}`).set(auth).send({ staffId: 'erin', status: 'resolved' }).expect(200);
+    await request(h.app)
+      .patch(`/api/tickets/${number}`)
+      .set(auth)
+      .send({ staffId: 'erin', status: 'resolved' })
+      .expect(200);
     const packages = await request(h.app).get(`/api/clients/${clientId}/packages`).set(auth).expect(200);
-    expect(packages.body.map((p: { unit: string; quantity: number; used: number; remaining: number }) => [p.unit, p.quantity, p.used, p.remaining])).toEqual([
+    expect(
+      packages.body.map((p: { unit: string; quantity: number; used: number; remaining: number }) => [
+        p.unit,
+        p.quantity,
+        p.used,
+        p.remaining,
+      ]),
+    ).toEqual([
       ['hours', 600, 300, 300],
       ['tickets', 5, 1, 4],
     ]);
     // Resolving again after a reopen does not draw a second ticket.
-    await request(h.app).patch(`/api/tickets/${number}`).set(auth).send({ staffId: 'erin', status: 'reopen' }).expect(200);
-    await request(h.app).patch(`/api/tickets/${number}`).set(auth).send({ staffId: 'erin', status: 'resolved' }).expect(200);
+    await request(h.app)
+      .patch(`/api/tickets/${number}`)
+      .set(auth)
+      .send({ staffId: 'erin', status: 'reopen' })
+      .expect(200);
+    await request(h.app)
+      .patch(`/api/tickets/${number}`)
+      .set(auth)
+      .send({ staffId: 'erin', status: 'resolved' })
+      .expect(200);
     const again = await request(h.app).get(`/api/clients/${clientId}/packages`).set(auth).expect(200);
     expect(again.body[1].remaining).toBe(4);
   });
@@ -64,7 +110,12 @@ describe('work time, the monthly report and the billing email', () => {
     const report = monthlyReport(h.db, h.services.calendar, '2026-12', clientId)!;
     const work = report.lines.find((l) => l.type === 'work_time')!;
     expect(work.count).toBe(3);
-    expect({ business: work.periods.business, after_hours: work.periods.after_hours, weekend: work.periods.weekend, holiday: work.periods.holiday }).toEqual({
+    expect({
+      business: work.periods.business,
+      after_hours: work.periods.after_hours,
+      weekend: work.periods.weekend,
+      holiday: work.periods.holiday,
+    }).toEqual({
       business: { count: 1, minutes: 30 },
       after_hours: { count: 1, minutes: 150 },
       weekend: { count: 0, minutes: 30 },
@@ -79,16 +130,25 @@ describe('work time, the monthly report and the billing email', () => {
   });
 
   it('keeps an event priced as it was recorded when office hours change later', () => {
-    const before = billableEvents(h.db, { from: new Date('2026-12-01T06:00:00Z'), to: new Date('2027-01-01T06:00:00Z') });
+    const before = billableEvents(h.db, {
+      from: new Date('2026-12-01T06:00:00Z'),
+      to: new Date('2027-01-01T06:00:00Z'),
+    });
     const longer = calendarOf(organisationFrom(undefined, (doc) => (doc.business_hours.thursday = ['00:00-24:00'])));
     syncLedger(h.db, longer, h.clock.now());
-    expect(billableEvents(h.db, { from: new Date('2026-12-01T06:00:00Z'), to: new Date('2027-01-01T06:00:00Z') })).toEqual(before);
+    expect(
+      billableEvents(h.db, { from: new Date('2026-12-01T06:00:00Z'), to: new Date('2027-01-01T06:00:00Z') }),
+    ).toEqual(before);
   });
 
   it('emails billing the month’s after-hours summary with the events as CSV, once', async () => {
     h.clock.set('2027-01-01T13:00:00Z'); // 1 January, 07:00 in Chicago
-    expect(sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined })).toEqual({ month: '2026-12', sent: 1 });
-    expect(sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined }).sent).toBe(0);
+    expect(
+      sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined }),
+    ).toEqual({ month: '2026-12', sent: 1 });
+    expect(
+      sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined }).sent,
+    ).toBe(0);
     await h.settle();
     const mails = h.smtp.mails.filter((m) => m.to[0] === 'billing@example.com');
     expect(mails).toHaveLength(1);

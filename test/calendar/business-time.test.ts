@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessTime, businessMsBetween, calendarOf, nextOpening, ratePeriodAt, splitByRatePeriod } from '../../src/calendar/index.js';
+import {
+  addBusinessTime,
+  businessMsBetween,
+  calendarOf,
+  nextOpening,
+  ratePeriodAt,
+  splitByRatePeriod,
+} from '../../src/calendar/index.js';
 import { organisationFrom } from '../support/organisation.js';
 
 const chicago = calendarOf(organisationFrom());
@@ -34,7 +41,9 @@ describe('business time elapsed and added', () => {
 
   it('adds 24 business hours across a holiday, a weekend and split windows', () => {
     // Thu 1h, Mon 3.5h + 2h, Tue 9h, Wed 8h = 23.5h; the last half hour is Thursday 31 Dec 09:00–09:30 CST.
-    expect(addBusinessTime(chicago, at('2026-12-24T22:00:00Z'), 24 * HOUR)?.toISOString()).toBe('2026-12-31T15:30:00.000Z');
+    expect(addBusinessTime(chicago, at('2026-12-24T22:00:00Z'), 24 * HOUR)?.toISOString()).toBe(
+      '2026-12-31T15:30:00.000Z',
+    );
   });
 });
 

@@ -24,7 +24,7 @@ describe('rate periods from cached day segments', () => {
       });
       const cal = calendarOf(org);
       let seed = 7;
-      const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const from = Date.parse('2026-01-01T00:00:00Z');
       for (let i = 0; i < 20_000; i++) {
         const at = new Date(Math.floor((from + rand() * 730 * 86_400_000) / 60_000) * 60_000);
@@ -46,7 +46,8 @@ describe('rate periods from cached day segments', () => {
       if (i > 0) expect(p.start).toEqual(pieces[i - 1]!.end);
       expect(p.ms).toBe(p.end.getTime() - p.start.getTime());
       if (i > 0) expect(p.period).not.toBe(pieces[i - 1]!.period);
-      for (let t = p.start.getTime(); t < p.end.getTime(); t += 15 * 60_000) expect(byWallClock(org, new Date(t))).toBe(p.period);
+      for (let t = p.start.getTime(); t < p.end.getTime(); t += 15 * 60_000)
+        expect(byWallClock(org, new Date(t))).toBe(p.period);
     }
   });
 });

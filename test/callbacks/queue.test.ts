@@ -13,9 +13,17 @@ describe('the callback work queue (API)', () => {
   const { app, db, clock } = testApp({ now: '2026-11-24T04:00:00Z' });
 
   it('queues a staff-added callback for the next opening, or now when urgent', async () => {
-    const later = await request(app).post('/api/callbacks').set(auth).send({ phone: '(312) 555-0100', reason: 'printer' }).expect(201);
+    const later = await request(app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '(312) 555-0100', reason: 'printer' })
+      .expect(201);
     expect(later.body).toMatchObject({ phone: '+13125550100', status: 'queued', dueAt: '2026-11-24T15:00:00.000Z' });
-    const urgent = await request(app).post('/api/callbacks').set(auth).send({ phone: '+13125550101', urgent: true }).expect(201);
+    const urgent = await request(app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '+13125550101', urgent: true })
+      .expect(201);
     expect(urgent.body.dueAt).toBe('2026-11-24T04:00:00.000Z');
     const queue = await request(app).get('/api/callbacks').set(auth).expect(200);
     expect(queue.body.map((c: { phone: string; position: number }) => [c.phone, c.position])).toEqual([
@@ -27,7 +35,11 @@ describe('the callback work queue (API)', () => {
   });
 
   it('lets exactly one of two staff claiming at once win', async () => {
-    const cb = await request(app).post('/api/callbacks').set(auth).send({ phone: '+13125550102', urgent: true }).expect(201);
+    const cb = await request(app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '+13125550102', urgent: true })
+      .expect(201);
     const [a, b] = await Promise.all([
       request(app).post(`/api/callbacks/${cb.body.id}/claim`).set(auth).send({ staffId: 'olive' }),
       request(app).post(`/api/callbacks/${cb.body.id}/claim`).set(auth).send({ staffId: 'erin' }),
@@ -38,28 +50,60 @@ describe('the callback work queue (API)', () => {
   });
 
   it('re-queues after no answer, and alerts the office by email on the third failure', async () => {
-    const cb = await request(app).post('/api/callbacks').set(auth).send({ phone: '+13125550103', urgent: true }).expect(201);
+    const cb = await request(app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '+13125550103', urgent: true })
+      .expect(201);
     const id = cb.body.id;
     for (let attempt = 1; attempt <= 3; attempt++) {
       await request(app).post(`/api/callbacks/${id}/claim`).set(auth).send({ staffId: 'olive' }).expect(200);
-      const res = await request(app).post(`/api/callbacks/${id}/outcome`).set(auth).send({ staffId: 'olive', outcome: 'no_answer' }).expect(200);
+      const res = await request(app)
+        .post(`/api/callbacks/${id}/outcome`)
+        .set(auth)
+        .send({ staffId: 'olive', outcome: 'no_answer' })
+        .expect(200);
       expect(res.body).toMatchObject({ status: 'queued', failedAttempts: attempt, claimedBy: null });
       // After hours, the retry waits for the next opening.
       expect(res.body.dueAt).toBe('2026-11-24T15:00:00.000Z');
       clock.advance(60_000);
     }
-    const alerts = db.select().from(outbox).all().filter((r) => r.dedupeKey.startsWith(`callback-failures:${id}:`));
+    const alerts = db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.dedupeKey.startsWith(`callback-failures:${id}:`));
     expect(alerts.map((r) => [r.channel, r.recipient])).toEqual([['email', 'olive@example.com']]);
     expect(alerts[0]!.subject).toContain(`Callback ${id} unanswered 3 times`);
   });
 
   it('closes a callback when done, and refuses an outcome from someone who has not claimed it', async () => {
-    const cb = await request(app).post('/api/callbacks').set(auth).send({ phone: '+13125550104', urgent: true }).expect(201);
-    await request(app).post(`/api/callbacks/${cb.body.id}/outcome`).set(auth).send({ staffId: 'olive', outcome: 'done' }).expect(409);
+    const cb = await request(app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '+13125550104', urgent: true })
+      .expect(201);
+    await request(app)
+      .post(`/api/callbacks/${cb.body.id}/outcome`)
+      .set(auth)
+      .send({ staffId: 'olive', outcome: 'done' })
+      .expect(409);
     await request(app).post(`/api/callbacks/${cb.body.id}/claim`).set(auth).send({ staffId: 'olive' }).expect(200);
-    await request(app).post(`/api/callbacks/${cb.body.id}/outcome`).set(auth).send({ staffId: 'erin', outcome: 'done' }).expect(409);
-    await request(app).post(`/api/callbacks/${cb.body.id}/outcome`).set(auth).send({ staffId: 'olive', outcome: 'maybe' }).expect(400);
-    const done = await request(app).post(`/api/callbacks/${cb.body.id}/outcome`).set(auth).send({ staffId: 'olive', outcome: 'done' }).expect(200);
+    await request(app)
+      .post(`/api/callbacks/${cb.body.id}/outcome`)
+      .set(auth)
+      .send({ staffId: 'erin', outcome: 'done' })
+      .expect(409);
+    await request(app)
+      .post(`/api/callbacks/${cb.body.id}/outcome`)
+      .set(auth)
+      .send({ staffId: 'olive', outcome: 'maybe' })
+      .expect(400);
+    const done = await request(app)
+      .post(`/api/callbacks/${cb.body.id}/outcome`)
+      .set(auth)
+      .send({ staffId: 'olive', outcome: 'done' })
+      .expect(200);
     expect(done.body.status).toBe('done');
     const queue = await request(app).get('/api/callbacks').set(auth).expect(200);
     expect(queue.body.map((c: { id: number }) => c.id)).not.toContain(cb.body.id);
@@ -71,14 +115,20 @@ describe('callback windows, overdue callbacks and calling from the helpdesk numb
   beforeAll(async () => {
     // The office returns calls 10:00–16:00 on weekdays, not all office hours.
     const organisation = organisationFrom(undefined, (doc) => {
-      doc.callback_hours = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => [d, ['10:00-16:00']]));
+      doc.callback_hours = Object.fromEntries(
+        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => [d, ['10:00-16:00']]),
+      );
     });
     // Tuesday 24 November 2026, 08:00 in Chicago.
     h = await pagingHarness({ organisation, now: '2026-11-24T14:00:00Z' });
   });
 
   it('makes a callback due when the next callback window opens, which may differ from office hours', async () => {
-    const res = await request(h.app).post('/api/callbacks').set(auth).send({ phone: '+13125550110', reason: 'VPN' }).expect(201);
+    const res = await request(h.app)
+      .post('/api/callbacks')
+      .set(auth)
+      .send({ phone: '+13125550110', reason: 'VPN' })
+      .expect(201);
     expect(res.body.dueAt).toBe('2026-11-24T16:00:00.000Z'); // 10:00, not the office's 09:00
   });
 
@@ -98,29 +148,51 @@ describe('callback windows, overdue callbacks and calling from the helpdesk numb
   it('rings the staff member first and bridges to the customer from the helpdesk number, keeping the attempt', async () => {
     const [cb] = (await request(h.app).get('/api/callbacks').set(auth).expect(200)).body;
     const olive = { id: 'olive', name: 'Olive Office' };
-    expect(callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({ ok: false, problem: { code: 'not_yours' } });
+    expect(callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({
+      ok: false,
+      problem: { code: 'not_yours' },
+    });
     expect(claimCallback(h.services.callbacks, cb.id, olive).ok).toBe(true);
     expect(callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({ ok: true, value: { status: 'calling' } });
     await h.settle();
     const call = h.twilio.calls.at(-1)!;
     expect(call).toMatchObject({ to: '+15550200004', from: '+12817684800' }); // Olive's phone, from the helpdesk number
     // Olive answers: Twilio fetches the TwiML, which dials the customer showing the helpdesk number.
-    const answered = await twilioPost(h.app, call.url, { CallSid: 'CA99000000000000000000000000000001', From: '+12817684800', To: '+15550200004', CallStatus: 'in-progress' }).expect(200);
+    const answered = await twilioPost(h.app, call.url, {
+      CallSid: 'CA99000000000000000000000000000001',
+      From: '+12817684800',
+      To: '+15550200004',
+      CallStatus: 'in-progress',
+    }).expect(200);
     const [dial] = parseTwiml(answered.text).filter((v) => v.verb === 'Dial');
     expect(dial?.attrs.callerId).toBe('+12817684800');
     expect(dial?.children?.map((c) => c.text)).toEqual(['+13125550110']);
     h.clock.advance(4 * 60_000);
-    await twilioPost(h.app, dial!.attrs.action!, { CallSid: 'CA99000000000000000000000000000001', DialCallStatus: 'completed', DialCallDuration: '240' }).expect(200);
-    const done = await request(h.app).post(`/api/callbacks/${cb.id}/outcome`).set(auth).send({ staffId: 'olive', outcome: 'done', note: 'sorted' }).expect(200);
+    await twilioPost(h.app, dial!.attrs.action!, {
+      CallSid: 'CA99000000000000000000000000000001',
+      DialCallStatus: 'completed',
+      DialCallDuration: '240',
+    }).expect(200);
+    const done = await request(h.app)
+      .post(`/api/callbacks/${cb.id}/outcome`)
+      .set(auth)
+      .send({ staffId: 'olive', outcome: 'done', note: 'sorted' })
+      .expect(200);
     expect(done.body.status).toBe('done');
-    const attempts = h.db.select().from(callbackAttempts).all().filter((a) => a.callbackId === cb.id);
+    const attempts = h.db
+      .select()
+      .from(callbackAttempts)
+      .all()
+      .filter((a) => a.callbackId === cb.id);
     expect(attempts.map((a) => [a.outcome, a.note])).toEqual([
       ['called', 'connected for 240 s'],
       ['done', 'sorted'],
     ]);
     // Billed: the bridged call (4 minutes of business time) and the callback itself.
     const events = await request(h.app).get('/api/billing/events?from=2026-11-24&to=2026-11-24').set(auth).expect(200);
-    expect(events.body.map((e: { type: string; minutes: number; ratePeriod: string }) => [e.type, e.minutes, e.ratePeriod])).toEqual([
+    expect(
+      events.body.map((e: { type: string; minutes: number; ratePeriod: string }) => [e.type, e.minutes, e.ratePeriod]),
+    ).toEqual([
       ['bridged_call', 4, 'business'],
       ['callback', 0, 'business'],
     ]);

@@ -13,7 +13,9 @@ describe('the clients API', () => {
   it('creates a client with its contacts, phones in E.164', async () => {
     const res = await request(app).post('/api/clients').set(auth).send(acme).expect(201);
     expect(res.body).toMatchObject({ name: 'Acme Dental', supportCode: '482913' });
-    expect(res.body.contacts).toEqual([expect.objectContaining({ name: 'Dana Dentist', phone: '+12815550142', email: 'dana@acme.example' })]);
+    expect(res.body.contacts).toEqual([
+      expect.objectContaining({ name: 'Dana Dentist', phone: '+12815550142', email: 'dana@acme.example' }),
+    ]);
     const one = await request(app).get(`/api/clients/${res.body.id}`).set(auth).expect(200);
     expect(one.body.contacts[0].phone).toBe('+12815550142');
     const all = await request(app).get('/api/clients').set(auth).expect(200);
@@ -21,8 +23,15 @@ describe('the clients API', () => {
   });
 
   it('answers 409 for a support code already in use', async () => {
-    const res = await request(app).post('/api/clients').set(auth).send({ ...acme, name: 'Other' }).expect(409);
-    expect(res.body.error).toMatchObject({ code: 'support_code_taken', message: 'Support code 482913 already belongs to another client' });
+    const res = await request(app)
+      .post('/api/clients')
+      .set(auth)
+      .send({ ...acme, name: 'Other' })
+      .expect(409);
+    expect(res.body.error).toMatchObject({
+      code: 'support_code_taken',
+      message: 'Support code 482913 already belongs to another client',
+    });
   });
 
   it('answers 400 naming the fields for bad input', async () => {
@@ -42,7 +51,12 @@ describe('the clients API', () => {
   });
 
   it('answers 400 for a body that is not JSON, and 404 for an unknown client', async () => {
-    const res = await request(app).post('/api/clients').set(auth).set('content-type', 'application/json').send('{"name":').expect(400);
+    const res = await request(app)
+      .post('/api/clients')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"name":')
+      .expect(400);
     expect(res.body.error.code).toBe('invalid_json');
     await request(app).get('/api/clients/424242').set(auth).expect(404);
     await request(app).get('/api/clients/abc').set(auth).expect(400);

@@ -44,18 +44,58 @@ describe('the organisation file', () => {
   });
 
   it.each([
-    ['an unknown time zone', (d: any) => (d.organization.timezone = 'America/Chicgo'), 'organization.timezone: "America/Chicgo" is not a known IANA time zone'],
-    ['a window that ends before it starts', (d: any) => (d.business_hours.tuesday = ['18:00-09:00']), 'business_hours.tuesday[0]: "18:00-09:00" ends before it starts'],
-    ['an hour past 24', (d: any) => (d.business_hours.tuesday = ['25:00-26:00']), 'business_hours.tuesday[0]: "25:00-26:00" is not a window like "09:00-17:00"'],
-    ['overlapping windows', (d: any) => (d.business_hours.monday = ['09:00-12:30', '12:00-17:00']), 'business_hours.monday: windows 09:00-12:30 and 12:00-17:00 overlap'],
-    ['a rotation naming nobody', (d: any) => (d.on_call.rotation = ['erin', 'zoe']), 'on_call.rotation[1]: "zoe" is not the id of anyone under staff'],
+    [
+      'an unknown time zone',
+      (d: any) => (d.organization.timezone = 'America/Chicgo'),
+      'organization.timezone: "America/Chicgo" is not a known IANA time zone',
+    ],
+    [
+      'a window that ends before it starts',
+      (d: any) => (d.business_hours.tuesday = ['18:00-09:00']),
+      'business_hours.tuesday[0]: "18:00-09:00" ends before it starts',
+    ],
+    [
+      'an hour past 24',
+      (d: any) => (d.business_hours.tuesday = ['25:00-26:00']),
+      'business_hours.tuesday[0]: "25:00-26:00" is not a window like "09:00-17:00"',
+    ],
+    [
+      'overlapping windows',
+      (d: any) => (d.business_hours.monday = ['09:00-12:30', '12:00-17:00']),
+      'business_hours.monday: windows 09:00-12:30 and 12:00-17:00 overlap',
+    ],
+    [
+      'a rotation naming nobody',
+      (d: any) => (d.on_call.rotation = ['erin', 'zoe']),
+      'on_call.rotation[1]: "zoe" is not the id of anyone under staff',
+    ],
     ['duplicate staff ids', (d: any) => (d.staff[2].id = 'erin'), 'staff[2].id: "erin" is used twice (also staff[0])'],
-    ['a phone that is not a number', (d: any) => (d.staff[2].phone = '555-CALL'), 'staff[2].phone: "555-CALL" is not a valid phone number'],
-    ['a phone that is too short', (d: any) => (d.organization.helpdesk_number = '+1555'), 'organization.helpdesk_number: "+1555" is not a valid phone number'],
-    ['a malformed duration', (d: any) => (d.escalation.ack_timeout = 'ten minutes'), 'escalation.ack_timeout: "ten minutes" is not a duration like 30s, 10m, 2h'],
-    ['an unknown role', (d: any) => (d.staff[0].role = 'boss'), 'staff[0].role: must be one of engineer, architect, office'],
+    [
+      'a phone that is not a number',
+      (d: any) => (d.staff[2].phone = '555-CALL'),
+      'staff[2].phone: "555-CALL" is not a valid phone number',
+    ],
+    [
+      'a phone that is too short',
+      (d: any) => (d.organization.helpdesk_number = '+1555'),
+      'organization.helpdesk_number: "+1555" is not a valid phone number',
+    ],
+    [
+      'a malformed duration',
+      (d: any) => (d.escalation.ack_timeout = 'ten minutes'),
+      'escalation.ack_timeout: "ten minutes" is not a duration like 30s, 10m, 2h',
+    ],
+    [
+      'an unknown role',
+      (d: any) => (d.staff[0].role = 'boss'),
+      'staff[0].role: must be one of engineer, architect, office',
+    ],
     ['a missing name', (d: any) => delete d.organization.name, 'organization.name: is required'],
-    ['a holiday that is not a date', (d: any) => (d.holidays = ['2026-02-30']), 'holidays[0]: is not a real calendar date'],
+    [
+      'a holiday that is not a date',
+      (d: any) => (d.holidays = ['2026-02-30']),
+      'holidays[0]: is not a real calendar date',
+    ],
   ])('refuses %s, naming the field', (_what, patch, expected) => {
     const problems = problemsOf(patch);
     expect(problems).toHaveLength(1);

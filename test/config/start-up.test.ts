@@ -27,7 +27,10 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
 describe('start-up', () => {
   it('stops with one clear line per problem and exit code 1 for a bad organisation file', async () => {
     const path = join(dir, 'bad.yaml');
-    writeFileSync(path, 'organization: { name: X, timezone: Mars/Olympus, helpdesk_number: "+12817684800" }\nstaff: []\non_call: { rotation: [] }\n');
+    writeFileSync(
+      path,
+      'organization: { name: X, timezone: Mars/Olympus, helpdesk_number: "+12817684800" }\nstaff: []\non_call: { rotation: [] }\n',
+    );
     const result = await start({ SWITCHBOARD_CONFIG: path });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Switchboard cannot start; fix these settings:');

@@ -15,29 +15,52 @@ const PASSWORD = 'a long enough passphrase';
 async function signIn(agent: ReturnType<typeof request.agent>, email: string, password: string, next?: string) {
   const form = await agent.get('/dashboard/login').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-  return agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email, password, ...(next ? { next } : {}) });
+  return agent
+    .post('/dashboard/login')
+    .type('form')
+    .send({ _csrf: csrf, email, password, ...(next ? { next } : {}) });
 }
 
 describe('dashboard sign-in', () => {
   const { app, db, clock } = testApp();
   beforeAll(async () => {
-    await saveAccount(db, { email: 'bill@example.com', name: 'Bill Billing', role: 'billing', password: PASSWORD }, clock.now());
-    await saveAccount(db, { email: 'erin@example.com', name: 'Erin Engineer', role: 'engineer', password: PASSWORD }, clock.now());
+    await saveAccount(
+      db,
+      { email: 'bill@example.com', name: 'Bill Billing', role: 'billing', password: PASSWORD },
+      clock.now(),
+    );
+    await saveAccount(
+      db,
+      { email: 'erin@example.com', name: 'Erin Engineer', role: 'engineer', password: PASSWORD },
+      clock.now(),
+    );
   });
 
   it('stores only a memory-hard hash of the password and only a hash of the session token', async () => {
-    const account = db.select().from(accounts).all().find((a) => a.email === 'bill@example.com')!;
+    const account = db
+      .select()
+      .from(accounts)
+      .all()
+      .find((a) => a.email === 'bill@example.com')!;
     expect(account.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(account.passwordHash).not.toContain(PASSWORD);
     const agent = request.agent(app);
     const res = await signIn(agent, 'Bill@Example.com', PASSWORD);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/dashboard/after-hours'); // billing's first page
-    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('switchboard_session='))!;
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) =>
+      c.startsWith('switchboard_session='),
+    )!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     const token = decodeURIComponent(/switchboard_session=([^;]+)/.exec(cookie)![1]!);
-    expect(db.select().from(sessions).all().map((s) => s.tokenHash)).not.toContain(token);
+    expect(
+      db
+        .select()
+        .from(sessions)
+        .all()
+        .map((s) => s.tokenHash),
+    ).not.toContain(token);
   });
 
   it('shows each role only what it may see', async () => {
@@ -60,14 +83,28 @@ describe('dashboard sign-in', () => {
   it('returns to the page asked for after sign-in, and only to a dashboard page', async () => {
     const form = await request(app).get('/dashboard/login?next=%2Fdashboard%2Ftickets%3Fstatus%3Dall').expect(200);
     expect(form.text).toContain('<input type="hidden" name="next" value="/dashboard/tickets?status=all">');
-    expect((await signIn(request.agent(app), 'bill@example.com', PASSWORD, '/dashboard/tickets?status=all')).headers.location).toBe('/dashboard/tickets?status=all');
-    for (const next of ['https://evil.example/', '//evil.example/dashboard', '/dashboard/../api/tickets', '/api/tickets']) {
-      expect((await signIn(request.agent(app), 'bill@example.com', PASSWORD, next)).headers.location, next).toBe('/dashboard/after-hours');
+    expect(
+      (await signIn(request.agent(app), 'bill@example.com', PASSWORD, '/dashboard/tickets?status=all')).headers
+        .location,
+    ).toBe('/dashboard/tickets?status=all');
+    for (const next of [
+      'https://evil.example/',
+      '//evil.example/dashboard',
+      '/dashboard/../api/tickets',
+      '/api/tickets',
+    ]) {
+      expect((await signIn(request.agent(app), 'bill@example.com', PASSWORD, next)).headers.location, next).toBe(
+        '/dashboard/after-hours',
+      );
     }
   });
 
   it('refuses a sign-in form posted without its token', async () => {
-    const res = await request(app).post('/dashboard/login').type('form').send({ email: 'bill@example.com', password: PASSWORD }).expect(403);
+    const res = await request(app)
+      .post('/dashboard/login')
+      .type('form')
+      .send({ email: 'bill@example.com', password: PASSWORD })
+      .expect(403);
     expect(res.text).toContain('This sign-in form had expired');
   });
 
@@ -104,7 +141,12 @@ describe('npm run user:add', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[], password?: string, env: Record<string, string> = {}) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user-add.ts', ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'db', 'sb.db')}`, ...(password !== undefined ? { SWITCHBOARD_PASSWORD: password } : {}), ...env },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: `file:${join(dir, 'db', 'sb.db')}`,
+        ...(password !== undefined ? { SWITCHBOARD_PASSWORD: password } : {}),
+        ...env,
+      },
       encoding: 'utf8',
       input: '',
     });
@@ -115,7 +157,13 @@ describe('npm run user:add', () => {
     expect(ok.stdout).toContain('Created office account olive@example.com (Olive Office)');
     expect(ok.status).toBe(0);
     const db = openDatabase(join(dir, 'db', 'sb.db'));
-    expect(db.select().from(accounts).all().map((a) => [a.email, a.role])).toEqual([['olive@example.com', 'office']]);
+    expect(
+      db
+        .select()
+        .from(accounts)
+        .all()
+        .map((a) => [a.email, a.role]),
+    ).toEqual([['olive@example.com', 'office']]);
     db.$client.close();
 
     const short = run(['--email', 'x@example.com', '--name', 'X', '--role', 'office'], 'short');

@@ -34,7 +34,11 @@ describe('the dashboard in a real browser', () => {
     listening.server.on('request', app);
     const { acme } = await seedClients(app);
     acmeId = acme.id;
-    await saveAccount(db, { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD }, clock.now());
+    await saveAccount(
+      db,
+      { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD },
+      clock.now(),
+    );
     // An emergency voicemail from Acme, with its transcription, and a callback Acme asked for by phone.
     const made = recordVoicemail(services.tickets, {
       recordingSid: 'RE00000000000000000000000000000001',
@@ -49,8 +53,18 @@ describe('the dashboard in a real browser', () => {
     });
     if (made.result !== 'created') throw new Error(`expected a new ticket, got ${made.result}`);
     ticketNumber = made.ticket.number;
-    recordTranscription(services.tickets, 'RE00000000000000000000000000000001', 'The mail server is down and nobody can send invoices');
-    queueCallback(services.callbacks, { clientId: acme.id, contactId: acme.contacts[0].id, phone: ACME_PHONE, reason: 'Printer offline', callSid: 'CA00000000000000000000000000000002' });
+    recordTranscription(
+      services.tickets,
+      'RE00000000000000000000000000000001',
+      'The mail server is down and nobody can send invoices',
+    );
+    queueCallback(services.callbacks, {
+      clientId: acme.id,
+      contactId: acme.contacts[0].id,
+      phone: ACME_PHONE,
+      reason: 'Printer offline',
+      callSid: 'CA00000000000000000000000000000002',
+    });
     browser = await launchBrowser();
     page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   }, 60_000);
@@ -78,7 +92,12 @@ describe('the dashboard in a real browser', () => {
     const session = cookies.find((c) => c.name === 'switchboard_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     // An office account sees the queue, tickets, on call and the after-hours log, not billing reports.
-    expect(await page.locator('header nav a').allTextContents()).toEqual(['Callbacks', 'Tickets', 'On call', 'After-hours log']);
+    expect(await page.locator('header nav a').allTextContents()).toEqual([
+      'Callbacks',
+      'Tickets',
+      'On call',
+      'After-hours log',
+    ]);
     await page.click('header nav >> text=Callbacks');
     await page.waitForURL(`${base}/dashboard/queue`);
     expect(await page.textContent('h1')).toBe('Callback queue');
@@ -101,7 +120,12 @@ describe('the dashboard in a real browser', () => {
 
   it('shows a new callback without reloading the page, and adds one from the form', async () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    queueCallback(services.callbacks, { clientId: acmeId, phone: '+12815550143', reason: 'Email bouncing', callSid: 'CA00000000000000000000000000000003' });
+    queueCallback(services.callbacks, {
+      clientId: acmeId,
+      phone: '+12815550143',
+      reason: 'Email bouncing',
+      callSid: 'CA00000000000000000000000000000003',
+    });
     // The page refreshes its rows every 10 s and whenever the tab comes back into view.
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => page.locator('tbody').textContent()).toContain('Email bouncing');
@@ -146,7 +170,11 @@ describe('the dashboard in a real browser', () => {
     expect(signedOut.status).toBe(303);
     const timeline = page.locator('ol.timeline li');
     expect(await timeline.allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Ticket opened (critical, emergency)'), expect.stringContaining('Voicemail left, 31 s'), expect.stringContaining('Transcription arrived')]),
+      expect.arrayContaining([
+        expect.stringContaining('Ticket opened (critical, emergency)'),
+        expect.stringContaining('Voicemail left, 31 s'),
+        expect.stringContaining('Transcription arrived'),
+      ]),
     );
     await page.selectOption('#priority', 'high');
     await page.getByRole('button', { name: 'Change priority' }).click();
@@ -157,7 +185,11 @@ describe('the dashboard in a real browser', () => {
 
   it('refuses a form posted without its CSRF token, and changes nothing', async () => {
     const status = await page.evaluate(async () => {
-      const res = await fetch('/dashboard/callbacks', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'phone=%2B13125550100&reason=forged' });
+      const res = await fetch('/dashboard/callbacks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'phone=%2B13125550100&reason=forged',
+      });
       return { status: res.status, text: await res.text() };
     });
     expect(status.status).toBe(403);
@@ -170,17 +202,29 @@ describe('the dashboard in a real browser', () => {
   it('downloads the after-hours log as CSV', async () => {
     await page.click('header nav >> text=After-hours log');
     expect(await page.locator('tbody').textContent()).toContain('Voicemail');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^after-hours-2026-11-01-to-2026-11-23\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('type,event_id,client,ticket,start,end,minutes,rate_period');
-    expect(lines.find((l) => l.startsWith('voicemail,'))).toMatch(new RegExp(`^voicemail,voicemail:\\d+,Acme Dental,TK-${ticketNumber},2026-11-24T03:59:29\\.000Z,2026-11-24T04:00:00\\.000Z,0\\.52,after_hours$`));
+    expect(lines.find((l) => l.startsWith('voicemail,'))).toMatch(
+      new RegExp(
+        `^voicemail,voicemail:\\d+,Acme Dental,TK-${ticketNumber},2026-11-24T03:59:29\\.000Z,2026-11-24T04:00:00\\.000Z,0\\.52,after_hours$`,
+      ),
+    );
   });
 
   it('works on a phone screen: nothing wider than the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/dashboard/queue', `/dashboard/tickets/${ticketNumber}`, '/dashboard/tickets', '/dashboard/oncall']) {
+    for (const path of [
+      '/dashboard/queue',
+      `/dashboard/tickets/${ticketNumber}`,
+      '/dashboard/tickets',
+      '/dashboard/oncall',
+    ]) {
       await page.goto(`${base}${path}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, path).toBeLessThanOrEqual(390);

@@ -8,10 +8,18 @@ describe('odd input to the dashboard and the new API routes', () => {
   const agent = request.agent(app);
   let csrf = '';
   beforeAll(async () => {
-    await saveAccount(db, { email: 'root@example.com', name: 'Admin', role: 'admin', password: 'a long enough passphrase' }, clock.now());
+    await saveAccount(
+      db,
+      { email: 'root@example.com', name: 'Admin', role: 'admin', password: 'a long enough passphrase' },
+      clock.now(),
+    );
     const form = await agent.get('/dashboard/login');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    await agent.post('/dashboard/login').type('form').send({ _csrf: token, email: 'root@example.com', password: 'a long enough passphrase' }).expect(303);
+    await agent
+      .post('/dashboard/login')
+      .type('form')
+      .send({ _csrf: token, email: 'root@example.com', password: 'a long enough passphrase' })
+      .expect(303);
     csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/queue')).text)![1]!;
   });
 
@@ -46,10 +54,17 @@ describe('odd input to the dashboard and the new API routes', () => {
       ['/dashboard/tickets/424242/acknowledge', {}],
     ];
     for (const [path, body] of posts) {
-      const res = await agent.post(path).type('form').send({ _csrf: csrf, ...body });
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: csrf, ...body });
       expect(res.status, path).toBeLessThan(500);
     }
-    const refused = await agent.post('/dashboard/callbacks').type('form').send({ _csrf: csrf, phone: '+13125550100', client: '999999' }).redirects(1);
+    const refused = await agent
+      .post('/dashboard/callbacks')
+      .type('form')
+      .send({ _csrf: csrf, phone: '+13125550100', client: '999999' })
+      .redirects(1);
     expect(refused.text).toContain('There is no client 999999');
   });
 
@@ -65,7 +80,9 @@ describe('odd input to the dashboard and the new API routes', () => {
       ['post', '/api/callbacks', { phone: '+13125550100', clientId: 424242 }, 400],
     ];
     for (const [method, path, body, status] of cases) {
-      const res = await (method === 'patch' ? request(app).patch(path) : request(app).post(path)).set(auth).send(body as object);
+      const res = await (method === 'patch' ? request(app).patch(path) : request(app).post(path))
+        .set(auth)
+        .send(body as object);
       expect([path, res.status]).toEqual([path, status]);
       expect(res.body.error.message).toBeTruthy();
     }

@@ -17,22 +17,46 @@ async function emergency(from: string) {
   return h.db.select().from(tickets).all().at(-1)!;
 }
 
-const text = async (from: string, body: string) => (await twilioPost(h.app, '/twilio/sms', { MessageSid: `SM${Date.now()}`, From: from, To: '+12817684800', Body: body }).expect(200)).text;
-const ticketNow = (id: number) => h.db.select().from(tickets).all().find((t) => t.id === id)!;
+const text = async (from: string, body: string) =>
+  (
+    await twilioPost(h.app, '/twilio/sms', {
+      MessageSid: `SM${Date.now()}`,
+      From: from,
+      To: '+12817684800',
+      Body: body,
+    }).expect(200)
+  ).text;
+const ticketNow = (id: number) =>
+  h.db
+    .select()
+    .from(tickets)
+    .all()
+    .find((t) => t.id === id)!;
 
 describe('who may take an emergency', () => {
   it('asks someone who was not paged to confirm, says whose it is, and takes it on YES', async () => {
     const ticket = await emergency('+13125551101');
     const asked = await text(ERIN, `ACK ${ticket.number}`);
-    expect(asked).toContain(`TK-${ticket.number} is paged to Ed Engineer and Alan Architect, caller +13125551101. To take it anyway, reply YES ${ticket.number}.`);
+    expect(asked).toContain(
+      `TK-${ticket.number} is paged to Ed Engineer and Alan Architect, caller +13125551101. To take it anyway, reply YES ${ticket.number}.`,
+    );
     expect(ticketNow(ticket.id).status).toBe('new'); // a typo cannot silence it
     const taken = await text(ERIN, `yes ${ticket.number}`);
     expect(taken).toContain(`TK-${ticket.number} is yours.`);
     expect(ticketNow(ticket.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'erin' });
     await h.settle();
-    expect(h.twilio.messages.filter((m) => m.to === ED).at(-1)?.body).toContain(`TK-${ticket.number} was taken by Erin Engineer`);
-    const timeline = (await request(h.app).get(`/api/tickets/${ticket.number}`).set({ Authorization: 'Bearer test-token-0123456789' }).expect(200)).body.timeline;
-    expect(timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ack_offered', 'acknowledged']));
+    expect(h.twilio.messages.filter((m) => m.to === ED).at(-1)?.body).toContain(
+      `TK-${ticket.number} was taken by Erin Engineer`,
+    );
+    const timeline = (
+      await request(h.app)
+        .get(`/api/tickets/${ticket.number}`)
+        .set({ Authorization: 'Bearer test-token-0123456789' })
+        .expect(200)
+    ).body.timeline;
+    expect(timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['ack_offered', 'acknowledged']),
+    );
   });
 
   it('takes it at once for someone paged about it, and YES alone means nothing without the question', async () => {
@@ -44,7 +68,12 @@ describe('who may take an emergency', () => {
 
   it('gives the caller’s number (CALL) only to those paged or on call', async () => {
     const ticket = await emergency('+13125551103');
-    const calls = () => h.db.select().from(outbox).all().filter((r) => r.channel === 'voice' && r.ticketId === ticket.id);
+    const calls = () =>
+      h.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.channel === 'voice' && r.ticketId === ticket.id);
     const refused = await text(OLIVE, `CALL ${ticket.number}`);
     expect(refused).toContain(`CALL is for the people paged about TK-${ticket.number} or on call.`);
     expect(refused).not.toContain('+13125551103');

@@ -15,9 +15,17 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
   it('after the restart, settles what was in flight with each provider: every page arrives, no text twice', async () => {
     // Twilio takes Erin's page and never answers; Alan's connection breaks before Twilio has it;
     // Slack takes the post and never answers.
-    twilio.fault = (kind, form) => (kind === 'message' && form.To === ERIN ? { mode: 'hold' } : kind === 'message' && form.To === ALAN ? { mode: 'drop-before' } : undefined);
+    twilio.fault = (kind, form) =>
+      kind === 'message' && form.To === ERIN
+        ? { mode: 'hold' }
+        : kind === 'message' && form.To === ALAN
+          ? { mode: 'drop-before' }
+          : undefined;
     slack.state.hangPosts = true;
-    const service = await startService({ env: { ...providers.env, TWILIO_TIMEOUT: '3s', SLACK_TIMEOUT: '3s' }, orgYaml: ORG_YAML });
+    const service = await startService({
+      env: { ...providers.env, TWILIO_TIMEOUT: '3s', SLACK_TIMEOUT: '3s' },
+      orgYaml: ORG_YAML,
+    });
 
     const answer = await emergencyCall(service, twilio, '+13125550801');
     expect(answer.status).toBe(200);
@@ -41,7 +49,13 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
     expect(slack.posts.C0EMERGENCY).toHaveLength(1); // found by its metadata reference
     expect(smtp.mails.map((m) => m.to[0])).toEqual(expect.arrayContaining(['erin@example.com', 'alan@example.com']));
     expect(lastPageAfter).toBeLessThan(30_000);
-    const rows = readDb(service.dbPath, (db) => db.prepare(`select channel, staff_id as staffId, status, provider_id as providerId from outbox where purpose = 'page'`).all()) as { staffId: string | null; channel: string; status: string; providerId: string }[];
+    const rows = readDb(service.dbPath, (db) =>
+      db
+        .prepare(
+          `select channel, staff_id as staffId, status, provider_id as providerId from outbox where purpose = 'page'`,
+        )
+        .all(),
+    ) as { staffId: string | null; channel: string; status: string; providerId: string }[];
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     expect(rows.find((r) => r.staffId === 'erin' && r.channel === 'sms')?.providerId).toBe(pages(ERIN)[0]!.sid);
     expect(service.logs().some((l) => l.includes('settled: the provider had taken it'))).toBe(true);
@@ -52,7 +66,13 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
     const service = await startService({ env: providers.env, orgYaml: ORG_YAML });
     await service.kill('SIGKILL');
     // While it is down, Twilio's fallback document takes a voicemail: only the recording exists.
-    twilio.recordings.push({ sid: 'RE000000000000000000000000fallback', callSid: 'CA000000000000000000000000fallback', duration: 33, createdAt: new Date(), from: '+13125550802' });
+    twilio.recordings.push({
+      sid: 'RE000000000000000000000000fallback',
+      callSid: 'CA000000000000000000000000fallback',
+      duration: 33,
+      createdAt: new Date(),
+      from: '+13125550802',
+    });
     await service.restart();
     const restartedAt = Date.now();
     const paged = () => pages(ERIN).filter((m) => m.body.includes('from +13125550802'));

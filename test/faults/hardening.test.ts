@@ -54,7 +54,11 @@ describe('links and the audit trail', () => {
     const heard = await request(app).get(path).set('x-client-ip', '203.0.113.9');
     expect(heard.headers['cache-control']).toContain('no-store');
     await request(app).get(path.replace(/t=\d+/, 't=999')).set('x-client-ip', '198.51.100.7').expect(403);
-    const trail = db.select().from(auditLog).all().map((a) => [a.action, a.ip]);
+    const trail = db
+      .select()
+      .from(auditLog)
+      .all()
+      .map((a) => [a.action, a.ip]);
     expect(trail).toEqual([
       ['voicemail_link_used', '203.0.113.9'],
       ['link_refused', '198.51.100.7'],
@@ -88,7 +92,10 @@ describe('callback numbers', () => {
 
   it('are limited to the organisation’s country and never premium-rate, by API and by phone', async () => {
     const foreign = await request(app).post('/api/callbacks').set(auth).send({ phone: '+442071838750' }).expect(400);
-    expect(foreign.body.error).toMatchObject({ code: 'number_not_allowed', fields: { phone: 'must be a number in US' } });
+    expect(foreign.body.error).toMatchObject({
+      code: 'number_not_allowed',
+      fields: { phone: 'must be a number in US' },
+    });
     await request(app).post('/api/callbacks').set(auth).send({ phone: '+19005551234' }).expect(400);
     await request(app).post('/api/callbacks').set(auth).send({ phone: '+13125551507' }).expect(201);
 
@@ -115,7 +122,11 @@ describe('what staff see of an emergency', () => {
     const client = await request(h.app)
       .post('/api/clients')
       .set(auth)
-      .send({ name: '<!channel> Tools & <Co>', supportCode: '551122', contacts: [{ name: 'Pat', phone: '+13125551509' }] })
+      .send({
+        name: '<!channel> Tools & <Co>',
+        supportCode: '551122',
+        contacts: [{ name: 'Pat', phone: '+13125551509' }],
+      })
       .expect(201);
     const caller = new Caller(h.app, '+13125551509');
     await caller.dial();
@@ -127,12 +138,24 @@ describe('what staff see of an emergency', () => {
     expect(String(post.body.text)).not.toContain('<!channel>');
     expect(client.body.name).toBe('<!channel> Tools & <Co>');
 
-    await twilioPost(h.app, '/twilio/voice/transcription', { RecordingSid: sid, TranscriptionText: 'The printer is on fire', TranscriptionStatus: 'completed' }).expect(200);
+    await twilioPost(h.app, '/twilio/voice/transcription', {
+      RecordingSid: sid,
+      TranscriptionText: 'The printer is on fire',
+      TranscriptionStatus: 'completed',
+    }).expect(200);
     await h.settle();
     const [ticket] = (await request(h.app).get('/api/tickets').set(auth).expect(200)).body;
-    const types = (await request(h.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body.timeline.map((e: { type: string }) => e.type);
+    const types = (await request(h.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body.timeline.map(
+      (e: { type: string }) => e.type,
+    );
     expect(types.filter((t: string) => t === 'paged')).toHaveLength(5);
     expect(types.filter((t: string) => t === 'transcription_sent')).toHaveLength(4);
-    expect(h.db.select().from(outbox).all().filter((r) => r.payload?.followUp === 'transcription')).toHaveLength(4);
+    expect(
+      h.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.payload?.followUp === 'transcription'),
+    ).toHaveLength(4);
   });
 });

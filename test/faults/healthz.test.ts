@@ -13,7 +13,12 @@ describe('/healthz', () => {
       status: 'ok',
       database: { writable: true },
       outbox: { undelivered: 0, oldestPageAgeSeconds: null },
-      channels: { sms: { mode: 'log-only' }, voice: { mode: 'log-only' }, email: { mode: 'log-only' }, slack: { mode: 'log-only' } },
+      channels: {
+        sms: { mode: 'log-only' },
+        voice: { mode: 'log-only' },
+        email: { mode: 'log-only' },
+        slack: { mode: 'log-only' },
+      },
       unsignedWebhooks: true,
     });
     expect(healthy.headers['cache-control']).toBe('no-store');
@@ -30,7 +35,9 @@ describe('/healthz', () => {
       other.close();
     }
     await request(app).get('/healthz').expect(200);
-    await request(app).get('/readyz').expect(200, { status: 'ok', database: { writable: true } });
+    await request(app)
+      .get('/readyz')
+      .expect(200, { status: 'ok', database: { writable: true } });
   });
 
   it('answers 503 when a page has waited more than three minutes, while /readyz keeps the service in routing', async () => {
@@ -47,13 +54,23 @@ describe('/healthz', () => {
 
   it('shows each channel’s last success and last failure', async () => {
     const h = await pagingHarness();
-    h.twilio.failWith = (kind) => (kind === 'message' ? { status: 503, code: 20500, message: 'Service unavailable' } : undefined);
+    h.twilio.failWith = (kind) =>
+      kind === 'message' ? { status: 503, code: 20500, message: 'Service unavailable' } : undefined;
     await emergency(h.app, '+13125551002');
     await h.settle();
     const body = (await request(h.app).get('/healthz').expect(200)).body;
-    expect(body.channels.sms).toMatchObject({ mode: 'live', lastSuccessAt: null, lastFailureAt: h.clock.now().toISOString(), inFlight: 0 });
+    expect(body.channels.sms).toMatchObject({
+      mode: 'live',
+      lastSuccessAt: null,
+      lastFailureAt: h.clock.now().toISOString(),
+      inFlight: 0,
+    });
     expect(body.channels.sms.lastError).toContain('Service unavailable');
-    expect(body.channels.email).toMatchObject({ mode: 'live', lastSuccessAt: h.clock.now().toISOString(), lastFailureAt: null });
+    expect(body.channels.email).toMatchObject({
+      mode: 'live',
+      lastSuccessAt: h.clock.now().toISOString(),
+      lastFailureAt: null,
+    });
     expect(body.unsignedWebhooks).toBe(false);
   });
 });

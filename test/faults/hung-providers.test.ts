@@ -14,8 +14,14 @@ async function emergency(h: Harness, from: string) {
   return h.db.select().from(tickets).all().at(-1)!;
 }
 
-const pagesTo = (h: Harness, phone: string, number: number) => h.twilio.messages.filter((m) => m.to === phone && m.body.includes(`TK-${number}`));
-const rowsOf = (h: Harness, channel: string) => h.db.select().from(outbox).all().filter((r) => r.channel === channel);
+const pagesTo = (h: Harness, phone: string, number: number) =>
+  h.twilio.messages.filter((m) => m.to === phone && m.body.includes(`TK-${number}`));
+const rowsOf = (h: Harness, channel: string) =>
+  h.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.channel === channel);
 
 describe('a provider that hangs holds up only its own channel', () => {
   it('texts and emails both emergencies at once while Slack never answers; the posts are sent once Slack is back', async () => {
@@ -27,7 +33,8 @@ describe('a provider that hangs holds up only its own channel', () => {
     // Both emergencies reach both people by SMS and email well before Slack's 2 s timeout runs out.
     await vi.waitFor(
       () => {
-        for (const t of [first, second]) for (const phone of [ED, ALAN]) expect(pagesTo(h, phone, t.number)).toHaveLength(1);
+        for (const t of [first, second])
+          for (const phone of [ED, ALAN]) expect(pagesTo(h, phone, t.number)).toHaveLength(1);
         expect(h.smtp.mails).toHaveLength(4);
       },
       { timeout: 1500, interval: 10 },
@@ -42,7 +49,12 @@ describe('a provider that hangs holds up only its own channel', () => {
     await h.settle(); // settled: Slack's history has neither post, so each is posted now, once
     const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(2);
-    expect(posts.map((p) => String(p.body.text))).toEqual(expect.arrayContaining([expect.stringContaining(`TK-${first.number}`), expect.stringContaining(`TK-${second.number}`)]));
+    expect(posts.map((p) => String(p.body.text))).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`TK-${first.number}`),
+        expect.stringContaining(`TK-${second.number}`),
+      ]),
+    );
     expect(rowsOf(h, 'slack').every((r) => r.status === 'sent')).toBe(true);
   });
 
@@ -67,7 +79,10 @@ describe('a provider that hangs holds up only its own channel', () => {
     const h = await pagingHarness({ env: { SMTP_TIMEOUT: '300ms' } });
     h.smtp.state.stall = true;
     const ticket = await emergency(h, '+13125550604');
-    await vi.waitFor(() => expect([...pagesTo(h, ED, ticket.number), ...pagesTo(h, ALAN, ticket.number)]).toHaveLength(2), { timeout: 250, interval: 10 });
+    await vi.waitFor(
+      () => expect([...pagesTo(h, ED, ticket.number), ...pagesTo(h, ALAN, ticket.number)]).toHaveLength(2),
+      { timeout: 250, interval: 10 },
+    );
     await h.settle();
     expect(rowsOf(h, 'email').map((r) => r.status)).toEqual(['pending', 'pending']); // refused for now: retried
     h.smtp.state.stall = false;
@@ -107,7 +122,12 @@ describe('a text whose outcome is unknown is settled with Twilio before anything
 
   it('asks again later when Twilio cannot be asked, and sends nothing blindly meanwhile', async () => {
     const h = await pagingHarness({ env: { TWILIO_TIMEOUT: '300ms' } });
-    h.twilio.fault = (kind, form) => (kind === 'message' && form.To === ED ? { mode: 'drop-after' } : kind === 'list' ? { mode: 'drop-before' } : undefined);
+    h.twilio.fault = (kind, form) =>
+      kind === 'message' && form.To === ED
+        ? { mode: 'drop-after' }
+        : kind === 'list'
+          ? { mode: 'drop-before' }
+          : undefined;
     const ticket = await emergency(h, '+13125550606');
     await h.settle();
     h.clock.advance(6_000);

@@ -28,7 +28,9 @@ async function readyToRecord(app: ConstructorParameters<typeof Caller>[0], from:
 describe('a database locked by another writer', () => {
   it('waits for the lock without blocking the service, and every voicemail answered 2xx is a ticket', async () => {
     const { app, db, path } = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } });
-    const callers = await Promise.all(Array.from({ length: 30 }, (_, i) => readyToRecord(app, `+1312555${String(1300 + i).padStart(4, '0')}`)));
+    const callers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => readyToRecord(app, `+1312555${String(1300 + i).padStart(4, '0')}`)),
+    );
     const released = holdLock(path, 1500);
     const started = Date.now();
     // How long the event loop is ever held while thirty webhooks wait for the lock.
@@ -52,7 +54,12 @@ describe('a database locked by another writer', () => {
     const [a, b] = await Promise.all([readyToRecord(app, '+13125551401'), readyToRecord(app, '+13125551402')]);
     const record = a.recordVerb.attrs;
     expect(record.recordingStatusCallback).toMatch(/#rc=3&rp=ct,rt,5xx$/); // Twilio retries it on a 5xx
-    const statusCallback = { RecordingSid: 'RE0000000000000000000000000000a401', RecordingStatus: 'completed', RecordingDuration: '20', CallSid: a.callSid };
+    const statusCallback = {
+      RecordingSid: 'RE0000000000000000000000000000a401',
+      RecordingStatus: 'completed',
+      RecordingDuration: '20',
+      CallSid: a.callSid,
+    };
     const released = holdLock(path, 9_000); // longer than the service waits (8 s)
     const [status, heard] = await Promise.all([
       twilioPost(app, record.recordingStatusCallback!, statusCallback),

@@ -13,12 +13,32 @@ describe('what the log keeps of an emergency (no credentials: the log-only chann
     await postTwilioWebhook(service, '/twilio/voice', CALL);
     await postTwilioWebhook(service, '/twilio/voice/menu?try=1', { ...CALL, Digits: '5' });
     await postTwilioWebhook(service, '/twilio/voice/emergency/code', { ...CALL, Digits: '' });
-    const recording = { ...CALL, RecordingSid: 'RE000000000000000000000000000000aa', RecordingDuration: '25', Digits: '#' };
-    expect((await postTwilioWebhook(service, '/twilio/voice/recorded?kind=emergency&try=1', recording)).status).toBe(200);
-    await postTwilioWebhook(service, '/twilio/voice/transcription', { ...recording, TranscriptionText: WORDS, TranscriptionStatus: 'completed' });
+    const recording = {
+      ...CALL,
+      RecordingSid: 'RE000000000000000000000000000000aa',
+      RecordingDuration: '25',
+      Digits: '#',
+    };
+    expect((await postTwilioWebhook(service, '/twilio/voice/recorded?kind=emergency&try=1', recording)).status).toBe(
+      200,
+    );
+    await postTwilioWebhook(service, '/twilio/voice/transcription', {
+      ...recording,
+      TranscriptionText: WORDS,
+      TranscriptionStatus: 'completed',
+    });
     // Someone opens the links of a page.
-    const body = readDb(service.dbPath, (db) => (db.prepare(`select body from outbox where channel = 'sms' and purpose = 'page' limit 1`).get() as { body: string }).body);
-    for (const link of body.match(/http:\/\/localhost:\d+\/\S+\?t=[\w.-]+/g)!) await fetch(link.replace(/^http:\/\/localhost:\d+/, service.url));
+    const body = readDb(
+      service.dbPath,
+      (db) =>
+        (
+          db.prepare(`select body from outbox where channel = 'sms' and purpose = 'page' limit 1`).get() as {
+            body: string;
+          }
+        ).body,
+    );
+    for (const link of body.match(/http:\/\/localhost:\d+\/\S+\?t=[\w.-]+/g)!)
+      await fetch(link.replace(/^http:\/\/localhost:\d+/, service.url));
     await service.waitForLog(/SMS not sent \(log-only/);
     await new Promise((r) => setTimeout(r, 500)); // let the follow-ups (transcription pages) be logged too
 

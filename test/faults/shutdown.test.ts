@@ -21,7 +21,9 @@ describe('stopping (SIGTERM, as Fly does on a deploy) while a provider hangs', (
     const exit = await service.kill('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - asked).toBeLessThan(10_000);
-    expect(service.logs().some((l) => l.includes('sends still unanswered; they will be settled after the restart'))).toBe(true);
+    expect(
+      service.logs().some((l) => l.includes('sends still unanswered; they will be settled after the restart')),
+    ).toBe(true);
     expect(service.logs().some((l) => l.includes('"msg":"stopped"'))).toBe(true);
 
     slack.state.hang = false;

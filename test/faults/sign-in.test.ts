@@ -14,7 +14,11 @@ const IP_HEADER = 'x-client-ip';
 /** The app behind one listening server, so that parallel posts arrive together rather than one server each. */
 async function signInSite() {
   const made = testApp({ env: { CLIENT_IP_HEADER: IP_HEADER } });
-  await saveAccount(made.db, { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD }, made.clock.now());
+  await saveAccount(
+    made.db,
+    { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD },
+    made.clock.now(),
+  );
   const server: Server = createServer(made.app).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   servers.push(server);
@@ -24,19 +28,28 @@ async function signInSite() {
   const cookie = (form.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
   const post = (email: string, password: string, ip: string) =>
-    request(base).post('/dashboard/login').set('Cookie', cookie).set(IP_HEADER, ip).type('form').send({ _csrf: csrf, email, password });
+    request(base)
+      .post('/dashboard/login')
+      .set('Cookie', cookie)
+      .set(IP_HEADER, ip)
+      .type('form')
+      .send({ _csrf: csrf, email, password });
   return { ...made, base, post };
 }
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
-const sessionCookieOf = (res: request.Response) => ((res.headers['set-cookie'] ?? []) as string[]).find((c) => c.startsWith('switchboard_session='));
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
+const sessionCookieOf = (res: request.Response) =>
+  ((res.headers['set-cookie'] ?? []) as string[]).find((c) => c.startsWith('switchboard_session='));
 
 describe('sign-in under a race or a flood', () => {
   it('locks the account when ten wrong passwords arrive at once, and then refuses the right one as locked', async () => {
     const { db, post } = await signInSite();
-    const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) => post('olive@example.com', `wrong guess ${i}`, '198.51.100.1')));
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post('olive@example.com', `wrong guess ${i}`, '198.51.100.1')),
+    );
     // Four plain failures; the fifth locks the account; the other five are refused as locked without a hash.
     expect(tally(guesses.map((g) => g.status))).toEqual({ 401: 4, 423: 6 });
     expect(db.select().from(accounts).get()!.lockedUntil!.toISOString()).toBe('2026-11-23T15:15:00.000Z');
@@ -49,14 +62,18 @@ describe('sign-in under a race or a flood', () => {
     const trail = recentAudit(db);
     expect(trail.filter((e) => e.action === 'sign_in_failed')).toHaveLength(5);
     expect(trail.filter((e) => e.action === 'sign_in_locked')).toHaveLength(6);
-    expect(new Set(trail.map((e) => `${e.actor} ${e.ip}`))).toEqual(new Set(['olive@example.com 198.51.100.1', 'olive@example.com 198.51.100.2']));
+    expect(new Set(trail.map((e) => `${e.actor} ${e.ip}`))).toEqual(
+      new Set(['olive@example.com 198.51.100.1', 'olive@example.com 198.51.100.2']),
+    );
   });
 
   it('answers 429 to an address past its limit, while another address and staff who sign in fine are not held up', async () => {
     const { db, post } = await signInSite();
     // Successful sign-ins do not count against an address: an office behind one address can all sign in.
     for (let i = 0; i < 2; i++) expect((await post('olive@example.com', PASSWORD, '198.51.100.1')).status).toBe(303);
-    const guesses = await Promise.all(Array.from({ length: 10 }, () => post('nobody@example.com', 'a guess', '198.51.100.1')));
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, () => post('nobody@example.com', 'a guess', '198.51.100.1')),
+    );
     expect(guesses.map((g) => g.status)).toEqual(Array(10).fill(401));
 
     const throttled = await post('olive@example.com', PASSWORD, '198.51.100.1');
@@ -69,14 +86,20 @@ describe('sign-in under a race or a flood', () => {
     expect(elsewhere.status).toBe(303);
     expect(sessionCookieOf(elsewhere)).toBeDefined();
     const entry = recentAudit(db).find((e) => e.action === 'sign_in_throttled');
-    expect(entry).toMatchObject({ actor: 'olive@example.com', ip: '198.51.100.1', detail: { by: 'address', limit: 10 } });
+    expect(entry).toMatchObject({
+      actor: 'olive@example.com',
+      ip: '198.51.100.1',
+      detail: { by: 'address', limit: 10 },
+    });
   });
 
   it('runs at most two password hashes at once, and answers the overflow at once that the service is busy', async () => {
     const { db, post } = await signInSite();
     let most = 0;
     const watch = setInterval(() => (most = Math.max(most, hashing.activeCount)), 2);
-    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => post(`someone${i}@example.com`, 'a guess', `198.51.100.${i + 1}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => post(`someone${i}@example.com`, 'a guess', `198.51.100.${i + 1}`)),
+    );
     clearInterval(watch);
     expect(most).toBe(2);
     const busy = answers.filter((a) => a.status === 503);
@@ -86,7 +109,9 @@ describe('sign-in under a race or a flood', () => {
     expect(busy.length + answers.filter((a) => a.status === 401).length).toBe(32);
     expect(busy[0]!.text).toContain('The service is busy checking other sign-ins; wait a few seconds and try again.');
     expect(busy[0]!.headers['retry-after']).toBe('5');
-    expect(recentAudit(db).filter((e) => e.action === 'sign_in_throttled' && (e.detail as { by?: string }).by === 'busy')).toHaveLength(busy.length);
+    expect(
+      recentAudit(db).filter((e) => e.action === 'sign_in_throttled' && (e.detail as { by?: string }).by === 'busy'),
+    ).toHaveLength(busy.length);
   });
 
   it('records a sign-in and a sign-out with the address, and logs a failure without the email or the password', async () => {
@@ -95,10 +120,28 @@ describe('sign-in under a race or a flood', () => {
     const agent = request.agent(base).set(IP_HEADER, '203.0.113.7');
     const form = await agent.get('/dashboard/login');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    expect((await agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email: 'olive@example.com', password: 'not it at all' })).status).toBe(401);
-    expect((await agent.post('/dashboard/login').type('form').send({ _csrf: csrf, email: ' Olive@example.com', password: PASSWORD })).status).toBe(303);
+    expect(
+      (
+        await agent
+          .post('/dashboard/login')
+          .type('form')
+          .send({ _csrf: csrf, email: 'olive@example.com', password: 'not it at all' })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await agent
+          .post('/dashboard/login')
+          .type('form')
+          .send({ _csrf: csrf, email: ' Olive@example.com', password: PASSWORD })
+      ).status,
+    ).toBe(303);
     const page = await agent.get('/dashboard/queue').expect(200);
-    await agent.post('/dashboard/logout').type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! }).expect(303);
+    await agent
+      .post('/dashboard/logout')
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! })
+      .expect(303);
 
     const trail = recentAudit(db).reverse();
     expect(trail.map((e) => [e.action, e.actor, e.ip])).toEqual([
@@ -116,7 +159,11 @@ describe('sign-in under a race or a flood', () => {
 
   it('shows administrators the audit trail, and nobody else', async () => {
     const { db, base, clock } = await signInSite();
-    await saveAccount(db, { email: 'ada@example.com', name: 'Ada Admin', role: 'admin', password: PASSWORD }, clock.now());
+    await saveAccount(
+      db,
+      { email: 'ada@example.com', name: 'Ada Admin', role: 'admin', password: PASSWORD },
+      clock.now(),
+    );
     const signedIn = async (email: string) => {
       const agent = request.agent(base).set(IP_HEADER, '203.0.113.8');
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/login')).text)![1]!;
@@ -126,7 +173,9 @@ describe('sign-in under a race or a flood', () => {
     const admin = await signedIn('ada@example.com');
     const trail = await admin.get('/dashboard/audit').expect(200);
     expect(trail.text).toContain('Audit trail');
-    expect(trail.text).toMatch(/Signed in<\/td><td data-label="Who">ada@example.com<\/td><td data-label="From">203.0.113.8/);
+    expect(trail.text).toMatch(
+      /Signed in<\/td><td data-label="Who">ada@example.com<\/td><td data-label="From">203.0.113.8/,
+    );
     await (await signedIn('olive@example.com')).get('/dashboard/audit').expect(403);
   });
 });

@@ -24,9 +24,17 @@ let serial = 0;
  * code, then the recording (which Twilio holds whatever becomes of the webhook). Resolves with the
  * recording webhook's answer.
  */
-export async function emergencyCall(service: ServiceProcess, twilio: FakeTwilio, from: string): Promise<{ status: number; text: string; recordingSid: string }> {
+export async function emergencyCall(
+  service: ServiceProcess,
+  twilio: FakeTwilio,
+  from: string,
+): Promise<{ status: number; text: string; recordingSid: string }> {
   const n = ++serial;
-  const call = { CallSid: `CA${String(n).padStart(4, '0')}${from.replace(/\D/g, '').padStart(28, '0')}`, From: from, To: '+12817684800' };
+  const call = {
+    CallSid: `CA${String(n).padStart(4, '0')}${from.replace(/\D/g, '').padStart(28, '0')}`,
+    From: from,
+    To: '+12817684800',
+  };
   const recordingSid = `RE${call.CallSid.slice(2)}`;
   await postTwilioWebhook(service, '/twilio/voice', call);
   await postTwilioWebhook(service, '/twilio/voice/menu?try=1', { ...call, Digits: '5' });
@@ -54,10 +62,24 @@ export function readDb<T>(path: string, read: (db: Database.Database) => T): T {
 
 /** Messages not yet delivered (pending, being sent, or being settled). */
 export const undelivered = (path: string) =>
-  readDb(path, (db) => (db.prepare(`select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`).get() as { n: number }).n);
+  readDb(
+    path,
+    (db) =>
+      (
+        db
+          .prepare(`select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`)
+          .get() as { n: number }
+      ).n,
+  );
 
 /** Local stand-ins for Twilio, SMTP and Slack, with the environment that points the service at them. */
 export async function startProviders() {
   const [twilio, smtp, slack] = await Promise.all([startFakeTwilio(), startSmtp(), startSlack()]);
-  return { twilio, smtp, slack, env: { ...twilio.env, ...smtp.env, ...slack.env }, close: () => Promise.all([twilio.close(), smtp.close(), slack.close()]) };
+  return {
+    twilio,
+    smtp,
+    slack,
+    env: { ...twilio.env, ...smtp.env, ...slack.env },
+    close: () => Promise.all([twilio.close(), smtp.close(), slack.close()]),
+  };
 }

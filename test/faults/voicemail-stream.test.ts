@@ -74,7 +74,8 @@ describe('hearing a voicemail through its link', () => {
     await caller.press('');
     await caller.leaveVoicemail(20);
     const [ticket] = (await request(slow.app).get('/api/tickets').set(auth).expect(200)).body;
-    const link = (await request(slow.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body.voicemails[0].link as string;
+    const link = (await request(slow.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body.voicemails[0]
+      .link as string;
     twilio.fault = (kind) => (kind === 'audio' ? { mode: 'delay', ms: 2000 } : undefined);
     const res = await request(slow.app).get(link.slice(PUBLIC_URL.length)).expect(502);
     expect(res.text).toContain('could not be fetched from Twilio');

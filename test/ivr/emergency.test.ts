@@ -26,9 +26,17 @@ describe('5 — an emergency voicemail', () => {
 
     const { statusCallback } = await caller.leaveVoicemail(25);
     const [ticket] = db.select().from(tickets).all();
-    expect(caller.heard).toBe(`Thank you. Your ticket number is ${String(ticket!.number).split('').join(' ')}. The on-call engineer has been alerted and will call you back. Goodbye.`);
+    expect(caller.heard).toBe(
+      `Thank you. Your ticket number is ${String(ticket!.number).split('').join(' ')}. The on-call engineer has been alerted and will call you back. Goodbye.`,
+    );
     expect(caller.verbs.at(-1)?.verb).toBe('Hangup');
-    expect(ticket).toMatchObject({ priority: 'critical', status: 'new', emergency: true, unidentified: false, callerNumber: ACME_PHONE });
+    expect(ticket).toMatchObject({
+      priority: 'critical',
+      status: 'new',
+      emergency: true,
+      unidentified: false,
+      callerNumber: ACME_PHONE,
+    });
 
     // Twilio also sends the recording status callback, and may retry both: nothing changes.
     await caller.recordingStatus(statusCallback);
@@ -44,10 +52,23 @@ describe('5 — an emergency voicemail', () => {
     expect(sms.body).toContain(`EMERGENCY TK-${ticket!.number}: Acme Dental (Dana Dentist) from ${ACME_PHONE}.`);
     expect(sms.body).toMatch(new RegExp(`Hear it: ${PUBLIC_URL}/voicemails/\\d+\\?t=`));
     expect(sms.body).toContain(`Reply ACK ${ticket!.number}`);
-    expect(rows.find((r) => r.purpose === 'caller_confirmation')).toMatchObject({ recipient: ACME_PHONE, channel: 'sms' });
+    expect(rows.find((r) => r.purpose === 'caller_confirmation')).toMatchObject({
+      recipient: ACME_PHONE,
+      channel: 'sms',
+    });
 
-    const call = db.select().from(calls).all().find((c) => c.callSid === caller.callSid)!;
-    expect(call).toMatchObject({ outcome: 'emergency_voicemail', emergency: true, ratePeriod: 'after_hours', path: '5,voicemail', ticketId: ticket!.id });
+    const call = db
+      .select()
+      .from(calls)
+      .all()
+      .find((c) => c.callSid === caller.callSid)!;
+    expect(call).toMatchObject({
+      outcome: 'emergency_voicemail',
+      emergency: true,
+      ratePeriod: 'after_hours',
+      path: '5,voicemail',
+      ticketId: ticket!.id,
+    });
   });
 
   it('escalates the open ticket when the same client calls again within the window, instead of opening another', async () => {
@@ -60,14 +81,33 @@ describe('5 — an emergency voicemail', () => {
     const after = db.select().from(tickets).all();
     expect(after).toHaveLength(before.length);
     const api = await request(app).get(`/api/tickets/TK-${after[0]!.number}`).set(auth).expect(200);
-    expect(api.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'requester_notified', 'escalated', 'voicemail']);
+    expect(api.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'voicemail',
+      'requester_notified',
+      'escalated',
+      'voicemail',
+    ]);
     expect(api.body.voicemails).toHaveLength(2);
     // Everyone is paged again for the escalation.
-    const pages = db.select().from(outbox).all().filter((r) => r.purpose === 'page');
+    const pages = db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.purpose === 'page');
     expect(pages).toHaveLength(10);
     const again = pages.slice(5);
-    expect(again.map((p) => `${p.channel}:${p.staffId ?? p.recipient}`).sort()).toEqual(['email:alan', 'email:ed', 'slack:channel', 'sms:alan', 'sms:ed']);
-    expect(again.filter((p) => p.channel === 'sms').map((p) => p.body.split(':')[0])).toEqual([`ESCALATED TK-${after[0]!.number}`, `ESCALATED TK-${after[0]!.number}`]);
+    expect(again.map((p) => `${p.channel}:${p.staffId ?? p.recipient}`).sort()).toEqual([
+      'email:alan',
+      'email:ed',
+      'slack:channel',
+      'sms:alan',
+      'sms:ed',
+    ]);
+    expect(again.filter((p) => p.channel === 'sms').map((p) => p.body.split(':')[0])).toEqual([
+      `ESCALATED TK-${after[0]!.number}`,
+      `ESCALATED TK-${after[0]!.number}`,
+    ]);
   });
 
   it('asks an unknown caller for a support code, and takes the message anyway when they skip it', async () => {
@@ -79,8 +119,17 @@ describe('5 — an emergency voicemail', () => {
     expect(caller.heard).toContain('Please describe the emergency after the tone');
     await caller.leaveVoicemail(9);
     const newest = db.select().from(tickets).all().at(-1)!;
-    expect(newest).toMatchObject({ unidentified: true, clientId: null, priority: 'critical', callerNumber: '+13125550111' });
-    const sms = db.select().from(outbox).all().find((r) => r.ticketId === newest.id && r.channel === 'sms' && r.purpose === 'page')!;
+    expect(newest).toMatchObject({
+      unidentified: true,
+      clientId: null,
+      priority: 'critical',
+      callerNumber: '+13125550111',
+    });
+    const sms = db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.ticketId === newest.id && r.channel === 'sms' && r.purpose === 'page')!;
     expect(sms.body).toContain('UNIDENTIFIED caller from +13125550111');
   });
 
@@ -120,7 +169,11 @@ describe('5 — an emergency voicemail', () => {
     await caller.nothingRecorded();
     expect(caller.heard).toContain('We did not hear a message. Please try again after the tone.');
     await caller.hangUp();
-    const call = db.select().from(calls).all().find((c) => c.callSid === caller.callSid)!;
+    const call = db
+      .select()
+      .from(calls)
+      .all()
+      .find((c) => c.callSid === caller.callSid)!;
     expect(call.outcome).toBe('abandoned_emergency');
     expect(call.endedAt).not.toBeNull();
     expect(db.select().from(tickets).all()).toHaveLength(ticketsBefore);
@@ -134,11 +187,21 @@ describe('5 — an emergency voicemail', () => {
     await caller.press('5');
     await caller.press('');
     const record = caller.recordVerb;
-    const params = { RecordingSid: 'RE0000000000000000000000000000race', RecordingUrl: 'https://api.twilio.com/x', RecordingDuration: '14' };
+    const params = {
+      RecordingSid: 'RE0000000000000000000000000000race',
+      RecordingUrl: 'https://api.twilio.com/x',
+      RecordingDuration: '14',
+    };
     await Promise.all([
       caller.recordingStatus({ url: record.attrs.action!, params: { ...params, Digits: '#' } }),
-      caller.recordingStatus({ url: record.attrs.recordingStatusCallback!, params: { ...params, RecordingStatus: 'completed' } }),
-      caller.recordingStatus({ url: record.attrs.recordingStatusCallback!, params: { ...params, RecordingStatus: 'completed' } }),
+      caller.recordingStatus({
+        url: record.attrs.recordingStatusCallback!,
+        params: { ...params, RecordingStatus: 'completed' },
+      }),
+      caller.recordingStatus({
+        url: record.attrs.recordingStatusCallback!,
+        params: { ...params, RecordingStatus: 'completed' },
+      }),
     ]);
     expect(db.select().from(tickets).all()).toHaveLength(count + 1);
   });
@@ -151,7 +214,12 @@ describe('5 — an emergency voicemail', () => {
     const { sid } = await caller.leaveVoicemail(30);
     await caller.recordingStatus({
       url: `${PUBLIC_URL}/twilio/voice/transcription`,
-      params: { RecordingSid: sid, TranscriptionSid: 'TR1', TranscriptionStatus: 'completed', TranscriptionText: 'The file server is down and nobody can work.' },
+      params: {
+        RecordingSid: sid,
+        TranscriptionSid: 'TR1',
+        TranscriptionStatus: 'completed',
+        TranscriptionText: 'The file server is down and nobody can work.',
+      },
     });
     const newest = db.select().from(tickets).all().at(-1)!;
     expect(newest.transcription).toBe('The file server is down and nobody can work.');

@@ -29,7 +29,10 @@ describe('the greeting and menu', () => {
     const other = testApp({
       env: { TWILIO_AUTH_TOKEN, PUBLIC_URL },
       now: BUSINESS,
-      organisation: organisationFrom(undefined, (d) => (d.helpdesk = { forward_to: ['(281) 555-0190', '+12815550191'], ring_timeout: '40s' })),
+      organisation: organisationFrom(
+        undefined,
+        (d) => (d.helpdesk = { forward_to: ['(281) 555-0190', '+12815550191'], ring_timeout: '40s' }),
+      ),
     });
     const caller = new Caller(other.app, ACME_PHONE);
     await caller.dial();
@@ -43,7 +46,10 @@ describe('the greeting and menu', () => {
     const caller = new Caller(app, ACME_PHONE);
     await caller.dial();
     await caller.press('1');
-    await twilioPost(app, caller.verbs.find((v) => v.verb === 'Dial')!.attrs.action!, { CallSid: caller.callSid, DialCallStatus: 'no-answer' }).then((res) => {
+    await twilioPost(app, caller.verbs.find((v) => v.verb === 'Dial')!.attrs.action!, {
+      CallSid: caller.callSid,
+      DialCallStatus: 'no-answer',
+    }).then((res) => {
       expect(res.text).toContain('Nobody could take your call. To request a callback, press 2.');
     });
   });
@@ -58,13 +64,21 @@ describe('the greeting and menu', () => {
     await caller.press('1');
     expect(caller.heard).toContain('The helpdesk is closed right now.');
     expect(caller.heard).toContain('For an emergency, press 5.');
-    const call = db.select().from(calls).all().find((c) => c.callSid === caller.callSid)!;
+    const call = db
+      .select()
+      .from(calls)
+      .all()
+      .find((c) => c.callSid === caller.callSid)!;
     expect(call.ratePeriod).toBe('holiday');
     clock.set(BUSINESS);
   });
 
   it('repeats the menu after a wrong key or none, three times at most, then takes an ordinary voicemail', async () => {
-    const pagesBefore = db.select().from(outbox).all().filter((r) => r.purpose === 'page').length;
+    const pagesBefore = db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.purpose === 'page').length;
     const caller = new Caller(app, ACME_PHONE);
     await caller.dial();
     await caller.press('9');
@@ -77,7 +91,13 @@ describe('the greeting and menu', () => {
     expect(caller.heard).toMatch(/^Thank you\. Your ticket number is [\d ]+\. We will get back to you\. Goodbye\.$/);
     const ticket = db.select().from(tickets).all().at(-1)!;
     expect(ticket).toMatchObject({ priority: 'medium', emergency: false, status: 'new' });
-    expect(db.select().from(outbox).all().filter((r) => r.purpose === 'page')).toHaveLength(pagesBefore);
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.purpose === 'page'),
+    ).toHaveLength(pagesBefore);
   });
 
   it('answers in Italian when the organisation speaks Italian', async () => {
@@ -104,19 +124,40 @@ describe('2 — a callback request', () => {
     await caller.press('2');
     expect(caller.heard).toBe('Please enter your support code, followed by hash.');
     await caller.press('111111');
-    expect(caller.heard).toBe('Sorry, that code was not recognised. Please try again. Please enter your support code, followed by hash.');
+    expect(caller.heard).toBe(
+      'Sorry, that code was not recognised. Please try again. Please enter your support code, followed by hash.',
+    );
     await caller.press('482913');
-    expect(caller.heard).toBe('Thank you, Acme Dental. We will call you back on 1 2 8 1 5 5 5 0 1 4 2. To confirm, press 1. To use another number, type it now, followed by hash.');
+    expect(caller.heard).toBe(
+      'Thank you, Acme Dental. We will call you back on 1 2 8 1 5 5 5 0 1 4 2. To confirm, press 1. To use another number, type it now, followed by hash.',
+    );
     await caller.press('1');
-    expect(caller.heard).toMatch(/^Your callback is booked for when the office opens, Tuesday, November 24(,| at) 9:00 AM\. You are number 1 in the queue\. Goodbye\.$/);
+    expect(caller.heard).toMatch(
+      /^Your callback is booked for when the office opens, Tuesday, November 24(,| at) 9:00 AM\. You are number 1 in the queue\. Goodbye\.$/,
+    );
 
     const queue = await request(app).get('/api/callbacks').set(auth).expect(200);
     expect(queue.body).toHaveLength(1);
-    expect(queue.body[0]).toMatchObject({ phone: ACME_PHONE, status: 'queued', dueAt: '2026-11-24T15:00:00.000Z', position: 1 });
-    const text = db.select().from(outbox).all().find((r) => r.purpose === 'callback_confirmation')!;
+    expect(queue.body[0]).toMatchObject({
+      phone: ACME_PHONE,
+      status: 'queued',
+      dueAt: '2026-11-24T15:00:00.000Z',
+      position: 1,
+    });
+    const text = db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.purpose === 'callback_confirmation')!;
     expect(text).toMatchObject({ recipient: ACME_PHONE, channel: 'sms' });
     expect(text.body).toContain('You are number 1 in the queue');
-    expect(db.select().from(calls).all().find((c) => c.callSid === caller.callSid)?.outcome).toBe('callback_queued');
+    expect(
+      db
+        .select()
+        .from(calls)
+        .all()
+        .find((c) => c.callSid === caller.callSid)?.outcome,
+    ).toBe('callback_queued');
   });
 
   it('queues one callback however often Twilio retries the last step, and takes another number when typed', async () => {
@@ -126,8 +167,14 @@ describe('2 — a callback request', () => {
     await caller.press('777111');
     const gatherAction = caller.verbs.find((v) => v.verb === 'Gather')!.attrs.action!;
     await caller.press('3125550177');
-    await twilioPost(app, gatherAction, { CallSid: caller.callSid, From: BETA_PHONE, Digits: '3125550177' }).expect(200);
-    const mine = db.select().from(callbacks).all().filter((c) => c.callSid === caller.callSid);
+    await twilioPost(app, gatherAction, { CallSid: caller.callSid, From: BETA_PHONE, Digits: '3125550177' }).expect(
+      200,
+    );
+    const mine = db
+      .select()
+      .from(callbacks)
+      .all()
+      .filter((c) => c.callSid === caller.callSid);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.phone).toBe('+13125550177');
     expect(caller.heard).toContain('You are number 2 in the queue');
@@ -140,7 +187,9 @@ describe('2 — a callback request', () => {
     await caller.press('0000');
     await caller.press('0001');
     await caller.press('0002');
-    expect(caller.heard).toBe('We could not recognise your support code. Please leave a message after the tone, and we will get back to you. Press hash when you are done.');
+    expect(caller.heard).toBe(
+      'We could not recognise your support code. Please leave a message after the tone, and we will get back to you. Press hash when you are done.',
+    );
     expect(caller.recordVerb).toBeDefined();
   });
 });
@@ -168,7 +217,9 @@ describe('3 — escalating an existing ticket', () => {
     expect(caller.heard).toBe('Please enter your ticket number, followed by hash.');
     await caller.press(String(ticketNumber));
     const refusal = caller.heard;
-    expect(refusal).toBe('We could not find an open ticket with that number for your account. Please enter your ticket number, followed by hash.');
+    expect(refusal).toBe(
+      'We could not find an open ticket with that number for your account. Please enter your ticket number, followed by hash.',
+    );
     await caller.press('99999');
     expect(caller.heard).toBe(refusal);
     const ticket = db.select().from(tickets).all()[0]!;
@@ -184,11 +235,19 @@ describe('3 — escalating an existing ticket', () => {
     await caller.press(String(ticketNumber));
     expect(caller.heard).toContain(`Ticket ${String(ticketNumber).split('').join(' ')} has been escalated.`);
     await caller.leaveVoicemail(11);
-    expect(caller.heard).toBe(`Thank you. Your message has been added to ticket ${String(ticketNumber).split('').join(' ')}. Goodbye.`);
+    expect(caller.heard).toBe(
+      `Thank you. Your message has been added to ticket ${String(ticketNumber).split('').join(' ')}. Goodbye.`,
+    );
 
     const res = await request(app).get(`/api/tickets/${ticketNumber}`).set(auth).expect(200);
     expect(res.body.priority).toBe('high');
-    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'voicemail', 'requester_notified', 'escalated', 'voicemail']);
+    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'voicemail',
+      'requester_notified',
+      'escalated',
+      'voicemail',
+    ]);
     expect(res.body.voicemails).toHaveLength(2);
     expect(db.select().from(tickets).all()).toHaveLength(1);
   });

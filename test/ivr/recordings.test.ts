@@ -11,7 +11,11 @@ const fake: FakeTwilio = await startFakeTwilio();
 afterAll(() => fake.close());
 
 describe('voicemails Twilio holds', () => {
-  const { app, db, clock, services, channels } = testApp({ env: { ...fake.env, PUBLIC_URL }, realChannels: true, now: '2026-11-24T04:00:00Z' });
+  const { app, db, clock, services, channels } = testApp({
+    env: { ...fake.env, PUBLIC_URL },
+    realChannels: true,
+    now: '2026-11-24T04:00:00Z',
+  });
   let link = '';
 
   beforeAll(async () => {
@@ -36,7 +40,9 @@ describe('voicemails Twilio holds', () => {
     const path = link.slice(PUBLIC_URL.length);
     const altered = path.replace(/t=(\d+)\./, (_m, id) => `t=${Number(id) + 1}.`);
     await request(app).get(altered).expect(403);
-    await request(app).get(path.replace(/\/voicemails\/(\d+)/, (_m, id) => `/voicemails/${Number(id) + 1}`)).expect(403);
+    await request(app)
+      .get(path.replace(/\/voicemails\/(\d+)/, (_m, id) => `/voicemails/${Number(id) + 1}`))
+      .expect(403);
     await request(app).get('/voicemails/1?t=garbage').expect(403);
     // A link in a page works for a day; after that the dashboard plays the voicemail.
     clock.advance(23 * 3_600_000);
@@ -53,18 +59,45 @@ describe('voicemails Twilio holds', () => {
     const onTheLine = new Caller(app, '+13125550188');
     await onTheLine.dial();
     fake.recordings.push(
-      { sid: 'RE000000000000000000000000000known', callSid: 'CA1', duration: 20, createdAt: new Date(now.getTime() - 10 * 60_000) },
+      {
+        sid: 'RE000000000000000000000000000known',
+        callSid: 'CA1',
+        duration: 20,
+        createdAt: new Date(now.getTime() - 10 * 60_000),
+      },
       // Taken by the fallback document seconds ago, from a call the service never saw: no wait.
-      { sid: 'RE0000000000000000000000000000down', callSid: 'CA00000000000000000000000000000down', duration: 42, createdAt: new Date(now.getTime() - 20_000), from: '+13125550199' },
-      { sid: 'RE00000000000000000000000000000new', callSid: onTheLine.callSid, duration: 30, createdAt: new Date(now.getTime() - 30_000) },
+      {
+        sid: 'RE0000000000000000000000000000down',
+        callSid: 'CA00000000000000000000000000000down',
+        duration: 42,
+        createdAt: new Date(now.getTime() - 20_000),
+        from: '+13125550199',
+      },
+      {
+        sid: 'RE00000000000000000000000000000new',
+        callSid: onTheLine.callSid,
+        duration: 30,
+        createdAt: new Date(now.getTime() - 30_000),
+      },
     );
     const before = db.select().from(tickets).all().length;
     const first = await reconcileRecordings(services.ivr, channels.voice);
     expect(first).toEqual({ found: 3, ingested: 1 });
     const ticket = db.select().from(tickets).all().at(-1)!;
     expect(db.select().from(tickets).all()).toHaveLength(before + 1);
-    expect(ticket).toMatchObject({ emergency: true, priority: 'critical', unidentified: true, callerNumber: '+13125550199' });
-    expect(db.select().from(outbox).all().filter((r) => r.ticketId === ticket.id && r.purpose === 'page').length).toBe(5);
+    expect(ticket).toMatchObject({
+      emergency: true,
+      priority: 'critical',
+      unidentified: true,
+      callerNumber: '+13125550199',
+    });
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.ticketId === ticket.id && r.purpose === 'page').length,
+    ).toBe(5);
 
     // Run again: nothing new. The one of the call in progress is left to its own webhooks for three minutes.
     expect(await reconcileRecordings(services.ivr, channels.voice)).toEqual({ found: 3, ingested: 0 });

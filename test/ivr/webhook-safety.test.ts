@@ -38,7 +38,13 @@ describe('Twilio webhooks refuse what Twilio did not sign', () => {
     ['control characters', { ...params, Digits: '1\u0000\u0007', From: '\u0001\u0002' }],
     ['a CallSid full of quotes', { ...params, CallSid: `CA'"<>` }],
   ])('answers TwiML, never a 5xx, for %s', async (_what, form) => {
-    for (const path of ['/twilio/voice', '/twilio/voice/menu?try=1', '/twilio/voice/recorded?kind=emergency', '/twilio/voice/callback/code', '/twilio/voice/ticket/number']) {
+    for (const path of [
+      '/twilio/voice',
+      '/twilio/voice/menu?try=1',
+      '/twilio/voice/recorded?kind=emergency',
+      '/twilio/voice/callback/code',
+      '/twilio/voice/ticket/number',
+    ]) {
       const res = await twilioPost(app, path, form as Record<string, string>);
       expect(res.status, `${path} answered ${res.status}`).toBe(200);
       expect(parseTwiml(res.text)).toBeDefined();

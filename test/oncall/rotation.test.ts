@@ -52,10 +52,19 @@ describe('GET /api/oncall with overrides', () => {
     const created = await request(app)
       .post('/api/oncall/overrides')
       .set(auth)
-      .send({ staffId: 'alan', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-11T14:00:00Z', reason: 'Ed at the dentist' })
+      .send({
+        staffId: 'alan',
+        startsAt: '2026-03-10T16:00:00Z',
+        endsAt: '2026-03-11T14:00:00Z',
+        reason: 'Ed at the dentist',
+      })
       .expect(201);
     const now = await request(app).get('/api/oncall').set(auth).expect(200);
-    expect(now.body.now).toMatchObject({ staff: { id: 'alan' }, source: 'override', until: '2026-03-11T14:00:00.000Z' });
+    expect(now.body.now).toMatchObject({
+      staff: { id: 'alan' },
+      source: 'override',
+      until: '2026-03-11T14:00:00.000Z',
+    });
     expect(now.body.next).toMatchObject({ staff: { id: 'ed' }, source: 'rotation', from: '2026-03-11T14:00:00.000Z' });
 
     const list = await request(app).get('/api/oncall/overrides').set(auth).expect(200);

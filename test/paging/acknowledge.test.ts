@@ -32,10 +32,19 @@ const h = await pagingHarness();
 const SECRET = 'slack-signing-secret';
 
 function slackClick(user: string, value: string, at = Math.floor(h.clock.now().getTime() / 1000), secret = SECRET) {
-  const payload = JSON.stringify({ type: 'block_actions', user: { id: user }, actions: [{ action_id: 'acknowledge', value }] });
+  const payload = JSON.stringify({
+    type: 'block_actions',
+    user: { id: user },
+    actions: [{ action_id: 'acknowledge', value }],
+  });
   const body = `payload=${encodeURIComponent(payload)}`;
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${at}:${body}`).digest('hex')}`;
-  return request(h.app).post('/slack/actions').set('content-type', 'application/x-www-form-urlencoded').set('x-slack-request-timestamp', String(at)).set('x-slack-signature', signature).send(body);
+  return request(h.app)
+    .post('/slack/actions')
+    .set('content-type', 'application/x-www-form-urlencoded')
+    .set('x-slack-request-timestamp', String(at))
+    .set('x-slack-signature', signature)
+    .send(body);
 }
 
 async function emergency(from: string) {
@@ -69,7 +78,11 @@ describe('acknowledging from Slack, a link and the API', () => {
 
   it('shows a button on opening the link (previews change nothing) and takes the ticket when pressed', async () => {
     const ticket = await emergency('+13125550402');
-    const sms = h.db.select().from(outbox).all().find((r) => r.ticketId === ticket.id && r.staffId === 'alan' && r.channel === 'sms')!;
+    const sms = h.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.ticketId === ticket.id && r.staffId === 'alan' && r.channel === 'sms')!;
     const link = /open (https:\/\/\S+?)\.$/.exec(sms.body)![1]!;
     const path = link.slice(PUBLIC_URL.length);
     const shown = await request(h.app).get(path).expect(200);
@@ -84,7 +97,11 @@ describe('acknowledging from Slack, a link and the API', () => {
 
   it('acknowledges through the API, and refuses a second or an unknown ticket', async () => {
     const ticket = await emergency('+13125550403');
-    const res = await request(h.app).post(`/api/tickets/TK-${ticket.number}/ack`).set(auth).send({ staffId: 'ed' }).expect(200);
+    const res = await request(h.app)
+      .post(`/api/tickets/TK-${ticket.number}/ack`)
+      .set(auth)
+      .send({ staffId: 'ed' })
+      .expect(200);
     expect(res.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ed' });
     await request(h.app).post(`/api/tickets/${ticket.number}/ack`).set(auth).send({ staffId: 'alan' }).expect(409);
     await request(h.app).post('/api/tickets/99999/ack').set(auth).send({ staffId: 'alan' }).expect(404);

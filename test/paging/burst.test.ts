@@ -43,7 +43,8 @@ describe('a burst of emergencies (an outage at a big client)', () => {
         const covered = new Set<number>();
         for (const r of mine) {
           if (r.purpose === 'page' && r.status === 'sent') covered.add(r.ticketId!);
-          if (r.purpose === 'page_summary' && r.status === 'sent') for (const id of r.payload!.ticketIds as number[]) covered.add(id);
+          if (r.purpose === 'page_summary' && r.status === 'sent')
+            for (const id of r.payload!.ticketIds as number[]) covered.add(id);
         }
         expect(covered.size, `${staffId} ${channel}`).toBe(200);
         expect(mine.filter((r) => r.status === 'held' || r.status === 'pending')).toHaveLength(0);

@@ -20,9 +20,16 @@ async function emergencyFrom(h: Awaited<ReturnType<typeof pagingHarness>>, from:
 describe('when a channel fails', () => {
   it('does not retry an opted-out recipient (21610); the email still reaches them, and the timeline says so', async () => {
     const h = await pagingHarness();
-    h.twilio.failWith = (kind, to) => (kind === 'message' && to === ALAN ? { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' } : undefined);
+    h.twilio.failWith = (kind, to) =>
+      kind === 'message' && to === ALAN
+        ? { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }
+        : undefined;
     const ticket = await emergencyFrom(h, '+13125550301');
-    const alanSms = h.db.select().from(outbox).all().find((r) => r.staffId === 'alan' && r.channel === 'sms')!;
+    const alanSms = h.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.staffId === 'alan' && r.channel === 'sms')!;
     expect(alanSms).toMatchObject({ status: 'failed', attempts: 1 });
     expect(alanSms.lastError).toContain('21610');
     expect(h.smtp.mails.map((m) => m.to[0])).toContain('alan@example.com');
@@ -31,12 +38,19 @@ describe('when a channel fails', () => {
     // Time passes: nothing retries the refused text.
     h.clock.advance(10 * 60_000);
     await h.settle();
-    expect(h.db.select().from(outbox).all().find((r) => r.id === alanSms.id)!.attempts).toBe(1);
+    expect(
+      h.db
+        .select()
+        .from(outbox)
+        .all()
+        .find((r) => r.id === alanSms.id)!.attempts,
+    ).toBe(1);
   });
 
   it('tells the others when someone cannot be reached on any channel', async () => {
     const h = await pagingHarness();
-    h.twilio.failWith = (kind, to) => (kind === 'message' && to === ALAN ? { status: 400, code: 21211, message: 'Invalid To number' } : undefined);
+    h.twilio.failWith = (kind, to) =>
+      kind === 'message' && to === ALAN ? { status: 400, code: 21211, message: 'Invalid To number' } : undefined;
     h.smtp.state.down = true; // every mail refused with 451 (retried)...
     await emergencyFrom(h, '+13125550302');
     // ...until it is refused for good: make the SMTP refusal permanent by exhausting retries.
@@ -51,10 +65,15 @@ describe('when a channel fails', () => {
   it('retries through a Twilio outage and delivers each text once when it recovers', async () => {
     const h = await pagingHarness();
     let down = true;
-    h.twilio.failWith = (kind) => (kind === 'message' && down ? { status: 503, code: 20500, message: 'Service unavailable' } : undefined);
+    h.twilio.failWith = (kind) =>
+      kind === 'message' && down ? { status: 503, code: 20500, message: 'Service unavailable' } : undefined;
     await emergencyFrom(h, '+13125550303');
     expect(h.twilio.messages).toHaveLength(0);
-    const pending = h.db.select().from(outbox).all().filter((r) => r.channel === 'sms');
+    const pending = h.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.channel === 'sms');
     expect(pending.every((r) => r.status === 'pending' && r.attempts === 1)).toBe(true);
     down = false;
     h.clock.advance(5_000);
@@ -71,16 +90,46 @@ describe('when a channel fails', () => {
     await emergencyFrom(h, '+13125550304', false);
     expect(h.db.select().from(tickets).all()).toHaveLength(1);
     const rows = h.db.select().from(outbox).all();
-    const row = (staffId: string | null, channel: string) => rows.find((r) => r.staffId === staffId && r.channel === channel)!;
-    const [edSms, alanSms, edMail, post] = [row('ed', 'sms'), row('alan', 'sms'), row('ed', 'email'), row(null, 'slack')];
+    const row = (staffId: string | null, channel: string) =>
+      rows.find((r) => r.staffId === staffId && r.channel === channel)!;
+    const [edSms, alanSms, edMail, post] = [
+      row('ed', 'sms'),
+      row('alan', 'sms'),
+      row('ed', 'email'),
+      row(null, 'slack'),
+    ];
     // ...while four messages were being handed over: Twilio had taken Ed's text but not Alan's, Slack
     // had taken the post, and nobody can say about the email.
     const at = h.clock.now();
     for (const r of [edSms, alanSms, edMail, post]) {
-      h.db.update(outbox).set({ status: 'sending', attempts: 1, attemptedAt: at, leaseUntil: new Date(at.getTime() + 17_000), claimedBy: 'the dead process' }).where(eq(outbox.id, r.id)).run();
+      h.db
+        .update(outbox)
+        .set({
+          status: 'sending',
+          attempts: 1,
+          attemptedAt: at,
+          leaseUntil: new Date(at.getTime() + 17_000),
+          claimedBy: 'the dead process',
+        })
+        .where(eq(outbox.id, r.id))
+        .run();
     }
-    h.twilio.messages.push({ sid: 'SM0000000000000000000000000000accepted', to: ED, from: '+12817684800', body: edSms.body, receivedAt: at.getTime() });
-    h.slack.posts.C0EMERGENCY = [{ channel: 'C0EMERGENCY', ts: `${Math.floor(at.getTime() / 1000)}.000100`, text: post.body, metadata: { event_type: 'switchboard_message', event_payload: { reference: `test:${post.id}` } }, postedAt: at.getTime() }];
+    h.twilio.messages.push({
+      sid: 'SM0000000000000000000000000000accepted',
+      to: ED,
+      from: '+12817684800',
+      body: edSms.body,
+      receivedAt: at.getTime(),
+    });
+    h.slack.posts.C0EMERGENCY = [
+      {
+        channel: 'C0EMERGENCY',
+        ts: `${Math.floor(at.getTime() / 1000)}.000100`,
+        text: post.body,
+        metadata: { event_type: 'switchboard_message', event_payload: { reference: `test:${post.id}` } },
+        postedAt: at.getTime(),
+      },
+    ];
 
     h.startWorker(); // restart: the pending ones go at once; the interrupted ones wait for their lease
     await h.settle();

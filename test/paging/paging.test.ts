@@ -32,11 +32,17 @@ describe('paging an emergency', () => {
       const [sms] = smsTo(phone);
       expect(sms?.body).toContain(`EMERGENCY TK-${ticket.number}: Acme Dental (Dana Dentist) from ${ACME_PHONE}.`);
       expect(sms?.body).toMatch(/Hear it: https:\/\/switchboard\.test\/voicemails\/\d+\?t=/);
-      expect(sms?.body).toMatch(new RegExp(`Reply ACK ${ticket.number} to take it or open https://switchboard.test/ack/${ticket.id}/`));
+      expect(sms?.body).toMatch(
+        new RegExp(`Reply ACK ${ticket.number} to take it or open https://switchboard.test/ack/${ticket.id}/`),
+      );
       expect(sms?.from).toBe('+12817684800'); // the helpdesk number
     }
     // The two paged by email, and the requester, who is told their ticket is open.
-    expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual(['alan@example.com', 'dana@acme.example', 'ed@example.com']);
+    expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual([
+      'alan@example.com',
+      'dana@acme.example',
+      'ed@example.com',
+    ]);
     const page = h.smtp.mails.find((m) => m.to[0] === 'ed@example.com')!;
     expect(page.raw).toContain(`Emergency TK-${ticket.number}: Acme Dental (Dana Dentist)`);
     const mailText = page.raw.replace(/=\r?\n/g, '');
@@ -56,12 +62,23 @@ describe('paging an emergency', () => {
 
   it('lets the first SMS acknowledgement win, stops the escalation, and tells the others', async () => {
     const ticket = h.db.select().from(tickets).all().at(-1)!;
-    const reply = await twilioPost(h.app, '/twilio/sms', { MessageSid: 'SMin1', From: ED, To: '+12817684800', Body: `  ack ${ticket.number} ` }).expect(200);
+    const reply = await twilioPost(h.app, '/twilio/sms', {
+      MessageSid: 'SMin1',
+      From: ED,
+      To: '+12817684800',
+      Body: `  ack ${ticket.number} `,
+    }).expect(200);
     expect(reply.text).toContain(`TK-${ticket.number} is yours.`);
     await h.settle();
-    expect(smsTo(ALAN).at(-1)?.body).toBe(`TK-${ticket.number} was taken by Ed Engineer (sms). No action needed from you.`);
+    expect(smsTo(ALAN).at(-1)?.body).toBe(
+      `TK-${ticket.number} was taken by Ed Engineer (sms). No action needed from you.`,
+    );
     expect(h.slack.calls.at(-1)?.body.text).toContain(`TK-${ticket.number} was taken by Ed Engineer`);
-    const late = await twilioPost(h.app, '/twilio/sms', { MessageSid: 'SMin2', From: ALAN, Body: `${ticket.number} ACK` }).expect(200);
+    const late = await twilioPost(h.app, '/twilio/sms', {
+      MessageSid: 'SMin2',
+      From: ALAN,
+      Body: `${ticket.number} ACK`,
+    }).expect(200);
     expect(late.text).toContain(`TK-${ticket.number} was already taken by Ed Engineer.`);
     const saved = h.db.select().from(tickets).all().at(-1)!;
     expect(saved).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ed' });
@@ -80,19 +97,36 @@ describe('paging an emergency', () => {
     await h.settle();
     const leg = h.twilio.calls.at(-1)!;
     expect(leg).toMatchObject({ to: ED, from: '+12817684800' });
-    const twiml = parseTwiml((await twilioPost(h.app, leg.url, { CallSid: leg.sid, AnsweredBy: 'human' }).expect(200)).text);
+    const twiml = parseTwiml(
+      (await twilioPost(h.app, leg.url, { CallSid: leg.sid, AnsweredBy: 'human' }).expect(200)).text,
+    );
     const dial = twiml.find((v) => v.verb === 'Dial')!;
     expect(dial.attrs.callerId).toBe('+12817684800');
     expect(dial.children.map((n) => n.text)).toEqual([ACME_PHONE]);
-    await twilioPost(h.app, dial.attrs.action!, { CallSid: leg.sid, DialCallStatus: 'completed', DialCallDuration: '185' }).expect(200);
-    const logged = h.db.select().from(calls).all().find((c) => c.callSid === leg.sid)!;
-    expect(logged).toMatchObject({ outcome: 'bridged', toNumber: ACME_PHONE, ratePeriod: 'after_hours', ticketId: ticket.id });
+    await twilioPost(h.app, dial.attrs.action!, {
+      CallSid: leg.sid,
+      DialCallStatus: 'completed',
+      DialCallDuration: '185',
+    }).expect(200);
+    const logged = h.db
+      .select()
+      .from(calls)
+      .all()
+      .find((c) => c.callSid === leg.sid)!;
+    expect(logged).toMatchObject({
+      outcome: 'bridged',
+      toNumber: ACME_PHONE,
+      ratePeriod: 'after_hours',
+      ticketId: ticket.id,
+    });
     h.twilio.calls.length = 0;
   });
 
   it('answers an unknown reply from staff with help, and a stranger with the helpdesk’s number use', async () => {
     const help = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: 'what is this?' }).expect(200);
-    expect(spoken(parseTwiml(help.text)) || help.text).toContain('reply ACK and a ticket number to take an emergency (ACK 1042)');
+    expect(spoken(parseTwiml(help.text)) || help.text).toContain(
+      'reply ACK and a ticket number to take an emergency (ACK 1042)',
+    );
     const stranger = await twilioPost(h.app, '/twilio/sms', { From: '+13125550000', Body: 'ACK 1001' }).expect(200);
     expect(stranger.text).toContain('this number takes calls, not texts');
   });
@@ -116,10 +150,15 @@ describe('paging an emergency', () => {
     await h.settle();
     const architectCall = h.twilio.calls.at(-1)!;
     expect(architectCall.to).toBe(ALAN);
-    const answered = parseTwiml((await twilioPost(h.app, architectCall.url, { CallSid: architectCall.sid, AnsweredBy: 'human' }).expect(200)).text);
+    const answered = parseTwiml(
+      (await twilioPost(h.app, architectCall.url, { CallSid: architectCall.sid, AnsweredBy: 'human' }).expect(200))
+        .text,
+    );
     expect(spoken(answered)).toContain('To take it, press 1.');
     const gather = answered.find((v) => v.verb === 'Gather')!;
-    const pressed = await twilioPost(h.app, gather.attrs.action!, { CallSid: architectCall.sid, Digits: '1' }).expect(200);
+    const pressed = await twilioPost(h.app, gather.attrs.action!, { CallSid: architectCall.sid, Digits: '1' }).expect(
+      200,
+    );
     expect(pressed.text).toContain('is yours');
     expect(h.db.select().from(tickets).all().at(-1)!).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alan' });
 

@@ -22,11 +22,19 @@ export interface TestAppOptions {
 export function testApp(options: TestAppOptions = {}) {
   const parsed = parseEnv({ API_TOKEN, ...options.env });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const config: Config = { env: parsed.value, organisation: options.organisation ?? organisationFrom(), organisationSource: 'test' };
+  const config: Config = {
+    env: parsed.value,
+    organisation: options.organisation ?? organisationFrom(),
+    organisationSource: 'test',
+  };
   const { db, path } = migratedDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
   const log: Logger = pino({ level: 'silent' });
-  const channels = options.realChannels ? createChannels(parsed.value, log) : options.channels ? options.channels(log) : logOnlyChannels(log);
+  const channels = options.realChannels
+    ? createChannels(parsed.value, log)
+    : options.channels
+      ? options.channels(log)
+      : logOnlyChannels(log);
   const deps = { config, db, clock, channels, log, outbox: options.outbox };
   const services = servicesOf(deps);
   const app = createApp(deps, services);

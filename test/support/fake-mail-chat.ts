@@ -23,7 +23,8 @@ export async function startSmtp() {
     closeTimeout: 200, // nodemailer keeps pooled connections open; do not wait for them on close
     logger: false,
     onRcptTo(_address, _session, callback) {
-      if (state.down) return callback(Object.assign(new Error('Mailbox unavailable, try later'), { responseCode: 451 }));
+      if (state.down)
+        return callback(Object.assign(new Error('Mailbox unavailable, try later'), { responseCode: 451 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -164,7 +165,8 @@ export async function startSlack() {
       }
       if (method === 'chat.update') {
         const post = posts[channel]?.find((p) => p.ts === body.ts);
-        if (post) Object.assign(post, { text }, body.blocks ? { blocks: body.blocks } : {}, metadata ? { metadata } : {});
+        if (post)
+          Object.assign(post, { text }, body.blocks ? { blocks: body.blocks } : {}, metadata ? { metadata } : {});
         return json({ ok: true, channel, ts: body.ts, text });
       }
       if (method === 'conversations.history') return json(history(posts[channel] ?? [], body));
@@ -182,7 +184,12 @@ export async function startSlack() {
     attempts,
     posts,
     state,
-    env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL: 'C0EMERGENCY', SLACK_SIGNING_SECRET: 'slack-signing-secret', SLACK_API_URL: url },
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_CHANNEL: 'C0EMERGENCY',
+      SLACK_SIGNING_SECRET: 'slack-signing-secret',
+      SLACK_API_URL: url,
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();

@@ -99,10 +99,25 @@ const base = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
 function messageJson(m: SentMessage) {
   const created = new Date(m.receivedAt).toUTCString();
   return {
-    sid: m.sid, account_sid: ACCOUNT_SID, to: m.to, from: m.from, body: m.body, status: 'queued',
-    direction: 'outbound-api', num_segments: '1', num_media: '0', date_created: created, date_updated: created,
-    date_sent: null, error_code: null, error_message: null, price: null, price_unit: 'USD', api_version: '2010-04-01',
-    messaging_service_sid: null, uri: `${base}/Messages/${m.sid}.json`,
+    sid: m.sid,
+    account_sid: ACCOUNT_SID,
+    to: m.to,
+    from: m.from,
+    body: m.body,
+    status: 'queued',
+    direction: 'outbound-api',
+    num_segments: '1',
+    num_media: '0',
+    date_created: created,
+    date_updated: created,
+    date_sent: null,
+    error_code: null,
+    error_message: null,
+    price: null,
+    price_unit: 'USD',
+    api_version: '2010-04-01',
+    messaging_service_sid: null,
+    uri: `${base}/Messages/${m.sid}.json`,
     subresource_uris: { media: `${base}/Messages/${m.sid}/Media.json` },
   };
 }
@@ -110,16 +125,32 @@ function messageJson(m: SentMessage) {
 function callJson(c: PlacedCall) {
   const created = new Date(c.receivedAt).toUTCString();
   return {
-    sid: c.sid, account_sid: ACCOUNT_SID, to: c.to, from: c.from, status: 'queued', direction: 'outbound-api',
-    date_created: created, date_updated: created, start_time: null, end_time: null, duration: null,
-    parent_call_sid: null, answered_by: null, price: null, price_unit: 'USD', api_version: '2010-04-01',
+    sid: c.sid,
+    account_sid: ACCOUNT_SID,
+    to: c.to,
+    from: c.from,
+    status: 'queued',
+    direction: 'outbound-api',
+    date_created: created,
+    date_updated: created,
+    start_time: null,
+    end_time: null,
+    duration: null,
+    parent_call_sid: null,
+    answered_by: null,
+    price: null,
+    price_unit: 'USD',
+    api_version: '2010-04-01',
     uri: `${base}/Calls/${c.sid}.json`,
   };
 }
 
 /** One page in Twilio's list envelope, newest first, filtered by To/From; `Page` and `PageSize` page it. */
 function listPage<T extends { to: string; from: string; receivedAt: number }>(
-  resource: 'Messages' | 'Calls', items: T[], query: URLSearchParams, render: (item: T) => unknown,
+  resource: 'Messages' | 'Calls',
+  items: T[],
+  query: URLSearchParams,
+  render: (item: T) => unknown,
 ) {
   const to = query.get('To');
   const from = query.get('From');
@@ -153,9 +184,19 @@ function listPage<T extends { to: string; from: string; receivedAt: number }>(
 
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const fake: FakeTwilio = {
-    url: '', env: {}, messages: [], calls: [], recordings: [], now: () => Date.now(),
-    requests: 0, listRequests: [], held: 0, audioAborted: 0, audioCompleted: 0,
-    audio: { bytes: 0, chunkBytes: 16 * 1024, pauseMs: 5 }, close: async () => {},
+    url: '',
+    env: {},
+    messages: [],
+    calls: [],
+    recordings: [],
+    now: () => Date.now(),
+    requests: 0,
+    listRequests: [],
+    held: 0,
+    audioAborted: 0,
+    audioCompleted: 0,
+    audio: { bytes: 0, chunkBytes: 16 * 1024, pauseMs: 5 },
+    close: async () => {},
   };
   const expectedAuth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
   const heldSockets = new Set<Socket>();
@@ -179,9 +220,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const padding = Math.max(fake.audio.bytes - marker.length, 0);
     const body = padding ? Buffer.concat([marker, Buffer.alloc(padding, 0x55)]) : marker;
     const stopAt =
-      fault?.mode === 'break-after' ? Math.min(fault.bytes, body.length - 1)
-      : fault?.mode === 'hold' ? Math.min(fault.bytes ?? 16 * 1024, body.length - 1)
-      : body.length;
+      fault?.mode === 'break-after'
+        ? Math.min(fault.bytes, body.length - 1)
+        : fault?.mode === 'hold'
+          ? Math.min(fault.bytes ?? 16 * 1024, body.length - 1)
+          : body.length;
     let breaking = false;
     res.on('close', () => {
       if (res.writableFinished) fake.audioCompleted++;
@@ -230,7 +273,9 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     };
 
     // Messages, Calls or Recordings for …/Messages.json and the like; '' for anything else.
-    const resource = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length + 1).replace(/\.json$/, '') : '';
+    const resource = url.pathname.startsWith(`${base}/`)
+      ? url.pathname.slice(base.length + 1).replace(/\.json$/, '')
+      : '';
     if (req.method === 'POST' && (resource === 'Messages' || resource === 'Calls')) {
       const kind = resource === 'Messages' ? 'message' : 'call';
       const form = await readForm(req);
@@ -254,13 +299,20 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const fault = fake.fault?.('list', query, url.pathname);
       if (fault?.mode === 'drop-before') return void req.socket.destroy();
       const { searchParams } = url;
-      if (resource === 'Messages') return answer(fault, 200, listPage('Messages', fake.messages, searchParams, messageJson));
+      if (resource === 'Messages')
+        return answer(fault, 200, listPage('Messages', fake.messages, searchParams, messageJson));
       if (resource === 'Calls') return answer(fault, 200, listPage('Calls', fake.calls, searchParams, callJson));
       const after = url.searchParams.get('DateCreated>');
       const since = after ? new Date(after) : undefined;
       const list = fake.recordings.filter((r) => !since || r.createdAt >= since);
       const recordings = list.map((r) => ({
-        ...{ sid: r.sid, account_sid: ACCOUNT_SID, call_sid: r.callSid, duration: String(r.duration), status: 'completed' },
+        ...{
+          sid: r.sid,
+          account_sid: ACCOUNT_SID,
+          call_sid: r.callSid,
+          duration: String(r.duration),
+          status: 'completed',
+        },
         ...{ date_created: r.createdAt.toUTCString(), uri: `${base}/Recordings/${r.sid}.json` },
       }));
       const envelope = { first_page_uri: `${base}/Recordings.json?PageSize=50&Page=0`, next_page_uri: null, page: 0 };
@@ -269,7 +321,14 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const call = /^\/2010-04-01\/Accounts\/AC\w+\/Calls\/(CA\w+)\.json$/.exec(url.pathname);
     if (req.method === 'GET' && call) {
       const rec = fake.recordings.find((r) => r.callSid === call[1]);
-      if (rec) return json(200, { sid: call[1], account_sid: ACCOUNT_SID, from: rec.from, to: '+12817684800', status: 'completed' });
+      if (rec)
+        return json(200, {
+          sid: call[1],
+          account_sid: ACCOUNT_SID,
+          from: rec.from,
+          to: '+12817684800',
+          status: 'completed',
+        });
       const placed = fake.calls.find((c) => c.sid === call[1]);
       return placed ? json(200, callJson(placed)) : fail({ status: 404, code: 20404, message: 'not found' });
     }

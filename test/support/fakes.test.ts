@@ -32,9 +32,17 @@ describe('fake Twilio faults', () => {
     fake.fault = undefined;
     const listed = await client.messages.list({ to: TO, from: FROM, limit: 20 });
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ sid: fake.messages[0]!.sid, body: 'held page', status: 'queued', dateSent: null });
+    expect(listed[0]).toMatchObject({
+      sid: fake.messages[0]!.sid,
+      body: 'held page',
+      status: 'queued',
+      dateSent: null,
+    });
     expect(listed[0]!.dateCreated).toBeInstanceOf(Date);
-    expect(fake.listRequests.at(-1)).toMatchObject({ resource: 'Messages', query: { To: TO, From: FROM, PageSize: '20' } });
+    expect(fake.listRequests.at(-1)).toMatchObject({
+      resource: 'Messages',
+      query: { To: TO, From: FROM, PageSize: '20' },
+    });
     await vi.waitFor(() => expect(fake.held).toBe(0)); // the client gave up and closed its socket
   });
 
@@ -52,10 +60,16 @@ describe('fake Twilio faults', () => {
 
   it('lists calls newest first, filtered by To, and pages them', async () => {
     fake.fault = (kind) => (kind === 'call' ? { mode: 'delay', ms: 20 } : undefined);
-    for (const to of [TO, '+13125550102', TO]) await client.calls.create({ to, from: FROM, url: 'https://x.test/twiml' });
+    for (const to of [TO, '+13125550102', TO])
+      await client.calls.create({ to, from: FROM, url: 'https://x.test/twiml' });
     fake.fault = undefined;
     const calls = await client.calls.list({ to: TO, limit: 20, pageSize: 1 });
-    expect(calls.map((c) => c.sid)).toEqual(fake.calls.filter((c) => c.to === TO).map((c) => c.sid).reverse());
+    expect(calls.map((c) => c.sid)).toEqual(
+      fake.calls
+        .filter((c) => c.to === TO)
+        .map((c) => c.sid)
+        .reverse(),
+    );
     expect(calls[0]).toMatchObject({ status: 'queued', startTime: null });
   });
 
@@ -117,7 +131,10 @@ describe('fake SMTP faults', () => {
     smtp.state.stall = true;
     const sending = transport.sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'Page', text: 'TK-1' });
     sending.catch(() => {}); // ends with the connection when the fake closes
-    const outcome = await Promise.race([sending.then(() => 'sent'), new Promise((r) => setTimeout(r, 400, 'still waiting'))]);
+    const outcome = await Promise.race([
+      sending.then(() => 'sent'),
+      new Promise((r) => setTimeout(r, 400, 'still waiting')),
+    ]);
     expect(outcome).toBe('still waiting');
     expect(smtp.stalled).toHaveLength(1);
     expect(smtp.mails).toHaveLength(0);

@@ -63,6 +63,13 @@ export async function pagingHarness(options: TestAppOptions = {}) {
       worker = undefined;
     },
     startWorker,
-    escalate: () => runDueEscalations({ db: harness.db, clock: harness.clock, organisation, publicUrl: PUBLIC_URL, onOutbox: () => worker?.kick() }),
+    escalate: () =>
+      runDueEscalations({
+        db: harness.db,
+        clock: harness.clock,
+        organisation,
+        publicUrl: PUBLIC_URL,
+        onOutbox: () => worker?.kick(),
+      }),
   };
 }

@@ -13,7 +13,11 @@ export function twilioPost(app: Express, url: string, params: Record<string, str
   // A fragment (Twilio's connection overrides, #rc=3...) is read by Twilio and never sent or signed.
   const full = (url.startsWith('http') ? url : `${PUBLIC_URL}${url}`).replace(/#.*$/, '');
   const signature = twilio.getExpectedTwilioSignature(token, full, params);
-  return request(app).post(full.slice(PUBLIC_URL.length)).type('form').set('X-Twilio-Signature', signature).send(params);
+  return request(app)
+    .post(full.slice(PUBLIC_URL.length))
+    .type('form')
+    .set('X-Twilio-Signature', signature)
+    .send(params);
 }
 
 /**
@@ -36,7 +40,13 @@ export class Caller {
   }
 
   private async follow(url: string, params: Record<string, string>): Promise<Verb[]> {
-    const res = await twilioPost(this.app, url, { CallSid: this.callSid, From: this.from, To: '+12817684800', AccountSid: 'AC0000', ...params });
+    const res = await twilioPost(this.app, url, {
+      CallSid: this.callSid,
+      From: this.from,
+      To: '+12817684800',
+      AccountSid: 'AC0000',
+      ...params,
+    });
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.text}`);
     this.verbs = parseTwiml(res.text);
     return this.verbs;
@@ -48,7 +58,10 @@ export class Caller {
 
   private find(verb: string): Verb {
     const v = this.verbs.find((x) => x.verb === verb);
-    if (!v) throw new Error(`the caller was not offered a <${verb}>; heard: ${this.heard}; verbs: ${this.verbs.map((x) => x.verb).join(',')}`);
+    if (!v)
+      throw new Error(
+        `the caller was not offered a <${verb}>; heard: ${this.heard}; verbs: ${this.verbs.map((x) => x.verb).join(',')}`,
+      );
     return v;
   }
 
@@ -69,21 +82,28 @@ export class Caller {
   /** A recording of `seconds`: the <Record> action (and optionally its status callback too). */
   async leaveVoicemail(seconds = 12, options: { hangUp?: boolean; sid?: string } = {}) {
     const record = this.find('Record');
-    const sid = options.sid ?? `RE${this.callSid.slice(-26)}${String(++this.recordings).padStart(4, "0")}`;
+    const sid = options.sid ?? `RE${this.callSid.slice(-26)}${String(++this.recordings).padStart(4, '0')}`;
     const params = {
       RecordingSid: sid,
       RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC0000/Recordings/${sid}`,
       RecordingDuration: String(seconds),
       Digits: options.hangUp ? 'hangup' : '#',
     };
-    const statusCallback = { url: record.attrs.recordingStatusCallback!, params: { ...params, RecordingStatus: 'completed', Digits: '' } };
+    const statusCallback = {
+      url: record.attrs.recordingStatusCallback!,
+      params: { ...params, RecordingStatus: 'completed', Digits: '' },
+    };
     await this.follow(record.attrs.action!, params);
     return { sid, statusCallback };
   }
 
   /** The recording status callback Twilio sends for a recording. */
   async recordingStatus(callback: { url: string; params: Record<string, string> }) {
-    const res = await twilioPost(this.app, callback.url, { CallSid: this.callSid, AccountSid: 'AC0000', ...callback.params });
+    const res = await twilioPost(this.app, callback.url, {
+      CallSid: this.callSid,
+      AccountSid: 'AC0000',
+      ...callback.params,
+    });
     if (res.status !== 200) throw new Error(`status callback answered ${res.status}`);
   }
 
@@ -94,7 +114,11 @@ export class Caller {
 
   /** The caller hangs up; Twilio reports the call's end to the status callback. */
   async hangUp() {
-    const res = await twilioPost(this.app, '/twilio/voice/status', { CallSid: this.callSid, CallStatus: 'completed', CallDuration: '40' });
+    const res = await twilioPost(this.app, '/twilio/voice/status', {
+      CallSid: this.callSid,
+      CallStatus: 'completed',
+      CallDuration: '40',
+    });
     if (res.status !== 200) throw new Error(`call status answered ${res.status}`);
   }
 }

@@ -10,12 +10,20 @@ export async function seedClients(app: Express) {
   const acme = await request(app)
     .post('/api/clients')
     .set(auth)
-    .send({ name: 'Acme Dental', supportCode: '482913', contacts: [{ name: 'Dana Dentist', phone: ACME_PHONE, email: 'dana@acme.example' }] })
+    .send({
+      name: 'Acme Dental',
+      supportCode: '482913',
+      contacts: [{ name: 'Dana Dentist', phone: ACME_PHONE, email: 'dana@acme.example' }],
+    })
     .expect(201);
   const beta = await request(app)
     .post('/api/clients')
     .set(auth)
-    .send({ name: 'Beta Bakery', supportCode: '777111', contacts: [{ name: 'Bo Baker', phone: BETA_PHONE, email: 'bo@beta.example' }] })
+    .send({
+      name: 'Beta Bakery',
+      supportCode: '777111',
+      contacts: [{ name: 'Bo Baker', phone: BETA_PHONE, email: 'bo@beta.example' }],
+    })
     .expect(201);
   return { acme: acme.body, beta: beta.body };
 }

@@ -198,7 +198,8 @@ async function waitUntilAnswering(url: string, exited: Promise<Exit>, timeoutMs:
   void exited.then((e) => (exit = e));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exit) throw new Error(`the service exited (${exit.code ?? exit.signal}) before answering:\n${output().join('\n')}`);
+    if (exit)
+      throw new Error(`the service exited (${exit.code ?? exit.signal}) before answering:\n${output().join('\n')}`);
     try {
       await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
       return;

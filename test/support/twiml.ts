@@ -7,7 +7,13 @@ export interface Verb {
   children: Verb[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, parseAttributeValue: false, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+});
 
 function toVerbs(nodes: any[]): Verb[] {
   const verbs: Verb[] = [];
@@ -18,7 +24,10 @@ function toVerbs(nodes: any[]): Verb[] {
     verbs.push({
       verb: name,
       attrs: node[':@'] ?? {},
-      text: inner.filter((n) => '#text' in n).map((n) => String(n['#text'])).join(''),
+      text: inner
+        .filter((n) => '#text' in n)
+        .map((n) => String(n['#text']))
+        .join(''),
       children: toVerbs(inner),
     });
   }

@@ -11,7 +11,9 @@ describe('a requester notice that cannot be written', () => {
   it('never costs the emergency: the ticket, its pages and the acknowledgement stand, and the timeline says so', async () => {
     const { acme } = await seedClients(app);
     // The database refuses every requester notice (as a full disk or a broken row would).
-    db.$client.exec(`create trigger refuse_requester before insert on outbox when new.purpose = 'requester' begin select raise(abort, 'disk says no'); end`);
+    db.$client.exec(
+      `create trigger refuse_requester before insert on outbox when new.purpose = 'requester' begin select raise(abort, 'disk says no'); end`,
+    );
     const made = recordVoicemail(services.tickets, {
       recordingSid: 'RE40000000000000000000000000000001',
       kind: 'emergency',
@@ -24,12 +26,22 @@ describe('a requester notice that cannot be written', () => {
     });
     expect(made.result).toBe('created');
     expect(db.select().from(tickets).all()).toHaveLength(1);
-    expect(db.select().from(outbox).all().filter((r) => r.purpose === 'page').length).toBeGreaterThan(0);
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.purpose === 'page').length,
+    ).toBeGreaterThan(0);
 
     const number = db.select().from(tickets).all()[0]!.number;
     await request(app).post(`/api/tickets/${number}/ack`).set(auth).send({ staffId: 'erin' }).expect(200);
     const timeline = (await request(app).get(`/api/tickets/${number}`).set(auth).expect(200)).body.timeline;
-    expect(timeline.filter((e: { type: string; detail: { text?: string } }) => e.type === 'note').map((e: { detail: { text: string; error: string } }) => [e.detail.text, e.detail.error])).toEqual([
+    expect(
+      timeline
+        .filter((e: { type: string; detail: { text?: string } }) => e.type === 'note')
+        .map((e: { detail: { text: string; error: string } }) => [e.detail.text, e.detail.error]),
+    ).toEqual([
       ['the requester could not be told (opened)', 'disk says no'],
       ['the requester could not be told (acknowledged)', 'disk says no'],
     ]);
