@@ -30,31 +30,12 @@ export function auditPage(router: Router, { s, ctxOf, send }: Kit): void {
         '/dashboard/audit',
         'Audit trail',
         html`<p class="muted">The last ${entries.length} entries, newest first.</p>
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Who</th>
-                <th>From</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${entries.map(
-                (e) =>
-                  html`<tr>
-                    <td data-label="When">${when(ctx, e.at)}</td>
-                    <td data-label="What">${ACTION_NAMES[e.action] ?? e.action}</td>
-                    <td data-label="Who">${e.actor ?? ''}</td>
-                    <td data-label="From">${e.ip ?? ''}</td>
-                    <td data-label="Detail">
-                      <span class="muted">${e.detail ? JSON.stringify(e.detail).slice(0, 200) : ''}</span>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`,
+        <table class="stack"><thead><tr><th>When</th><th>What</th><th>Who</th><th>From</th><th>Detail</th></tr></thead><tbody>
+        ${entries.map(
+          (e) =>
+            html`<tr><td data-label="When">${when(ctx, e.at)}</td><td data-label="What">${ACTION_NAMES[e.action] ?? e.action}</td><td data-label="Who">${e.actor ?? ''}</td><td data-label="From">${e.ip ?? ''}</td><td data-label="Detail"><span class="muted">${e.detail ? JSON.stringify(e.detail).slice(0, 200) : ''}</span></td></tr>`,
+        )}
+        </tbody></table>`,
       ),
     );
   });

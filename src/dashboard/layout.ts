@@ -28,42 +28,40 @@ export function page(ctx: PageContext, current: string, title: string, body: Htm
   return documentOf(
     `${title} · ${ctx.organisation}`,
     html`<header class="top">
-        <span class="brand">${ctx.organisation}</span>
-        <nav>
-          ${nav.map((n) => html`<a href="${n.path}" ${n.path === current ? html` aria-current="page"` : ''}>${n.label}</a> `)}
-        </nav>
-        <form method="post" action="/dashboard/logout" class="inline">
-          <span>${ctx.account.name} (${ctx.account.role})</span>
-          ${csrfField(ctx)}<button type="submit">Sign out</button>
-        </form>
-      </header>
-      <main>
-        ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
-        <h1>${title}</h1>
-        ${body}
-      </main>
-      <script src="/dashboard/assets/app.js" defer></script>`,
+  <span class="brand">${ctx.organisation}</span>
+  <nav>${nav.map((n) => html`<a href="${n.path}"${n.path === current ? html` aria-current="page"` : ''}>${n.label}</a> `)}</nav>
+  <form method="post" action="/dashboard/logout" class="inline">
+    <span>${ctx.account.name} (${ctx.account.role})</span>
+    ${csrfField(ctx)}<button type="submit">Sign out</button>
+  </form>
+</header>
+<main>
+${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
+<h1>${title}</h1>
+${body}
+</main>
+<script src="/dashboard/assets/app.js" defer></script>`,
   );
 }
 
 /** Every page's document: its title, the one stylesheet, and what goes in the body. */
 function documentOf(title: string, body: Html): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · Switchboard</title>
-        <link rel="stylesheet" href="/dashboard/assets/app.css" />
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html>`.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Switchboard</title>
+<link rel="stylesheet" href="/dashboard/assets/app.css">
+</head>
+<body>
+${body}
+</body>
+</html>`.value;
 }
 
 export const csrfField = (ctx: Pick<PageContext, 'csrf'>) =>
-  html`<input type="hidden" name="_csrf" value="${ctx.csrf}" />`;
+  html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
 /** A local time staff read at a glance: "Tue 24 Nov 17:50". */
 export function when(ctx: Pick<PageContext, 'zone'>, at: Date | null | undefined): Html {
@@ -90,32 +88,27 @@ export function signInPage(organisation: string, csrf: string, message?: string,
   return documentOf(
     `Sign in · ${organisation}`,
     html`<main class="login">
-      <div class="card">
-        <h1>${organisation}</h1>
-        <p class="muted">Switchboard staff sign-in</p>
-        ${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
-        <form method="post" action="/dashboard/login">
-          ${csrfField({ csrf })} ${next ? html`<input type="hidden" name="next" value="${next}" />` : ''}
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <button type="submit">Sign in</button>
-        </form>
-      </div>
-    </main>`,
+<div class="card">
+<h1>${organisation}</h1>
+<p class="muted">Switchboard staff sign-in</p>
+${message ? html`<p class="flash error" role="alert">${message}</p>` : ''}
+<form method="post" action="/dashboard/login">
+  ${csrfField({ csrf })}
+  ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
+  <label for="email">Email</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit">Sign in</button>
+</form>
+</div>
+</main>`,
   );
 }
 
 export function messagePage(title: string, text: string, link = '/dashboard'): string {
   return documentOf(
     title,
-    html`<main class="login">
-      <div class="card">
-        <h1>${title}</h1>
-        <p>${text}</p>
-        <p><a href="${link}">Back to the dashboard</a></p>
-      </div>
-    </main>`,
+    html`<main class="login"><div class="card"><h1>${title}</h1><p>${text}</p><p><a href="${link}">Back to the dashboard</a></p></div></main>`,
   );
 }

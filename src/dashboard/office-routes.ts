@@ -38,102 +38,35 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
     const { now, next } = onCallNowAndNext(deps);
     const overrides = currentAndFutureOverrides(deps);
     const architects = org.staff.filter((p) => p.role === 'architect');
-    const body = html` <div class="grid">
-        <section class="card">
-          <h2 style="margin-top:0">On call now</h2>
-          <p>
-            <strong>${now.staff.name}</strong>
-            <a href="tel:${now.staff.phone}">${now.staff.phone}</a
-            >${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}
-          </p>
-          <p class="muted">until ${when(ctx, now.until)}</p>
-        </section>
-        <section class="card">
-          <h2 style="margin-top:0">Next</h2>
-          ${
-            next
-              ? html`<p>
-                    <strong>${next.staff.name}</strong
-                    >${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}
-                  </p>
-                  <p class="muted">from ${when(ctx, next.from)}</p>`
-              : html`<p class="muted">No change ahead.</p>`
-          }
-        </section>
-        <section class="card">
-          <h2 style="margin-top:0">System Architects</h2>
-          <p class="muted">Paged for every emergency.</p>
-          <ul>
-            ${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}
-          </ul>
-        </section>
+    const body = html`
+      <div class="grid">
+        <section class="card"><h2 style="margin-top:0">On call now</h2><p><strong>${now.staff.name}</strong> <a href="tel:${now.staff.phone}">${now.staff.phone}</a>${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">until ${when(ctx, now.until)}</p></section>
+        <section class="card"><h2 style="margin-top:0">Next</h2>${next ? html`<p><strong>${next.staff.name}</strong>${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">from ${when(ctx, next.from)}</p>` : html`<p class="muted">No change ahead.</p>`}</section>
+        <section class="card"><h2 style="margin-top:0">System Architects</h2><p class="muted">Paged for every emergency.</p><ul>${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}</ul></section>
       </div>
       <h2>Overrides</h2>
-      <table class="stack">
-        <thead>
-          <tr>
-            <th>Who</th>
-            <th>From</th>
-            <th>Until</th>
-            <th>Why</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            overrides.length === 0
-              ? html`<tr>
-                  <td colspan="5" class="muted">None now or ahead.</td>
-                </tr>`
-              : ''
-          }
-          ${overrides.map(
-            (o) =>
-              html`<tr>
-                <td data-label="Who">${names(o.staffId)}</td>
-                <td data-label="From">${when(ctx, o.startsAt)}</td>
-                <td data-label="Until">${when(ctx, o.endsAt)}</td>
-                <td data-label="Why">${o.reason ?? ''}</td>
-                <td>
-                  ${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      <p class="muted">
-        Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.
-      </p>
+      <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th><th></th></tr></thead><tbody>
+      ${overrides.length === 0 ? html`<tr><td colspan="5" class="muted">None now or ahead.</td></tr>` : ''}
+      ${overrides.map(
+        (
+          o,
+        ) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td>
+          <td>${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}</td></tr>`,
+      )}
+      </tbody></table>
+      <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.</p>
       ${
         manage
           ? html`<h2>Cover the rotation</h2>
-              <form method="post" action="/dashboard/oncall/overrides" class="card">
-                ${csrfField(ctx)}
-                <div class="grid">
-                  <div>
-                    <label for="ov-staff">Who is on call instead</label
-                    ><select id="ov-staff" name="staffId">
-                      ${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}
-                    </select>
-                  </div>
-                  <div>
-                    <label for="ov-from">From</label
-                    ><input
-                      id="ov-from"
-                      name="startsAt"
-                      type="datetime-local"
-                      required
-                      value="${inputTime(s.clock.now())}"
-                    />
-                  </div>
-                  <div>
-                    <label for="ov-until">Until</label
-                    ><input id="ov-until" name="endsAt" type="datetime-local" required />
-                  </div>
-                  <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500" /></div>
-                </div>
-                <button type="submit">Add the cover</button>
-              </form>`
+      <form method="post" action="/dashboard/oncall/overrides" class="card">${csrfField(ctx)}
+        <div class="grid">
+          <div><label for="ov-staff">Who is on call instead</label><select id="ov-staff" name="staffId">${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
+          <div><label for="ov-from">From</label><input id="ov-from" name="startsAt" type="datetime-local" required value="${inputTime(s.clock.now())}"></div>
+          <div><label for="ov-until">Until</label><input id="ov-until" name="endsAt" type="datetime-local" required></div>
+          <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500"></div>
+        </div>
+        <button type="submit">Add the cover</button>
+      </form>`
           : ''
       }`;
     send(res, page(ctx, '/dashboard/oncall', 'Who is on call', body));

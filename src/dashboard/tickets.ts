@@ -54,76 +54,33 @@ export function ticketsPage(db: Db, ctx: PageContext, org: Organisation, f: Filt
   const query = (page: number) =>
     `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}&page=${page}`;
   const option = (value: string, label: string, selected: boolean) =>
-    html`<option value="${value}" ${selected ? html` selected` : ''}>${label}</option>`;
-  return html` <form method="get" class="filters">
-      <label
-        >Status
-        <select name="status">
-          ${option('open', 'Open', f.status === 'open')}${option('all', 'Any', f.status === 'all')}${TICKET_STATUSES.map((s) => option(s, STATUS_NAMES[s], f.status === s))}
-        </select></label
-      >
-      <label
-        >Priority
-        <select name="priority">
-          ${option('any', 'Any', f.priority === 'any')}${PRIORITIES.map((p) => option(p, p[0]!.toUpperCase() + p.slice(1), f.priority === p))}
-        </select></label
-      >
-      <label
-        >Client
-        <select name="client">
-          ${option('', 'Any', !f.client)}${allClients.map((c) => option(String(c.id), c.name, f.client === c.id))}
-        </select></label
-      >
-      <button type="submit">Filter</button>
-    </form>
-    <p class="muted">
-      ${total}
-      ticket${total === 1 ? '' : 's'}${total > PER_PAGE ? `, page ${f.page} of ${Math.ceil(total / PER_PAGE)}` : ''}
-    </p>
-    <table class="stack">
-      <thead>
-        <tr>
-          <th>Ticket</th>
-          <th>Opened</th>
-          <th>Who</th>
-          <th>Priority</th>
-          <th>Status</th>
-          <th>SLA</th>
-          <th>With</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="7" class="muted">No tickets match.</td>
-              </tr>`
-            : ''
-        }
-        ${rows.map(
-          (t) =>
-            html`<tr>
-              <td data-label="Ticket">
-                <a href="/dashboard/tickets/${t.number}">${ticketLabel(t.number)}</a
-                >${t.emergency ? html` <span class="badge critical">emergency</span>` : ''}
-              </td>
-              <td data-label="Opened">${when(ctx, t.createdAt)}</td>
-              <td data-label="Who">
-                ${t.client ?? html`<span class="muted">Unidentified</span>`}<br /><span class="muted"
-                  >${t.callerNumber ?? ''}</span
-                >
-              </td>
-              <td data-label="Priority"><span class="badge ${t.priority}">${t.priority}</span></td>
-              <td data-label="Status">${STATUS_NAMES[t.status]}</td>
-              <td data-label="SLA">${slaBadge(t, now)}</td>
-              <td data-label="With">${staffName(t.acknowledgedBy)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <p>
-      ${f.page > 1 ? html`<a href="${query(f.page - 1)}">← Newer</a> ` : ''}${f.page * PER_PAGE < total ? html`<a href="${query(f.page + 1)}">Older →</a>` : ''}
-    </p>`;
+    html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  return html`
+  <form method="get" class="filters">
+    <label>Status <select name="status">${option('open', 'Open', f.status === 'open')}${option('all', 'Any', f.status === 'all')}${TICKET_STATUSES.map((s) => option(s, STATUS_NAMES[s], f.status === s))}</select></label>
+    <label>Priority <select name="priority">${option('any', 'Any', f.priority === 'any')}${PRIORITIES.map((p) => option(p, p[0]!.toUpperCase() + p.slice(1), f.priority === p))}</select></label>
+    <label>Client <select name="client">${option('', 'Any', !f.client)}${allClients.map((c) => option(String(c.id), c.name, f.client === c.id))}</select></label>
+    <button type="submit">Filter</button>
+  </form>
+  <p class="muted">${total} ticket${total === 1 ? '' : 's'}${total > PER_PAGE ? `, page ${f.page} of ${Math.ceil(total / PER_PAGE)}` : ''}</p>
+  <table class="stack">
+    <thead><tr><th>Ticket</th><th>Opened</th><th>Who</th><th>Priority</th><th>Status</th><th>SLA</th><th>With</th></tr></thead>
+    <tbody>
+    ${rows.length === 0 ? html`<tr><td colspan="7" class="muted">No tickets match.</td></tr>` : ''}
+    ${rows.map(
+      (t) => html`<tr>
+        <td data-label="Ticket"><a href="/dashboard/tickets/${t.number}">${ticketLabel(t.number)}</a>${t.emergency ? html` <span class="badge critical">emergency</span>` : ''}</td>
+        <td data-label="Opened">${when(ctx, t.createdAt)}</td>
+        <td data-label="Who">${t.client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? ''}</span></td>
+        <td data-label="Priority"><span class="badge ${t.priority}">${t.priority}</span></td>
+        <td data-label="Status">${STATUS_NAMES[t.status]}</td>
+        <td data-label="SLA">${slaBadge(t, now)}</td>
+        <td data-label="With">${staffName(t.acknowledgedBy)}</td>
+      </tr>`,
+    )}
+    </tbody>
+  </table>
+  <p>${f.page > 1 ? html`<a href="${query(f.page - 1)}">← Newer</a> ` : ''}${f.page * PER_PAGE < total ? html`<a href="${query(f.page + 1)}">Older →</a>` : ''}</p>`;
 }
 
 /** One line of the timeline in words. */
@@ -132,11 +89,9 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
   const who = (id: unknown) => (typeof id === 'string' ? (org.staff.find((s) => s.id === id)?.name ?? id) : 'someone');
   switch (e.type) {
     case 'created':
-      return html`Ticket opened
-      (${String(d.priority ?? '')}${d.emergency ? ', emergency' : ''}${d.unidentified ? ', caller not identified' : ''})`;
+      return html`Ticket opened (${String(d.priority ?? '')}${d.emergency ? ', emergency' : ''}${d.unidentified ? ', caller not identified' : ''})`;
     case 'voicemail':
-      return html`Voicemail left, ${String(d.seconds ?? '?')}
-      s${d.source === 'reconciliation' ? ' (recovered from Twilio)' : ''}`;
+      return html`Voicemail left, ${String(d.seconds ?? '?')} s${d.source === 'reconciliation' ? ' (recovered from Twilio)' : ''}`;
     case 'escalated':
       return html`Escalated: ${String(d.reason ?? '')}${d.to ? ` (${String(d.from)} → ${String(d.to)})` : ''}`;
     case 'transcription':
@@ -150,25 +105,21 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
     case 'page_delivered':
       return html`Page delivered to ${who(d.to)} by ${String(d.channel ?? '')}`;
     case 'page_failed':
-      return html`<span class="badge critical">page failed</span> ${who(d.to)} by ${String(d.channel ?? '')}:
-        ${String(d.error ?? '')}`;
+      return html`<span class="badge critical">page failed</span> ${who(d.to)} by ${String(d.channel ?? '')}: ${String(d.error ?? '')}`;
     case 'acknowledged':
       return html`<strong>Acknowledged by ${who(e.actor)}</strong> (${String(d.via ?? '')})`;
     case 'priority_changed':
       return html`Priority ${String(d.from)} → ${String(d.to)} by ${who(e.actor)}`;
     case 'status_changed':
-      return html`Status ${String(d.from).replace(/_/g, ' ')} → ${String(d.to).replace(/_/g, ' ')} by
-      ${who(e.actor)}${d.message ? html`: “${String(d.message)}”` : ''}`;
+      return html`Status ${String(d.from).replace(/_/g, ' ')} → ${String(d.to).replace(/_/g, ' ')} by ${who(e.actor)}${d.message ? html`: “${String(d.message)}”` : ''}`;
     case 'work_logged':
-      return html`${String(d.by ?? who(e.actor))} logged ${String(d.minutes)} min of
-      work${d.note ? html`: ${String(d.note)}` : ''}`;
+      return html`${String(d.by ?? who(e.actor))} logged ${String(d.minutes)} min of work${d.note ? html`: ${String(d.note)}` : ''}`;
     case 'sla_warning':
       return html`<span class="badge warning">SLA warning</span> sent to ${who(d.told)}`;
     case 'sla_breached':
       return html`<span class="badge breached">SLA breached</span>; architects told`;
     case 'requester_notified':
-      return html`Requester told (${String(d.change ?? '')}) by
-      ${Array.isArray(d.channels) ? d.channels.join(' and ') : ''}`;
+      return html`Requester told (${String(d.change ?? '')}) by ${Array.isArray(d.channels) ? d.channels.join(' and ') : ''}`;
     case 'note':
       return html`${String(d.text ?? '')}`;
   }
@@ -198,102 +149,53 @@ export function ticketPage(
     (sum, w) => sum + Math.round((w.endedAt.getTime() - w.startedAt.getTime()) / 60_000),
     0,
   );
-  return html` <div class="grid">
-      <section class="card">
-        <dl class="facts">
-          <dt>Status</dt>
-          <dd>${STATUS_NAMES[ticket.status]}</dd>
-          <dt>Priority</dt>
-          <dd>
-            <span class="badge ${ticket.priority}">${ticket.priority}</span
-            >${ticket.emergency ? html` <span class="badge critical">emergency</span>` : ''}
-          </dd>
-          <dt>SLA due</dt>
-          <dd>${when(ctx, ticket.slaDueAt)} ${slaBadge(ticket, now)}</dd>
-          <dt>Client</dt>
-          <dd>${client?.name ?? html`<span class="muted">Unidentified caller</span>`}</dd>
-          <dt>Contact</dt>
-          <dd>
-            ${contact ? html`${contact.name}${contact.email ? html`, <a href="mailto:${contact.email}">${contact.email}</a>` : ''}` : html`<span class="muted">—</span>`}
-          </dd>
-          <dt>Caller</dt>
-          <dd>
-            ${ticket.callerNumber ? html`<a href="tel:${ticket.callerNumber}">${ticket.callerNumber}</a>` : html`<span class="muted">unknown</span>`}
-          </dd>
-          <dt>Opened</dt>
-          <dd>${when(ctx, ticket.createdAt)}</dd>
-          <dt>With</dt>
-          <dd>
-            ${staffName(ticket.acknowledgedBy) ?? html`<strong>Nobody yet</strong>`}${ticket.acknowledgedAt ? html` <span class="muted">since</span> ${when(ctx, ticket.acknowledgedAt)}` : ''}
-          </dd>
-          <dt>Work logged</dt>
-          <dd>${workedMinutes} min</dd>
-          ${
-            packages.length
-              ? html`<dt>Prepaid</dt>
-                  <dd>${packages.map((p) => describeBalance(p)).join('; ')}</dd>`
-              : ''
-          }
-        </dl>
-      </section>
-      <section class="card">
-        <h2 style="margin-top:0">Voicemail</h2>
-        ${voicemails.length === 0 ? html`<p class="muted">No voicemail on this ticket.</p>` : ''}
-        ${voicemails.map(
-          (v) =>
-            html`<figure style="margin:0 0 1rem">
-              <figcaption>
-                ${when(ctx, v.createdAt)} · ${v.durationSeconds} s${v.kind === 'emergency' ? ' · emergency' : ''}
-              </figcaption>
-              <audio controls preload="none" src="/dashboard/tickets/${ticket.number}/voicemails/${v.id}/audio"></audio>
-              <blockquote>${v.transcription ?? html`<span class="muted">No transcription yet.</span>`}</blockquote>
-            </figure>`,
-        )}
-      </section>
-    </div>
-    ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
-    ${
-      ticketCalls.length
-        ? html`<section class="card">
-            <h2 style="margin-top:0">Calls</h2>
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Call</th>
-                  <th>Number</th>
-                  <th class="num">Minutes</th>
-                  <th>Rate period</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${ticketCalls.map(
-                  (c) =>
-                    html`<tr>
-                      <td data-label="When">${when(ctx, c.startedAt)}</td>
-                      <td data-label="Call">
-                        ${callKind(c.path, org)} <span class="muted">${c.outcome.replace(/_/g, ' ')}</span>
-                      </td>
-                      <td data-label="Number">
-                        ${c.path.startsWith('bridge:') || c.path.startsWith('callback:') ? c.toNumber : c.fromNumber}
-                      </td>
-                      <td class="num" data-label="Minutes">
-                        ${c.endedAt ? Math.round((c.endedAt.getTime() - c.startedAt.getTime()) / 600) / 100 : '…'}
-                      </td>
-                      <td data-label="Rate period">${c.ratePeriod.replace('_', ' ')}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </section>`
-        : ''
-    }
+  return html`
+  <div class="grid">
     <section class="card">
-      <h2 style="margin-top:0">Timeline</h2>
-      <ol class="timeline">
-        ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
-      </ol>
-    </section>`;
+      <dl class="facts">
+        <dt>Status</dt><dd>${STATUS_NAMES[ticket.status]}</dd>
+        <dt>Priority</dt><dd><span class="badge ${ticket.priority}">${ticket.priority}</span>${ticket.emergency ? html` <span class="badge critical">emergency</span>` : ''}</dd>
+        <dt>SLA due</dt><dd>${when(ctx, ticket.slaDueAt)} ${slaBadge(ticket, now)}</dd>
+        <dt>Client</dt><dd>${client?.name ?? html`<span class="muted">Unidentified caller</span>`}</dd>
+        <dt>Contact</dt><dd>${contact ? html`${contact.name}${contact.email ? html`, <a href="mailto:${contact.email}">${contact.email}</a>` : ''}` : html`<span class="muted">—</span>`}</dd>
+        <dt>Caller</dt><dd>${ticket.callerNumber ? html`<a href="tel:${ticket.callerNumber}">${ticket.callerNumber}</a>` : html`<span class="muted">unknown</span>`}</dd>
+        <dt>Opened</dt><dd>${when(ctx, ticket.createdAt)}</dd>
+        <dt>With</dt><dd>${staffName(ticket.acknowledgedBy) ?? html`<strong>Nobody yet</strong>`}${ticket.acknowledgedAt ? html` <span class="muted">since</span> ${when(ctx, ticket.acknowledgedAt)}` : ''}</dd>
+        <dt>Work logged</dt><dd>${workedMinutes} min</dd>
+        ${packages.length ? html`<dt>Prepaid</dt><dd>${packages.map((p) => describeBalance(p)).join('; ')}</dd>` : ''}
+      </dl>
+    </section>
+    <section class="card">
+      <h2 style="margin-top:0">Voicemail</h2>
+      ${voicemails.length === 0 ? html`<p class="muted">No voicemail on this ticket.</p>` : ''}
+      ${voicemails.map(
+        (v) => html`<figure style="margin:0 0 1rem">
+          <figcaption>${when(ctx, v.createdAt)} · ${v.durationSeconds} s${v.kind === 'emergency' ? ' · emergency' : ''}</figcaption>
+          <audio controls preload="none" src="/dashboard/tickets/${ticket.number}/voicemails/${v.id}/audio"></audio>
+          <blockquote>${v.transcription ?? html`<span class="muted">No transcription yet.</span>`}</blockquote>
+        </figure>`,
+      )}
+    </section>
+  </div>
+  ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
+  ${
+    ticketCalls.length
+      ? html`<section class="card">
+    <h2 style="margin-top:0">Calls</h2>
+    <table class="stack"><thead><tr><th>When</th><th>Call</th><th>Number</th><th class="num">Minutes</th><th>Rate period</th></tr></thead><tbody>
+    ${ticketCalls.map(
+      (c) =>
+        html`<tr><td data-label="When">${when(ctx, c.startedAt)}</td><td data-label="Call">${callKind(c.path, org)} <span class="muted">${c.outcome.replace(/_/g, ' ')}</span></td><td data-label="Number">${c.path.startsWith('bridge:') || c.path.startsWith('callback:') ? c.toNumber : c.fromNumber}</td><td class="num" data-label="Minutes">${c.endedAt ? Math.round((c.endedAt.getTime() - c.startedAt.getTime()) / 600) / 100 : '…'}</td><td data-label="Rate period">${c.ratePeriod.replace('_', ' ')}</td></tr>`,
+    )}
+    </tbody></table></section>`
+      : ''
+  }
+  <section class="card">
+    <h2 style="margin-top:0">Timeline</h2>
+    <ol class="timeline">
+      ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
+    </ol>
+  </section>`;
 }
 
 function callKind(path: string, org: Organisation): string {
@@ -307,13 +209,7 @@ function callKind(path: string, org: Organisation): string {
 function actionsOf(ctx: PageContext, ticket: repo.Ticket, path: string, open: boolean, isStaff: boolean): Html {
   const csrf = csrfField(ctx);
   if (!open) {
-    return html`<section class="card">
-      <form method="post" action="${path}/status" class="inline">
-        ${csrf}<input type="hidden" name="status" value="reopen" /><button type="submit" class="secondary">
-          Reopen
-        </button>
-      </form>
-    </section>`;
+    return html`<section class="card"><form method="post" action="${path}/status" class="inline">${csrf}<input type="hidden" name="status" value="reopen"><button type="submit" class="secondary">Reopen</button></form></section>`;
   }
   return html`<section class="card">
     <h2 style="margin-top:0">Work on it</h2>
@@ -321,17 +217,13 @@ function actionsOf(ctx: PageContext, ticket: repo.Ticket, path: string, open: bo
       <div>
         ${!ticket.acknowledgedBy && isStaff ? html`<form method="post" action="${path}/acknowledge" class="inline">${csrf}<button type="submit" class="danger">Take it (acknowledge)</button></form>` : ''}
         ${ticket.callerNumber && isStaff ? html`<form method="post" action="${path}/call" class="inline">${csrf}<button type="submit">Call the customer from the helpdesk number</button></form>` : ''}
-        <form method="post" action="${path}/priority" class="inline">
-          ${csrf}
+        <form method="post" action="${path}/priority" class="inline">${csrf}
           <label for="priority">Priority</label>
-          <select id="priority" name="priority">
-            ${PRIORITIES.map((p) => html`<option value="${p}" ${p === ticket.priority ? html` selected` : ''}>${p}</option>`)}
-          </select>
+          <select id="priority" name="priority">${PRIORITIES.map((p) => html`<option value="${p}"${p === ticket.priority ? html` selected` : ''}>${p}</option>`)}</select>
           <button type="submit" class="secondary">Change priority</button>
         </form>
       </div>
-      <form method="post" action="${path}/status">
-        ${csrf}
+      <form method="post" action="${path}/status">${csrf}
         <label for="status">Move to</label>
         <select id="status" name="status">
           <option value="in_progress">In progress</option>
@@ -342,12 +234,11 @@ function actionsOf(ctx: PageContext, ticket: repo.Ticket, path: string, open: bo
         <textarea id="message" name="message" rows="2" maxlength="2000" style="width:100%"></textarea>
         <button type="submit">Update status</button>
       </form>
-      <form method="post" action="${path}/work">
-        ${csrf}
+      <form method="post" action="${path}/work">${csrf}
         <label for="minutes">Log work (minutes, ending now)</label>
-        <input id="minutes" name="minutes" type="number" min="1" max="1440" required />
+        <input id="minutes" name="minutes" type="number" min="1" max="1440" required>
         <label for="work-note">What was done</label>
-        <input id="work-note" name="note" maxlength="2000" style="width:100%" />
+        <input id="work-note" name="note" maxlength="2000" style="width:100%">
         <button type="submit">Log work</button>
       </form>
     </div>
