@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+/** SQLite, the default engine: `npm run db:generate` writes both engines' migrations. */
 export default defineConfig({
   dialect: 'sqlite',
   schema: './src/db/schema.ts',
-  out: './migrations',
+  out: './migrations/sqlite',
 });

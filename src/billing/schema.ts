@@ -1,6 +1,18 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { RATE_PERIODS } from '../calendar/calendar.js';
 
+/** What can be billed: the ledger's `type`. */
+export const BILLABLE_TYPES = [
+  'inbound_call',
+  'bridged_call',
+  'callback',
+  'voicemail',
+  'page',
+  'acknowledgement',
+  'work_time',
+] as const;
+export type BillableType = (typeof BILLABLE_TYPES)[number];
+
 /**
  * The billing ledger: every billable event once, with the rate period of each piece as the calendar
  * said when it was recorded, so a later change of office hours never re-prices a past month.

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Db } from './client.js';
+import type { SqliteDatabase } from './sqlite.js';
 
 /**
  * SQLite's automatic WAL checkpoint runs inside whichever commit crosses the threshold, and with
@@ -11,7 +11,8 @@ import type { Db } from './client.js';
  * service's connection stops checkpointing by itself. If the worker ever fails, the automatic
  * checkpoint is switched back on, so the WAL can never grow without bound.
  */
-export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1000): { stop(): Promise<void> } {
+export function startCheckpointer(db: SqliteDatabase, log: Logger, everyMs = 1000): { stop(): Promise<void> } {
+  const path = db.path;
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
     const Database = require(workerData.driver);
@@ -46,12 +47,12 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
     );
     return { stop: async () => undefined };
   }
-  db.$client.pragma('wal_autocheckpoint = 0');
+  db.connection.pragma('wal_autocheckpoint = 0');
   let stopped = false;
   const fallBack = (why: string) => {
     if (stopped) return;
     log.error({ why }, 'WAL checkpoint worker failed; the database checkpoints by itself again');
-    db.$client.pragma('wal_autocheckpoint = 1000');
+    db.connection.pragma('wal_autocheckpoint = 1000');
   };
   worker.on(
     'message',
@@ -64,7 +65,7 @@ export function startCheckpointer(db: Db, path: string, log: Logger, everyMs = 1
     stop: () =>
       new Promise((resolve) => {
         stopped = true;
-        db.$client.pragma('wal_autocheckpoint = 1000');
+        db.connection.pragma('wal_autocheckpoint = 1000');
         // Held open until the worker has finished its last checkpoint and closed its connection.
         worker.ref();
         worker.once('exit', () => resolve());

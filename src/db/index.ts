@@ -1,4 +1,20 @@
-export { BUSY_TIMEOUT_MS, openDatabase, migrateDatabase, type Db, type Tx, type Conn } from './client.js';
+export {
+  forUpdate,
+  skipLocked,
+  rowsOf,
+  takeTurns,
+  ENGINES,
+  type Database,
+  type Engine,
+  type Q,
+  type ReadQ,
+  type TransactionOptions,
+} from './engine.js';
+export { openDatabase, describeDatabase } from './open.js';
+export { openSqlite, BUSY_TIMEOUT_MS, type SqliteDatabase } from './sqlite.js';
+export { openPostgres, type PostgresDatabase } from './postgres.js';
 export * as tables from './schema.js';
-export { readState, writeState, readOrCreateState } from './state.js';
+export { readState, writeState, readOrCreateState, nextNumber } from './state.js';
+export { takeLease, releaseLease, forgetLeases } from './leases.js';
 export { isBusy, retryWhenBusy } from './busy.js';
+export { errorCode, errorMessage, isUniqueViolation, isForeignKeyViolation } from './errors.js';

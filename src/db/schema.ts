@@ -5,7 +5,7 @@ export * from '../tickets/schema.js';
 export * from '../ivr/schema.js';
 export * from '../callbacks/schema.js';
 export * from '../paging/schema.js';
-export * from './state.js';
+export * from './tables.js';
 export * from '../billing/schema.js';
 export * from '../auth/schema.js';
 export * from '../audit/schema.js';

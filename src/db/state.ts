@@ -1,27 +1,42 @@
-import { eq } from 'drizzle-orm';
-import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
-import type { Conn as Db } from './client.js';
+import { eq, max, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Q, ReadQ } from './engine.js';
+import { counters, serviceState } from './tables.js';
 
-/** Small named values the service keeps across restarts (the voicemail-link secret, job bookmarks). */
-export const serviceState = sqliteTable('service_state', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-});
-
-export function readState(db: Db, key: string): string | undefined {
-  return db.select().from(serviceState).where(eq(serviceState.key, key)).get()?.value;
+export async function readState(q: ReadQ, key: string): Promise<string | undefined> {
+  const [row] = await q.select({ value: serviceState.value }).from(serviceState).where(eq(serviceState.key, key));
+  return row?.value;
 }
 
-export function writeState(db: Db, key: string, value: string, now: Date): void {
-  db.insert(serviceState)
+export async function writeState(tx: Q, key: string, value: string, now: Date): Promise<void> {
+  await tx
+    .insert(serviceState)
     .values({ key, value, updatedAt: now })
-    .onConflictDoUpdate({ target: serviceState.key, set: { value, updatedAt: now } })
-    .run();
+    .onConflictDoUpdate({ target: serviceState.key, set: { value, updatedAt: now } });
 }
 
-/** The value under `key`, created once by `make` if absent (the first writer wins). */
-export function readOrCreateState(db: Db, key: string, make: () => string, now: Date): string {
-  db.insert(serviceState).values({ key, value: make(), updatedAt: now }).onConflictDoNothing().run();
-  return readState(db, key)!;
+/** The value under `key`, created once by `make` if absent (the first writer wins, on every instance). */
+export async function readOrCreateState(tx: Q, key: string, make: () => string, now: Date): Promise<string> {
+  await tx.insert(serviceState).values({ key, value: make(), updatedAt: now }).onConflictDoNothing();
+  return (await readState(tx, key))!;
+}
+
+/**
+ * The next number of a counter, in the caller's transaction: the row is locked until it commits, so two
+ * instances never hand out the same number. A counter starts after the highest value `column` holds.
+ */
+export async function nextNumber(tx: Q, name: string, column: AnySQLiteColumn, first: number): Promise<number> {
+  const [bumped] = await tx
+    .update(counters)
+    .set({ value: sql`${counters.value} + 1` })
+    .where(eq(counters.name, name))
+    .returning({ value: counters.value });
+  if (bumped) return bumped.value;
+  const [top] = await tx.select({ top: max(column) }).from(column.table);
+  const start = Math.max(Number(top?.top ?? 0) + 1, first);
+  await tx
+    .insert(counters)
+    .values({ name, value: start - 1 })
+    .onConflictDoNothing();
+  return nextNumber(tx, name, column, first);
 }

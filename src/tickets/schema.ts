@@ -1,8 +1,9 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { clients, clientContacts } from '../clients/schema.js';
 
-export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import { PRIORITIES, type Priority } from '../config/organisation.js';
+
+export { PRIORITIES, type Priority };
 
 export const TICKET_STATUSES = [
   'new',

@@ -1,0 +1,25 @@
+import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
+
+/** Small named values the service keeps across restarts (the link secret, job bookmarks). */
+export const serviceState = sqliteTable('service_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Numbers handed out one by one (ticket numbers): one row each, incremented in the writer's transaction. */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+/**
+ * Scheduled jobs that must run on one instance at a time (reconciliation, SLA checks, the monthly
+ * summary): the instance holding an unexpired lease runs it; a dead instance's lease runs out and
+ * another takes the job over.
+ */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  heldBy: text('held_by').notNull(),
+  leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }).notNull(),
+});
