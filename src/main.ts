@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { loadConfig } from './config/index.js';
-import { openDatabase, migrateDatabase, readOrCreateState, type Db } from './db/index.js';
+import {
+  describeDatabase,
+  errorMessage,
+  openDatabase,
+  readOrCreateState,
+  type Database,
+  type SqliteDatabase,
+} from './db/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { createLogger } from './logging.js';
 import { channelTimeouts, createChannels } from './channels/index.js';
@@ -16,7 +23,7 @@ const STOP_WITHIN_MS = 9_000;
 const SEND_DEADLINE_MS = 4_000;
 
 /** config → database + migrations → createApp → listen → scheduler. */
-function main(): void {
+async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     process.stderr.write(
@@ -35,20 +42,32 @@ function main(): void {
     log.error({ err }, 'an error escaped every handler; the service carries on'),
   );
 
-  let db: Db;
+  const where = describeDatabase(config.env.database);
+  let db: Database;
+  let installId: string;
   try {
-    db = openDatabase(config.env.databasePath);
-    migrateDatabase(db);
+    db = openDatabase(config.env.database, (err) =>
+      log.warn({ err: err.message }, 'a database connection broke while idle; it is replaced'),
+    );
+    // Several instances starting at once take turns migrating (PostgreSQL); the others find it done.
+    await db.migrate();
+    installId = await db.withTransaction((tx) =>
+      readOrCreateState(tx, 'install_id', () => randomBytes(6).toString('hex'), systemClock.now()),
+    );
   } catch (err) {
     process.stderr.write(
-      `Switchboard cannot start: the database at ${config.env.DATABASE_URL} cannot be opened or migrated: ${(err as Error).message}\n`,
+      `Switchboard cannot start: the database ${where} cannot be opened or migrated: ${errorMessage(err)}\n`,
     );
     process.exit(1);
   }
 
-  const checkpointer = startCheckpointer(db, config.env.databasePath, log);
+  // SQLite's file belongs to this process alone; a PostgreSQL server checkpoints by itself.
+  const checkpointer = db.engine === 'sqlite' ? startCheckpointer(db as SqliteDatabase, log) : undefined;
   const channels = createChannels(config.env, log);
-  const installId = readOrCreateState(db, 'install_id', () => randomBytes(6).toString('hex'), systemClock.now());
+  // The services tell the worker about new messages, and the worker renders with the services' pager:
+  // the worker is started next, before anything can call these.
+  const toWorker = { kick: () => outbox.kick(), health: () => outbox.health() };
+  const services = await servicesOf({ config, db, clock: systemClock, channels, log, outbox: toWorker });
   const outbox = startOutboxWorker({
     db,
     channels,
@@ -56,14 +75,14 @@ function main(): void {
     log,
     publicUrl: config.env.publicUrl,
     installId,
+    pager: services.pager,
+    record: services.recordDelivery,
     timeouts: channelTimeouts(config.env),
-    soleInstance: true,
+    // On SQLite no other process shares the file, so what a previous process left mid-send is settled at once.
+    soleInstance: db.engine === 'sqlite',
     rules: config.organisation.paging,
-    organisation: config.organisation.name,
   });
-  const deps = { config, db, clock: systemClock, channels, log, outbox };
-  const services = servicesOf(deps);
-  const app = createApp(deps, services);
+  const app = createApp(services);
   const scheduler = startScheduler(services);
   const server: Server = app.listen(config.env.PORT);
   server.on('listening', () => {
@@ -74,7 +93,7 @@ function main(): void {
         publicUrl: config.env.publicUrl,
         organisation: config.organisation.name,
         source: config.organisationSource,
-        database: config.env.databasePath,
+        database: where,
       },
       'Switchboard is listening',
     );
@@ -110,8 +129,8 @@ function main(): void {
     if (sends.unfinished)
       log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');
     await closed;
-    await checkpointer.stop();
-    db.$client.close();
+    await checkpointer?.stop();
+    await db.close();
     log.info('stopped');
     process.exit(0);
   };
@@ -119,4 +138,4 @@ function main(): void {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main();
+void main();

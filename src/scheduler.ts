@@ -1,24 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from './app.js';
+import { forgetLeases, releaseLease, takeLease } from './db/index.js';
 import { closeStaleCalls, reconcileRecordings } from './ivr/index.js';
-import { runDueEscalations } from './paging/index.js';
-import { runSlaChecks } from './tickets/sla-watch.js';
+import { runDueEscalations, runSlaChecks } from './tickets/index.js';
 import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
 import { ratePeriodAt } from './calendar/index.js';
 
 const STALE_CALL_MS = 2 * 3_600_000;
+/**
+ * How long a job's lease lasts. An instance that dies mid-job leaves its lease to run out, and the next
+ * run on another instance takes the job within this time. The jobs are safe to overlap (what they send
+ * is keyed), so a job that outlasts its lease costs nothing but work.
+ */
+export const JOB_LEASE_MS = 25_000;
 
-/** The periodic jobs. Their state lives in the database, so a restart simply runs them again. */
+type Figures = Record<string, unknown> | number | undefined | void;
+
+/**
+ * The periodic jobs. Their state lives in the database, so a restart simply runs them again; with
+ * several instances, each job runs on one at a time (a lease row any instance can take once it runs
+ * out), and escalation steps are claimed one by one with their rows locked.
+ */
 export function startScheduler(services: Services): { stop(): Promise<void> } {
   const { log, clock, db } = services;
+  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const startedAt = clock.now();
-  let reconciling = false;
-  const reconcile = async () => {
-    if (reconciling) return;
-    reconciling = true;
+
+  /** Runs `job` if this instance takes its lease; logs what it did, or why it failed (it runs again next time). */
+  const leased = (name: string, job: () => Promise<Figures>) => async () => {
+    const now = clock.now();
+    let mine = false;
     try {
-      const urgent = new Set(services.recovery.urgent);
+      mine = await db.withTransaction((tx) => takeLease(tx, name, holder, now, new Date(now.getTime() + JOB_LEASE_MS)));
+      if (!mine) return;
+      const result = await job();
+      const figures = typeof result === 'number' ? { done: result } : result;
+      if (figures && Object.values(figures).some((v) => typeof v === 'number' && v > 0))
+        log.info({ job: name, ...figures }, `${name} done`);
+    } catch (err) {
+      log.error({ err, job: name }, `${name} failed; will try again`);
+    } finally {
+      if (mine) await db.withTransaction((tx) => releaseLease(tx, name, holder)).catch(() => undefined);
+    }
+  };
+
+  const reconcile = leased('reconcile-recordings', async () => {
+    const urgent = new Set(services.recovery.urgent);
+    try {
       const result = await reconcileRecordings(services.ivr, services.channels.voice, {
         urgent,
         servingSince: startedAt,
@@ -27,10 +58,8 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
       if (result.ingested) log.warn(result, 'recordings reconciled');
     } catch (err) {
       log.error({ err: (err as Error).message }, 'could not list Twilio recordings; will try again');
-    } finally {
-      reconciling = false;
     }
-  };
+  });
   // A recording whose webhook could not be saved is looked for shortly, not at the next minute.
   let soon: NodeJS.Timeout | undefined;
   services.recovery.soon = () => {
@@ -40,58 +69,49 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
     }, 15_000);
     soon.unref();
   };
-  const guarded = (name: string, job: () => unknown) => () => {
-    try {
-      const result = job();
-      if (result && typeof result === 'object' && Object.values(result).some((v) => typeof v === 'number' && v > 0))
-        log.info({ job: name, ...result }, `${name} done`);
-    } catch (err) {
-      log.error({ err, job: name }, `${name} failed; will try again`);
-    }
-  };
+
   const organisation = services.config.organisation;
-  // What the escalation, SLA and monthly jobs share.
-  const jobs = {
-    db,
-    clock,
-    organisation,
-    calendar: services.calendar,
-    publicUrl: services.publicUrl,
-    onOutbox: services.tickets.onOutbox,
-  };
   const tasks: ScheduledTask[] = [
     // SLA: warn the assignee at 75% of the time, the architects at breach.
     cron.schedule(
       '* * * * *',
-      guarded('sla checks', () => runSlaChecks(jobs)),
+      leased('sla-checks', () => runSlaChecks(services.tickets)),
       { noOverlap: true, name: 'sla' },
     ),
     // The office hears of overdue callbacks once an hour, while the office is open.
     cron.schedule(
       '0 * * * *',
-      guarded('overdue callbacks', () =>
+      leased('overdue-callbacks', async () =>
         ratePeriodAt(services.calendar, clock.now()) === 'business'
-          ? { overdue: sendOverdueSummary(services.callbacks) }
+          ? { overdue: await sendOverdueSummary(services.callbacks) }
           : undefined,
       ),
       { noOverlap: true, name: 'overdue-callbacks' },
     ),
     cron.schedule(
       '*/5 * * * *',
-      guarded('billing ledger', () => ({ recorded: syncLedger(db, services.calendar, clock.now()) })),
+      leased('billing-ledger', async () => ({ recorded: await syncLedger(db, services.calendar, clock.now()) })),
       { noOverlap: true, name: 'billing-ledger' },
     ),
     // Billing's after-hours summary of last month: from 07:00 local on the 1st, checked hourly through the
     // 7th, so a 1st spent down or a missed run is made up (it is sent once: keyed on the month).
     cron.schedule(
       '0 7-23 1-7 * *',
-      guarded('monthly summary', () => sendMonthlySummary(jobs)),
+      leased('monthly-summary', () => sendMonthlySummary(services.tickets)),
       { noOverlap: true, name: 'monthly-summary', timezone: organisation.timezone },
     ),
     // Escalation steps are rows with a due time; checking every five seconds keeps a step within 5 s of due.
+    // Every instance looks: each step is claimed with its row locked (others skip it), so none runs twice.
     cron.schedule(
       '*/5 * * * * *',
-      guarded('escalations', () => runDueEscalations(jobs)),
+      async () => {
+        try {
+          const ran = await runDueEscalations(services.tickets);
+          if (ran) log.info({ job: 'escalations', steps: ran }, 'escalations done');
+        } catch (err) {
+          log.error({ err, job: 'escalations' }, 'escalations failed; will try again');
+        }
+      },
       { noOverlap: true, name: 'escalations' },
     ),
     // Voicemails Twilio holds that no webhook delivered (the fallback document's, while the service was
@@ -100,14 +120,20 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
     // Calls whose end Twilio never reported are closed as abandoned.
     cron.schedule(
       '*/10 * * * *',
-      guarded('stale calls', () => ({
-        closed: closeStaleCalls(db, new Date(clock.now().getTime() - STALE_CALL_MS), clock.now()),
-      })),
+      leased('stale-calls', async () => {
+        const now = clock.now();
+        const cutoff = new Date(now.getTime() - STALE_CALL_MS);
+        return { closed: await db.withTransaction((tx) => closeStaleCalls(tx, cutoff, now)) };
+      }),
       { noOverlap: true, name: 'stale-calls' },
     ),
   ];
-  // At once on start-up, for voicemails taken while the service was down.
-  const first = setTimeout(() => void reconcile(), 0);
+  // At once on start-up, for voicemails taken while the service was down. On SQLite no other process
+  // shares the file, so the leases a previous process left are its own, and nobody need wait them out.
+  const first = setTimeout(() => {
+    const forgotten = db.engine === 'sqlite' ? db.withTransaction((tx) => forgetLeases(tx)) : Promise.resolve();
+    void forgotten.catch(() => undefined).then(reconcile);
+  }, 0);
   first.unref();
   return {
     stop: async () => {

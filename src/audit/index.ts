@@ -1,27 +1,25 @@
 import { desc } from 'drizzle-orm';
-import type { Conn } from '../db/index.js';
+import type { Q, ReadQ } from '../db/index.js';
 import { auditLog, type AuditAction } from './schema.js';
 
 export { AUDIT_ACTIONS, type AuditAction } from './schema.js';
 export type AuditEntry = typeof auditLog.$inferSelect;
 
 /** Appends one entry to the audit trail. */
-export function recordAudit(
-  db: Conn,
+export async function recordAudit(
+  tx: Q,
   entry: { at: Date; action: AuditAction; actor?: string | null; ip?: string | null; detail?: Record<string, unknown> },
-): void {
-  db.insert(auditLog)
-    .values({
-      at: entry.at,
-      action: entry.action,
-      actor: entry.actor ?? null,
-      ip: entry.ip ?? null,
-      detail: entry.detail ?? null,
-    })
-    .run();
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    at: entry.at,
+    action: entry.action,
+    actor: entry.actor ?? null,
+    ip: entry.ip ?? null,
+    detail: entry.detail ?? null,
+  });
 }
 
 /** The newest entries first. */
-export function recentAudit(db: Conn, limit = 200): AuditEntry[] {
-  return db.select().from(auditLog).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit).all();
+export function recentAudit(q: ReadQ, limit = 200): Promise<AuditEntry[]> {
+  return q.select().from(auditLog).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit);
 }

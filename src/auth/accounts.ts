@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/index.js';
+import type { Database, Q, ReadQ } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
 import { recordAudit, type AuditAction } from '../audit/index.js';
 import { accounts, sessions, ACCOUNT_ROLES, type AccountRole } from './schema.js';
@@ -22,30 +22,28 @@ export const newAccountSchema = z.object({
 
 /** Creates an account, or resets the password, name and role of an existing one with that email. */
 export async function saveAccount(
-  db: Db,
+  db: Database,
   input: z.infer<typeof newAccountSchema>,
   now: Date,
 ): Promise<{ account: Account; created: boolean }> {
   const passwordHash = await hashPassword(input.password);
-  const existing = db.select().from(accounts).where(eq(accounts.email, input.email)).get();
-  if (existing) {
-    const account = db
-      .update(accounts)
-      .set({ name: input.name, role: input.role, passwordHash, failedSignIns: 0, lockedUntil: null })
-      .where(eq(accounts.id, existing.id))
-      .returning()
-      .get();
-    db.delete(sessions).where(eq(sessions.accountId, existing.id)).run();
-    return { account, created: false };
-  }
-  return {
-    account: db
+  return db.withTransaction(async (tx) => {
+    const [existing] = await tx.select().from(accounts).where(eq(accounts.email, input.email));
+    if (existing) {
+      const [account] = await tx
+        .update(accounts)
+        .set({ name: input.name, role: input.role, passwordHash, failedSignIns: 0, lockedUntil: null })
+        .where(eq(accounts.id, existing.id))
+        .returning();
+      await tx.delete(sessions).where(eq(sessions.accountId, existing.id));
+      return { account: account!, created: false };
+    }
+    const [account] = await tx
       .insert(accounts)
       .values({ email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now })
-      .returning()
-      .get(),
-    created: true,
-  };
+      .returning();
+    return { account: account!, created: true };
+  });
 }
 
 export type SignIn =
@@ -65,36 +63,40 @@ export const typedEmail = (raw: string) => raw.trim().toLowerCase().slice(0, 320
  * known ones and get the same answer. Every outcome goes to the audit trail (never the password).
  */
 export async function signIn(
-  db: Db,
+  db: Database,
   attempt: { email: string; password: string; ip: string },
   now: Date,
 ): Promise<SignIn> {
   const actor = typedEmail(attempt.email);
   const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
-    recordAudit(db, { at: now, action, actor, ip: attempt.ip, detail });
-  const account = reserveAttempt(db, actor, now);
+    db.withTransaction((tx) => recordAudit(tx, { at: now, action, actor, ip: attempt.ip, detail }));
+  const account = await db.withTransaction((tx) => reserveAttempt(tx, actor, now));
   if (account?.lockedUntil && account.lockedUntil > now) {
-    audit('sign_in_locked', { until: account.lockedUntil });
+    await audit('sign_in_locked', { until: account.lockedUntil });
     return { ok: false, reason: 'locked', until: account.lockedUntil };
   }
   const check = await checkPassword(attempt.password, account?.passwordHash ?? decoyHash);
   if (check === 'busy') {
-    if (account) releaseAttempt(db, account.id);
-    audit('sign_in_throttled', { by: 'busy' });
+    if (account) await db.withTransaction((tx) => releaseAttempt(tx, account.id));
+    await audit('sign_in_throttled', { by: 'busy' });
     return { ok: false, reason: 'busy' };
   }
   if (account && check === 'right') {
-    const signedIn = db
-      .update(accounts)
-      .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
-      .where(eq(accounts.id, account.id))
-      .returning()
-      .get();
-    audit('sign_in', { role: signedIn.role });
-    return { ok: true, account: signedIn };
+    const [signedIn] = await db.withTransaction((tx) =>
+      tx
+        .update(accounts)
+        .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
+        .where(eq(accounts.id, account.id))
+        .returning(),
+    );
+    await audit('sign_in', { role: signedIn!.role });
+    return { ok: true, account: signedIn! };
   }
-  const until = account && account.failedSignIns >= MAX_FAILED_SIGN_INS ? lockAccount(db, account.id, now) : undefined;
-  audit(
+  const until =
+    account && account.failedSignIns >= MAX_FAILED_SIGN_INS
+      ? await db.withTransaction((tx) => lockAccount(tx, account.id, now))
+      : undefined;
+  await audit(
     'sign_in_failed',
     account ? { failures: account.failedSignIns, ...(until && { lockedUntil: until }) } : { account: 'none' },
   );
@@ -107,79 +109,82 @@ export async function signIn(
  * an attempt beyond the limit locks the account itself, so a count left high by a crash cannot refuse
  * sign-ins forever without a lock that expires.
  */
-function reserveAttempt(db: Db, email: string, now: Date): Account | undefined {
+async function reserveAttempt(tx: Q, email: string, now: Date): Promise<Account | undefined> {
   const lockedNow = sql`${accounts.lockedUntil} > ${now.getTime()}`;
-  return db
+  const [row] = await tx
     .update(accounts)
     .set({
       failedSignIns: sql`CASE WHEN ${lockedNow} THEN ${accounts.failedSignIns} WHEN ${accounts.lockedUntil} IS NOT NULL THEN 1
         ELSE ${accounts.failedSignIns} + 1 END`,
       lockedUntil: sql`CASE WHEN ${lockedNow} THEN ${accounts.lockedUntil}
-        WHEN ${accounts.lockedUntil} IS NULL AND ${accounts.failedSignIns} >= ${MAX_FAILED_SIGN_INS} THEN ${now.getTime() + LOCKOUT_MS} END`,
+        WHEN ${accounts.lockedUntil} IS NULL AND ${accounts.failedSignIns} >= ${MAX_FAILED_SIGN_INS} THEN cast(${now.getTime() + LOCKOUT_MS} as bigint) END`,
     })
     .where(eq(accounts.email, email))
-    .returning()
-    .get();
+    .returning();
+  return row;
 }
 
 /** An attempt that was never checked (the hashing queue was full) does not count. */
-function releaseAttempt(db: Db, accountId: number): void {
-  db.update(accounts)
+async function releaseAttempt(tx: Q, accountId: number): Promise<void> {
+  await tx
+    .update(accounts)
     .set({ failedSignIns: sql`${accounts.failedSignIns} - 1` })
-    .where(and(eq(accounts.id, accountId), gt(accounts.failedSignIns, 0)))
-    .run();
+    .where(and(eq(accounts.id, accountId), gt(accounts.failedSignIns, 0)));
 }
 
 /** The limit's failure locks the account, unless a right password has reset the count meanwhile. */
-function lockAccount(db: Db, accountId: number, now: Date): Date | undefined {
+async function lockAccount(tx: Q, accountId: number, now: Date): Promise<Date | undefined> {
   const until = new Date(now.getTime() + LOCKOUT_MS);
-  const locked = db
+  const locked = await tx
     .update(accounts)
     .set({ lockedUntil: until })
     .where(and(eq(accounts.id, accountId), gte(accounts.failedSignIns, MAX_FAILED_SIGN_INS)))
-    .returning()
-    .get();
-  return locked ? until : undefined;
+    .returning({ id: accounts.id });
+  return locked.length ? until : undefined;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new session: the browser keeps the token, the database only its hash. */
-export function startSession(
-  db: Db,
+export async function startSession(
+  db: Database,
   accountId: number,
   now: Date,
-): { token: string; csrfToken: string; expiresAt: Date } {
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_MS);
-  db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-  db.insert(sessions)
-    .values({ tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt })
-    .run();
+  await db.withTransaction(async (tx) => {
+    await tx.delete(sessions).where(lt(sessions.expiresAt, now));
+    await tx.insert(sessions).values({ tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt });
+  });
   return { token, csrfToken, expiresAt };
 }
 
-export function sessionOf(db: Db, token: string, now: Date): { account: Account; csrfToken: string } | undefined {
-  const row = db
+export async function sessionOf(
+  q: ReadQ,
+  token: string,
+  now: Date,
+): Promise<{ account: Account; csrfToken: string } | undefined> {
+  const [row] = await q
     .select({ account: accounts, csrfToken: sessions.csrfToken })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(and(eq(sessions.tokenHash, digest(token)), gt(sessions.expiresAt, now)))
-    .get();
+    .where(and(eq(sessions.tokenHash, digest(token)), gt(sessions.expiresAt, now)));
   return row;
 }
 
-export function endSession(db: Db, token: string): void {
-  db.delete(sessions)
-    .where(eq(sessions.tokenHash, digest(token)))
-    .run();
-}
-
 /** Signing out: the session ends, and the audit trail records who and from where. */
-export function signOut(db: Db, token: string, who: { email: string; ip: string }, now: Date): void {
-  endSession(db, token);
-  recordAudit(db, { at: now, action: 'sign_out', actor: who.email, ip: who.ip });
+export async function signOut(
+  db: Database,
+  token: string,
+  who: { email: string; ip: string },
+  now: Date,
+): Promise<void> {
+  await db.withTransaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.tokenHash, digest(token)));
+    await recordAudit(tx, { at: now, action: 'sign_out', actor: who.email, ip: who.ip });
+  });
 }
 
 /** What each role may do in the dashboard. */

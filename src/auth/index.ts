@@ -5,7 +5,6 @@ export {
   typedEmail,
   startSession,
   sessionOf,
-  endSession,
   staffOfAccount,
   can,
   newAccountSchema,

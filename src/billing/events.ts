@@ -1,7 +1,6 @@
 import { ratePeriodAt, splitByRatePeriod, type BusinessCalendar, type RatePeriod } from '../calendar/index.js';
-import type { Db } from '../db/index.js';
-import { readState, writeState } from '../db/state.js';
-import { ticketLabel } from '../tickets/label.js';
+import { readState, writeState, type Database, type ReadQ } from '../db/index.js';
+import { ticketLabel } from '../paging/index.js';
 import {
   countLedger,
   ledgerRows,
@@ -11,20 +10,11 @@ import {
   type LedgerQuery,
   type LedgerRow,
   type SourceRow,
-} from './repository.js';
+} from './store.js';
+import type { BillableType } from './schema.js';
 
-export type { LedgerQuery } from './repository.js';
-
-export const BILLABLE_TYPES = [
-  'inbound_call',
-  'bridged_call',
-  'callback',
-  'voicemail',
-  'page',
-  'acknowledgement',
-  'work_time',
-] as const;
-export type BillableType = (typeof BILLABLE_TYPES)[number];
+export type { LedgerQuery } from './store.js';
+export { BILLABLE_TYPES, type BillableType } from './schema.js';
 
 export interface BillablePiece {
   ratePeriod: RatePeriod;
@@ -56,45 +46,48 @@ const BOOKMARK = 'billing_ledger_synced_at';
  */
 const LOOK_BACK_MS = 3 * 3_600_000;
 
-function ledgerRow(cal: BusinessCalendar, s: SourceRow, now: number): LedgerInsert {
+function ledgerRow(cal: BusinessCalendar, s: SourceRow, now: Date): LedgerInsert {
   const ms = { business: 0, after_hours: 0, weekend: 0, holiday: 0 } as Record<RatePeriod, number>;
   const start = new Date(s.start);
   const pieces = s.end > s.start ? splitByRatePeriod(cal, start, new Date(s.end)) : [];
   for (const p of pieces) ms[p.period] += p.ms;
   const ratePeriod = pieces[0]?.period ?? ratePeriodAt(cal, start);
   return {
-    key: `${s.type}:${s.id}`,
+    sourceKey: `${s.type}:${s.id}`,
     type: s.type,
-    clientId: s.clientId,
-    ticketId: s.ticketId,
-    start: s.start,
-    end: Math.max(s.end, s.start),
+    clientId: s.clientId === null ? null : Number(s.clientId),
+    ticketId: s.ticketId === null ? null : Number(s.ticketId),
+    startAt: start,
+    endAt: new Date(Math.max(s.end, s.start)),
     ratePeriod,
-    ...ms,
-    pieces: JSON.stringify(
-      pieces.length
-        ? pieces.map((p) => ({ p: p.period, s: p.start.getTime(), e: p.end.getTime() }))
-        : [{ p: ratePeriod, s: s.start, e: s.start }],
-    ),
-    now,
+    msBusiness: ms.business,
+    msAfterHours: ms.after_hours,
+    msWeekend: ms.weekend,
+    msHoliday: ms.holiday,
+    pieces: pieces.length
+      ? pieces.map((p) => ({ p: p.period, s: p.start.getTime(), e: p.end.getTime() }))
+      : [{ p: ratePeriod, s: s.start, e: s.start }],
+    recordedAt: now,
   };
 }
 
 /**
  * Records every billable event not yet in the ledger, priced by the calendar as it is now; once
- * recorded an event keeps its rate periods. Idempotent: run it every minute and before each report.
+ * recorded an event keeps its rate periods. Idempotent: run it every few minutes and before each report,
+ * on any instance.
  */
-export function syncLedger(db: Db, cal: BusinessCalendar, now: Date): number {
-  return db.$client.transaction(() => {
-    const last = Number(readState(db, BOOKMARK) ?? 0);
+export async function syncLedger(db: Database, cal: BusinessCalendar, now: Date): Promise<number> {
+  return db.withTransaction(async (tx) => {
+    const last = Number((await readState(tx, BOOKMARK)) ?? 0);
     const since = last ? last - LOOK_BACK_MS : 0;
-    const recorded = recordLedgerRows(
-      db,
-      unrecordedSources(db, since).map((source) => ledgerRow(cal, source, now.getTime())),
+    const sources = await unrecordedSources(tx, since);
+    const recorded = await recordLedgerRows(
+      tx,
+      sources.map((source) => ledgerRow(cal, source, now)),
     );
-    writeState(db, BOOKMARK, String(now.getTime()), now);
+    await writeState(tx, BOOKMARK, String(now.getTime()), now);
     return recorded;
-  })();
+  });
 }
 
 const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
@@ -122,9 +115,9 @@ function toEvent(r: LedgerRow): BillableEvent {
 }
 
 /** Billable events that began in [from, to), in time order, from the ledger. */
-export function billableEvents(db: Db, q: LedgerQuery): BillableEvent[] {
-  return ledgerRows(db, q).map(toEvent);
+export async function billableEvents(q: ReadQ, query: LedgerQuery): Promise<BillableEvent[]> {
+  return (await ledgerRows(q, query)).map(toEvent);
 }
 
 /** How many events a query matches (for "the first 500 of 12,000"). */
-export const countBillable = (db: Db, q: LedgerQuery): number => countLedger(db, q);
+export const countBillable = (q: ReadQ, query: LedgerQuery): Promise<number> => countLedger(q, query);

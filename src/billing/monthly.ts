@@ -1,19 +1,20 @@
 import { DateTime } from 'luxon';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import type { Organisation } from '../config/index.js';
-import type { Db } from '../db/index.js';
-import { enqueue, existingDedupeKeys } from '../paging/outbox.js';
+import type { Database } from '../db/index.js';
+import { existingDedupeKeys, type Pager } from '../paging/index.js';
 import { RATE_PERIODS } from '../calendar/index.js';
 import { billingCsv } from './csv.js';
 import { billableEvents, syncLedger } from './events.js';
 import { monthlyReport } from './report.js';
 
 export interface MonthlyMailDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   organisation: Organisation;
   calendar: BusinessCalendar;
   publicUrl: string;
+  pager: Pager;
   onOutbox: () => void;
 }
 
@@ -25,20 +26,28 @@ const PERIOD = { business: 'business', after_hours: 'after hours', weekend: 'wee
  * sent once however often the job runs: hourly from 07:00 on the 1st through the 7th, so a 1st the
  * service was down (or a missed run) is made up within the week.
  */
-export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent: number } {
+export async function sendMonthlySummary(deps: MonthlyMailDeps): Promise<{ month: string; sent: number }> {
   const now = deps.clock.now();
   const month = DateTime.fromJSDate(now, { zone: deps.calendar.zone }).minus({ months: 1 }).toFormat('yyyy-MM');
   const recipients = deps.organisation.billingRecipients.length
     ? deps.organisation.billingRecipients
     : deps.organisation.staff.filter((s) => s.role === 'office').map((s) => s.email);
-  const keyOf = (to: string) => `monthly:${month}:${to}`;
+  const key = `monthly:${month}`;
   // The job runs hourly through the first week; once everyone has this month's, there is nothing to build.
-  if (existingDedupeKeys(deps.db, recipients.map(keyOf)).size === recipients.length) return { month, sent: 0 };
-  syncLedger(deps.db, deps.calendar, now);
-  const report = monthlyReport(deps.db, deps.calendar, month, undefined, 50)!;
-  const events = billableEvents(deps.db, { from: report.from, to: report.to, afterHoursOnly: true });
+  if (
+    (
+      await existingDedupeKeys(
+        deps.db.q,
+        recipients.map((to) => `${key}:${to}`),
+      )
+    ).size === recipients.length
+  )
+    return { month, sent: 0 };
+  await syncLedger(deps.db, deps.calendar, now);
+  const report = (await monthlyReport(deps.db.q, deps.calendar, month, undefined, 50))!;
+  const events = await billableEvents(deps.db.q, { from: report.from, to: report.to, afterHoursOnly: true });
   const minutes = (n: number) => `${Math.round(n * 10) / 10} min`;
-  const lines = [
+  const text = [
     `After-hours billing for ${deps.organisation.name}, ${DateTime.fromFormat(month, 'yyyy-MM').toFormat('LLLL yyyy')}.`,
     '',
     `${report.afterHoursTotal} billable event${report.afterHoursTotal === 1 ? '' : 's'} outside business hours.`,
@@ -55,25 +64,14 @@ export function sendMonthlySummary(deps: MonthlyMailDeps): { month: string; sent
         ]
       : []),
     `The events are attached as CSV. Full report: ${deps.publicUrl}/dashboard/reports?month=${month}`,
-  ];
-  const written = enqueue(
-    deps.db,
-    recipients.map((to) => ({
-      dedupeKey: keyOf(to),
-      channel: 'email' as const,
-      purpose: 'report' as const,
-      recipient: to,
-      subject: `[${deps.organisation.name}] After-hours summary ${month}`,
-      body: lines.join('\n'),
-      payload: {
-        attachments: [
-          { filename: `after-hours-${month}.csv`, content: billingCsv(events), contentType: 'text/csv; charset=utf-8' },
-        ],
-      },
-      nextAttemptAt: now,
-      createdAt: now,
-    })),
-  );
-  if (written) deps.onOutbox();
-  return { month, sent: written };
+  ].join('\n');
+  const notice = {
+    kind: 'monthly_report' as const,
+    month,
+    text,
+    attachment: { filename: `after-hours-${month}.csv`, content: billingCsv(events) },
+  };
+  const sent = await deps.db.withTransaction((tx) => deps.pager.mail(tx, recipients, notice, { key }));
+  if (sent) deps.onOutbox();
+  return { month, sent };
 }

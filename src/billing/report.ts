@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { RATE_PERIODS, type BusinessCalendar, type RatePeriod } from '../calendar/index.js';
-import type { Db } from '../db/index.js';
-import { packagesOf, packageUsedBetween, type PackageBalance } from '../clients/packages.js';
-import { clientNames } from '../clients/repository.js';
-import { ledgerGroups } from './repository.js';
+import type { ReadQ } from '../db/index.js';
+import { packagesOf, packageUsedBetween, type PackageBalance } from '../clients/index.js';
+import { clientNames } from '../clients/index.js';
+import { ledgerGroups } from './store.js';
 import { billableEvents, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
 
 export interface PeriodFigures {
@@ -62,16 +62,16 @@ export function monthBounds(cal: BusinessCalendar, month: string): { from: Date;
  * in SQL over the ledger), the after-hours events themselves (the first `listLimit`), and prepaid
  * package usage.
  */
-export function monthlyReport(
-  db: Db,
+export async function monthlyReport(
+  db: ReadQ,
   cal: BusinessCalendar,
   month: string,
   clientId?: number,
   listLimit = 500,
-): MonthlyReport | undefined {
+): Promise<MonthlyReport | undefined> {
   const bounds = monthBounds(cal, month);
   if (!bounds) return undefined;
-  const groups = ledgerGroups(db, { ...bounds, clientId });
+  const groups = await ledgerGroups(db, { ...bounds, clientId });
   const lines = new Map<BillableType, ReportLine>();
   const totals = empty();
   const perClient = new Map<number | null, ClientLine>();
@@ -106,7 +106,7 @@ export function monthlyReport(
     for (const p of RATE_PERIODS) line.periods[p].minutes = round(line.periods[p].minutes);
   }
   for (const p of RATE_PERIODS) totals[p].minutes = round(totals[p].minutes);
-  const names = new Map(clientNames(db).map((c) => [c.id, c.name]));
+  const names = new Map((await clientNames(db)).map((c) => [c.id, c.name]));
   const clients =
     clientId === undefined
       ? [...perClient.values()]
@@ -123,10 +123,12 @@ export function monthlyReport(
   const packages =
     clientId === undefined
       ? []
-      : packagesOf(db, clientId).map((p) => ({
-          ...p,
-          usedThisMonth: packageUsedBetween(db, p.id, bounds.from, bounds.to),
-        }));
+      : await Promise.all(
+          (await packagesOf(db, clientId)).map(async (p) => ({
+            ...p,
+            usedThisMonth: await packageUsedBetween(db, p.id, bounds.from, bounds.to),
+          })),
+        );
   return {
     month,
     ...bounds,
@@ -134,7 +136,7 @@ export function monthlyReport(
     lines: BILLABLE_TYPES.flatMap((t) => (lines.has(t) ? [lines.get(t)!] : [])),
     totals,
     clients,
-    afterHours: billableEvents(db, { ...bounds, clientId, afterHoursOnly: true, limit: listLimit }),
+    afterHours: await billableEvents(db, { ...bounds, clientId, afterHoursOnly: true, limit: listLimit }),
     afterHoursTotal,
     packages,
   };

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
-import type { Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import { parseInput } from '../http/json.js';
 import { billingCsv } from './csv.js';
 import { billableEvents, syncLedger } from './events.js';
@@ -27,7 +27,7 @@ export function dayRange(cal: BusinessCalendar, from: string, to: string): { fro
 }
 
 export interface BillingDeps {
-  db: Db;
+  db: Database;
   calendar: BusinessCalendar;
   clock: Clock;
 }
@@ -35,24 +35,22 @@ export interface BillingDeps {
 /** GET /api/billing/events?from&to[&client][&format=csv]: dates are local days of the organisation, both included. */
 export function billingRoutes(deps: BillingDeps): Router {
   const router = Router();
-  router.get('/billing/events', (req, res) => {
+  router.get('/billing/events', async (req, res) => {
     const q = parseInput(rangeQuery, req.query, res);
     if (!q) return;
     const range = dayRange(deps.calendar, q.from, q.to);
     if (!range) {
-      res
-        .status(400)
-        .json({
-          error: {
-            code: 'invalid_input',
-            message: 'from and to must be real dates',
-            fields: { from: 'must be a real date' },
-          },
-        });
+      res.status(400).json({
+        error: {
+          code: 'invalid_input',
+          message: 'from and to must be real dates',
+          fields: { from: 'must be a real date' },
+        },
+      });
       return;
     }
-    syncLedger(deps.db, deps.calendar, deps.clock.now());
-    const events = billableEvents(deps.db, { ...range, clientId: q.client });
+    await syncLedger(deps.db, deps.calendar, deps.clock.now());
+    const events = await billableEvents(deps.db.q, { ...range, clientId: q.client });
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`billing-${q.from}-to-${q.to}.csv`).send(billingCsv(events));
     } else res.json(events);

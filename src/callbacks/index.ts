@@ -16,6 +16,7 @@ export {
   releaseCallback,
   recordOutcome,
   callCustomer,
+  noteCallbackCall,
   sendOverdueSummary,
   newCallbackSchema,
   outcomeSchema,

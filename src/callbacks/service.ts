@@ -1,16 +1,14 @@
-import { and, asc, eq, inArray, lte, or, sql, lt } from 'drizzle-orm';
 import type { Organisation } from '../config/index.js';
 import { nextOpening, type BusinessCalendar, type Clock } from '../calendar/index.js';
-import type { Conn, Db } from '../db/index.js';
-import { enqueue } from '../paging/outbox.js';
-import { clients, clientContacts } from '../clients/schema.js';
-import { tickets } from '../tickets/schema.js';
-import { callbackAttempts, callbacks } from './schema.js';
+import type { Database } from '../db/index.js';
+import type { Pager } from '../paging/index.js';
+import * as store from './store.js';
+import type { Callback } from './store.js';
 
-export type Callback = typeof callbacks.$inferSelect;
+export type { Callback } from './store.js';
 
 export interface CallbackDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   organisation: Organisation;
   /** Business hours, for rate periods. */
@@ -18,6 +16,7 @@ export interface CallbackDeps {
   /** When the office returns calls: the organisation's callback windows, or its business hours. */
   callbackCalendar: BusinessCalendar;
   publicUrl: string;
+  pager: Pager;
   onOutbox: () => void;
 }
 
@@ -34,62 +33,39 @@ export interface CallbackRequest {
 export const dueFrom = (deps: Pick<CallbackDeps, 'callbackCalendar'>, at: Date): Date =>
   nextOpening(deps.callbackCalendar, at) ?? at;
 
-/** Place in the queue: queued callbacks due no later than this one, this one included. */
-function positionOf(db: Conn, cb: Callback): number {
-  const ahead = db
-    .select({ n: sql<number>`count(*)` })
-    .from(callbacks)
-    .where(
-      and(
-        eq(callbacks.status, 'queued'),
-        or(lt(callbacks.dueAt, cb.dueAt), and(eq(callbacks.dueAt, cb.dueAt), lte(callbacks.id, cb.id))),
-      ),
-    )
-    .get();
-  return ahead?.n ?? 1;
-}
-
 /** Queues a callback for the next callback window (now, inside one) and texts the caller their place. */
-export function queueCallback(deps: CallbackDeps, request: CallbackRequest): { callback: Callback; position: number } {
+export async function queueCallback(
+  deps: CallbackDeps,
+  request: CallbackRequest,
+): Promise<{ callback: Callback; position: number }> {
   const now = deps.clock.now();
-  const result = deps.db.transaction((tx) => {
-    const existing = request.callSid
-      ? tx.select().from(callbacks).where(eq(callbacks.callSid, request.callSid)).get()
-      : undefined;
-    if (existing) return { callback: existing, position: positionOf(tx, existing), fresh: false };
-    const callback = tx
-      .insert(callbacks)
-      .values({
-        clientId: request.clientId ?? null,
-        contactId: request.contactId ?? null,
-        phone: request.phone,
-        reason: request.reason ?? null,
-        status: 'queued',
-        dueAt: dueFrom(deps, now),
-        callSid: request.callSid ?? null,
-        createdAt: now,
-      })
-      .returning()
-      .get();
-    const position = positionOf(tx, callback);
-    enqueue(tx, [
-      {
-        dedupeKey: `callback:${callback.id}`,
-        channel: 'sms',
-        purpose: 'callback_confirmation',
-        recipient: request.phone,
-        body: `${deps.organisation.name}: your callback is booked. You are number ${position} in the queue; we will call you on this number.`,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    ]);
+  const result = await deps.db.withTransaction(async (tx) => {
+    const callback = await store.insertCallback(tx, {
+      clientId: request.clientId ?? null,
+      contactId: request.contactId ?? null,
+      phone: request.phone,
+      reason: request.reason ?? null,
+      status: 'queued',
+      dueAt: dueFrom(deps, now),
+      callSid: request.callSid ?? null,
+      createdAt: now,
+    });
+    if (!callback) {
+      const existing = (await store.callbackOfCall(tx, request.callSid!))!;
+      return { callback: existing, position: await store.positionOf(tx, existing), fresh: false };
+    }
+    const position = await store.positionOf(tx, callback);
+    await deps.pager.tellCustomer(
+      tx,
+      { phone: request.phone },
+      { kind: 'callback_booked', position },
+      { key: `callback:${callback.id}` },
+    );
     return { callback, position, fresh: true };
   });
   if (result.fresh) deps.onOutbox();
   return { callback: result.callback, position: result.position };
 }
-
-export const OPEN_CALLBACK_STATUSES = ['queued', 'claimed', 'calling', 'no_answer'] as const;
 
 export interface QueueEntry extends Callback {
   /** Place among the queued ones, by due time. */
@@ -104,35 +80,14 @@ export interface QueueEntry extends Callback {
 }
 
 /** The queue: open callbacks by due time, with who they are for and whether they are overdue. */
-export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
-  const open = db
-    .select({ cb: callbacks, client: clients.name, contact: clientContacts.name, ticketNumber: tickets.number })
-    .from(callbacks)
-    .leftJoin(clients, eq(clients.id, callbacks.clientId))
-    .leftJoin(clientContacts, eq(clientContacts.id, callbacks.contactId))
-    .leftJoin(tickets, eq(tickets.id, callbacks.ticketId))
-    .where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES]))
-    .orderBy(asc(callbacks.dueAt), asc(callbacks.id))
-    .limit(limit)
-    .all();
+export async function listCallbacks(deps: Pick<CallbackDeps, 'db'>, now: Date, limit = 1000): Promise<QueueEntry[]> {
+  const open = await store.openQueue(deps.db.q, limit);
   const attempts = new Map<number, QueueEntry['attempts']>();
-  if (open.length) {
-    const rows = db
-      .select()
-      .from(callbackAttempts)
-      .where(
-        inArray(
-          callbackAttempts.callbackId,
-          open.filter((o) => o.cb.failedAttempts > 0 || o.cb.status !== 'queued').map((o) => o.cb.id),
-        ),
-      )
-      .orderBy(asc(callbackAttempts.at), asc(callbackAttempts.id))
-      .all();
-    for (const a of rows) {
-      const list = attempts.get(a.callbackId) ?? [];
-      list.push({ at: a.at, staff: a.staff, outcome: a.outcome, note: a.note });
-      attempts.set(a.callbackId, list);
-    }
+  const tried = open.filter((o) => o.cb.failedAttempts > 0 || o.cb.status !== 'queued').map((o) => o.cb.id);
+  for (const a of await store.attemptsOf(deps.db.q, tried)) {
+    const list = attempts.get(a.callbackId) ?? [];
+    list.push({ at: a.at, staff: a.staff, outcome: a.outcome, note: a.note });
+    attempts.set(a.callbackId, list);
   }
   let position = 0;
   return open.map(({ cb, client, contact, ticketNumber }) => ({
@@ -146,14 +101,5 @@ export function listCallbacks(db: Db, now: Date, limit = 1000): QueueEntry[] {
   }));
 }
 
-export const callbackById = (db: Conn, id: number) => db.select().from(callbacks).where(eq(callbacks.id, id)).get();
-
-export function openCallbackCount(db: Db): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(callbacks)
-      .where(inArray(callbacks.status, [...OPEN_CALLBACK_STATUSES]))
-      .get()?.n ?? 0
-  );
-}
+export const callbackById = (deps: Pick<CallbackDeps, 'db'>, id: number) => store.callbackById(deps.db.q, id);
+export const openCallbackCount = (deps: Pick<CallbackDeps, 'db'>) => store.openCallbackCount(deps.db.q);

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { parseEnv } from '../config/index.js';
-import { migrateDatabase, openDatabase } from '../db/index.js';
+import { describeDatabase, errorMessage, openDatabase } from '../db/index.js';
 import { newAccountSchema, saveAccount } from '../auth/index.js';
 import { ACCOUNT_ROLES } from '../auth/schema.js';
 
@@ -73,14 +73,21 @@ async function main(): Promise<number> {
     for (const p of env.problems) console.error(p);
     return 1;
   }
-  const db = openDatabase(env.value.databasePath);
-  migrateDatabase(db);
-  const { account, created } = await saveAccount(db, input.data, new Date());
-  db.$client.close();
-  console.log(
-    `${created ? 'Created' : 'Updated'} ${account.role} account ${account.email} (${account.name}) in ${env.value.databasePath}. Sign in at ${env.value.publicUrl}/dashboard`,
-  );
+  const where = describeDatabase(env.value.database);
+  const db = openDatabase(env.value.database);
+  try {
+    await db.migrate();
+    const { account, created } = await saveAccount(db, input.data, new Date());
+    console.log(
+      `${created ? 'Created' : 'Updated'} ${account.role} account ${account.email} (${account.name}) in ${where}. Sign in at ${env.value.publicUrl}/dashboard`,
+    );
+  } catch (err) {
+    console.error(`The database ${where} cannot be opened or migrated: ${errorMessage(err)}`);
+    return 1;
+  } finally {
+    await db.close();
+  }
   return 0;
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

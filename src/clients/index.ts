@@ -7,13 +7,14 @@ export {
   supportCodeSchema,
   type ClientDeps,
 } from './service.js';
-export type { Client, Contact, CallerMatch } from './repository.js';
+export type { Client, Contact, CallerMatch } from './store.js';
 export {
   addPackage,
   packagesOf,
   drawFromPackage,
   describeBalance,
   newPackageSchema,
+  packageUsedBetween,
   type PackageBalance,
 } from './packages.js';
-export { clientById, clientNames } from './repository.js';
+export { clientById, clientNames } from './store.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Conn } from '../db/index.js';
+import type { Q, ReadQ } from '../db/index.js';
 import { packageUsage, supportPackages, PACKAGE_UNITS, type PackageUnit } from './schema.js';
 
 export interface PackageBalance {
@@ -22,24 +22,23 @@ export const newPackageSchema = z.object({
   note: z.string().trim().max(500).optional(),
 });
 
-export function addPackage(
-  db: Conn,
+export async function addPackage(
+  q: Q,
   clientId: number,
   input: z.infer<typeof newPackageSchema>,
   now: Date,
-): PackageBalance {
+): Promise<PackageBalance> {
   const quantity = input.unit === 'hours' ? Math.round(input.quantity * 60) : Math.round(input.quantity);
-  const row = db
+  const [row] = await q
     .insert(supportPackages)
     .values({ clientId, unit: input.unit, quantity, note: input.note ?? null, createdAt: now })
-    .returning()
-    .get();
-  return { ...row, used: 0, remaining: row.quantity };
+    .returning();
+  return { ...row!, used: 0, remaining: row!.quantity };
 }
 
 /** A client's packages with what is left of each, oldest first. */
-export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
-  const rows = db
+export async function packagesOf(q: ReadQ, clientId: number): Promise<PackageBalance[]> {
+  const rows = await q
     .select({
       id: supportPackages.id,
       clientId: supportPackages.clientId,
@@ -47,12 +46,12 @@ export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
       quantity: supportPackages.quantity,
       note: supportPackages.note,
       createdAt: supportPackages.createdAt,
+      // Named in full: a bare column here would be read as the subquery's own "id".
       used: sql<number>`coalesce((select sum(u.amount) from package_usage u where u.package_id = "support_packages"."id"), 0)`,
     })
     .from(supportPackages)
     .where(eq(supportPackages.clientId, clientId))
-    .orderBy(asc(supportPackages.createdAt), asc(supportPackages.id))
-    .all();
+    .orderBy(asc(supportPackages.createdAt), asc(supportPackages.id));
   return rows.map((r) => ({ ...r, used: Number(r.used), remaining: r.quantity - Number(r.used) }));
 }
 
@@ -61,24 +60,24 @@ export function packagesOf(db: Conn, clientId: number): PackageBalance[] {
  * ticket from a tickets package, logged minutes from an hours package). Once per item: billing the
  * same ticket again draws nothing. Returns the package drawn from, if any.
  */
-export function drawFromPackage(
-  db: Conn,
+export async function drawFromPackage(
+  tx: Q,
   clientId: number | null,
   unit: PackageUnit,
   itemKey: string,
   amount: number,
   now: Date,
-): PackageBalance | undefined {
+): Promise<PackageBalance | undefined> {
   if (!clientId || amount <= 0) return undefined;
-  const open = packagesOf(db, clientId).find((p) => p.unit === unit && p.remaining > 0);
+  const open = (await packagesOf(tx, clientId)).find((p) => p.unit === unit && p.remaining > 0);
   if (!open) return undefined;
   const drawn = Math.min(amount, open.remaining);
-  const inserted = db
+  const inserted = await tx
     .insert(packageUsage)
     .values({ packageId: open.id, itemKey, amount: drawn, at: now })
     .onConflictDoNothing()
-    .run().changes;
-  return inserted ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn } : undefined;
+    .returning({ id: packageUsage.id });
+  return inserted.length ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn } : undefined;
 }
 
 /** "3 of 10 tickets left", "4 h 30 min of 20 h left". */
@@ -89,11 +88,10 @@ export function describeBalance(p: PackageBalance): string {
 }
 
 /** What was drawn from a package between two instants. */
-export function packageUsedBetween(db: Conn, packageId: number, from: Date, to: Date): number {
-  const row = db
+export async function packageUsedBetween(q: ReadQ, packageId: number, from: Date, to: Date): Promise<number> {
+  const [row] = await q
     .select({ n: sql<number>`coalesce(sum(${packageUsage.amount}), 0)` })
     .from(packageUsage)
-    .where(and(eq(packageUsage.packageId, packageId), gte(packageUsage.at, from), lt(packageUsage.at, to)))
-    .get();
+    .where(and(eq(packageUsage.packageId, packageId), gte(packageUsage.at, from), lt(packageUsage.at, to)));
   return Number(row?.n ?? 0);
 }

@@ -8,32 +8,32 @@ const idParam = z.object({ id: z.coerce.number().int().positive('must be a posit
 
 export function clientRoutes(deps: ClientDeps): Router {
   const router = Router();
-  router.post('/clients', (req, res) => {
+  router.post('/clients', async (req, res) => {
     const input = parseInput(newClientSchema, req.body, res);
-    if (input) sendOutcome(res, createClient(deps, input), 201);
+    if (input) sendOutcome(res, await createClient(deps, input), 201);
   });
-  router.get('/clients', (_req, res) => {
-    res.json(listClients(deps));
+  router.get('/clients', async (_req, res) => {
+    res.json(await listClients(deps));
   });
-  router.get('/clients/:id', (req, res) => {
+  router.get('/clients/:id', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
-    if (params) sendOutcome(res, getClient(deps, params.id));
+    if (params) sendOutcome(res, await getClient(deps, params.id));
   });
   // Prepaid support packages: a number of tickets or hours, drawn down as work is billed.
-  router.get('/clients/:id/packages', (req, res) => {
+  router.get('/clients/:id/packages', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
     if (!params) return;
-    const client = getClient(deps, params.id);
+    const client = await getClient(deps, params.id);
     if (!client.ok) return sendOutcome(res, client);
-    res.json(packagesOf(deps.db, params.id));
+    res.json(await packagesOf(deps.db.q, params.id));
   });
-  router.post('/clients/:id/packages', (req, res) => {
+  router.post('/clients/:id/packages', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
     const input = params && parseInput(newPackageSchema, req.body, res);
     if (!params || !input) return;
-    const client = getClient(deps, params.id);
+    const client = await getClient(deps, params.id);
     if (!client.ok) return sendOutcome(res, client);
-    res.status(201).json(addPackage(deps.db, params.id, input, deps.clock.now()));
+    res.status(201).json(await deps.db.withTransaction((tx) => addPackage(tx, params.id, input, deps.clock.now())));
   });
   return router;
 }

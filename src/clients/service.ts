@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { normalisePhone } from '../config/index.js';
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Database } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
-import * as repo from './repository.js';
-import type { Client } from './repository.js';
+import * as store from './store.js';
+import type { Client } from './store.js';
 
 export interface ClientDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   country: Parameters<typeof normalisePhone>[1];
 }
@@ -37,7 +37,7 @@ export const newClientSchema = z.object({
 
 export type NewClientInput = z.infer<typeof newClientSchema>;
 
-export function createClient(deps: ClientDeps, input: NewClientInput): Outcome<Client> {
+export async function createClient(deps: ClientDeps, input: NewClientInput): Promise<Outcome<Client>> {
   const fields: Record<string, string> = {};
   const contacts = input.contacts.map((c, i) => {
     const phone = c.phone ? normalisePhone(c.phone, deps.country) : undefined;
@@ -50,30 +50,34 @@ export function createClient(deps: ClientDeps, input: NewClientInput): Outcome<C
     fail('conflict', 'support_code_taken', `Support code ${input.supportCode} already belongs to another client`, {
       supportCode: 'is already in use',
     });
-  if (repo.supportCodeTaken(deps.db, input.supportCode)) return taken();
+  if (await store.supportCodeTaken(deps.db.q, input.supportCode)) return taken();
   try {
-    return ok(
-      repo.insertClient(deps.db, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()),
+    const client = await deps.db.withTransaction((tx) =>
+      store.insertClient(tx, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()),
     );
+    return ok(client);
   } catch (err) {
     // Two requests with the same code at once: the unique index decides.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return taken();
+    if (isUniqueViolation(err)) return taken();
     throw err;
   }
 }
 
-export function getClient(deps: ClientDeps, id: number): Outcome<Client> {
-  const client = repo.clientById(deps.db, id);
+export async function getClient(deps: ClientDeps, id: number): Promise<Outcome<Client>> {
+  const client = await store.clientById(deps.db.q, id);
   return client ? ok(client) : fail('not_found', 'client_not_found', `No client with id ${id}`);
 }
 
-export const listClients = (deps: ClientDeps): Client[] => repo.listClients(deps.db);
+export const listClients = (deps: ClientDeps): Promise<Client[]> => store.listClients(deps.db.q);
 
 /** Who is calling, by caller ID already normalised to E.164. */
-export function identifyCaller(deps: ClientDeps, phone: string | undefined): repo.CallerMatch | undefined {
-  return phone ? repo.contactByPhone(deps.db, phone) : undefined;
+export async function identifyCaller(
+  deps: ClientDeps,
+  phone: string | undefined,
+): Promise<store.CallerMatch | undefined> {
+  return phone ? store.contactByPhone(deps.db, phone) : undefined;
 }
 
-export function clientBySupportCode(deps: ClientDeps, code: string): Client | undefined {
-  return /^\d{4,12}$/.test(code) ? repo.clientBySupportCode(deps.db, code) : undefined;
+export async function clientBySupportCode(deps: ClientDeps, code: string): Promise<Client | undefined> {
+  return /^\d{4,12}$/.test(code) ? store.clientBySupportCode(deps.db.q, code) : undefined;
 }

@@ -19,6 +19,22 @@ function sendTimeout(fallback: string) {
   });
 }
 
+/** Where the data lives: an SQLite file (the default), or a PostgreSQL database several instances may share. */
+export type DatabaseTarget = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
+
+export function databaseOf(url: string): DatabaseTarget | undefined {
+  if (url.startsWith('file:') && url.length > 'file:'.length)
+    return { engine: 'sqlite', path: url.slice('file:'.length) };
+  if (/^postgres(ql)?:\/\/./.test(url)) {
+    try {
+      return new URL(url).hostname ? { engine: 'postgres', url } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** A PUBLIC_URL only this machine reaches: the one place unsigned webhooks are acceptable (a local demo). */
 export function isLocalUrl(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
@@ -30,9 +46,11 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_URL: z
       .string()
+      .trim()
       .default('file:./data/switchboard.db')
-      .refine((v) => v.startsWith('file:') && v.length > 'file:'.length, {
-        message: 'must look like file:PATH (for example file:./data/switchboard.db)',
+      .refine((v) => databaseOf(v) !== undefined, {
+        message:
+          'must look like file:PATH (SQLite, e.g. file:./data/switchboard.db) or postgres://user:pass@host:5432/db',
       }),
     PUBLIC_URL: optionalText.pipe(
       z.url({ message: 'must be an absolute URL such as https://switchboard.example.com' }).optional(),
@@ -92,8 +110,8 @@ const envSchema = z
 export type RawEnv = z.infer<typeof envSchema>;
 
 export interface Env extends RawEnv {
-  /** The database file path taken from DATABASE_URL. */
-  databasePath: string;
+  /** The database DATABASE_URL names. */
+  database: DatabaseTarget;
   /** PUBLIC_URL without a trailing slash; defaults to http://localhost:$PORT. */
   publicUrl: string;
   /** /twilio/* accepts requests without a valid signature (no TWILIO_AUTH_TOKEN: a local demo, or a lab's opt-out). */
@@ -116,7 +134,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Parsed<Env> {
     ok: true,
     value: {
       ...raw,
-      databasePath: raw.DATABASE_URL.slice('file:'.length),
+      database: databaseOf(raw.DATABASE_URL)!,
       publicUrl,
       unsignedWebhooks: !raw.TWILIO_AUTH_TOKEN,
     },

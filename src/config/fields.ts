@@ -7,11 +7,9 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export const timeZone = z
-  .string()
-  .refine((v) => IANAZone.isValidZone(v), {
-    error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (for example America/Chicago)`,
-  });
+export const timeZone = z.string().refine((v) => IANAZone.isValidZone(v), {
+  error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (for example America/Chicago)`,
+});
 
 /** "HH:MM" as minutes after midnight; 24:00 is allowed as an end. */
 export function parseClock(text: string, allowMidnightEnd: boolean): number | undefined {

@@ -1,6 +1,14 @@
 export { loadConfig, readOrganisationFile, type Config } from './load.js';
 export { parseEnv, type Env, type Parsed } from './env.js';
-export { parseOrganisation, ROLES, type Role, type Organisation, type StaffMember } from './organisation.js';
+export {
+  parseOrganisation,
+  ROLES,
+  PRIORITIES,
+  type Priority,
+  type Role,
+  type Organisation,
+  type StaffMember,
+} from './organisation.js';
 export {
   WEEKDAYS,
   normalisePhone,

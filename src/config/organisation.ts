@@ -15,6 +15,9 @@ import {
 } from './fields.js';
 
 export const ROLES = ['engineer', 'architect', 'office'] as const;
+/** Ticket priorities, most urgent first; the organisation's SLA targets are given per priority. */
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 export type Role = (typeof ROLES)[number];
 export const SHIFTS = ['daily', 'weekly'] as const;
 

@@ -20,9 +20,9 @@ const ACTION_NAMES: Record<AuditAction, string> = {
 
 /** The audit trail, newest first, for administrators: who signed in (or was kept out), and every link used. */
 export function auditPage(router: Router, { s, ctxOf, send }: Kit): void {
-  router.get('/audit', allow('seeAudit'), (req, res) => {
+  router.get('/audit', allow('seeAudit'), async (req, res) => {
     const ctx = ctxOf(req, res);
-    const entries = recentAudit(s.db, 300);
+    const entries = await recentAudit(s.db.q, 300);
     send(
       res,
       page(

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Services } from '../app.js';
+import type { DashboardDeps } from './deps.js';
 import type { Organisation } from '../config/index.js';
 import { staffOfAccount, type Account } from '../auth/index.js';
 import type { Outcome } from '../http/problems.js';
@@ -9,7 +9,7 @@ import { flash, takeFlash, type CookieOptions } from './session.js';
 
 /** What every dashboard route needs: the services, and the small helpers of a signed-in page. */
 export interface Kit {
-  s: Services;
+  s: DashboardDeps;
   org: Organisation;
   cookieOpts: CookieOptions;
   /** A staff member's name by id (or the id, for someone no longer in the file). */
@@ -23,8 +23,8 @@ export interface Kit {
   invalid(message: string): Outcome<never>;
 }
 
-export function kitOf(s: Services): Kit {
-  const org = s.config.organisation;
+export function kitOf(s: DashboardDeps): Kit {
+  const org = s.organisation;
   const cookieOpts = { secure: s.publicUrl.startsWith('https://') };
   const refuse = (res: Response, back: string, text: string) => {
     flash(res, 'error', text, cookieOpts);

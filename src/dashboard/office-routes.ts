@@ -32,11 +32,11 @@ const MAX_LIST = 500;
 export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, refuse }: Kit): void {
   const deps = { db: s.db, clock: s.clock, organisation: org };
   const inputTime = (at: Date) => DateTime.fromJSDate(at, { zone: org.timezone }).toFormat("yyyy-MM-dd'T'HH:mm");
-  router.get('/oncall', (req, res) => {
+  router.get('/oncall', async (req, res) => {
     const ctx = ctxOf(req, res);
     const manage = can(ctx.account.role, 'manageOnCall');
-    const { now, next } = onCallNowAndNext(deps);
-    const overrides = currentAndFutureOverrides(deps);
+    const { now, next } = await onCallNowAndNext(deps);
+    const overrides = await currentAndFutureOverrides(deps);
     const architects = org.staff.filter((p) => p.role === 'architect');
     const body = html`
       <div class="grid">
@@ -74,7 +74,7 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
   // The form's times are the organisation's local wall clock.
   const local = (value: unknown) =>
     typeof value === 'string' ? DateTime.fromISO(value, { zone: org.timezone }) : undefined;
-  router.post('/oncall/overrides', allow('manageOnCall'), (req, res) => {
+  router.post('/oncall/overrides', allow('manageOnCall'), async (req, res) => {
     const from = local(req.body?.startsAt);
     const until = local(req.body?.endsAt);
     if (!from?.isValid || !until?.isValid)
@@ -95,16 +95,21 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
       );
     after(
       res,
-      addOverride(deps, input.data),
+      await addOverride(deps, input.data),
       '/dashboard/oncall',
       (o) =>
         `${names(o.staffId)} is on call from ${from.toFormat('ccc d LLL HH:mm')} until ${until.toFormat('ccc d LLL HH:mm')}.`,
     );
   });
-  router.post('/oncall/overrides/:id/remove', allow('manageOnCall'), (req, res) => {
+  router.post('/oncall/overrides/:id/remove', allow('manageOnCall'), async (req, res) => {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     if (!id.success) return refuse(res, '/dashboard/oncall', 'No such cover.');
-    after(res, removeOverride(deps, id.data), '/dashboard/oncall', () => 'Cover removed; the rotation applies again.');
+    after(
+      res,
+      await removeOverride(deps, id.data),
+      '/dashboard/oncall',
+      () => 'Cover removed; the rotation applies again.',
+    );
   });
 }
 
@@ -119,7 +124,7 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
     const range = from <= to ? dayRange(s.calendar, from, to) : undefined;
     return range ? { days: { from, to }, ...range } : undefined;
   };
-  router.get('/after-hours', allow('seeAfterHours'), (req, res) => {
+  router.get('/after-hours', allow('seeAfterHours'), async (req, res) => {
     const ctx = ctxOf(req, res);
     const range = rangeOf(req);
     if (!range)
@@ -129,47 +134,40 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
         .send(
           messagePage('Check the dates', 'Give real dates, with "from" no later than "to".', '/dashboard/after-hours'),
         );
-    syncLedger(s.db, s.calendar, s.clock.now());
+    await syncLedger(s.db, s.calendar, s.clock.now());
     const query = { from: range.from, to: range.to, afterHoursOnly: true };
-    const events = billableEvents(s.db, { ...query, limit: MAX_LIST });
-    send(
-      res,
-      page(
-        ctx,
-        '/dashboard/after-hours',
-        'After-hours log',
-        afterHoursPage(ctx, range.days, events, countBillable(s.db, query)),
-      ),
-    );
+    const events = await billableEvents(s.db.q, { ...query, limit: MAX_LIST });
+    const total = await countBillable(s.db.q, query);
+    send(res, page(ctx, '/dashboard/after-hours', 'After-hours log', afterHoursPage(ctx, range.days, events, total)));
   });
-  router.get('/after-hours.csv', allow('seeAfterHours'), (req, res) => {
+  router.get('/after-hours.csv', allow('seeAfterHours'), async (req, res) => {
     const range = rangeOf(req);
     if (!range) return void res.status(400).type('text/plain').send('Give real dates, with from no later than to.');
-    syncLedger(s.db, s.calendar, s.clock.now());
-    const events = billableEvents(s.db, { from: range.from, to: range.to, afterHoursOnly: true });
+    await syncLedger(s.db, s.calendar, s.clock.now());
+    const events = await billableEvents(s.db.q, { from: range.from, to: range.to, afterHoursOnly: true });
     res
       .type('text/csv; charset=utf-8')
       .attachment(`after-hours-${range.days.from}-to-${range.days.to}.csv`)
       .send(billingCsv(events));
   });
-  const reportOf = (req: Request) => {
+  const reportOf = async (req: Request) => {
     const month =
       typeof req.query.month === 'string' && /^\d{4}-\d{2}$/.test(req.query.month)
         ? req.query.month
         : localToday().toFormat('yyyy-MM');
     const client = z.coerce.number().int().positive().safeParse(req.query.client);
-    syncLedger(s.db, s.calendar, s.clock.now());
-    return monthlyReport(s.db, s.calendar, month, client.success ? client.data : undefined);
+    await syncLedger(s.db, s.calendar, s.clock.now());
+    return monthlyReport(s.db.q, s.calendar, month, client.success ? client.data : undefined);
   };
-  router.get('/reports', allow('seeReports'), (req, res) => {
+  router.get('/reports', allow('seeReports'), async (req, res) => {
     const ctx = ctxOf(req, res);
-    const report = reportOf(req);
+    const report = await reportOf(req);
     if (!report)
       return void res
         .status(400)
         .type('html')
         .send(messagePage('Check the month', 'Give a month like 2026-11.', '/dashboard/reports'));
-    const all = clientNames(s.db);
+    const all = await clientNames(s.db.q);
     const name = all.find((c) => c.id === report.clientId)?.name;
     send(
       res,
@@ -181,10 +179,10 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
       ),
     );
   });
-  router.get('/reports.csv', allow('seeReports'), (req, res) => {
-    const report = reportOf(req);
+  router.get('/reports.csv', allow('seeReports'), async (req, res) => {
+    const report = await reportOf(req);
     if (!report) return void res.status(400).type('text/plain').send('Give a month like 2026-11.');
-    const name = report.clientId ? clientNames(s.db).find((c) => c.id === report.clientId)?.name : undefined;
+    const name = report.clientId ? (await clientNames(s.db.q)).find((c) => c.id === report.clientId)?.name : undefined;
     res
       .type('text/csv; charset=utf-8')
       .attachment(`report-${report.month}${report.clientId ? `-client-${report.clientId}` : ''}.csv`)

@@ -20,7 +20,7 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 /** The callback queue: the page, its live rows, and claim / call / release / outcome. */
 export function queueRoutes(router: Router, kit: Kit): void {
   const { s, names, ctxOf, actorOf, send, after, refuse } = kit;
-  router.get('/queue', allow('workQueue'), (req, res) => {
+  router.get('/queue', allow('workQueue'), async (req, res) => {
     const ctx = ctxOf(req, res);
     send(
       res,
@@ -28,15 +28,15 @@ export function queueRoutes(router: Router, kit: Kit): void {
         ctx,
         '/dashboard/queue',
         'Callback queue',
-        queuePage(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now()),
+        await queuePage(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now()),
       ),
     );
   });
-  router.get('/queue/rows', allow('workQueue'), (req, res) => {
+  router.get('/queue/rows', allow('workQueue'), async (req, res) => {
     const ctx = ctxOf(req, res);
-    send(res, queueRows(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now()).value);
+    send(res, (await queueRows(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now())).value);
   });
-  router.post('/callbacks', allow('workQueue'), (req, res) => {
+  router.post('/callbacks', allow('workQueue'), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const phone = typeof body.phone === 'string' ? body.phone : '';
     const reason =
@@ -48,7 +48,7 @@ export function queueRoutes(router: Router, kit: Kit): void {
       urgent: body.urgent === '1',
       clientId: client.success ? client.data : undefined,
     };
-    const added = addCallback(s.callbacks, draft);
+    const added = await addCallback(s.callbacks, draft);
     if (added.ok) return after(res, added, '/dashboard/queue', (cb) => `Callback to ${cb.phone} added.`);
     // Refused: the page again, with the message and everything that was typed, so nothing is lost.
     const ctx = { ...ctxOf(req, res), flash: { kind: 'error' as const, text: added.problem.message } };
@@ -59,20 +59,20 @@ export function queueRoutes(router: Router, kit: Kit): void {
         ctx,
         '/dashboard/queue',
         'Callback queue',
-        queuePage(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now(), draft),
+        await queuePage(s.db, ctx, actorOf(ctx.account).id, names, s.clock.now(), draft),
       ),
     );
   });
   const callbackAction = (
     path: string,
-    act: (id: number, actor: Actor, body: Record<string, unknown>) => Outcome<unknown> | undefined,
+    act: (id: number, actor: Actor, body: Record<string, unknown>) => Promise<Outcome<unknown>>,
     okText: string,
   ) =>
-    router.post(`/callbacks/:id/${path}`, allow('workQueue'), (req, res) => {
+    router.post(`/callbacks/:id/${path}`, allow('workQueue'), async (req, res) => {
       const p = idParam.safeParse(req.params);
       if (!p.success) return refuse(res, '/dashboard/queue', 'No such callback.');
-      const outcome = act(p.data.id, actorOf(res.locals.signed!.account), req.body as Record<string, unknown>);
-      if (outcome) after(res, outcome, '/dashboard/queue', () => okText.replace('#', `#${p.data.id}`));
+      const outcome = await act(p.data.id, actorOf(res.locals.signed!.account), req.body as Record<string, unknown>);
+      after(res, outcome, '/dashboard/queue', () => okText.replace('#', `#${p.data.id}`));
     });
   callbackAction('claim', (id, actor) => claimCallback(s.callbacks, id, actor), 'Callback # is yours.');
   callbackAction('release', (id, actor) => releaseCallback(s.callbacks, id, actor), 'Callback # is back in the queue.');
@@ -81,7 +81,7 @@ export function queueRoutes(router: Router, kit: Kit): void {
     (id, actor) => callCustomer(s.callbacks, id, actor),
     'Calling your phone now for callback #; answer and you will be connected from the helpdesk number.',
   );
-  router.post('/callbacks/:id/outcome', allow('workQueue'), (req, res) => {
+  router.post('/callbacks/:id/outcome', allow('workQueue'), async (req, res) => {
     const p = idParam.safeParse(req.params);
     const body = outcomeSchema.safeParse({
       outcome: req.body?.outcome,
@@ -96,7 +96,7 @@ export function queueRoutes(router: Router, kit: Kit): void {
     };
     after(
       res,
-      recordOutcome(s.callbacks, p.data.id, body.data, actorOf(res.locals.signed!.account)),
+      await recordOutcome(s.callbacks, p.data.id, body.data, actorOf(res.locals.signed!.account)),
       '/dashboard/queue',
       () => texts[body.data.outcome].replace('#', `#${p.data.id}`),
     );

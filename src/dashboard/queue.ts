@@ -1,5 +1,5 @@
 import { listCallbacks, openCallbackCount, type QueueEntry } from '../callbacks/index.js';
-import type { Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import { clientNames, packagesOf, describeBalance } from '../clients/index.js';
 import { ticketLabel } from '../tickets/index.js';
 import { html, type Html } from './html.js';
@@ -36,22 +36,22 @@ function actions(ctx: PageContext, cb: QueueEntry, actorId: string, names: (id: 
 }
 
 /** The rows of the queue; also served alone so the page can refresh them without a reload. */
-export function queueRows(db: Db, ctx: PageContext, actorId: string, names: (id: string) => string, now: Date): Html {
-  const entries = listCallbacks(db, now, SHOWN + 1);
+export async function queueRows(
+  db: Database,
+  ctx: PageContext,
+  actorId: string,
+  names: (id: string) => string,
+  now: Date,
+): Promise<Html> {
+  const entries = await listCallbacks({ db }, now, SHOWN + 1);
   if (entries.length === 0) return html`<tr><td colspan="6" class="muted">Nobody is waiting for a callback.</td></tr>`;
-  const more = entries.length > SHOWN ? openCallbackCount(db) - SHOWN : 0;
+  const more = entries.length > SHOWN ? (await openCallbackCount({ db })) - SHOWN : 0;
   const balances = new Map<number, string>();
-  const balanceOf = (clientId: number) => {
-    if (!balances.has(clientId))
-      balances.set(
-        clientId,
-        packagesOf(db, clientId)
-          .filter((p) => p.remaining > 0)
-          .map(describeBalance)
-          .join('; '),
-      );
-    return balances.get(clientId)!;
-  };
+  for (const clientId of new Set(entries.flatMap((e) => (e.clientId ? [e.clientId] : [])))) {
+    const open = (await packagesOf(db.q, clientId)).filter((p) => p.remaining > 0);
+    balances.set(clientId, open.map(describeBalance).join('; '));
+  }
+  const balanceOf = (clientId: number) => balances.get(clientId) ?? '';
   return html`${entries.slice(0, SHOWN).map(
     (cb) => html`<tr class="${cb.overdue ? 'overdue' : ''}" data-callback="${cb.id}">
       <td data-label="Due">${when(ctx, cb.dueAt)} ${cb.overdue ? html`<span class="badge overdue">overdue ${relative(now, cb.dueAt).replace(' ago', '')}</span>` : html`<span class="muted">${relative(now, cb.dueAt)}</span>`}${cb.urgent ? html` <span class="badge critical">urgent</span>` : ''}</td>
@@ -72,20 +72,21 @@ export interface CallbackDraft {
   urgent: boolean;
 }
 
-export function queuePage(
-  db: Db,
+export async function queuePage(
+  db: Database,
   ctx: PageContext,
   actorId: string,
   names: (id: string) => string,
   now: Date,
   draft?: CallbackDraft,
-): Html {
-  const clientList = clientNames(db);
+): Promise<Html> {
+  const clientList = await clientNames(db.q);
+  const rows = await queueRows(db, ctx, actorId, names, now);
   return html`
   <p class="muted">Oldest due first; overdue callbacks are highlighted. <span id="live-status" aria-live="polite">Updates every 10 seconds.</span></p>
   <table class="stack">
     <thead><tr><th>Due</th><th>Who</th><th>Number</th><th>Reason</th><th>Status</th><th>Action</th></tr></thead>
-    <tbody data-live="/dashboard/queue/rows">${queueRows(db, ctx, actorId, names, now)}</tbody>
+    <tbody data-live="/dashboard/queue/rows">${rows}</tbody>
   </table>
   <h2>Add a callback</h2>
   <form method="post" action="/dashboard/callbacks" class="card">

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { Services } from '../app.js';
+import type { DashboardDeps } from './deps.js';
 import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
 import { homeOf, messagePage } from './layout.js';
@@ -12,7 +12,7 @@ import { signInRoutes, signOutRoute } from './sign-in.js';
 import { ticketPageRoutes } from './ticket-routes.js';
 
 /** The staff dashboard: server-rendered pages under /dashboard for staff who sign in. */
-export function dashboardRoutes(s: Services): Router {
+export function dashboardRoutes(s: DashboardDeps): Router {
   const router = Router();
   const kit = kitOf(s);
   const { cookieOpts } = kit;

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parse, serialize } from 'cookie';
-import type { Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
 import { can, sessionOf, type Account, type Permission } from '../auth/index.js';
 import { messagePage, type PageContext } from './layout.js';
@@ -70,10 +70,10 @@ declare module 'express-serve-static-core' {
  * Every dashboard page: a valid session cookie, or off to sign in (a fetch gets 401). Every POST
  * carries the session's CSRF token in `_csrf`, or it is refused with 403 and nothing changes.
  */
-export function requireSession(deps: { db: Db; clock: Clock }) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function requireSession(deps: { db: Database; clock: Clock }) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = cookiesOf(req)[SESSION_COOKIE];
-    const session = token ? sessionOf(deps.db, token, deps.clock.now()) : undefined;
+    const session = token ? await sessionOf(deps.db.q, token, deps.clock.now()) : undefined;
     if (!session) {
       if (req.method === 'GET' && !req.path.endsWith('/rows')) {
         res.redirect(303, `/dashboard/login?next=${encodeURIComponent(req.originalUrl)}`);

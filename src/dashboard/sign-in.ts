@@ -36,7 +36,7 @@ const formOf = (req: Request) => ({
  * the service allows this much on its own, and a restart forgets.
  */
 function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
-  const header = s.config.env.CLIENT_IP_HEADER;
+  const header = s.env.CLIENT_IP_HEADER;
   type Limit = { by: 'address' | 'overall'; limit: number; keyOf: (req: Request) => string; onlyRefusals: boolean };
   const limiter = ({ by, limit, keyOf, onlyRefusals }: Limit) => {
     const property = `${by}SignInLimit`;
@@ -57,7 +57,10 @@ function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
         // A flood past the limit costs one audit row and one log line per window, not one per request.
         if (info.used === info.limit + 1) {
           const actor = typedEmail(email);
-          recordAudit(s.db, { at: s.clock.now(), action: 'sign_in_throttled', actor, ip, detail: { by, limit } });
+          const entry = { at: s.clock.now(), action: 'sign_in_throttled', actor, ip, detail: { by, limit } } as const;
+          s.db
+            .withTransaction((tx) => recordAudit(tx, entry))
+            .catch((err: unknown) => s.log.error({ err }, 'audit entry not saved'));
           s.log.warn({ ip, by, limit }, 'dashboard sign-in throttled');
         }
         res
@@ -99,7 +102,7 @@ export function signInRoutes(router: Router, kit: Kit): void {
         );
       return;
     }
-    const ip = clientIp(req, s.config.env.CLIENT_IP_HEADER);
+    const ip = clientIp(req, s.env.CLIENT_IP_HEADER);
     const result = await signIn(s.db, { email, password, ip }, s.clock.now());
     if (!result.ok) {
       s.log.info({ email: maskEmail(typedEmail(email)), ip, reason: result.reason }, 'dashboard sign-in refused');
@@ -121,7 +124,7 @@ export function signInRoutes(router: Router, kit: Kit): void {
         .send(signInPage(org.name, token!, message, email, next));
       return;
     }
-    const session = startSession(s.db, result.account.id, s.clock.now());
+    const session = await startSession(s.db, result.account.id, s.clock.now());
     setCookie(res, SESSION_COOKIE, session.token, { ...cookieOpts, maxAgeSeconds: SESSION_MS / 1000 });
     clearCookie(res, LOGIN_COOKIE, cookieOpts);
     s.log.info({ account: result.account.id, role: result.account.role }, 'dashboard sign-in');
@@ -131,11 +134,11 @@ export function signInRoutes(router: Router, kit: Kit): void {
 
 /** POST /dashboard/logout: the session ends here and in the browser. */
 export function signOutRoute(router: Router, { s, cookieOpts }: Kit): void {
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     const token = cookiesOf(req)[SESSION_COOKIE];
-    const ip = clientIp(req, s.config.env.CLIENT_IP_HEADER);
+    const ip = clientIp(req, s.env.CLIENT_IP_HEADER);
     // requireSession let this through, so the session and its account exist.
-    if (token) signOut(s.db, token, { email: res.locals.signed!.account.email, ip }, s.clock.now());
+    if (token) await signOut(s.db, token, { email: res.locals.signed!.account.email, ip }, s.clock.now());
     clearCookie(res, SESSION_COOKIE, cookieOpts);
     res.redirect(303, '/dashboard/login');
   });

@@ -2,8 +2,9 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { can, staffOfAccount, type Account } from '../auth/index.js';
 import type { Outcome } from '../http/problems.js';
-import { acknowledge, requestBridge } from '../paging/index.js';
 import {
+  acknowledge,
+  callCaller,
   changePriority,
   changeStatus,
   logWork,
@@ -17,6 +18,7 @@ import {
 } from '../tickets/index.js';
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
+import { staffReply } from '../ivr/index.js';
 import type { Kit } from './kit.js';
 import { messagePage, page } from './layout.js';
 import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';
@@ -27,22 +29,15 @@ const numberParam = z.object({ number: z.coerce.number().int().positive().max(99
 /** Tickets: the filtered list, a ticket's page, and what staff do to a ticket. */
 export function ticketPageRoutes(router: Router, kit: Kit): void {
   const { s, org, ctxOf, actorOf, send, after, refuse, invalid } = kit;
-  router.get('/tickets', (req, res) => {
+  router.get('/tickets', async (req, res) => {
     const ctx = ctxOf(req, res);
-    send(
-      res,
-      page(
-        ctx,
-        '/dashboard/tickets',
-        'Tickets',
-        ticketsPage(s.db, ctx, org, ticketFilters.parse(req.query), s.clock.now()),
-      ),
-    );
+    const body = await ticketsPage(s.db.q, ctx, org, ticketFilters.parse(req.query), s.clock.now());
+    send(res, page(ctx, '/dashboard/tickets', 'Tickets', body));
   });
-  router.get('/tickets/:number', (req, res) => {
+  router.get('/tickets/:number', async (req, res) => {
     const ctx = ctxOf(req, res);
     const p = numberParam.safeParse({ number: String(req.params.number).replace(/^tk-?/i, '') });
-    const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
+    const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;
     if (!ticket)
       return void res
         .status(404)
@@ -56,45 +51,44 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
         );
     const canChange = can(ctx.account.role, 'changeTickets');
     const isStaff = Boolean(staffOfAccount(org, ctx.account));
-    send(
-      res,
-      page(
-        ctx,
-        '/dashboard/tickets',
-        `${ticketLabel(ticket.number)} · ${ticket.summary}`,
-        ticketPage(s.db, ctx, { organisation: org }, ticket, { canChange, isStaff }, s.clock.now()),
-      ),
-    );
+    const body = await ticketPage(s.db.q, ctx, { organisation: org }, ticket, { canChange, isStaff }, s.clock.now());
+    send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, body));
   });
   // The ticket page's player: the session is the permission, so no bearer link is minted for it.
   router.get('/tickets/:number/voicemails/:id/audio', async (req, res) => {
     const p = numberParam.safeParse(req.params);
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
-    const voicemail = id.success ? voicemailById(s.db, id.data) : undefined;
-    const ticket = p.success ? ticketByNumber(s.db, p.data.number) : undefined;
+    const voicemail = id.success ? await voicemailById(s.db.q, id.data) : undefined;
+    const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;
     if (!voicemail || !ticket || voicemail.ticketId !== ticket.id)
       return void res.status(404).type('text/plain').send('No such voicemail.');
-    recordAudit(s.db, {
+    const entry = {
       at: s.clock.now(),
-      action: 'voicemail_played',
+      action: 'voicemail_played' as const,
       actor: res.locals.signed!.account.email,
-      ip: clientIp(req, s.config.env.CLIENT_IP_HEADER),
+      ip: clientIp(req, s.env.CLIENT_IP_HEADER),
       detail: { voicemailId: voicemail.id, ticketId: ticket.id },
-    });
-    await streamRecording(s.channels.voice, voicemail.recordingSid, res, s.log);
+    };
+    await s.db.withTransaction((tx) => recordAudit(tx, entry));
+    await streamRecording(s.voice, voicemail.recordingSid, res, s.log);
   });
   const ticketAction = (
     path: string,
-    act: (number: number, actor: Actor, body: Record<string, unknown>, account: Account) => Outcome<unknown>,
+    act: (
+      number: number,
+      actor: Actor,
+      body: Record<string, unknown>,
+      account: Account,
+    ) => Promise<Outcome<unknown>> | Outcome<unknown>,
     okText: string,
   ) =>
-    router.post(`/tickets/:number/${path}`, allow('changeTickets'), (req, res) => {
+    router.post(`/tickets/:number/${path}`, allow('changeTickets'), async (req, res) => {
       const p = numberParam.safeParse(req.params);
       if (!p.success) return refuse(res, '/dashboard/tickets', 'No such ticket.');
       const back = `/dashboard/tickets/${p.data.number}`;
       after(
         res,
-        act(
+        await act(
           p.data.number,
           actorOf(res.locals.signed!.account),
           (req.body ?? {}) as Record<string, unknown>,
@@ -108,7 +102,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     'priority',
     (n, actor, body) => {
       const input = priorityChangeSchema.safeParse(body);
-      return input.success ? changePriority(s.changes, n, input.data.priority, actor) : invalid('Choose a priority.');
+      return input.success ? changePriority(s.tickets, n, input.data.priority, actor) : invalid('Choose a priority.');
     },
     'Priority changed; the deadline moved and the requester was told.',
   );
@@ -120,7 +114,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
         message: typeof body.message === 'string' && body.message.trim() ? body.message : undefined,
       });
       return input.success
-        ? changeStatus(s.changes, n, input.data, actor)
+        ? changeStatus(s.tickets, n, input.data, actor)
         : invalid(
             input.error.issues[0]?.path[0] === 'message'
               ? 'Say what you need from the requester before returning it to them.'
@@ -136,17 +130,17 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
         .object({ minutes: z.coerce.number().int().min(1).max(1440), note: z.string().trim().max(2000).optional() })
         .safeParse(body);
       return input.success
-        ? logWork(s.changes, n, { minutes: input.data.minutes, note: input.data.note || undefined }, actor)
+        ? logWork(s.tickets, n, { minutes: input.data.minutes, note: input.data.note || undefined }, actor)
         : invalid('Give the minutes worked, from 1 to 1440.');
     },
     'Work logged.',
   );
   ticketAction(
     'acknowledge',
-    (n, _actor, _body, account) => {
+    async (n, _actor, _body, account) => {
       const staff = staffOfAccount(org, account);
       if (!staff) return invalid('Only staff in the organisation file can take tickets.');
-      const result = acknowledge(s.ack, n, staff, 'dashboard');
+      const result = await acknowledge(s.tickets, n, staff, 'dashboard');
       if (result.result === 'already') return invalid(`${ticketLabel(n)} was already taken by ${result.by}.`);
       if (result.result === 'not_found') return invalid(`${ticketLabel(n)} is not open.`);
       return { ok: true, value: result.ticket };
@@ -155,11 +149,11 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
   );
   ticketAction(
     'call',
-    (n, _actor, _body, account) => {
+    async (n, _actor, _body, account) => {
       const staff = staffOfAccount(org, account);
       if (!staff) return invalid('Only staff with a phone in the organisation file can be connected.');
-      const said = requestBridge(s.bridge, staff, n);
-      return said.startsWith('Calling') ? { ok: true, value: said } : invalid(said);
+      const answer = await callCaller(s.tickets, staff, n);
+      return answer.kind === 'calling' ? { ok: true, value: answer } : invalid(staffReply(org.name, answer));
     },
     'Calling your phone now; answer and you will be connected to the customer from the helpdesk number.',
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callsOfTicket } from '../ivr/index.js';
-import type { Db } from '../db/index.js';
+import type { ReadQ } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
 import { clientById, clientNames, packagesOf, describeBalance } from '../clients/index.js';
 import * as repo from '../tickets/index.js';
@@ -41,15 +41,21 @@ export function slaBadge(t: repo.Ticket, now: Date): Html {
   return html`<span class="badge">due ${relative(now, t.slaDueAt)}</span>`;
 }
 
-export function ticketsPage(db: Db, ctx: PageContext, org: Organisation, f: Filters, now: Date): Html {
-  const { total, rows } = repo.searchTickets(db, {
+export async function ticketsPage(
+  db: ReadQ,
+  ctx: PageContext,
+  org: Organisation,
+  f: Filters,
+  now: Date,
+): Promise<Html> {
+  const { total, rows } = await repo.searchTickets(db, {
     status: f.status,
     priority: f.priority,
     clientId: f.client,
     limit: PER_PAGE,
     offset: (f.page - 1) * PER_PAGE,
   });
-  const allClients = clientNames(db);
+  const allClients = await clientNames(db);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : '');
   const query = (page: number) =>
     `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}&page=${page}`;
@@ -126,22 +132,22 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
   return html`${e.type}`;
 }
 
-export function ticketPage(
-  db: Db,
+export async function ticketPage(
+  db: ReadQ,
   ctx: PageContext,
   deps: { organisation: Organisation },
   ticket: repo.Ticket,
   opts: { canChange: boolean; isStaff: boolean },
   now: Date,
-): Html {
+): Promise<Html> {
   const org = deps.organisation;
-  const client = ticket.clientId ? clientById(db, ticket.clientId) : undefined;
+  const client = ticket.clientId ? await clientById(db, ticket.clientId) : undefined;
   const contact = client?.contacts.find((c) => c.id === ticket.contactId);
-  const voicemails = repo.voicemailsOf(db, ticket.id);
-  const timeline = repo.eventsOf(db, ticket.id);
-  const work = repo.workLogsOf(db, ticket.id);
-  const ticketCalls = callsOfTicket(db, ticket.id);
-  const packages = client ? packagesOf(db, client.id) : [];
+  const voicemails = await repo.voicemailsOf(db, ticket.id);
+  const timeline = await repo.eventsOf(db, ticket.id);
+  const work = await repo.workLogsOf(db, ticket.id);
+  const ticketCalls = await callsOfTicket(db, ticket.id);
+  const packages = client ? await packagesOf(db, client.id) : [];
   const open = OPEN_STATUSES.includes(ticket.status);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
   const path = `/dashboard/tickets/${ticket.number}`;

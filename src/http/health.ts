@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { Clock } from '../calendar/index.js';
 import type { Channel, Channels } from '../channels/index.js';
-import { writeState, type Db } from '../db/index.js';
+import { errorMessage, writeState, type Database } from '../db/index.js';
 import { backlog, type ChannelHealth } from '../paging/index.js';
 
 /** A page not delivered after this long means paging is stuck: /healthz says 503 so a monitor notices. */
 export const PAGE_STALE_MS = 3 * 60_000;
 
 export interface HealthDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   channels: Channels;
   unsignedWebhooks: boolean;
@@ -16,12 +16,16 @@ export interface HealthDeps {
 }
 
 /** The database takes a write (a read alone would pass while the disk is full or the file locked). */
-function databaseWritable(deps: HealthDeps): { writable: boolean; error?: string } {
+async function databaseWritable(deps: HealthDeps): Promise<{ writable: boolean; error?: string }> {
   try {
-    writeState(deps.db, 'health_checked_at', deps.clock.now().toISOString(), deps.clock.now());
+    // One try: a database that is locked now is unavailable now.
+    await deps.db.withTransaction(
+      (tx) => writeState(tx, 'health_checked_at', deps.clock.now().toISOString(), deps.clock.now()),
+      { retryForMs: 0, lockTimeoutMs: 2_000 },
+    );
     return { writable: true };
   } catch (err) {
-    return { writable: false, error: (err as Error).message.slice(0, 200) };
+    return { writable: false, error: errorMessage(err).slice(0, 200) };
   }
 }
 
@@ -39,12 +43,12 @@ const LIVE: Record<Channel, (c: Channels) => boolean> = {
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', async (_req, res) => {
     const now = deps.clock.now();
-    const database = databaseWritable(deps);
+    const database = await databaseWritable(deps);
     let outbox: { undelivered: number; oldestPageAgeSeconds: number | null } | { error: string };
     try {
-      const b = backlog(deps.db);
+      const b = await backlog(deps.db.q);
       outbox = {
         undelivered: b.undelivered,
         oldestPageAgeSeconds: b.oldestPageAt
@@ -52,7 +56,7 @@ export function healthRoutes(deps: HealthDeps): Router {
           : null,
       };
     } catch (err) {
-      outbox = { error: (err as Error).message.slice(0, 200) };
+      outbox = { error: errorMessage(err).slice(0, 200) };
     }
     const stats = deps.outbox?.health?.();
     const channels = Object.fromEntries(
@@ -82,8 +86,8 @@ export function healthRoutes(deps: HealthDeps): Router {
       .set('Cache-Control', 'no-store')
       .json(body);
   });
-  router.get('/readyz', (_req, res) => {
-    const database = databaseWritable(deps);
+  router.get('/readyz', async (_req, res) => {
+    const database = await databaseWritable(deps);
     res
       .status(database.writable ? 200 : 503)
       .set('Cache-Control', 'no-store')

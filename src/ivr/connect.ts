@@ -1,18 +1,7 @@
-import { ratePeriodAt, type BusinessCalendar, type Clock } from '../calendar/index.js';
-import type { Organisation } from '../config/index.js';
-import type { Db } from '../db/index.js';
-import { startCall, updateCall } from './calls.js';
-import type { CallStep } from './context.js';
-import type { Speech } from './prompts.js';
+import { ratePeriodAt } from '../calendar/index.js';
+import type { CallStep, IvrDeps } from './context.js';
+import { startCall, updateCall } from './store.js';
 import { dial } from './twiml.js';
-
-export interface ConnectDeps {
-  db: Db;
-  clock: Clock;
-  organisation: Organisation;
-  calendar: BusinessCalendar;
-  speech: Speech;
-}
 
 export interface Connection {
   /** The customer's number. */
@@ -31,19 +20,22 @@ export interface Connection {
  * A staff member has answered the helpdesk's call to them: note the call (with its rate period) and
  * dial the customer showing the helpdesk number, never the staff member's own.
  */
-export function connectToCustomer(deps: ConnectDeps, step: CallStep, c: Connection): string {
+export async function connectToCustomer(deps: IvrDeps, step: CallStep, c: Connection): Promise<string> {
   if (step.callSid) {
     const now = deps.clock.now();
-    startCall(deps.db, {
-      callSid: step.callSid,
-      fromNumber: deps.organisation.helpdeskNumber,
-      toNumber: c.to,
-      clientId: c.clientId,
-      contactId: c.contactId,
-      ratePeriod: ratePeriodAt(deps.calendar, now),
-      startedAt: now,
+    const callSid = step.callSid;
+    await deps.db.withTransaction(async (tx) => {
+      await startCall(tx, {
+        callSid,
+        fromNumber: deps.organisation.helpdeskNumber,
+        toNumber: c.to,
+        clientId: c.clientId,
+        contactId: c.contactId,
+        ratePeriod: ratePeriodAt(deps.calendar, now),
+        startedAt: now,
+      });
+      await updateCall(tx, callSid, { path: c.path, ticketId: c.ticketId });
     });
-    updateCall(deps.db, step.callSid, { path: c.path, ticketId: c.ticketId });
   }
   return dial(deps.speech, {
     before: c.before,
@@ -55,13 +47,17 @@ export function connectToCustomer(deps: ConnectDeps, step: CallStep, c: Connecti
 }
 
 /** How the dial to the customer ended, written on the call: whether they answered, and for how long. */
-export function endConnection(
-  deps: Pick<ConnectDeps, 'db' | 'clock'>,
+export async function endConnection(
+  deps: IvrDeps,
   step: CallStep,
-): { answered: boolean; seconds: number; status: string } {
+): Promise<{ answered: boolean; seconds: number; status: string }> {
   const answered = step.form.DialCallStatus === 'completed';
-  if (step.callSid)
-    updateCall(deps.db, step.callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() });
+  if (step.callSid) {
+    const callSid = step.callSid;
+    await deps.db.withTransaction((tx) =>
+      updateCall(tx, callSid, { outcome: answered ? 'bridged' : 'abandoned', endedAt: deps.clock.now() }),
+    );
+  }
   return {
     answered,
     seconds: Number(step.form.DialCallDuration ?? 0) || 0,

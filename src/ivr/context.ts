@@ -1,16 +1,17 @@
 import type { Logger } from 'pino';
 import type { Organisation } from '../config/index.js';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
-import type { Db } from '../db/index.js';
-import type { TicketDeps } from '../tickets/index.js';
+import type { Database } from '../db/index.js';
+import type { TicketDeps, VoicemailKind } from '../tickets/index.js';
 import type { CallbackDeps } from '../callbacks/index.js';
 import type { ClientDeps } from '../clients/index.js';
+import type { DeliveryRecorder } from '../paging/index.js';
 import { spellDigits, type Speech } from './prompts.js';
-import type { VoicemailKind } from '../tickets/index.js';
 import { record } from './twiml.js';
 
+/** What every /twilio/* step is handed (by app.ts). */
 export interface IvrDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   log: Logger;
   organisation: Organisation;
@@ -20,11 +21,13 @@ export interface IvrDeps {
   tickets: TicketDeps;
   callbacks: CallbackDeps;
   clients: ClientDeps;
+  /** Notes a text's delivery status on its ticket's timeline. */
+  recordDelivery?: DeliveryRecorder;
   /** A recording whose webhook could not be saved: reconciliation should look for it soon. */
   onUnsavedRecording?: (recordingSid: string | undefined) => void;
 }
 
-/** What Twilio tells us on every step of a call, already cleaned. */
+/** What Twilio tells us on every step of a call (or text), already cleaned. */
 export interface CallStep {
   callSid?: string;
   from?: string;

@@ -1,9 +1,9 @@
-export { twilioRoutes, callStep, incomingCallFastPath } from './routes.js';
+export { twilioRoutes, callStep, callStepOf, incomingCallFastPath } from './routes.js';
+export { STEPS } from './steps.js';
 export { speechFor, spellDigits, PROMPT_KEYS, type Speech } from './prompts.js';
-export { closeStaleCalls, type CallRow } from './calls.js';
+export { closeStaleCalls, callsOfTicket, startCall, updateCall, type CallRow } from './store.js';
 export { CALL_OUTCOMES, type CallOutcome } from './schema.js';
 export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';
-export { callsOfTicket, startCall, updateCall } from './calls.js';
+export { parseText, staffReply } from './texts.js';
 export { dial, sayAndHangUp } from './twiml.js';
-export { connectToCustomer, endConnection, type Connection, type ConnectDeps } from './connect.js';

@@ -14,7 +14,7 @@ import {
   updateCall,
   type CallRow,
   type NewCall,
-} from './calls.js';
+} from './store.js';
 import { spellDigits } from './prompts.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
@@ -24,41 +24,51 @@ function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
   return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
 }
 
+/** Notes the caller's progress on the call's row, in its own small transaction. */
+const note = (deps: IvrDeps, step: CallStep, what: string, changes: Parameters<typeof noteStep>[3] = {}) =>
+  step.callSid ? deps.db.withTransaction((tx) => noteStep(tx, step.callSid!, what, changes)) : Promise.resolve();
+const change = (deps: IvrDeps, step: CallStep, changes: Parameters<typeof updateCall>[2]) =>
+  step.callSid ? deps.db.withTransaction((tx) => updateCall(tx, step.callSid!, changes)) : Promise.resolve();
+export const outcome = (
+  deps: IvrDeps,
+  step: CallStep,
+  ...args: Parameters<typeof setOutcome> extends [unknown, unknown, ...infer R] ? R : never
+) => (step.callSid ? deps.db.withTransaction((tx) => setOutcome(tx, step.callSid!, ...args)) : Promise.resolve());
+const callOf = (deps: IvrDeps, step: CallStep) =>
+  step.callSid ? callBySid(deps.db.q, step.callSid) : Promise.resolve(undefined);
+
 /**
- * A new call: note it (in a group commit, answered once it is on disk), recognise the caller by caller ID,
+ * A new call: note it (on disk before the caller is answered), recognise the caller by caller ID,
  * greet by rate period and offer the menu.
  */
 export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<string> {
-  const call = newCall(deps, step);
+  const call = await newCall(deps, step);
   if (call) await recordIncomingCall(deps.db, call);
   return greeting(deps, call?.ratePeriod ?? ratePeriodAt(deps.calendar, deps.clock.now()));
 }
 
-function newCall(deps: IvrDeps, step: CallStep): NewCall | undefined {
+async function newCall(deps: IvrDeps, step: CallStep): Promise<NewCall | undefined> {
+  if (!step.callSid) return undefined;
   const now = deps.clock.now();
   const period = ratePeriodAt(deps.calendar, now);
-  if (step.callSid) {
-    const from = callerIdOf(step.from, deps.organisation.country);
-    const known = identifyCaller(deps.clients, from);
-    const call: NewCall = {
-      callSid: step.callSid,
-      fromNumber: from ?? step.from?.slice(0, 40) ?? null,
-      toNumber: step.to?.slice(0, 40) ?? null,
-      clientId: known?.clientId ?? null,
-      contactId: known?.contactId ?? null,
-      ratePeriod: period,
-      startedAt: now,
-    };
-    // Every call is on record in the calls table (the after-hours log); the log line is for debugging,
-    // and built only when it will be written.
-    if (deps.log.isLevelEnabled('debug'))
-      deps.log.debug(
-        { callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) },
-        'incoming call',
-      );
-    return call;
-  }
-  return undefined;
+  const from = callerIdOf(step.from, deps.organisation.country);
+  const known = await identifyCaller(deps.clients, from);
+  // Every call is on record in the calls table (the after-hours log); the log line is for debugging,
+  // and built only when it will be written.
+  if (deps.log.isLevelEnabled('debug'))
+    deps.log.debug(
+      { callSid: step.callSid, from: maskPhone(step.from), period, known: Boolean(known) },
+      'incoming call',
+    );
+  return {
+    callSid: step.callSid,
+    fromNumber: from ?? step.from?.slice(0, 40) ?? null,
+    toNumber: step.to?.slice(0, 40) ?? null,
+    clientId: known?.clientId ?? null,
+    contactId: known?.contactId ?? null,
+    ratePeriod: period,
+    startedAt: now,
+  };
 }
 
 // The greeting depends only on the rate period, and every call hears it: render it once per period.
@@ -90,7 +100,7 @@ function greeting(deps: IvrDeps, period: RatePeriod): string {
   return xml;
 }
 
-type MenuAction = (deps: IvrDeps, step: CallStep, call: CallRow | undefined) => string;
+type MenuAction = (deps: IvrDeps, step: CallStep, call: CallRow | undefined) => string | Promise<string>;
 
 /** The phone tree at a glance: the key a caller presses and what it does. */
 const MENU: Record<string, MenuAction> = {
@@ -100,20 +110,20 @@ const MENU: Record<string, MenuAction> = {
   '5': emergency,
 };
 
-export function menuChoice(deps: IvrDeps, step: CallStep): string {
+export async function menuChoice(deps: IvrDeps, step: CallStep): Promise<string> {
   const tryNo = attempt(step);
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const call = await callOf(deps, step);
   const period = ratePeriodAt(deps.calendar, deps.clock.now());
   const key = step.digits.slice(0, 1);
   const action = MENU[key];
   if (action && (key !== '1' || period === 'business')) {
-    if (step.callSid) noteStep(deps.db, step.callSid, key, key === '5' ? { emergency: true } : {});
+    await note(deps, step, key, key === '5' ? { emergency: true } : {});
     return action(deps, step, call);
   }
   const s = deps.speech;
   const why = key === '1' ? s.say('helpdesk_closed') : key ? s.say('invalid_choice') : s.say('no_choice');
   if (tryNo >= MAX_TRIES) {
-    if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+    await note(deps, step, 'voicemail');
     return askForRecording(deps, 'general', 1, [why]);
   }
   return gather(s, {
@@ -139,9 +149,9 @@ function helpdesk(deps: IvrDeps): string {
 }
 
 /** After ringing the helpdesk: answered and finished, or nobody free (offer a callback or a message). */
-export function helpdeskDone(deps: IvrDeps, step: CallStep): string {
+export async function helpdeskDone(deps: IvrDeps, step: CallStep): Promise<string> {
   if (step.form.DialCallStatus === 'completed') {
-    if (step.callSid) setOutcome(deps.db, step.callSid, 'transferred');
+    await outcome(deps, step, 'transferred');
     return sayAndHangUp(deps.speech, []);
   }
   return gather(deps.speech, {
@@ -151,12 +161,12 @@ export function helpdeskDone(deps: IvrDeps, step: CallStep): string {
   });
 }
 
-export function helpdeskMissed(deps: IvrDeps, step: CallStep): string {
+export async function helpdeskMissed(deps: IvrDeps, step: CallStep): Promise<string> {
   if (step.digits.startsWith('2')) {
-    if (step.callSid) noteStep(deps.db, step.callSid, '2');
+    await note(deps, step, '2');
     return askSupportCode(deps, 'callback/code', 1, []);
   }
-  if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+  await note(deps, step, 'voicemail');
   return askForRecording(deps, 'general', 1, []);
 }
 
@@ -171,9 +181,9 @@ function emergency(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): s
   });
 }
 
-export function emergencyCode(deps: IvrDeps, step: CallStep): string {
-  const client = step.digits ? clientBySupportCode(deps.clients, step.digits) : undefined;
-  if (client && step.callSid) updateCall(deps.db, step.callSid, { clientId: client.id });
+export async function emergencyCode(deps: IvrDeps, step: CallStep): Promise<string> {
+  const client = step.digits ? await clientBySupportCode(deps.clients, step.digits) : undefined;
+  if (client) await change(deps, step, { clientId: client.id });
   const before = step.digits && !client ? [deps.speech.say('emergency_code_unknown')] : [];
   return askForRecording(deps, 'emergency', 1, before);
 }
@@ -189,30 +199,30 @@ function askSupportCode(deps: IvrDeps, path: string, tryNo: number, before: stri
 }
 
 /** A support code typed for a callback (2) or to find a ticket (3); three tries, then a message instead. */
-function checkSupportCode(
+async function checkSupportCode(
   deps: IvrDeps,
   step: CallStep,
   path: string,
-  next: (clientName: string, clientId: number) => string,
-): string {
-  const client = step.digits ? clientBySupportCode(deps.clients, step.digits) : undefined;
+  next: (clientName: string, clientId: number) => string | Promise<string>,
+): Promise<string> {
+  const client = step.digits ? await clientBySupportCode(deps.clients, step.digits) : undefined;
   const tryNo = attempt(step);
   if (!client) {
     if (tryNo >= MAX_TRIES) {
-      if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+      await note(deps, step, 'voicemail');
       return askForRecording(deps, 'general', 1, [deps.speech.say('code_gave_up')]);
     }
     return askSupportCode(deps, path, tryNo + 1, [deps.speech.say('code_wrong')]);
   }
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const call = await callOf(deps, step);
   const contact = client.contacts.find((c) => c.phone && c.phone === call?.fromNumber);
-  if (step.callSid) updateCall(deps.db, step.callSid, { clientId: client.id, contactId: contact?.id ?? null });
+  await change(deps, step, { clientId: client.id, contactId: contact?.id ?? null });
   return next(client.name, client.id);
 }
 
-export function callbackCode(deps: IvrDeps, step: CallStep): string {
-  return checkSupportCode(deps, step, 'callback/code', (clientName) => {
-    const callerId = callerPhone(deps, step);
+export async function callbackCode(deps: IvrDeps, step: CallStep): Promise<string> {
+  return checkSupportCode(deps, step, 'callback/code', async (clientName) => {
+    const callerId = await callerPhone(deps, step);
     const key = callerId ? 'callback_confirm' : 'callback_need_number';
     const prompt = deps.speech.say(key, { client: clientName, phone: spellDigits(callerId ?? '') });
     return gather(deps.speech, {
@@ -224,15 +234,15 @@ export function callbackCode(deps: IvrDeps, step: CallStep): string {
 }
 
 /** The caller ID, when it is a number Switchboard may call back (in the allowed countries, not premium-rate). */
-function callerPhone(deps: IvrDeps, step: CallStep): string | undefined {
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+async function callerPhone(deps: IvrDeps, step: CallStep): Promise<string | undefined> {
+  const call = await callOf(deps, step);
   const phone = normalisePhone(call?.fromNumber ?? step.from ?? '', deps.organisation.country);
   return phone && mayDial(deps.organisation.callbackCountries, phone) ? phone : undefined;
 }
 
 /** 1 or nothing keeps the caller ID; digits are another number; then the callback is queued. */
-export function callbackNumber(deps: IvrDeps, step: CallStep): string {
-  const callerId = callerPhone(deps, step);
+export async function callbackNumber(deps: IvrDeps, step: CallStep): Promise<string> {
+  const callerId = await callerPhone(deps, step);
   const typed = step.digits && step.digits !== '1' ? normalisePhone(step.digits, deps.organisation.country) : undefined;
   const refused = typed !== undefined && !mayDial(deps.organisation.callbackCountries, typed);
   const phone = step.digits && step.digits !== '1' ? (refused ? undefined : typed) : callerId;
@@ -248,15 +258,15 @@ export function callbackNumber(deps: IvrDeps, step: CallStep): string {
       mode: 'digits',
     });
   }
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
-  const { callback, position } = queueCallback(deps.callbacks, {
+  const call = await callOf(deps, step);
+  const { callback, position } = await queueCallback(deps.callbacks, {
     clientId: call?.clientId,
     contactId: call?.contactId,
     phone,
     callSid: step.callSid,
     reason: 'Requested by phone',
   });
-  if (step.callSid) setOutcome(deps.db, step.callSid, 'callback_queued');
+  await outcome(deps, step, 'callback_queued');
   const now = deps.clock.now();
   if (callback.dueAt.getTime() <= now.getTime() + 60_000)
     return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
@@ -281,28 +291,28 @@ function askTicketNumber(deps: IvrDeps, tryNo: number, before: string[]): string
   });
 }
 
-export function ticketCode(deps: IvrDeps, step: CallStep): string {
+export async function ticketCode(deps: IvrDeps, step: CallStep): Promise<string> {
   return checkSupportCode(deps, step, 'ticket/code', () => askTicketNumber(deps, 1, []));
 }
 
 /** Escalates the caller's own open ticket; any other number gets the same answer, so nothing is revealed. */
-export function ticketNumber(deps: IvrDeps, step: CallStep): string {
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+export async function ticketNumber(deps: IvrDeps, step: CallStep): Promise<string> {
+  const call = await callOf(deps, step);
   const number = /^\d{1,9}$/.test(step.digits) ? Number(step.digits) : undefined;
-  const ticket = number !== undefined ? ticketByNumber(deps.db, number) : undefined;
+  const ticket = number !== undefined ? await ticketByNumber(deps.db.q, number) : undefined;
   const tryNo = attempt(step);
   if (!ticket || !call?.clientId || ticket.clientId !== call.clientId || !isOpen(ticket)) {
     const notFound = deps.speech.say('ticket_not_found');
     if (tryNo >= MAX_TRIES) {
-      if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+      await note(deps, step, 'voicemail');
       return askForRecording(deps, 'general', 1, [notFound]);
     }
     return askTicketNumber(deps, tryNo + 1, [notFound]);
   }
-  escalateTicket(deps.tickets, ticket.id, step.callSid);
+  await escalateTicket(deps.tickets, ticket.id, step.callSid);
   if (step.callSid) {
-    setOutcome(deps.db, step.callSid, 'ticket_escalated', ticket.id);
-    noteStep(deps.db, step.callSid, `ticket:${ticket.number}`);
+    await outcome(deps, step, 'ticket_escalated', ticket.id);
+    await note(deps, step, `ticket:${ticket.number}`);
   }
   return askForRecording(deps, 'escalation', 1, [], ticket);
 }

@@ -3,7 +3,7 @@ import { readState, writeState } from '../db/index.js';
 import { knownRecordingSids, recordVoicemail } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
 import type { IvrDeps } from './context.js';
-import { callBySid, setOutcome } from './calls.js';
+import { callBySid, setOutcome } from './store.js';
 
 const BOOKMARK = 'recordings_checked_until';
 const FIRST_LOOK_BACK_MS = 7 * 86_400_000;
@@ -30,23 +30,23 @@ export async function reconcileRecordings(
   const { urgent, servingSince } = options;
   if (!voice.live) return { found: 0, ingested: 0 };
   const now = deps.clock.now();
-  const bookmark = readState(deps.db, BOOKMARK);
+  const bookmark = await readState(deps.db.q, BOOKMARK);
   const since = new Date(bookmark ? Number(bookmark) - OVERLAP_MS : now.getTime() - FIRST_LOOK_BACK_MS);
   const recordings = await voice.recordingsSince(since);
-  const known = knownRecordingSids(
-    deps.db,
+  const known = await knownRecordingSids(
+    deps.db.q,
     recordings.map((r) => r.sid),
   );
   const cutoff = now.getTime() - GRACE_MS;
   let ingested = 0;
   for (const r of recordings) {
     if (known.has(r.sid)) continue;
-    const call = r.callSid ? callBySid(deps.db, r.callSid) : undefined;
+    const call = r.callSid ? await callBySid(deps.db.q, r.callSid) : undefined;
     const servedHere = call?.outcome === 'in_progress' && (!servingSince || call.startedAt >= servingSince);
     if (servedHere && r.createdAt.getTime() > cutoff && !urgent?.has(r.sid)) continue;
     const caller = call?.fromNumber ?? (r.callSid ? await voice.callerOf(r.callSid).catch(() => undefined) : undefined);
     const kind = call && !call.emergency ? 'general' : 'emergency';
-    const outcome = recordVoicemail(deps.tickets, {
+    const outcome = await recordVoicemail(deps.tickets, {
       recordingSid: r.sid,
       callSid: r.callSid || undefined,
       kind,
@@ -61,12 +61,10 @@ export async function reconcileRecordings(
     });
     if ('ticket' in outcome && outcome.ticket) {
       ingested++;
+      const ticketId = outcome.ticket.id;
       if (call)
-        setOutcome(
-          deps.db,
-          call.callSid,
-          kind === 'emergency' ? 'emergency_voicemail' : 'voicemail',
-          outcome.ticket.id,
+        await deps.db.withTransaction((tx) =>
+          setOutcome(tx, call.callSid, kind === 'emergency' ? 'emergency_voicemail' : 'voicemail', ticketId),
         );
       deps.log.warn(
         { recordingSid: r.sid, ticket: outcome.ticket.number, caller: maskPhone(caller) },
@@ -74,6 +72,6 @@ export async function reconcileRecordings(
       );
     }
   }
-  writeState(deps.db, BOOKMARK, String(cutoff), now);
+  await deps.db.withTransaction((tx) => writeState(tx, BOOKMARK, String(cutoff), now));
   return { found: recordings.length, ingested };
 }

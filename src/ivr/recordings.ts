@@ -6,7 +6,8 @@ import {
   type VoicemailKind,
 } from '../tickets/index.js';
 import { attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
-import { callBySid, closeUnfinished, noteStep, setOutcome } from './calls.js';
+import { outcome } from './menu.js';
+import { callBySid, closeUnfinished, noteStep } from './store.js';
 import { empty, sayAndHangUp } from './twiml.js';
 
 function kindOf(step: CallStep): VoicemailKind {
@@ -21,15 +22,17 @@ function seconds(text: string | undefined): number {
 
 const validSid = (sid: string | undefined) => (sid && /^[A-Za-z0-9]{2,64}$/.test(sid) ? sid : undefined);
 
-/** Takes a recording reported by the <Record> action or its status callback; both may arrive, in any order. */
-function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'recording_status') {
+/** Takes a recording reported by the <Record> action or its status callback; both may arrive, in any order, on any instance. */
+async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'recording_status') {
   const recordingSid = validSid(step.form.RecordingSid);
   if (!recordingSid) return undefined;
-  const call = step.callSid ? callBySid(deps.db, step.callSid) : undefined;
+  const call = step.callSid ? await callBySid(deps.db.q, step.callSid) : undefined;
   const ticketId = Number(step.query.ticket);
   const escalating =
-    kindOf(step) === 'escalation' && Number.isInteger(ticketId) && ticketById(deps.db, ticketId) ? ticketId : undefined;
-  const outcome = recordVoicemail(deps.tickets, {
+    kindOf(step) === 'escalation' && Number.isInteger(ticketId) && (await ticketById(deps.db.q, ticketId))
+      ? ticketId
+      : undefined;
+  const result = await recordVoicemail(deps.tickets, {
     recordingSid,
     callSid: step.callSid,
     kind: escalating ? 'escalation' : kindOf(step) === 'escalation' ? 'general' : kindOf(step),
@@ -43,29 +46,36 @@ function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'record
     // Only the action request can ask again, and only while the caller is still on the line.
     canAskAgain: attempt(step) < 2 && step.digits !== 'hangup' && step.form.Digits !== 'hangup',
   });
-  if (step.callSid && outcome.result !== 'too_short' && outcome.ticket) {
+  if (result.result !== 'too_short' && result.ticket) {
     const kind = kindOf(step);
-    setOutcome(
-      deps.db,
-      step.callSid,
+    await outcome(
+      deps,
+      step,
       kind === 'emergency' ? 'emergency_voicemail' : kind === 'escalation' ? 'ticket_escalated' : 'voicemail',
-      outcome.ticket.id,
+      result.ticket.id,
     );
   }
-  return outcome;
+  return result;
+}
+
+async function escalationTarget(deps: IvrDeps, step: CallStep) {
+  const id = Number(step.query.ticket);
+  const ticket = Number.isInteger(id) ? await ticketById(deps.db.q, id) : undefined;
+  return ticket ? { id: ticket.id, number: ticket.number } : undefined;
 }
 
 /** The <Record> action: thank the caller with their ticket number, or ask once more for a message too short. */
-export function recorded(deps: IvrDeps, step: CallStep): string {
-  const outcome = ingest(deps, step, 'record_action');
-  if (!outcome) return noRecording(deps, step);
-  if (outcome.result === 'too_short') return askForRecording(deps, kindOf(step), 2, [], escalationTarget(deps, step));
+export async function recorded(deps: IvrDeps, step: CallStep): Promise<string> {
+  const result = await ingest(deps, step, 'record_action');
+  if (!result) return noRecording(deps, step);
+  if (result.result === 'too_short')
+    return askForRecording(deps, kindOf(step), 2, [], await escalationTarget(deps, step));
   const s = deps.speech;
-  const number = spellNumber(outcome.ticket?.number);
-  if (!outcome.ticket) return sayAndHangUp(s, [s.say('goodbye')]);
-  if (step.callSid) noteStep(deps.db, step.callSid, 'voicemail');
+  if (!result.ticket) return sayAndHangUp(s, [s.say('goodbye')]);
+  const number = spellNumber(result.ticket.number);
+  if (step.callSid) await deps.db.withTransaction((tx) => noteStep(tx, step.callSid!, 'voicemail'));
   const key =
-    outcome.ticket.emergency && kindOf(step) === 'emergency'
+    result.ticket.emergency && kindOf(step) === 'emergency'
       ? 'emergency_thanks'
       : kindOf(step) === 'escalation'
         ? 'escalation_thanks'
@@ -73,43 +83,38 @@ export function recorded(deps: IvrDeps, step: CallStep): string {
   return sayAndHangUp(s, [s.say(key, { number })]);
 }
 
-function escalationTarget(deps: IvrDeps, step: CallStep) {
-  const id = Number(step.query.ticket);
-  const ticket = Number.isInteger(id) ? ticketById(deps.db, id) : undefined;
-  return ticket ? { id: ticket.id, number: ticket.number } : undefined;
-}
-
 /** Twilio found nothing to record: ask once more, then give up politely (nobody is paged without a message). */
-export function noRecording(deps: IvrDeps, step: CallStep): string {
+export async function noRecording(deps: IvrDeps, step: CallStep): Promise<string> {
   const tryNo = attempt(step);
-  if (tryNo < 2) return askForRecording(deps, kindOf(step), 2, [], escalationTarget(deps, step));
+  if (tryNo < 2) return askForRecording(deps, kindOf(step), 2, [], await escalationTarget(deps, step));
   if (step.callSid) {
-    const call = callBySid(deps.db, step.callSid);
+    const call = await callBySid(deps.db.q, step.callSid);
     if (call?.outcome === 'in_progress')
-      setOutcome(deps.db, step.callSid, call.emergency ? 'abandoned_emergency' : 'abandoned');
+      await outcome(deps, step, call.emergency ? 'abandoned_emergency' : 'abandoned');
   }
   return sayAndHangUp(deps.speech, [deps.speech.say('nothing_recorded')]);
 }
 
-export function recordingStatus(deps: IvrDeps, step: CallStep): string {
+export async function recordingStatus(deps: IvrDeps, step: CallStep): Promise<string> {
   const status = step.form.RecordingStatus;
-  if (status === 'completed') ingest(deps, step, 'recording_status');
+  if (status === 'completed') await ingest(deps, step, 'recording_status');
   else deps.log.info({ callSid: step.callSid, status, error: step.form.ErrorCode }, 'recording not completed');
   return empty();
 }
 
-export function transcription(deps: IvrDeps, step: CallStep): string {
+export async function transcription(deps: IvrDeps, step: CallStep): Promise<string> {
   const sid = validSid(step.form.RecordingSid);
   const text = step.form.TranscriptionText?.trim();
   if (sid && text && step.form.TranscriptionStatus !== 'failed')
-    recordTranscription(deps.tickets, sid, text.slice(0, 10_000));
+    await recordTranscription(deps.tickets, sid, text.slice(0, 10_000));
   return empty();
 }
 
 /** The number's call status callback: a call that ends without an outcome was abandoned. */
-export function callStatus(deps: IvrDeps, step: CallStep): string {
+export async function callStatus(deps: IvrDeps, step: CallStep): Promise<string> {
   const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
-  if (step.callSid && ended.includes(step.form.CallStatus ?? ''))
-    closeUnfinished(deps.db, step.callSid, deps.clock.now());
+  if (step.callSid && ended.includes(step.form.CallStatus ?? '')) {
+    await deps.db.withTransaction((tx) => closeUnfinished(tx, step.callSid!, deps.clock.now()));
+  }
   return empty();
 }

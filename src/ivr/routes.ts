@@ -1,25 +1,12 @@
 import express, { Router, type Request } from 'express';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
-import { retryWhenBusy } from '../db/index.js';
 import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
-import {
-  callbackCode,
-  callbackNumber,
-  emergencyCode,
-  helpdeskDone,
-  helpdeskMissed,
-  incomingCall,
-  menuChoice,
-  ticketCode,
-  ticketNumber,
-} from './menu.js';
-import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
-import { sayAndHangUp } from './twiml.js';
+import { MUST_COMMIT, STEPS, TEXT_STEPS, type Step } from './steps.js';
+import { sayAndHangUp, smsReply } from './twiml.js';
 
 /** Strips control characters and bounds the length of anything Twilio (or anyone) sends. */
 function clean(value: unknown, max = 512): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
   const text = value.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return text ? text.slice(0, max) : undefined;
 }
@@ -51,39 +38,15 @@ export function callStepOf(rawBody: unknown, rawQuery: Record<string, unknown>):
   };
 }
 
-type Step = (deps: IvrDeps, step: CallStep) => string | Promise<string>;
-
-const VOICE_STEPS: Record<string, Step> = {
-  '/voice': incomingCall,
-  '/voice/menu': menuChoice,
-  '/voice/helpdesk-done': helpdeskDone,
-  '/voice/helpdesk-missed': helpdeskMissed,
-  '/voice/emergency/code': emergencyCode,
-  '/voice/callback/code': callbackCode,
-  '/voice/callback/number': callbackNumber,
-  '/voice/ticket/code': ticketCode,
-  '/voice/ticket/number': ticketNumber,
-  '/voice/recorded': recorded,
-  '/voice/no-recording': noRecording,
-  '/voice/recording-status': recordingStatus,
-  '/voice/transcription': transcription,
-  '/voice/status': callStatus,
-};
-
-/**
- * Callbacks whose 2xx tells Twilio the service has what it sent. If their write fails they answer 503,
- * so Twilio retries them (their URLs ask for retries), and the incoming call's 503 makes Twilio play the
- * number's fallback document, which still takes a voicemail.
- */
-const MUST_COMMIT = new Set(['/voice', '/voice/recording-status', '/voice/transcription', '/voice/status']);
-
 /**
  * What the caller hears when a step fails: a recording that could not be saved is asked for once more
- * (it also stays at Twilio, where reconciliation finds it); anything else still takes a message, as an
- * emergency to be safe.
+ * (it also stays at Twilio, where reconciliation finds it); a text gets an apology; anything else still
+ * takes a message, as an emergency to be safe.
  */
 function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   const s = deps.speech;
+  if (TEXT_STEPS.has(name))
+    return smsReply('Switchboard could not act on this message just now; please try again in a minute.');
   if (name === '/voice/recorded') {
     deps.onUnsavedRecording?.(input.form.RecordingSid);
     if (attempt(input) < 2 && input.form.Digits !== 'hangup')
@@ -93,7 +56,7 @@ function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   return askForRecording(deps, 'emergency', 2, [s.say('record_again')]);
 }
 
-/** Runs a step, retrying while another process holds the database; a failure never answers as a success. */
+/** Runs a step (each of its transactions retried while another writer holds the database); a failure never answers as a success. */
 async function runStep(
   deps: IvrDeps,
   name: string,
@@ -101,34 +64,31 @@ async function runStep(
   input: CallStep,
 ): Promise<{ status: number; body: string }> {
   try {
-    return { status: 200, body: await retryWhenBusy(() => step(deps, input)) };
+    return { status: 200, body: await step(deps, input) };
   } catch (err) {
     deps.log.error(
       { err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid },
-      'voice step could not complete',
+      'Twilio step could not complete',
     );
     if (MUST_COMMIT.has(name)) return { status: 503, body: 'Switchboard could not save this; try again' };
     return { status: 200, body: afterFailure(deps, name, input) };
   }
 }
 
-function safeStep(deps: IvrDeps, name: string, step: Step): express.RequestHandler {
-  return async (req, res) => {
-    const answer = await runStep(deps, name, step, callStep(req));
-    res
-      .status(answer.status)
-      .type(answer.status === 200 ? 'text/xml' : 'text/plain')
-      .send(answer.body);
-  };
-}
-
 /** Twilio's webhooks: form-encoded, at most 64 KB, signature-checked before anything is read or written. */
-export function twilioRoutes(deps: IvrDeps, extra: (router: Router) => void, authToken: string | undefined): Router {
+export function twilioRoutes(deps: IvrDeps, authToken: string | undefined): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(requireTwilioSignature(authToken, deps.publicUrl, deps.log));
-  for (const [path, step] of Object.entries(VOICE_STEPS)) router.post(path, safeStep(deps, path, step));
-  extra(router);
+  for (const [path, step] of Object.entries(STEPS)) {
+    router.post(path, async (req, res) => {
+      const answer = await runStep(deps, path, step, callStep(req));
+      res
+        .status(answer.status)
+        .type(answer.status === 200 ? 'text/xml' : 'text/plain')
+        .send(answer.body);
+    });
+  }
   router.use((req, res) => {
     res.status(404).type('text/plain').send(`No Twilio webhook at ${req.method} /twilio${req.path}`);
   });
@@ -148,6 +108,7 @@ export function incomingCallFastPath(
   headers: [string, string][] = [],
 ): express.RequestHandler {
   const fixed = Object.fromEntries(headers);
+  const incoming = STEPS['/voice']!;
   return (req, res, next) => {
     if (
       req.method !== 'POST' ||
@@ -164,7 +125,7 @@ export function incomingCallFastPath(
       if (size <= MAX_BODY) chunks.push(chunk);
     });
     req.on('error', next);
-    req.on('end', async () => {
+    const respond = async () => {
       const answer = (status: number, type: string, body: string) => {
         res.writeHead(status, { ...fixed, 'content-type': type, 'content-length': Buffer.byteLength(body) });
         res.end(body);
@@ -188,8 +149,10 @@ export function incomingCallFastPath(
         deps.log.warn({ path: req.url }, 'refused a Twilio webhook with a missing or wrong signature');
         return answer(403, 'text/plain', 'Forbidden: missing or invalid X-Twilio-Signature');
       }
-      const result = await runStep(deps, '/voice', incomingCall, callStepOf(form, {}));
+      const result = await runStep(deps, '/voice', incoming, callStepOf(form, {}));
       answer(result.status, result.status === 200 ? 'text/xml; charset=utf-8' : 'text/plain', result.body);
-    });
+    };
+    // runStep answers every failure itself; anything else goes to the app's error handler.
+    req.on('end', () => void respond().catch(next));
   };
 }

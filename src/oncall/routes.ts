@@ -21,8 +21,8 @@ const describe = (o: OnCallAt) => ({
 
 export function onCallRoutes(deps: OnCallDeps): Router {
   const router = Router();
-  router.get('/oncall', (_req, res) => {
-    const { now, next } = onCallNowAndNext(deps);
+  router.get('/oncall', async (_req, res) => {
+    const { now, next } = await onCallNowAndNext(deps);
     res.json({
       timezone: deps.organisation.timezone,
       now: describe(now),
@@ -30,16 +30,16 @@ export function onCallRoutes(deps: OnCallDeps): Router {
       handoff: (next?.from ?? now.until).toISOString(),
     });
   });
-  router.get('/oncall/overrides', (_req, res) => {
-    res.json(currentAndFutureOverrides(deps));
+  router.get('/oncall/overrides', async (_req, res) => {
+    res.json(await currentAndFutureOverrides(deps));
   });
-  router.post('/oncall/overrides', (req, res) => {
+  router.post('/oncall/overrides', async (req, res) => {
     const input = parseInput(newOverrideSchema, req.body, res);
-    if (input) sendOutcome(res, addOverride(deps, input), 201);
+    if (input) sendOutcome(res, await addOverride(deps, input), 201);
   });
-  router.delete('/oncall/overrides/:id', (req, res) => {
+  router.delete('/oncall/overrides/:id', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
-    if (params) sendOutcome(res, removeOverride(deps, params.id));
+    if (params) sendOutcome(res, await removeOverride(deps, params.id));
   });
   return router;
 }

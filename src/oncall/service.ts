@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Organisation, StaffMember } from '../config/index.js';
 import type { Clock } from '../calendar/index.js';
-import type { Conn as Db } from '../db/index.js';
+import type { Database, ReadQ } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
-import * as repo from './repository.js';
+import * as store from './store.js';
 import { rotationShiftAt } from './rotation.js';
 
 export interface OnCallDeps {
-  db: Db;
+  db: Database;
   clock: Clock;
   organisation: Organisation;
 }
@@ -25,11 +25,9 @@ function staffById(org: Organisation, id: string): StaffMember | undefined {
 }
 
 /** Who is on call at an instant: an override covering it, else the rotation. */
-export function onCallAt(deps: OnCallDeps, at: Date): OnCallAt {
-  const org = deps.organisation;
+export async function onCallAt(q: ReadQ, org: Organisation, at: Date): Promise<OnCallAt> {
   const shift = rotationShiftAt(org.onCall, org.timezone, at);
-  const upcoming = repo.overridesNotEndedBy(deps.db, at);
-  const active = repo.overrideAt(deps.db, at);
+  const [upcoming, active] = [await store.overridesNotEndedBy(q, at), await store.overrideAt(q, at)];
   const staff = active ? staffById(org, active.staffId) : undefined;
   const nextStart = upcoming.find((o) => o.startsAt > at)?.startsAt.getTime() ?? Infinity;
   if (active && staff) {
@@ -41,12 +39,14 @@ export function onCallAt(deps: OnCallDeps, at: Date): OnCallAt {
 }
 
 /** Who is on call now, and who takes over next and when (the first hand-off to someone else). */
-export function onCallNowAndNext(deps: OnCallDeps): { now: OnCallAt; next: (OnCallAt & { from: Date }) | undefined } {
-  const current = onCallAt(deps, deps.clock.now());
+export async function onCallNowAndNext(
+  deps: OnCallDeps,
+): Promise<{ now: OnCallAt; next: (OnCallAt & { from: Date }) | undefined }> {
+  const current = await onCallAt(deps.db.q, deps.organisation, deps.clock.now());
   let at = current.until;
   // A hand-off to the same person (a rotation of one, an override by the person on call) is no change.
   for (let i = 0; i < 50; i++) {
-    const who = onCallAt(deps, at);
+    const who = await onCallAt(deps.db.q, deps.organisation, at);
     if (who.staff.id !== current.staff.id) return { now: current, next: { ...who, from: at } };
     at = who.until;
   }
@@ -67,19 +67,26 @@ export const newOverrideSchema = z
   })
   .refine((o) => o.endsAt > o.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
 
-export function addOverride(deps: OnCallDeps, input: z.infer<typeof newOverrideSchema>): Outcome<repo.Override> {
+export async function addOverride(
+  deps: OnCallDeps,
+  input: z.infer<typeof newOverrideSchema>,
+): Promise<Outcome<store.Override>> {
   if (!staffById(deps.organisation, input.staffId)) {
     return fail('invalid', 'unknown_staff', `"${input.staffId}" is not the id of anyone on the staff`, {
       staffId: 'is not a staff id',
     });
   }
-  return ok(repo.insertOverride(deps.db, { ...input, reason: input.reason ?? null, createdAt: deps.clock.now() }));
+  return ok(
+    await deps.db.withTransaction((tx) =>
+      store.insertOverride(tx, { ...input, reason: input.reason ?? null, createdAt: deps.clock.now() }),
+    ),
+  );
 }
 
-export function removeOverride(deps: OnCallDeps, id: number): Outcome<{ deleted: number }> {
-  return repo.deleteOverride(deps.db, id)
+export async function removeOverride(deps: OnCallDeps, id: number): Promise<Outcome<{ deleted: number }>> {
+  return (await deps.db.withTransaction((tx) => store.deleteOverride(tx, id)))
     ? ok({ deleted: id })
     : fail('not_found', 'override_not_found', `No override with id ${id}`);
 }
 
-export const currentAndFutureOverrides = (deps: OnCallDeps) => repo.overridesNotEndedBy(deps.db, deps.clock.now());
+export const currentAndFutureOverrides = (deps: OnCallDeps) => store.overridesNotEndedBy(deps.db.q, deps.clock.now());

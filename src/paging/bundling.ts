@@ -1,11 +1,12 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Organisation } from '../config/index.js';
 import type { Channel } from '../channels/index.js';
-import type { Db } from '../db/index.js';
-import { tickets } from '../tickets/schema.js';
-import { ticketLabel } from '../tickets/label.js';
+import type { Q } from '../db/index.js';
 import { outbox } from './schema.js';
 import type { OutboxRow } from './outbox.js';
+import type { Notice, RenderContext } from './notices.js';
+import { renderEmail } from './render-email.js';
+import { renderSms } from './render-sms.js';
 
 export type BundlingRules = Organisation['paging'];
 
@@ -20,9 +21,9 @@ const HOUR = 3_600_000;
  * Messages to one person on one channel handed to the provider since `since` (or being handed now),
  * by when the hand-over began (a row's last attempt time), so a slow provider does not stretch the window.
  */
-function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): number[] {
+async function sendTimes(tx: Q, staffId: string, channel: Channel, since: Date): Promise<number[]> {
   const handedOver = sql<number>`coalesce(${outbox.attemptedAt}, ${outbox.nextAttemptAt})`;
-  return db
+  const rows = await tx
     .select({ at: handedOver })
     .from(outbox)
     .where(
@@ -33,22 +34,13 @@ function sendTimes(db: Db, staffId: string, channel: Channel, since: Date): numb
         inArray(outbox.status, ['sending', 'sent', 'unknown', 'settling']),
         gte(handedOver, since.getTime()),
       ),
-    )
-    .all()
-    .map((r) => Number(r.at))
-    .sort((a, b) => a - b);
+    );
+  return rows.map((r) => Number(r.at)).sort((a, b) => a - b);
 }
 
 /** When the person may get another message: undefined if now. */
-function nextSlot(
-  db: Db,
-  rules: BundlingRules,
-  staffId: string,
-  channel: Channel,
-  now: Date,
-  perWindow: boolean,
-): number | undefined {
-  const hour = sendTimes(db, staffId, channel, new Date(now.getTime() - HOUR));
+async function nextSlot(tx: Q, rules: BundlingRules, staffId: string, channel: Channel, now: Date, perWindow: boolean) {
+  const hour = await sendTimes(tx, staffId, channel, new Date(now.getTime() - HOUR));
   if (hour.length >= rules.hourlyLimit) return hour[hour.length - rules.hourlyLimit]! + HOUR;
   if (!perWindow) return undefined;
   const windowStart = now.getTime() - rules.burstWindowMs;
@@ -58,25 +50,26 @@ function nextSlot(
 }
 
 /** Past a burst, a page waits (held) to go out in the person's summary; true if it was held. */
-export function holdIfBursting(db: Db, rules: BundlingRules, row: OutboxRow, now: Date): boolean {
+export async function holdIfBursting(tx: Q, rules: BundlingRules, row: OutboxRow, now: Date): Promise<boolean> {
   if (!rules.bundling || row.purpose !== 'page' || !row.staffId || !BUNDLED.includes(row.channel)) return false;
-  const slot = nextSlot(db, rules, row.staffId, row.channel, now, true);
+  const slot = await nextSlot(tx, rules, row.staffId, row.channel, now, true);
   if (slot === undefined) return false;
-  db.update(outbox)
+  await tx
+    .update(outbox)
     .set({ status: 'held', nextAttemptAt: new Date(slot) })
-    .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending')))
-    .run();
+    .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending')));
   return true;
 }
 
+type HeldTicket = { number: number; callerNumber: string | null };
+
 /** Held pages whose time has come become one summary per person and channel; nothing is dropped. */
-export function summariseHeld(db: Db, rules: BundlingRules, organisation: string, now: Date): number {
-  const held = db
+export async function summariseHeld(tx: Q, rules: BundlingRules, ctx: RenderContext, now: Date): Promise<number> {
+  const held = await tx
     .select()
     .from(outbox)
     .where(and(eq(outbox.status, 'held'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.id))
-    .all();
+    .orderBy(asc(outbox.id));
   const groups = new Map<string, OutboxRow[]>();
   for (const row of held)
     groups.set(`${row.staffId}\u0000${row.channel}`, [
@@ -86,68 +79,53 @@ export function summariseHeld(db: Db, rules: BundlingRules, organisation: string
   let made = 0;
   for (const rows of groups.values()) {
     const first = rows[0]!;
-    const slot = nextSlot(db, rules, first.staffId!, first.channel, now, false);
+    const slot = await nextSlot(tx, rules, first.staffId!, first.channel, now, false);
     if (slot !== undefined) {
-      db.update(outbox)
+      await tx
+        .update(outbox)
         .set({ nextAttemptAt: new Date(slot) })
         .where(
           inArray(
             outbox.id,
             rows.map((r) => r.id),
           ),
-        )
-        .run();
+        );
       continue;
     }
-    const ticketIds = [...new Set(rows.map((r) => r.ticketId!).filter(Boolean))];
-    const listed = db
-      .select({ id: tickets.id, number: tickets.number, callerNumber: tickets.callerNumber })
-      .from(tickets)
-      .where(inArray(tickets.id, ticketIds))
-      .orderBy(asc(tickets.number))
-      .all();
-    const labels = listed.map((t) => ticketLabel(t.number));
-    const shown =
-      labels.length > 25 ? `${labels.slice(0, 25).join(', ')} and ${labels.length - 25} more` : labels.join(', ');
-    const body =
-      first.channel === 'sms'
-        ? `${labels.length} more emergencies: ${shown}. Reply ACK and a number to take one.`
-        : [
-            `${labels.length} more emergencies arrived for ${organisation}:`,
-            '',
-            ...listed.map((t) => `  ${ticketLabel(t.number)}  from ${t.callerNumber ?? 'unknown number'}`),
-            '',
-            'Reply ACK and a ticket number to the text message to take one.',
-          ].join('\n');
-    db.transaction((tx) => {
-      const summary = tx
-        .insert(outbox)
-        .values({
-          dedupeKey: `summary:${first.staffId}:${first.channel}:${first.id}`,
-          channel: first.channel,
-          purpose: 'page_summary',
-          recipient: first.recipient,
-          staffId: first.staffId,
-          subject: first.channel === 'email' ? `[${organisation}] ${labels.length} more emergencies` : null,
-          body,
-          payload: { ticketIds },
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          createdAt: now,
-        })
-        .returning()
-        .get();
-      tx.update(outbox)
-        .set({ status: 'bundled', providerId: `summary:${summary.id}` })
-        .where(
-          inArray(
-            outbox.id,
-            rows.map((r) => r.id),
-          ),
-        )
-        .run();
-    });
+    const byNumber = new Map<number, HeldTicket>();
+    for (const r of rows) {
+      const t = r.payload?.ticket as HeldTicket | undefined;
+      if (t) byNumber.set(t.number, t);
+    }
+    const tickets = [...byNumber.values()].sort((a, b) => a.number - b.number);
+    const notice: Notice = { kind: 'page_summary', tickets };
+    const email = first.channel === 'email' ? renderEmail(notice, ctx) : undefined;
+    const [summary] = await tx
+      .insert(outbox)
+      .values({
+        dedupeKey: `summary:${first.staffId}:${first.channel}:${first.id}`,
+        channel: first.channel,
+        purpose: 'page_summary',
+        recipient: first.recipient,
+        staffId: first.staffId,
+        subject: email?.subject ?? null,
+        body: email?.text ?? renderSms(notice, ctx)!,
+        payload: { notice: 'page_summary', ticketIds: [...new Set(rows.map((r) => r.ticketId!).filter(Boolean))] },
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+      })
+      .returning({ id: outbox.id });
+    await tx
+      .update(outbox)
+      .set({ status: 'bundled', providerId: `summary:${summary!.id}` })
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
     made++;
   }
   return made;

@@ -1,19 +1,40 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../calendar/index.js';
-import { DeliveryError, escapeSlack, type Channel, type Channels, type Email, type Sent } from '../channels/index.js';
-import type { Db } from '../db/index.js';
-import { addEvent, ticketById } from '../tickets/repository.js';
-import { ticketLabel } from '../tickets/label.js';
-import { enqueue, markFailed, markRetry, markSent, markUnknown, rowsOfTicket, type OutboxRow } from './outbox.js';
+import { DeliveryError, type Channel, type Channels, type Email, type Sent } from '../channels/index.js';
+import type { Database, Q } from '../db/index.js';
+import type { Pager } from './intents.js';
+import {
+  markFailed,
+  markRetry,
+  markSent,
+  markUnknown,
+  rowsOfTicket,
+  updateProviderStatus,
+  type OutboxRow,
+} from './outbox.js';
+
+/** What became of a message, for the timeline of the tickets it covers (written by whoever keeps timelines). */
+export interface DeliveryEvent {
+  /** Handed to the provider; refused for good (or, by its status callback, undelivered); delivered to the handset. */
+  kind: 'sent' | 'failed' | 'delivered';
+  row: OutboxRow;
+  ticketIds: number[];
+  providerId?: string;
+  error?: string;
+}
+export type DeliveryRecorder = (tx: Q, event: DeliveryEvent) => Promise<void>;
 
 export interface DeliveryDeps {
-  db: Db;
+  db: Database;
   channels: Channels;
   clock: Clock;
   log: Logger;
   publicUrl: string;
   /** Tells this install's Slack posts apart, so settlement finds its own. */
   installId: string;
+  pager: Pager;
+  /** Notes deliveries on tickets' timelines. */
+  record?: DeliveryRecorder;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -23,6 +44,8 @@ export const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0,
 const PAGE_RETRY_FOR_MS = 30 * 60_000;
 const pageBackoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 2), 30_000);
 const isPage = (row: OutboxRow) => row.purpose === 'page' || row.purpose === 'page_summary';
+/** After a send timed out or its connection broke, how long the provider is given before it is asked. */
+export const SETTLE_GRACE_MS = 5_000;
 
 /** When to try again after a refusal, or undefined to give up. */
 function retryAt(row: OutboxRow, attempts: number, now: Date): Date | undefined {
@@ -32,8 +55,6 @@ function retryAt(row: OutboxRow, attempts: number, now: Date): Date | undefined 
       : undefined;
   return attempts < MAX_ATTEMPTS ? new Date(now.getTime() + backoffMs(attempts)) : undefined;
 }
-/** After a send timed out or its connection broke, how long the provider is given before it is asked. */
-export const SETTLE_GRACE_MS = 5_000;
 
 /** The reference a Slack post carries in its metadata. */
 export const postReference = (installId: string, row: OutboxRow) => `${installId}:${row.id}`;
@@ -50,15 +71,13 @@ export const SENDERS: Record<Channel, Sender> = {
       text: row.body,
       attachments: row.payload?.attachments as Email['attachments'],
     }),
-  // A post with blocks was rendered (and escaped) for Slack; a plain notice is escaped here.
-  slack: (row, d) => {
-    const blocks = row.payload?.blocks as unknown[] | undefined;
-    return d.channels.chat.post({
-      text: blocks ? row.body : escapeSlack(row.body),
-      blocks,
+  // Slack text was escaped when it was rendered.
+  slack: (row, d) =>
+    d.channels.chat.post({
+      text: row.body,
+      blocks: row.payload?.blocks as unknown[] | undefined,
       reference: postReference(d.installId, row),
-    });
-  },
+    }),
   voice: (row, d) =>
     d.channels.voice.call({
       to: row.recipient,
@@ -68,48 +87,33 @@ export const SENDERS: Record<Channel, Sender> = {
     }),
 };
 
+/** The tickets a message covers: its own, or every one a summary lists. */
+const ticketsOf = (row: OutboxRow) =>
+  row.purpose === 'page' && row.ticketId
+    ? [row.ticketId]
+    : row.purpose === 'page_summary'
+      ? ((row.payload?.ticketIds as number[]) ?? [])
+      : [];
+
 /** The provider took the message (on delivery, or found by settlement): the tickets it covers say so. */
-export function recordSent(deps: DeliveryDeps, row: OutboxRow, providerId: string): void {
-  const { db, clock } = deps;
-  if (!markSent(db, row.id, providerId, clock.now())) return;
-  const covered =
-    row.purpose === 'page' && row.ticketId
-      ? [row.ticketId]
-      : row.purpose === 'page_summary'
-        ? ((row.payload?.ticketIds as number[]) ?? [])
-        : [];
-  const to = row.staffId ?? row.recipient;
-  for (const ticketId of covered) {
-    if (row.payload?.followUp === 'transcription')
-      addEvent(
-        db,
-        ticketId,
-        clock.now(),
-        'transcription_sent',
-        { channel: row.channel, to, providerId },
-        'switchboard',
-      );
-    else
-      addEvent(
-        db,
-        ticketId,
-        clock.now(),
-        'paged',
-        { channel: row.channel, to, providerId, ...(row.purpose === 'page_summary' ? { summary: true } : {}) },
-        'switchboard',
-      );
-  }
+export async function recordSent(deps: DeliveryDeps, row: OutboxRow, providerId: string): Promise<void> {
+  await deps.db.withTransaction(async (tx) => {
+    if (!(await markSent(tx, row.id, providerId, deps.clock.now()))) return;
+    await deps.record?.(tx, { kind: 'sent', row, providerId, ticketIds: ticketsOf(row) });
+  });
 }
 
-/** What came of one hand-over: sent, retried later, failed for good, or unknown until settled. */
-export function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown): FailureOutcome {
-  const { db, clock, log } = deps;
+export type FailureOutcome = 'unknown' | 'retry' | 'failed';
+
+/** What came of one hand-over that did not succeed: retried later, failed for good, or unknown until settled. */
+export async function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown): Promise<FailureOutcome> {
+  const { log } = deps;
   const kind = err instanceof DeliveryError ? err.kind : 'unknown';
   const message = err instanceof Error ? err.message : String(err);
   const attempts = row.attempts + 1;
-  const now = clock.now();
+  const now = deps.clock.now();
   if (kind === 'unknown') {
-    markUnknown(db, row.id, message, new Date(now.getTime() + SETTLE_GRACE_MS));
+    await deps.db.withTransaction((tx) => markUnknown(tx, row.id, message, new Date(now.getTime() + SETTLE_GRACE_MS)));
     log.warn(
       { outboxId: row.id, channel: row.channel, attempts, err: message },
       'no answer from the provider; the outcome will be settled before any resend',
@@ -118,66 +122,65 @@ export function recordFailure(deps: DeliveryDeps, row: OutboxRow, err: unknown):
   }
   const again = kind === 'retry' ? retryAt(row, attempts, now) : undefined;
   if (again) {
-    markRetry(db, row.id, message, again);
+    await deps.db.withTransaction((tx) => markRetry(tx, row.id, message, again));
     log.warn({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed; will retry');
     return 'retry';
   }
-  markFailed(db, row.id, message);
   log.error({ outboxId: row.id, channel: row.channel, attempts, err: message }, 'delivery failed for good');
-  if (row.ticketId && row.purpose === 'page') {
-    addEvent(
-      db,
-      row.ticketId,
-      now,
-      'page_failed',
-      { channel: row.channel, to: row.staffId ?? row.recipient, error: message },
-      'switchboard',
-    );
-    if (row.staffId) tellOthersIfUnreachable(db, row.ticketId, row.staffId, now);
-  }
+  await deps.db.withTransaction(async (tx) => {
+    await markFailed(tx, row.id, message);
+    if (row.ticketId && row.purpose === 'page') {
+      await deps.record?.(tx, { kind: 'failed', row, error: message, ticketIds: [row.ticketId] });
+      if (row.staffId) await tellOthersIfUnreachable(deps, tx, row);
+    }
+  });
   return 'failed';
 }
-export type FailureOutcome = 'unknown' | 'retry' | 'failed';
 
 /**
  * When every page to a person about a ticket has failed for good (opted out of SMS and mail bouncing,
  * say), everyone else paged is told, so nobody assumes that person has it.
  */
-function tellOthersIfUnreachable(db: Db, ticketId: number, staffId: string, now: Date): boolean {
-  const rows = rowsOfTicket(db, ticketId).filter((r) => r.purpose === 'page');
-  const mine = rows.filter((r) => r.staffId === staffId && r.channel !== 'voice');
-  if (mine.length === 0 || mine.some((r) => r.status !== 'failed')) return false;
+async function tellOthersIfUnreachable(deps: DeliveryDeps, tx: Q, failed: OutboxRow): Promise<void> {
+  const rows = (await rowsOfTicket(tx, failed.ticketId!)).filter((r) => r.purpose === 'page');
+  const mine = rows.filter((r) => r.staffId === failed.staffId && r.channel !== 'voice');
+  if (mine.length === 0 || mine.some((r) => r.status !== 'failed' && r.id !== failed.id)) return;
+  const ticket = (failed.payload?.ticket as { number: number } | undefined) ?? { number: failed.ticketId! };
   const others = [
-    ...new Map(
-      rows
-        .filter((r) => r.staffId && r.staffId !== staffId && r.channel === 'sms')
-        .map((r) => [r.staffId!, r.recipient]),
-    ).entries(),
+    ...new Set(
+      rows.filter((r) => r.staffId && r.staffId !== failed.staffId && r.channel === 'sms').map((r) => r.staffId!),
+    ),
   ];
-  const text = `Could not reach ${staffId} about ${ticketLabel(ticketById(db, ticketId)?.number ?? ticketId)} on any channel. Make sure someone takes it.`;
-  return (
-    enqueue(db, [
-      ...others.map(([id, phone]) => ({
-        dedupeKey: `unreachable:${ticketId}:${staffId}:${id}`,
-        channel: 'sms' as const,
-        purpose: 'notice' as const,
-        recipient: phone,
-        staffId: id,
-        ticketId,
-        body: text,
-        nextAttemptAt: now,
-        createdAt: now,
-      })),
-      {
-        dedupeKey: `unreachable:${ticketId}:${staffId}:slack`,
-        channel: 'slack' as const,
-        purpose: 'notice' as const,
-        recipient: 'channel',
-        ticketId,
-        body: `:warning: ${text}`,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    ]) > 0
-  );
+  const people = others.flatMap((id) => deps.pager.staff(id) ?? []);
+  const notice = { kind: 'unreachable' as const, ticket, who: failed.staffId! };
+  const about = { key: `unreachable:${failed.ticketId}:${failed.staffId}`, ticketId: failed.ticketId };
+  await deps.pager.tellStaff(tx, people, notice, about, ['sms']);
+  await deps.pager.post(tx, notice, about);
+}
+
+const UNDELIVERED = new Set(['failed', 'undelivered']);
+
+/** A text's delivery status, as Twilio's status callback reports it: kept on the row, and a page's on its ticket. */
+export async function recordProviderStatus(
+  deps: Pick<DeliveryDeps, 'db' | 'record'>,
+  providerId: string,
+  status: string,
+  errorCode?: string,
+): Promise<void> {
+  const failed = UNDELIVERED.has(status);
+  await deps.db.withTransaction(async (tx) => {
+    const row = await updateProviderStatus(
+      tx,
+      providerId,
+      status,
+      failed ? `Twilio ${errorCode ?? ''} ${status}`.trim() : undefined,
+    );
+    if (!row?.ticketId || row.purpose !== 'page' || !(failed || status === 'delivered')) return;
+    await deps.record?.(tx, {
+      kind: failed ? 'failed' : 'delivered',
+      row,
+      ticketIds: [row.ticketId],
+      error: failed ? (errorCode ?? status) : undefined,
+    });
+  });
 }

@@ -1,13 +1,26 @@
 export { startOutboxWorker, type OutboxWorker, type OutboxDeps, type ChannelHealth } from './worker.js';
-export { backoffMs } from './delivery.js';
-export { backlog } from './outbox.js';
-export { smsRoutes } from './sms-routes.js';
-export { planPages, whoToPage } from './plan.js';
-export { enqueue, rowsOfTicket, type OutboxRow, type NewOutboxRow } from './outbox.js';
+export { createPager, type Pager, type About, type EmergencyPage } from './intents.js';
+export {
+  NOTICE_KINDS,
+  ticketLabel,
+  type Notice,
+  type NoticeKind,
+  type RenderContext,
+  type RequesterChange,
+  type SlaFacts,
+  type TicketFacts,
+  type TicketRef,
+} from './notices.js';
+export { localTime, priorityName } from './words.js';
+export { backlog, existingDedupeKeys, pagedStaff, rowsOfTicket, ticketsPagedTo, type OutboxRow } from './outbox.js';
+export { recordProviderStatus, backoffMs, type DeliveryEvent, type DeliveryRecorder } from './delivery.js';
+export { escalationStep, type EscalationPolicy, type StepDecision, type StepSend } from './escalation.js';
+export {
+  stopEscalation,
+  nextDueEscalation,
+  advanceEscalation,
+  endEscalation,
+  type Escalation,
+} from './escalation-store.js';
+export { whoToPage } from './people.js';
 export { OUTBOX_STATUSES, OUTBOX_PURPOSES } from './schema.js';
-export { acknowledge, isResponsibleFor, pagedStaff, type AckDeps, type AckOutcome } from './ack.js';
-export { replyToText, parseAckReply, parseText, offerTicket, whoseTicket, type TextCommand } from './replies.js';
-export { ackLink, ackLinkRoutes, slackRoutes, ackApiRoutes } from './ack-routes.js';
-export { pageCallRoutes } from './voice-routes.js';
-export { runDueEscalations, startEscalation, stopEscalation, type EscalationDeps } from './escalation.js';
-export { requestBridge, bridgeRoutes, type BridgeDeps } from './bridge.js';

@@ -1,43 +1,39 @@
-import { and, asc, count, eq, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
 import type { Channel } from '../channels/index.js';
-import type { Conn } from '../db/index.js';
+import { skipLocked, type Q, type ReadQ } from '../db/index.js';
 import { outbox } from './schema.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = Omit<typeof outbox.$inferInsert, 'id' | 'status' | 'attempts'>;
 
-/** Writes messages to send; a row whose dedupe key exists already is left as it is. */
-export function enqueue(db: Conn, rows: NewOutboxRow[]): number {
+/** Writes messages to send; a row whose dedupe key exists already is left as it is. Returns how many were new. */
+export async function enqueue(tx: Q, rows: NewOutboxRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  return db
+  const written = await tx
     .insert(outbox)
     .values(rows.map((r) => ({ ...r, status: 'pending' as const, attempts: 0 })))
     .onConflictDoNothing({ target: outbox.dedupeKey })
-    .run().changes;
+    .returning({ id: outbox.id });
+  return written.length;
 }
 
 /** Which of these dedupe keys are already in the outbox (the messages were written once). */
-export function existingDedupeKeys(db: Conn, keys: string[]): Set<string> {
+export async function existingDedupeKeys(q: ReadQ, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  return new Set(
-    db
-      .select({ key: outbox.dedupeKey })
-      .from(outbox)
-      .where(inArray(outbox.dedupeKey, keys))
-      .all()
-      .map((r) => r.key),
-  );
+  const rows = await q.select({ key: outbox.dedupeKey }).from(outbox).where(inArray(outbox.dedupeKey, keys));
+  return new Set(rows.map((r) => r.key));
 }
 
-/** Messages of one channel due now, oldest first. */
-export function dueRows(db: Conn, channel: Channel, now: Date, limit: number): OutboxRow[] {
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(limit)
-    .all();
+/** Messages of one channel due now, oldest first; rows another instance is claiming are skipped. */
+export function dueRows(tx: Q, channel: Channel, now: Date, limit: number): Promise<OutboxRow[]> {
+  return skipLocked(
+    tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit),
+  );
 }
 
 /**
@@ -45,73 +41,85 @@ export function dueRows(db: Conn, channel: Channel, now: Date, limit: number): O
  * a crash then leaves it `sending`, and once the lease ends it is settled rather than sent blindly.
  * False if someone else took it first.
  */
-export function claimForSending(db: Conn, id: number, by: string, now: Date, leaseUntil: Date): boolean {
-  return (
-    db
-      .update(outbox)
-      .set({
-        status: 'sending',
-        attempts: sql`${outbox.attempts} + 1`,
-        attemptedAt: now,
-        nextAttemptAt: now,
-        leaseUntil,
-        claimedBy: by,
-      })
-      .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
-      .run().changes === 1
-  );
+export async function claimForSending(tx: Q, id: number, by: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  const claimed = await tx
+    .update(outbox)
+    .set({
+      status: 'sending',
+      attempts: sql`${outbox.attempts} + 1`,
+      attemptedAt: now,
+      nextAttemptAt: now,
+      leaseUntil,
+      claimedBy: by,
+    })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
+    .returning({ id: outbox.id });
+  return claimed.length === 1;
 }
 
 /** The provider took it. False if the row had already been settled another way. */
-export function markSent(db: Conn, id: number, providerId: string, now: Date): boolean {
-  return (
-    db
-      .update(outbox)
-      .set({ status: 'sent', providerId, sentAt: now, lastError: null, leaseUntil: null })
-      .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])))
-      .run().changes === 1
-  );
+export async function markSent(tx: Q, id: number, providerId: string, now: Date): Promise<boolean> {
+  const sent = await tx
+    .update(outbox)
+    .set({ status: 'sent', providerId, sentAt: now, lastError: null, leaseUntil: null })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])))
+    .returning({ id: outbox.id });
+  return sent.length === 1;
 }
 
 /** Refused for now (or found unsent by settlement): back in the queue at `at`. */
-export function markRetry(db: Conn, id: number, error: string | null, at: Date): void {
-  db.update(outbox)
+export async function markRetry(tx: Q, id: number, error: string | null, at: Date): Promise<void> {
+  await tx
+    .update(outbox)
     .set({ status: 'pending', lastError: error, nextAttemptAt: at, leaseUntil: null, claimedBy: null })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])))
-    .run();
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'unknown', 'settling'])));
 }
 
-export function markFailed(db: Conn, id: number, error: string): void {
-  db.update(outbox).set({ status: 'failed', lastError: error, leaseUntil: null }).where(eq(outbox.id, id)).run();
+export async function markFailed(tx: Q, id: number, error: string): Promise<void> {
+  await tx.update(outbox).set({ status: 'failed', lastError: error, leaseUntil: null }).where(eq(outbox.id, id));
 }
 
 /** No answer from the provider: settle it at `settleAt` by asking the provider, or by sending again. */
-export function markUnknown(db: Conn, id: number, error: string, settleAt: Date): void {
-  db.update(outbox)
+export async function markUnknown(tx: Q, id: number, error: string, settleAt: Date): Promise<void> {
+  await tx
+    .update(outbox)
     .set({ status: 'unknown', lastError: error, nextAttemptAt: settleAt, leaseUntil: null, claimedBy: null })
-    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'settling'])))
-    .run();
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['sending', 'settling'])));
 }
 
 /**
  * Rows whose outcome must be settled, claimed for it: unknown ones that are due, and rows whose
  * sender's lease ran out (the process died mid-send, or is long gone).
  */
-export function claimForSettling(db: Conn, by: string, now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
+export async function claimForSettling(
+  tx: Q,
+  by: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<OutboxRow[]> {
   const stale = or(
     and(eq(outbox.status, 'unknown'), lte(outbox.nextAttemptAt, now)),
     // A row without a lease was being sent by a version of the service from before leases.
     and(inArray(outbox.status, ['sending', 'settling']), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now))),
   );
-  const candidates = db.select().from(outbox).where(stale).orderBy(asc(outbox.id)).limit(limit).all();
-  return candidates.filter(
-    (row) =>
-      db
-        .update(outbox)
-        .set({ status: 'settling', leaseUntil, claimedBy: by })
-        .where(and(eq(outbox.id, row.id), eq(outbox.status, row.status)))
-        .run().changes === 1,
+  const candidates = await skipLocked(
+    tx.select({ id: outbox.id }).from(outbox).where(stale).orderBy(asc(outbox.id)).limit(limit),
   );
+  if (candidates.length === 0) return [];
+  return tx
+    .update(outbox)
+    .set({ status: 'settling', leaseUntil, claimedBy: by })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          candidates.map((c) => c.id),
+        ),
+        stale,
+      ),
+    )
+    .returning();
 }
 
 /**
@@ -119,75 +127,87 @@ export function claimForSettling(db: Conn, by: string, now: Date, leaseUntil: Da
  * to a process that is gone: they may be settled as soon as the provider has had `graceMs` since the
  * attempt, rather than when their lease (sized for a live sender) runs out.
  */
-export function expireLeasesOfOthers(db: Conn, me: string, graceMs: number): number {
-  return db
+export async function expireLeasesOfOthers(tx: Q, me: string, graceMs: number): Promise<number> {
+  const expired = await tx
     .update(outbox)
     .set({ leaseUntil: sql`coalesce(${outbox.attemptedAt}, ${outbox.createdAt}) + ${graceMs}` })
     .where(and(inArray(outbox.status, ['sending', 'settling']), or(isNull(outbox.claimedBy), ne(outbox.claimedBy, me))))
-    .run().changes;
+    .returning({ id: outbox.id });
+  return expired.length;
 }
 
 /** Provider ids some row already holds: a message found at the provider belongs to one row only. */
-export function heldProviderIds(db: Conn, ids: string[]): Set<string> {
+export async function heldProviderIds(q: ReadQ, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  return new Set(
-    db
-      .select({ id: outbox.providerId })
-      .from(outbox)
-      .where(inArray(outbox.providerId, ids))
-      .all()
-      .map((r) => r.id!),
-  );
+  const rows = await q.select({ id: outbox.providerId }).from(outbox).where(inArray(outbox.providerId, ids));
+  return new Set(rows.map((r) => r.id!));
 }
 
-export function rowsOfTicket(db: Conn, ticketId: number): OutboxRow[] {
-  return db.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(asc(outbox.id)).all();
+export function rowsOfTicket(q: ReadQ, ticketId: number): Promise<OutboxRow[]> {
+  return q.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(asc(outbox.id));
 }
 
-export function updateProviderStatus(
-  db: Conn,
+export async function updateProviderStatus(
+  tx: Q,
   providerId: string,
   status: string,
   error?: string,
-): OutboxRow | undefined {
-  return db
+): Promise<OutboxRow | undefined> {
+  const [row] = await tx
     .update(outbox)
     .set({ providerStatus: status, ...(error ? { lastError: error } : {}) })
     .where(eq(outbox.providerId, providerId))
-    .returning()
-    .get();
+    .returning();
+  return row;
 }
 
 /** When the worker next has something to do: a message falling due, or a sender's lease running out. */
-export function nextDueAt(db: Conn): Date | undefined {
-  const due = db
+export async function nextDueAt(q: ReadQ): Promise<Date | undefined> {
+  const [due] = await q
     .select({ at: min(outbox.nextAttemptAt) })
     .from(outbox)
-    .where(inArray(outbox.status, ['pending', 'held', 'unknown']))
-    .get()?.at;
-  const lease = db
+    .where(inArray(outbox.status, ['pending', 'held', 'unknown']));
+  const [lease] = await q
     .select({ at: min(outbox.leaseUntil) })
     .from(outbox)
-    .where(inArray(outbox.status, ['sending', 'settling']))
-    .get()?.at;
-  const times = [due, lease].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
+    .where(inArray(outbox.status, ['sending', 'settling']));
+  const times = [due?.at, lease?.at].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
   return times.length ? new Date(Math.min(...times)) : undefined;
 }
 
 const UNDELIVERED = ['pending', 'sending', 'unknown', 'settling'] as const;
 
 /** What /healthz reports: messages not yet delivered, and when the oldest page among them was written. */
-export function backlog(db: Conn): { undelivered: number; oldestPageAt?: Date } {
-  const undelivered =
-    db
-      .select({ n: count() })
-      .from(outbox)
-      .where(inArray(outbox.status, [...UNDELIVERED]))
-      .get()?.n ?? 0;
-  const oldest = db
+export async function backlog(q: ReadQ): Promise<{ undelivered: number; oldestPageAt?: Date }> {
+  const [all] = await q
+    .select({ n: count() })
+    .from(outbox)
+    .where(inArray(outbox.status, [...UNDELIVERED]));
+  const [oldest] = await q
     .select({ at: min(outbox.createdAt) })
     .from(outbox)
-    .where(and(inArray(outbox.status, [...UNDELIVERED]), inArray(outbox.purpose, ['page', 'page_summary'])))
-    .get()?.at;
-  return { undelivered, oldestPageAt: oldest ?? undefined };
+    .where(and(inArray(outbox.status, [...UNDELIVERED]), inArray(outbox.purpose, ['page', 'page_summary'])));
+  return { undelivered: all?.n ?? 0, oldestPageAt: oldest?.at ?? undefined };
+}
+
+/** The staff ids paged about a ticket so far. */
+export async function pagedStaff(q: ReadQ, ticketId: number): Promise<string[]> {
+  const rows = await q
+    .select({ staffId: outbox.staffId })
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.purpose, 'page'), sql`${outbox.staffId} is not null`))
+    .groupBy(outbox.staffId)
+    .orderBy(sql`min(${outbox.id})`);
+  return rows.map((r) => r.staffId!);
+}
+
+/** Tickets paged to a person (newest rows first), for "ACK" with no number. */
+export async function ticketsPagedTo(q: ReadQ, staffId: string): Promise<number[]> {
+  const rows = await q
+    .select({ ticketId: outbox.ticketId })
+    .from(outbox)
+    .where(and(eq(outbox.staffId, staffId), eq(outbox.purpose, 'page')))
+    .groupBy(outbox.ticketId)
+    .orderBy(desc(sql`max(${outbox.id})`));
+  return rows.map((r) => r.ticketId!).filter(Boolean);
 }

@@ -32,32 +32,28 @@ export async function settle(deps: DeliveryDeps, row: OutboxRow): Promise<'found
     found = await findAtProvider(deps, row);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    markUnknown(
-      db,
-      row.id,
-      `could not settle: ${message}`,
-      new Date(clock.now().getTime() + Math.min(backoffMs(row.attempts), 60_000)),
-    );
+    const later = new Date(clock.now().getTime() + Math.min(backoffMs(row.attempts), 60_000));
+    await db.withTransaction((tx) => markUnknown(tx, row.id, `could not settle: ${message}`, later));
     log.warn(
       { outboxId: row.id, channel: row.channel, err: message },
       'could not ask the provider whether a message went out; will ask again',
     );
     return 'later';
   }
-  const taken = heldProviderIds(
-    db,
+  const taken = await heldProviderIds(
+    db.q,
     (found ?? []).map((f) => f.providerId),
   );
   const mine = found?.find((f) => !taken.has(f.providerId));
   if (mine) {
-    recordSent(deps, row, mine.providerId);
+    await recordSent(deps, row, mine.providerId);
     log.info(
       { outboxId: row.id, channel: row.channel, providerId: mine.providerId },
       'settled: the provider had taken it; not sent again',
     );
     return 'found';
   }
-  markRetry(db, row.id, row.lastError, clock.now());
+  await db.withTransaction((tx) => markRetry(tx, row.id, row.lastError, clock.now()));
   log.warn(
     { outboxId: row.id, channel: row.channel },
     found ? 'settled: the provider never took it; sending again' : 'settled: the provider cannot say; sending again',

@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import type { BusinessCalendar, Clock } from '../calendar/index.js';
-import type { Organisation } from '../config/index.js';
-import type { Db } from '../db/index.js';
+import { drawFromPackage } from '../clients/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
-import { drawFromPackage } from '../clients/packages.js';
-import { stopEscalation } from '../paging/escalation.js';
-import * as repo from './repository.js';
+import { stopEscalation } from '../paging/index.js';
+import type { TicketDeps } from './deps.js';
+import { notifyRequester } from './requester.js';
+import * as store from './store.js';
 import { OPEN_STATUSES, PRIORITIES, type Priority } from './schema.js';
 import { slaClock } from './sla.js';
-import { notifyRequester } from './notices.js';
-import { ticketLabel } from './label.js';
-
-export interface ChangeDeps {
-  db: Db;
-  clock: Clock;
-  organisation: Organisation;
-  calendar: BusinessCalendar;
-  onOutbox: () => void;
-}
+import { ticketLabel } from '../paging/index.js';
 
 /** Who made a change: a staff id (or a dashboard account's email) and the name people see. */
 export interface Actor {
@@ -30,29 +20,29 @@ export const priorityChangeSchema = z.object({
 });
 
 /** A new priority moves the deadline (from when the ticket was opened) and the requester is told. */
-export function changePriority(
-  deps: ChangeDeps,
+export async function changePriority(
+  deps: TicketDeps,
   number: number,
   priority: Priority,
   actor: Actor,
-): Outcome<repo.Ticket> {
+): Promise<Outcome<store.Ticket>> {
   const now = deps.clock.now();
-  const result = deps.db.transaction((tx): Outcome<repo.Ticket> => {
-    const ticket = repo.ticketByNumber(tx, number);
+  const result = await deps.db.withTransaction(async (tx): Promise<Outcome<store.Ticket>> => {
+    const ticket = await store.ticketByNumberForUpdate(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     if (ticket.priority === priority) return ok(ticket);
     if (!OPEN_STATUSES.includes(ticket.status))
       return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
     const clock = slaClock(deps.calendar, deps.organisation.sla, priority, ticket.createdAt);
     // A new deadline gets its own warning and breach, unless it has already passed them.
-    const updated = repo.updateTicket(tx, ticket.id, {
+    const updated = await store.updateTicket(tx, ticket.id, {
       priority,
       ...clock,
       slaWarnedAt: clock.slaWarnAt <= now ? ticket.slaWarnedAt : null,
       slaBreachedAt: clock.slaDueAt <= now ? ticket.slaBreachedAt : null,
       updatedAt: now,
     });
-    const event = repo.addEvent(
+    const event = await store.addEvent(
       tx,
       ticket.id,
       now,
@@ -60,14 +50,7 @@ export function changePriority(
       { from: ticket.priority, to: priority, slaDueAt: clock.slaDueAt.toISOString() },
       actor.id,
     );
-    notifyRequester(
-      tx,
-      deps.organisation,
-      updated,
-      { kind: 'priority', from: ticket.priority, to: priority },
-      event.id,
-      now,
-    );
+    await notifyRequester(deps, tx, updated, { kind: 'priority', from: ticket.priority, to: priority }, event.id, now);
     return ok(updated);
   });
   if (result.ok) deps.onOutbox();
@@ -92,15 +75,15 @@ export const statusChangeSchema = z
  * Moves a ticket along: working on it, returned to the requester for more information, resolved, or
  * reopened. The requester hears of a return and a resolution; resolving draws from a tickets package.
  */
-export function changeStatus(
-  deps: ChangeDeps,
+export async function changeStatus(
+  deps: TicketDeps,
   number: number,
   change: z.infer<typeof statusChangeSchema>,
   actor: Actor,
-): Outcome<repo.Ticket> {
+): Promise<Outcome<store.Ticket>> {
   const now = deps.clock.now();
-  const result = deps.db.transaction((tx): Outcome<repo.Ticket> => {
-    const ticket = repo.ticketByNumber(tx, number);
+  const result = await deps.db.withTransaction(async (tx): Promise<Outcome<store.Ticket>> => {
+    const ticket = await store.ticketByNumberForUpdate(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     const open = OPEN_STATUSES.includes(ticket.status);
     if (change.status === 'reopen') {
@@ -109,14 +92,14 @@ export function changeStatus(
       return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
     const status = change.status === 'reopen' ? 'in_progress' : change.status;
     if (status === ticket.status) return ok(ticket);
-    const updated = repo.updateTicket(tx, ticket.id, {
+    const updated = await store.updateTicket(tx, ticket.id, {
       status,
       resolvedAt: status === 'resolved' ? now : null,
       // Whoever starts work on an unacknowledged ticket takes it, as an acknowledgement would.
       ...(status === 'in_progress' && !ticket.acknowledgedBy ? { acknowledgedBy: actor.id, acknowledgedAt: now } : {}),
       updatedAt: now,
     });
-    const event = repo.addEvent(
+    const event = await store.addEvent(
       tx,
       ticket.id,
       now,
@@ -124,21 +107,14 @@ export function changeStatus(
       { from: ticket.status, to: status, ...(change.message ? { message: change.message } : {}) },
       actor.id,
     );
-    stopEscalation(tx, ticket.id, now);
+    await stopEscalation(tx, ticket.id, now);
     if (status === 'waiting_on_customer')
-      notifyRequester(
-        tx,
-        deps.organisation,
-        updated,
-        { kind: 'returned', message: change.message ?? '' },
-        event.id,
-        now,
-      );
+      await notifyRequester(deps, tx, updated, { kind: 'returned', message: change.message ?? '' }, event.id, now);
     if (status === 'resolved') {
-      notifyRequester(tx, deps.organisation, updated, { kind: 'resolved', note: change.message }, event.id, now);
-      const drawn = drawFromPackage(tx, ticket.clientId, 'tickets', `ticket:${ticket.id}`, 1, now);
+      await notifyRequester(deps, tx, updated, { kind: 'resolved', note: change.message }, event.id, now);
+      const drawn = await drawFromPackage(tx, ticket.clientId, 'tickets', `ticket:${ticket.id}`, 1, now);
       if (drawn)
-        repo.addEvent(tx, ticket.id, now, 'note', {
+        await store.addEvent(tx, ticket.id, now, 'note', {
           text: `billed to prepaid package (${drawn.remaining} tickets left)`,
           packageId: drawn.id,
         });
@@ -161,23 +137,24 @@ export const workLogSchema = z.object({
 });
 
 /** Time staff spent on a ticket: billable (split by rate period) and drawn from an hours package. */
-export function logWork(
-  deps: ChangeDeps,
+export async function logWork(
+  deps: TicketDeps,
   number: number,
   input: z.infer<typeof workLogSchema>,
   actor: Actor,
-): Outcome<repo.WorkLog> {
+): Promise<Outcome<store.WorkLog>> {
   const now = deps.clock.now();
-  return deps.db.transaction((tx) => {
-    const ticket = repo.ticketByNumber(tx, number);
+  return deps.db.withTransaction(async (tx): Promise<Outcome<store.WorkLog>> => {
+    const ticket = await store.ticketByNumber(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     const startedAt = input.startedAt ? new Date(input.startedAt) : new Date(now.getTime() - input.minutes * 60_000);
     const endedAt = new Date(startedAt.getTime() + input.minutes * 60_000);
-    if (endedAt.getTime() > now.getTime() + 60_000)
+    if (endedAt.getTime() > now.getTime() + 60_000) {
       return fail('invalid', 'invalid_input', 'Work cannot end in the future', {
         startedAt: 'the work would end in the future',
       });
-    const log = repo.insertWorkLog(tx, {
+    }
+    const log = await store.insertWorkLog(tx, {
       ticketId: ticket.id,
       staff: actor.id,
       startedAt,
@@ -185,7 +162,7 @@ export function logWork(
       note: input.note ?? null,
       createdAt: now,
     });
-    repo.addEvent(
+    await store.addEvent(
       tx,
       ticket.id,
       now,
@@ -193,12 +170,19 @@ export function logWork(
       { minutes: input.minutes, startedAt: startedAt.toISOString(), note: input.note ?? null, by: actor.name },
       actor.id,
     );
-    const drawn = drawFromPackage(tx, ticket.clientId, 'hours', `work:${log.id}`, input.minutes, now);
+    const drawn = await drawFromPackage(tx, ticket.clientId, 'hours', `work:${log.id}`, input.minutes, now);
     if (drawn)
-      repo.addEvent(tx, ticket.id, now, 'note', {
+      await store.addEvent(tx, ticket.id, now, 'note', {
         text: `${input.minutes} min billed to prepaid hours`,
         packageId: drawn.id,
       });
     return ok(log);
+  });
+}
+
+/** A line on a ticket's timeline (how a call back to the customer went, say). */
+export async function noteOnTicket(deps: TicketDeps, ticketId: number, detail: Record<string, unknown>): Promise<void> {
+  await deps.db.withTransaction(async (tx) => {
+    if (await store.ticketById(tx, ticketId)) await store.addEvent(tx, ticketId, deps.clock.now(), 'note', detail);
   });
 }

@@ -4,21 +4,28 @@ export {
   escalateTicket,
   voicemailLink,
   MIN_SECONDS,
-  type TicketDeps,
   type IncomingRecording,
   type VoicemailOutcome,
 } from './voicemail.js';
+export type { TicketDeps } from './deps.js';
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
+export { ackLinkRoutes, slackRoutes, ackApiRoutes, type AckRouteDeps } from './ack-routes.js';
 export { streamRecording } from './audio.js';
 export {
   ticketByNumber,
   ticketById,
   voicemailById,
   knownRecordingSids,
+  searchTickets,
+  workLogsOf,
+  voicemailsOf,
+  eventsOf,
   type Ticket,
   type TicketEvent,
   type Voicemail,
-} from './repository.js';
+  type TicketSearch,
+  type WorkLog,
+} from './store.js';
 export {
   PRIORITIES,
   TICKET_STATUSES,
@@ -29,21 +36,29 @@ export {
   type VoicemailKind,
 } from './schema.js';
 export { slaClock, SLA_CLOCK, atLeast } from './sla.js';
-import { OPEN_STATUSES } from './schema.js';
-import type { Ticket } from './repository.js';
-export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);
-export { ticketLabel } from './label.js';
+export { ticketLabel } from '../paging/index.js';
+export {
+  acknowledge,
+  isOpen,
+  isResponsibleFor,
+  staffByPhone,
+  type AckChannel,
+  type AckOutcome,
+} from './acknowledge.js';
+export { answerStaff, callCaller, type StaffAnswer, type StaffCommand } from './staff-texts.js';
 export {
   changePriority,
   changeStatus,
   logWork,
+  noteOnTicket,
   priorityChangeSchema,
   statusChangeSchema,
   workLogSchema,
   STATUS_ACTIONS,
   type Actor,
-  type ChangeDeps,
 } from './changes.js';
-export { notifyRequester, noticeText, localTime, priorityName, type RequesterChange } from './notices.js';
-export { runSlaChecks, type SlaWatchDeps } from './sla-watch.js';
-export { searchTickets, workLogsOf, voicemailsOf, eventsOf, type TicketSearch, type WorkLog } from './repository.js';
+export { notifyRequester } from './requester.js';
+export { runSlaChecks } from './sla-watch.js';
+export { runDueEscalations } from './escalate.js';
+export { timelineRecorder } from './timeline.js';
+export { ackLink } from './links.js';

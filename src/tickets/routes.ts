@@ -2,17 +2,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Voice } from '../channels/index.js';
-import type { Db } from '../db/index.js';
 import { sendProblem, sendOutcome, parseInput, staffNamed } from '../http/json.js';
 import { verifyLink } from '../http/signed-links.js';
-import type { Clock } from '../calendar/index.js';
-import { clientById } from '../clients/repository.js';
-import * as repo from './repository.js';
-import { voicemailLink } from './voicemail.js';
-import { streamRecording } from './audio.js';
+import { clientById } from '../clients/index.js';
+import type { ReadQ } from '../db/index.js';
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
-import { ticketLabel } from './label.js';
+import { ticketLabel } from '../paging/index.js';
+import * as store from './store.js';
+import { voicemailLink } from './voicemail.js';
+import { streamRecording } from './audio.js';
 import {
   changePriority,
   changeStatus,
@@ -20,15 +19,8 @@ import {
   priorityChangeSchema,
   STATUS_ACTIONS,
   workLogSchema,
-  type ChangeDeps,
 } from './changes.js';
-
-export interface TicketRouteDeps {
-  db: Db;
-  clock: Clock;
-  publicUrl: string;
-  linkSecret: string;
-}
+import type { TicketDeps } from './deps.js';
 
 const byStaff = z.object({ staffId: z.string().trim().min(1, 'is required') });
 /** A status change, a priority change, or both; returning a ticket to the requester needs the question. */
@@ -45,8 +37,8 @@ const ticketChange = z
     path: ['message'],
   });
 
-function summary(db: Db, t: repo.Ticket) {
-  const client = t.clientId ? clientById(db, t.clientId) : undefined;
+async function summary(q: ReadQ, t: store.Ticket) {
+  const client = t.clientId ? await clientById(q, t.clientId) : undefined;
   return { ...t, label: ticketLabel(t.number), client: client ? { id: client.id, name: client.name } : null };
 }
 
@@ -65,34 +57,37 @@ export const ticketNumberParam = z.object({
     .transform(Number),
 });
 
-export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): Router {
+export function ticketRoutes(deps: TicketDeps): Router {
   const router = Router();
+  const q = deps.db.q;
   // PATCH /api/tickets/:number {staffId, priority?, status?, message?}: staff change priority or status.
-  router.patch('/tickets/:number', (req, res) => {
+  router.patch('/tickets/:number', async (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
     const body = p && parseInput(ticketChange, req.body, res);
-    const actor = body && staffNamed(deps.changes.organisation, body.staffId, res);
+    const actor = body && staffNamed(deps.organisation, body.staffId, res);
     if (!p || !body || !actor) return;
     if (body.status) {
-      const changed = changeStatus(deps.changes, p.number, { status: body.status, message: body.message }, actor);
+      const changed = await changeStatus(deps, p.number, { status: body.status, message: body.message }, actor);
       if (!changed.ok || !body.priority) return sendOutcome(res, changed);
     }
-    sendOutcome(res, changePriority(deps.changes, p.number, body.priority!, actor));
+    sendOutcome(res, await changePriority(deps, p.number, body.priority!, actor));
   });
-  router.post('/tickets/:number/work', (req, res) => {
+  router.post('/tickets/:number/work', async (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
     const body = p && parseInput(workLogSchema.extend(byStaff.shape), req.body, res);
-    const actor = body && staffNamed(deps.changes.organisation, body.staffId, res);
-    if (p && body && actor) sendOutcome(res, logWork(deps.changes, p.number, body, actor), 201);
+    const actor = body && staffNamed(deps.organisation, body.staffId, res);
+    if (p && body && actor) sendOutcome(res, await logWork(deps, p.number, body, actor), 201);
   });
-  router.get('/tickets', (req, res) => {
-    const q = parseInput(listQuery, req.query, res);
-    if (q) res.json(repo.listTickets(deps.db, q.limit, q.offset).map((t) => summary(deps.db, t)));
+  router.get('/tickets', async (req, res) => {
+    const query = parseInput(listQuery, req.query, res);
+    if (!query) return;
+    const tickets = await store.listTickets(q, query.limit, query.offset);
+    res.json(await Promise.all(tickets.map((t) => summary(q, t))));
   });
-  router.get('/tickets/:number', (req, res) => {
+  router.get('/tickets/:number', async (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
     if (!p) return;
-    const ticket = repo.ticketByNumber(deps.db, p.number);
+    const ticket = await store.ticketByNumber(q, p.number);
     if (!ticket)
       return sendProblem(res, {
         kind: 'not_found',
@@ -101,18 +96,16 @@ export function ticketRoutes(deps: TicketRouteDeps & { changes: ChangeDeps }): R
       });
     const now = deps.clock.now();
     res.json({
-      ...summary(deps.db, ticket),
-      voicemails: repo.voicemailsOf(deps.db, ticket.id).map((v) => ({ ...v, link: voicemailLink(deps, v.id, now) })),
-      timeline: repo.eventsOf(deps.db, ticket.id),
+      ...(await summary(q, ticket)),
+      voicemails: (await store.voicemailsOf(q, ticket.id)).map((v) => ({ ...v, link: voicemailLink(deps, v.id, now) })),
+      timeline: await store.eventsOf(q, ticket.id),
     });
   });
   return router;
 }
 
 /** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
-export function voicemailRoutes(
-  deps: TicketRouteDeps & { voice: Voice; log: Logger; clientIpHeader?: string },
-): Router {
+export function voicemailRoutes(deps: TicketDeps & { voice: Voice; log: Logger; clientIpHeader?: string }): Router {
   const router = Router();
   router.get('/voicemails/:id', async (req, res) => {
     const now = deps.clock.now();
@@ -121,16 +114,12 @@ export function voicemailRoutes(
     res.set('Cache-Control', 'no-store');
     if (!check.ok || check.id !== req.params.id) {
       const expired = check.ok === false && check.reason === 'expired';
-      recordAudit(deps.db, {
-        at: now,
-        action: 'link_refused',
-        ip,
-        detail: {
-          link: 'voicemail',
-          id: String(req.params.id).slice(0, 20),
-          reason: check.ok ? 'other id' : check.reason,
-        },
-      });
+      const detail = {
+        link: 'voicemail',
+        id: String(req.params.id).slice(0, 20),
+        reason: check.ok ? 'other id' : check.reason,
+      };
+      await deps.db.withTransaction((tx) => recordAudit(tx, { at: now, action: 'link_refused', ip, detail }));
       res
         .status(expired ? 410 : 403)
         .type('text/plain')
@@ -141,14 +130,12 @@ export function voicemailRoutes(
         );
       return;
     }
-    const voicemail = repo.voicemailById(deps.db, Number(check.id));
+    const voicemail = await store.voicemailById(deps.db.q, Number(check.id));
     if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
-    recordAudit(deps.db, {
-      at: now,
-      action: 'voicemail_link_used',
-      ip,
-      detail: { voicemailId: voicemail.id, ticketId: voicemail.ticketId },
-    });
+    const used = { voicemailId: voicemail.id, ticketId: voicemail.ticketId };
+    await deps.db.withTransaction((tx) =>
+      recordAudit(tx, { at: now, action: 'voicemail_link_used', ip, detail: used }),
+    );
     await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
   });
   return router;

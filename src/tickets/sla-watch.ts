@@ -1,135 +1,83 @@
-import type { Db, Tx } from '../db/index.js';
-import type { Clock } from '../calendar/index.js';
-import type { Organisation, StaffMember } from '../config/index.js';
+import type { StaffMember } from '../config/index.js';
+import type { Q } from '../db/index.js';
 import { architects, onCallAt } from '../oncall/index.js';
-import { enqueue, type NewOutboxRow } from '../paging/outbox.js';
-import * as repo from './repository.js';
-import { ticketLabel } from './label.js';
-import { localTime, priorityName } from './notices.js';
-
-export interface SlaWatchDeps {
-  db: Db;
-  clock: Clock;
-  organisation: Organisation;
-  publicUrl: string;
-  onOutbox: () => void;
-}
+import type { SlaFacts } from '../paging/index.js';
+import type { TicketDeps } from './deps.js';
+import { nameOf } from './acknowledge.js';
+import * as store from './store.js';
 
 /** More than this many at once (after an outage, or an upgrade) go to each person as one summary. */
 const ONE_BY_ONE = 3;
-/** Tickets handled per run, so one run never holds the event loop for long; the rest go next minute. */
+/** Tickets handled per run, so one run never holds the database for long; the rest go next minute. */
 const PER_RUN = 500;
 
-interface Notice {
-  ticketId: number;
-  key: string;
-  subject: string;
-  text: string;
-}
+type Item = { ticketId: number; key: string; facts: SlaFacts };
 
-/** SMS and email to one person: each notice on its own, or one summary of them all when there are many. */
-function tell(
-  person: StaffMember,
-  notices: Notice[],
-  summary: { key: string; subject: string; heading: string },
+/** SMS and email to each person: each ticket on its own, or one summary of them all when there are many. */
+async function tell(
+  deps: TicketDeps,
+  tx: Q,
+  people: StaffMember[],
+  change: 'warning' | 'breach',
+  items: Item[],
   now: Date,
-): NewOutboxRow[] {
-  const base = { purpose: 'notice' as const, staffId: person.id, nextAttemptAt: now, createdAt: now };
-  if (notices.length <= ONE_BY_ONE) {
-    return notices.flatMap((n) => [
-      {
-        ...base,
-        ticketId: n.ticketId,
-        dedupeKey: `${n.key}:${person.id}:sms`,
-        channel: 'sms' as const,
-        recipient: person.phone,
-        body: n.text,
-      },
-      {
-        ...base,
-        ticketId: n.ticketId,
-        dedupeKey: `${n.key}:${person.id}:email`,
-        channel: 'email' as const,
-        recipient: person.email,
-        subject: n.subject,
-        body: n.text,
-      },
-    ]);
+): Promise<void> {
+  if (items.length <= ONE_BY_ONE) {
+    for (const i of items)
+      await deps.pager.tellStaff(
+        tx,
+        people,
+        { kind: 'sla', change, ticket: i.facts },
+        { key: i.key, ticketId: i.ticketId },
+      );
+    return;
   }
-  const list = notices.map((n) => `- ${n.text}`).join('\n');
-  return [
-    {
-      ...base,
-      dedupeKey: `${summary.key}:${person.id}:sms`,
-      channel: 'sms',
-      recipient: person.phone,
-      body: `${summary.heading} Details by email.`,
-    },
-    {
-      ...base,
-      dedupeKey: `${summary.key}:${person.id}:email`,
-      channel: 'email',
-      recipient: person.email,
-      subject: summary.subject,
-      body: `${summary.heading}\n\n${list}`,
-    },
-  ];
+  const key = `${change === 'warning' ? 'sla-warn' : 'sla-breach'}-summary:${now.getTime()}`;
+  await deps.pager.tellStaff(tx, people, { kind: 'sla_summary', change, tickets: items.map((i) => i.facts) }, { key });
 }
 
 /**
  * Every open ticket past 75% of its SLA time warns its assignee (or, with none, the on-call engineer),
- * once; past its deadline it is escalated to every System Architect and Slack, once. Runs every
- * minute; the flags on the ticket make a rerun or a restart send nothing twice.
+ * once; past its deadline it is escalated to every System Architect and Slack, once. Runs every minute
+ * on one instance at a time; the flags on the ticket make a rerun or a restart send nothing twice.
  */
-export function runSlaChecks(deps: SlaWatchDeps): { warned: number; breached: number } {
+export async function runSlaChecks(deps: TicketDeps): Promise<{ warned: number; breached: number }> {
   const now = deps.clock.now();
   const org = deps.organisation;
   const staffOf = (id: string | null) => org.staff.find((s) => s.id === id);
-  const link = (n: number) => `${deps.publicUrl}/dashboard/tickets/${n}`;
-  const result = deps.db.transaction((tx: Tx) => {
-    const breached = repo.ticketsPastDeadline(tx, now, PER_RUN);
-    const breaches: Notice[] = breached.map((t) => ({
-      ticketId: t.id,
-      key: `sla-breach:${t.id}:${t.slaDueAt!.getTime()}`,
-      subject: `[${org.name}] SLA breached: ${ticketLabel(t.number)}`,
-      text: `SLA BREACHED ${ticketLabel(t.number)} (${priorityName(org, t.priority)}): due ${localTime(org, t.slaDueAt!)}, still ${t.status.replace(/_/g, ' ')}${t.acknowledgedBy ? ` with ${staffOf(t.acknowledgedBy)?.name ?? t.acknowledgedBy}` : ', nobody has taken it'}. ${link(t.number)}`,
-    }));
-    if (breaches.length) {
-      const heading = `${breaches.length} tickets have breached their SLA.`;
-      const rows = architects(org).flatMap((a) =>
-        tell(
-          a,
-          breaches,
-          { key: `sla-breach-summary:${now.getTime()}`, subject: `[${org.name}] ${heading}`, heading },
-          now,
-        ),
-      );
-      const slack =
-        breaches.length <= ONE_BY_ONE
-          ? breaches.map((b) => ({ key: `${b.key}:slack`, text: b.text, ticketId: b.ticketId as number | null }))
-          : [
-              {
-                key: `sla-breach-summary:${now.getTime()}:slack`,
-                text: `${heading}\n${breaches.map((b) => b.text).join('\n')}`,
-                ticketId: null,
-              },
-            ];
-      rows.push(
-        ...slack.map((s) => ({
-          dedupeKey: s.key,
-          channel: 'slack' as const,
-          purpose: 'notice' as const,
-          recipient: 'channel',
-          ticketId: s.ticketId,
-          body: `:alarm_clock: ${s.text}`,
-          nextAttemptAt: now,
-          createdAt: now,
-        })),
-      );
-      enqueue(tx, rows);
+  const factsOf = (t: store.Ticket): SlaFacts => ({
+    number: t.number,
+    priority: t.priority,
+    dueAt: t.slaDueAt!,
+    status: t.status,
+    with: t.acknowledgedBy ? nameOf(org, t.acknowledgedBy) : undefined,
+  });
+  const result = await deps.db.withTransaction(async (tx) => {
+    const breached = await store.ticketsPastDeadline(tx, now, PER_RUN);
+    if (breached.length) {
+      const items = breached.map((t) => ({
+        ticketId: t.id,
+        key: `sla-breach:${t.id}:${t.slaDueAt!.getTime()}`,
+        facts: factsOf(t),
+      }));
+      await tell(deps, tx, architects(org), 'breach', items, now);
+      if (items.length <= ONE_BY_ONE) {
+        for (const i of items)
+          await deps.pager.post(
+            tx,
+            { kind: 'sla', change: 'breach', ticket: i.facts },
+            { key: i.key, ticketId: i.ticketId },
+          );
+      } else {
+        await deps.pager.post(
+          tx,
+          { kind: 'sla_summary', change: 'breach', tickets: items.map((i) => i.facts) },
+          { key: `sla-breach-summary:${now.getTime()}` },
+        );
+      }
       for (const t of breached) {
-        repo.updateTicket(tx, t.id, { slaBreachedAt: now, slaWarnedAt: t.slaWarnedAt ?? now });
-        repo.addEvent(
+        await store.updateTicket(tx, t.id, { slaBreachedAt: now, slaWarnedAt: t.slaWarnedAt ?? now });
+        await store.addEvent(
           tx,
           t.id,
           now,
@@ -140,38 +88,26 @@ export function runSlaChecks(deps: SlaWatchDeps): { warned: number; breached: nu
       }
     }
 
-    const warned = repo.ticketsDueForWarning(tx, now, PER_RUN);
-    const onCall = warned.some((t) => !staffOf(t.acknowledgedBy))
-      ? onCallAt({ db: tx, clock: { now: () => now }, organisation: org }, now).staff
-      : undefined;
-    const byPerson = new Map<StaffMember, Notice[]>();
+    const warned = await store.ticketsDueForWarning(tx, now, PER_RUN);
+    const onCall = warned.some((t) => !staffOf(t.acknowledgedBy)) ? (await onCallAt(tx, org, now)).staff : undefined;
+    const byPerson = new Map<StaffMember, Item[]>();
     for (const t of warned) {
       const person = staffOf(t.acknowledgedBy) ?? onCall!;
-      const due = localTime(org, t.slaDueAt!);
       byPerson.set(person, [
         ...(byPerson.get(person) ?? []),
-        {
-          ticketId: t.id,
-          key: `sla-warn:${t.id}:${t.slaDueAt!.getTime()}`,
-          subject: `[${org.name}] SLA warning: ${ticketLabel(t.number)} due ${due}`,
-          text: `SLA warning ${ticketLabel(t.number)} (${priorityName(org, t.priority)}): 75% of its time has gone; due ${due}. ${link(t.number)}`,
-        },
+        { ticketId: t.id, key: `sla-warn:${t.id}:${t.slaDueAt!.getTime()}`, facts: factsOf(t) },
       ]);
-      repo.updateTicket(tx, t.id, { slaWarnedAt: now });
-      repo.addEvent(tx, t.id, now, 'sla_warning', { dueAt: t.slaDueAt!.toISOString(), told: person.id }, 'switchboard');
-    }
-    for (const [person, notices] of byPerson) {
-      const heading = `${notices.length} of your tickets have used 75% of their SLA time.`;
-      enqueue(
+      await store.updateTicket(tx, t.id, { slaWarnedAt: now });
+      await store.addEvent(
         tx,
-        tell(
-          person,
-          notices,
-          { key: `sla-warn-summary:${now.getTime()}`, subject: `[${org.name}] ${heading}`, heading },
-          now,
-        ),
+        t.id,
+        now,
+        'sla_warning',
+        { dueAt: t.slaDueAt!.toISOString(), told: person.id },
+        'switchboard',
       );
     }
+    for (const [person, items] of byPerson) await tell(deps, tx, [person], 'warning', items, now);
     return { warned: warned.length, breached: breached.length };
   });
   if (result.warned || result.breached) deps.onOutbox();

@@ -1,31 +1,15 @@
-import type { Organisation } from '../config/index.js';
-import type { BusinessCalendar, Clock } from '../calendar/index.js';
-import type { Db, Tx } from '../db/index.js';
+import type { Q } from '../db/index.js';
 import { signLink } from '../http/signed-links.js';
-import { enqueue } from '../paging/outbox.js';
-import { planPages } from '../paging/plan.js';
-import { ackLink } from '../paging/ack-routes.js';
-import { pagedStaff } from '../paging/ack.js';
-import { callerConfirmationSms } from '../paging/render.js';
-import { clientById } from '../clients/repository.js';
-import * as repo from './repository.js';
-import type { Ticket, Voicemail } from './repository.js';
+import { ackLink } from './links.js';
+import type { TicketDeps } from './deps.js';
+import { factsOf } from './facts.js';
+import { notifyRequesterSafely } from './requester.js';
+import * as store from './store.js';
+import type { Ticket, Voicemail } from './store.js';
 import type { VoicemailKind } from './schema.js';
 import { VOICEMAIL_SOURCES } from './schema.js';
 import { atLeast, slaClock } from './sla.js';
-import { ticketLabel } from './label.js';
-import { notifyRequesterSafely } from './notices.js';
-
-export interface TicketDeps {
-  db: Db;
-  clock: Clock;
-  organisation: Organisation;
-  calendar: BusinessCalendar;
-  publicUrl: string;
-  linkSecret: string;
-  /** Called after a commit that wrote messages, so they go out at once. */
-  onOutbox: () => void;
-}
+import { pagedStaff } from '../paging/index.js';
 
 export interface IncomingRecording {
   recordingSid: string;
@@ -62,35 +46,34 @@ export function voicemailLink(
 }
 
 /**
- * A recording Twilio reports, by whichever webhook or job sees it first. Keyed on RecordingSid: a
- * repeat changes nothing. A ticket, its timeline, its pages and the caller's confirmation are one
- * transaction, so a voicemail is never a ticket without its pages, nor pages without a ticket.
+ * A recording Twilio reports, by whichever webhook or job sees it first, on whichever instance. Keyed
+ * on RecordingSid: its row is claimed (or found, and locked) first, so a repeat changes nothing. A
+ * ticket, its timeline, its pages and the caller's confirmation are one transaction, so a voicemail
+ * is never a ticket without its pages, nor pages without a ticket.
  */
-export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): VoicemailOutcome {
+export async function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Promise<VoicemailOutcome> {
   const now = deps.clock.now();
-  const outcome = deps.db.transaction((tx) => {
-    const existing = repo.voicemailBySid(tx, input.recordingSid);
+  const outcome = await deps.db.withTransaction(async (tx): Promise<VoicemailOutcome> => {
     const tooShort = input.durationSeconds < MIN_SECONDS && input.canAskAgain;
+    const fresh = (await store.voicemailBySid(tx, input.recordingSid))
+      ? undefined
+      : await store.claimRecording(tx, { ...recordingRow(input, now), disposition: tooShort ? 'too_short' : 'ticket' });
+    const existing = fresh ? undefined : await store.voicemailBySid(tx, input.recordingSid);
     if (existing && (existing.disposition === 'ticket' || tooShort)) {
       return {
-        result: 'duplicate' as const,
+        result: 'duplicate',
         voicemail: existing,
-        ticket: existing.ticketId ? repo.ticketById(tx, existing.ticketId) : undefined,
+        ticket: existing.ticketId ? await store.ticketById(tx, existing.ticketId) : undefined,
       };
     }
-    if (tooShort) {
-      const voicemail = repo.insertVoicemail(tx, { ...recordingRow(input, now), disposition: 'too_short' });
-      return { result: 'too_short' as const, voicemail };
-    }
-    const { ticket, result, cause } = ticketFor(tx, deps, input, now);
-    const voicemail = existing
-      ? repo.updateVoicemail(tx, existing.id, {
-          disposition: 'ticket',
-          ticketId: ticket.id,
-          durationSeconds: input.durationSeconds,
-        })
-      : repo.insertVoicemail(tx, { ...recordingRow(input, now), disposition: 'ticket', ticketId: ticket.id });
-    const heard = repo.addEvent(tx, ticket.id, now, 'voicemail', {
+    if (tooShort) return { result: 'too_short', voicemail: fresh! };
+    const { ticket, result, cause } = await ticketFor(tx, deps, input, now);
+    const voicemail = await store.updateVoicemail(tx, (fresh ?? existing)!.id, {
+      disposition: 'ticket',
+      ticketId: ticket.id,
+      durationSeconds: input.durationSeconds,
+    });
+    const heard = await store.addEvent(tx, ticket.id, now, 'voicemail', {
       voicemailId: voicemail.id,
       seconds: input.durationSeconds,
       kind: input.kind,
@@ -99,25 +82,21 @@ export function recordVoicemail(deps: TicketDeps, input: IncomingRecording): Voi
     // A caller escalating an open emergency by key 3 leaves a new message: page again with its link.
     const pageCause = cause ?? (result === 'attached' && ticket.emergency ? heard.id : undefined);
     if (pageCause !== undefined)
-      pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
+      await pageFor(tx, deps, ticket, result === 'created' ? 'new' : 'escalated', pageCause, voicemail, now);
     // The requester hears of a new ticket by email; the caller's text below is their confirmation.
     if (result === 'created')
-      notifyRequesterSafely(tx, deps.organisation, ticket, { kind: 'opened' }, heard.id, now, {
+      await notifyRequesterSafely(deps, tx, ticket, { kind: 'opened' }, heard.id, now, {
         skipSms: Boolean(input.callerNumber),
       });
     if (input.callerNumber && result !== 'attached') {
-      enqueue(tx, [
-        {
-          dedupeKey: `caller:${input.recordingSid}`,
-          channel: 'sms',
-          purpose: 'caller_confirmation',
-          recipient: input.callerNumber,
-          ticketId: ticket.id,
-          body: callerConfirmationSms(deps.organisation.name, ticket),
-          nextAttemptAt: now,
-          createdAt: now,
-        },
-      ]);
+      const notice = {
+        kind: 'caller_confirmation' as const,
+        ticket: { number: ticket.number, emergency: ticket.emergency },
+      };
+      await deps.pager.tellCustomer(tx, { phone: input.callerNumber }, notice, {
+        key: `caller:${input.recordingSid}`,
+        ticketId: ticket.id,
+      });
     }
     return { result, ticket, voicemail };
   });
@@ -139,21 +118,19 @@ function recordingRow(input: IncomingRecording, now: Date) {
 }
 
 /** A new ticket, or the open one this voicemail belongs to; `cause` is the event that needs pages, if any. */
-function ticketFor(
-  tx: Tx,
+async function ticketFor(
+  tx: Q,
   deps: TicketDeps,
   input: IncomingRecording,
   now: Date,
-): { ticket: Ticket; result: 'created' | 'escalated' | 'attached'; cause?: number } {
-  const target = input.ticketId ? repo.ticketById(tx, input.ticketId) : undefined;
-  if (target) {
-    // "3 — existing ticket": the escalation itself was recorded when the caller chose it; this is its message.
-    return { ticket: target, result: 'attached' };
-  }
+): Promise<{ ticket: Ticket; result: 'created' | 'escalated' | 'attached'; cause?: number }> {
+  const target = input.ticketId ? await store.ticketByIdForUpdate(tx, input.ticketId) : undefined;
+  // "3 — existing ticket": the escalation itself was recorded when the caller chose it; this is its message.
+  if (target) return { ticket: target, result: 'attached' };
   const emergency = input.kind === 'emergency';
   if (emergency) {
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
-    const open = repo.openEmergencySince(
+    const open = await store.openEmergencySince(
       tx,
       { clientId: input.clientId, callerNumber: input.clientId ? undefined : input.callerNumber },
       since,
@@ -161,8 +138,8 @@ function ticketFor(
     if (open) {
       const sla =
         open.priority === 'critical' ? {} : slaClock(deps.calendar, deps.organisation.sla, 'critical', open.createdAt);
-      const ticket = repo.updateTicket(tx, open.id, { priority: 'critical', ...sla, updatedAt: now });
-      const event = repo.addEvent(tx, open.id, now, 'escalated', {
+      const ticket = await store.updateTicket(tx, open.id, { priority: 'critical', ...sla, updatedAt: now });
+      const event = await store.addEvent(tx, open.id, now, 'escalated', {
         reason: 'another emergency call',
         callSid: input.callSid ?? null,
       });
@@ -170,7 +147,7 @@ function ticketFor(
     }
   }
   const priority = emergency ? 'critical' : 'medium';
-  const ticket = repo.insertTicket(tx, {
+  const ticket = await store.insertTicket(tx, {
     clientId: input.clientId ?? null,
     contactId: input.contactId ?? null,
     callerNumber: input.callerNumber ?? null,
@@ -183,7 +160,7 @@ function ticketFor(
     createdAt: now,
     updatedAt: now,
   });
-  const event = repo.addEvent(tx, ticket.id, now, 'created', {
+  const event = await store.addEvent(tx, ticket.id, now, 'created', {
     priority,
     emergency,
     unidentified: !input.clientId,
@@ -192,49 +169,45 @@ function ticketFor(
   return { ticket, result: 'created', cause: emergency ? event.id : undefined };
 }
 
-function pageFor(
-  tx: Tx,
+async function pageFor(
+  tx: Q,
   deps: TicketDeps,
   ticket: Ticket,
   reason: 'new' | 'escalated',
   cause: number,
   voicemail: Voicemail,
   now: Date,
-): void {
-  const client = ticket.clientId ? clientById(tx, ticket.clientId) : undefined;
-  const contact = client?.contacts.find((c) => c.id === ticket.contactId);
-  planPages(
-    tx,
-    deps.organisation,
-    {
-      ticket,
-      reason,
-      organisation: deps.organisation.name,
-      clientName: client?.name,
-      contactName: contact?.name,
-      voicemailLink: voicemailLink(deps, voicemail.id, now),
-      timeline: repo.eventsOf(tx, ticket.id),
-    },
+): Promise<void> {
+  const timeline = await store.eventsOf(tx, ticket.id);
+  await deps.pager.pageEmergency(tx, {
+    ticketId: ticket.id,
     cause,
     now,
-    (staffId) => ackLink(deps.publicUrl, deps.linkSecret, ticket.id, staffId, now),
-  );
+    notice: {
+      kind: 'emergency',
+      reason,
+      ticket: await factsOf(tx, ticket),
+      voicemailLink: voicemailLink(deps, voicemail.id, now),
+      timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor })),
+    },
+    ackLinkFor: (staffId) => ackLink(deps.publicUrl, deps.linkSecret, ticket.id, staffId, now),
+  });
 }
 
 /** "3 — existing ticket": raise to at least High and note it; an emergency ticket is paged again. */
-export function escalateTicket(deps: TicketDeps, ticketId: number, callSid: string | undefined): Ticket {
+export async function escalateTicket(deps: TicketDeps, ticketId: number, callSid: string | undefined): Promise<Ticket> {
   const now = deps.clock.now();
-  const ticket = deps.db.transaction((tx) => {
-    const current = repo.ticketById(tx, ticketId)!;
+  return deps.db.withTransaction(async (tx) => {
+    const current = (await store.ticketByIdForUpdate(tx, ticketId))!;
     const priority = atLeast(current.priority, 'high');
-    const updated = repo.updateTicket(tx, ticketId, {
+    const updated = await store.updateTicket(tx, ticketId, {
       priority,
       ...(priority !== current.priority
         ? slaClock(deps.calendar, deps.organisation.sla, priority, current.createdAt)
         : {}),
       updatedAt: now,
     });
-    repo.addEvent(
+    await store.addEvent(
       tx,
       ticketId,
       now,
@@ -244,64 +217,30 @@ export function escalateTicket(deps: TicketDeps, ticketId: number, callSid: stri
     );
     return updated;
   });
-  return ticket;
 }
 
 /** Twilio's transcription of a recording, kept on the voicemail and (the first one) on the ticket. */
-export function recordTranscription(deps: TicketDeps, recordingSid: string, text: string): Ticket | undefined {
+export async function recordTranscription(
+  deps: TicketDeps,
+  recordingSid: string,
+  text: string,
+): Promise<Ticket | undefined> {
   const now = deps.clock.now();
-  const ticket = deps.db.transaction((tx) => {
-    const voicemail = repo.voicemailBySid(tx, recordingSid);
+  const ticket = await deps.db.withTransaction(async (tx) => {
+    const voicemail = await store.voicemailBySid(tx, recordingSid);
     if (!voicemail || voicemail.transcription === text) return undefined;
-    repo.updateVoicemail(tx, voicemail.id, { transcription: text });
+    await store.updateVoicemail(tx, voicemail.id, { transcription: text });
     if (!voicemail.ticketId) return undefined;
-    const ticket = repo.ticketById(tx, voicemail.ticketId)!;
-    repo.addEvent(tx, ticket.id, now, 'transcription', { voicemailId: voicemail.id, text });
-    if (ticket.emergency) followUpWithTranscription(tx, deps, ticket, voicemail.id, text, now);
-    return ticket.transcription ? ticket : repo.updateTicket(tx, ticket.id, { transcription: text, updatedAt: now });
+    const ticket = (await store.ticketByIdForUpdate(tx, voicemail.ticketId))!;
+    await store.addEvent(tx, ticket.id, now, 'transcription', { voicemailId: voicemail.id, text });
+    if (ticket.emergency) {
+      // Everyone already paged about the ticket gets the words of the voicemail, once, by text and email.
+      const people = (await pagedStaff(tx, ticket.id)).flatMap((id) => deps.pager.staff(id) ?? []);
+      const notice = { kind: 'transcription' as const, ticket: { number: ticket.number }, text };
+      await deps.pager.tellStaff(tx, people, notice, { key: `transcript:${voicemail.id}`, ticketId: ticket.id });
+    }
+    return ticket.transcription ? ticket : store.updateTicket(tx, ticket.id, { transcription: text, updatedAt: now });
   });
   if (ticket?.emergency) deps.onOutbox();
   return ticket;
-}
-
-/** Everyone already paged about the ticket gets the words of the voicemail, once, by text and email. */
-function followUpWithTranscription(
-  tx: Tx,
-  deps: TicketDeps,
-  ticket: Ticket,
-  voicemailId: number,
-  text: string,
-  now: Date,
-): void {
-  const words = text.length > 300 ? `${text.slice(0, 300)}…` : text;
-  const rows = pagedStaff(tx, ticket.id).flatMap((id) => {
-    const person = deps.organisation.staff.find((s) => s.id === id);
-    if (!person) return [];
-    const base = {
-      purpose: 'page' as const,
-      staffId: id,
-      ticketId: ticket.id,
-      payload: { followUp: 'transcription' },
-      nextAttemptAt: now,
-      createdAt: now,
-    };
-    return [
-      {
-        ...base,
-        dedupeKey: `transcript:${voicemailId}:${id}:sms`,
-        channel: 'sms' as const,
-        recipient: person.phone,
-        body: `${ticketLabel(ticket.number)} voicemail says: "${words}"`,
-      },
-      {
-        ...base,
-        dedupeKey: `transcript:${voicemailId}:${id}:email`,
-        channel: 'email' as const,
-        recipient: person.email,
-        subject: `[${deps.organisation.name}] ${ticketLabel(ticket.number)}: transcription`,
-        body: `The voicemail on ${ticketLabel(ticket.number)} says:\n\n${text}`,
-      },
-    ];
-  });
-  enqueue(tx, rows);
 }

@@ -1,0 +1,129 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Database, Q, SqliteDatabase, ReadQ } from '../db/index.js';
+import { clients, clientContacts } from './schema.js';
+
+export interface Contact {
+  id: number;
+  name: string;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface Client {
+  id: number;
+  name: string;
+  supportCode: string;
+  contacts: Contact[];
+  createdAt: Date;
+}
+
+export interface NewClient {
+  name: string;
+  supportCode: string;
+  contacts: { name: string; phone?: string; email?: string }[];
+}
+
+export async function insertClient(tx: Q, input: NewClient, now: Date): Promise<Client> {
+  const [row] = await tx
+    .insert(clients)
+    .values({ name: input.name, supportCode: input.supportCode, createdAt: now })
+    .returning();
+  const contacts = input.contacts.length
+    ? await tx
+        .insert(clientContacts)
+        .values(
+          input.contacts.map((c) => ({
+            clientId: row!.id,
+            name: c.name,
+            phone: c.phone ?? null,
+            email: c.email ?? null,
+          })),
+        )
+        .returning()
+    : [];
+  return { ...row!, contacts: contacts.map(({ clientId: _, ...c }) => c) };
+}
+
+export async function supportCodeTaken(q: ReadQ, supportCode: string): Promise<boolean> {
+  return (
+    (await q.select({ id: clients.id }).from(clients).where(eq(clients.supportCode, supportCode)).limit(1)).length > 0
+  );
+}
+
+async function withContacts(q: ReadQ, rows: (typeof clients.$inferSelect)[]): Promise<Client[]> {
+  if (rows.length === 0) return [];
+  const all = await q
+    .select()
+    .from(clientContacts)
+    .where(
+      inArray(
+        clientContacts.clientId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(clientContacts.id));
+  return rows.map((r) => ({
+    ...r,
+    contacts: all.filter((c) => c.clientId === r.id).map(({ clientId: _, ...c }) => c),
+  }));
+}
+
+export async function listClients(q: ReadQ): Promise<Client[]> {
+  return withContacts(q, await q.select().from(clients).orderBy(asc(clients.name)));
+}
+
+export async function clientById(q: ReadQ, id: number): Promise<Client | undefined> {
+  const rows = await q.select().from(clients).where(eq(clients.id, id));
+  return (await withContacts(q, rows))[0];
+}
+
+export async function clientBySupportCode(q: ReadQ, supportCode: string): Promise<Client | undefined> {
+  const rows = await q.select().from(clients).where(eq(clients.supportCode, supportCode));
+  return (await withContacts(q, rows))[0];
+}
+
+export interface CallerMatch {
+  clientId: number;
+  clientName: string;
+  contactId: number;
+  contactName: string;
+}
+
+// Every incoming call asks this: on SQLite a statement prepared once per connection, run without the
+// query builder (the incoming-call webhook's speed budget is a few milliseconds).
+const callerLookups = new WeakMap<object, import('better-sqlite3').Statement>();
+
+/** The client and contact a phone number (E.164) belongs to; the earliest contact wins a shared number. */
+export async function contactByPhone(db: Database, phone: string): Promise<CallerMatch | undefined> {
+  if (db.engine === 'sqlite') {
+    const { connection } = db as SqliteDatabase;
+    let lookup = callerLookups.get(connection);
+    if (!lookup) {
+      lookup = connection.prepare(
+        `select c.id as clientId, c.name as clientName, k.id as contactId, k.name as contactName
+         from client_contacts k join clients c on c.id = k.client_id
+         where k.phone = ? order by k.id limit 1`,
+      );
+      callerLookups.set(connection, lookup);
+    }
+    return lookup.get(phone) as CallerMatch | undefined;
+  }
+  const [row] = await db.q
+    .select({
+      clientId: clients.id,
+      clientName: clients.name,
+      contactId: clientContacts.id,
+      contactName: clientContacts.name,
+    })
+    .from(clientContacts)
+    .innerJoin(clients, eq(clients.id, clientContacts.clientId))
+    .where(eq(clientContacts.phone, phone))
+    .orderBy(asc(clientContacts.id))
+    .limit(1);
+  return row;
+}
+
+/** Every client's id and name, by name: for pickers and reports. */
+export function clientNames(q: ReadQ): Promise<{ id: number; name: string }[]> {
+  return q.select({ id: clients.id, name: clients.name }).from(clients).orderBy(asc(clients.name));
+}

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { BusinessCalendar, Clock } from '../calendar/index.js';
+import type { Voice } from '../channels/index.js';
+import type { Env, Organisation } from '../config/index.js';
+import type { Database } from '../db/index.js';
+import type { CallbackDeps } from '../callbacks/index.js';
+import type { TicketDeps } from '../tickets/index.js';
+
+/** What the staff dashboard is handed (by app.ts). */
+export interface DashboardDeps {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  env: Env;
+  organisation: Organisation;
+  calendar: BusinessCalendar;
+  publicUrl: string;
+  tickets: TicketDeps;
+  callbacks: CallbackDeps;
+  /** Plays voicemails from Twilio on the ticket page. */
+  voice: Voice;
+}

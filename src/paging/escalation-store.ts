@@ -1,0 +1,44 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { skipLocked, type Q } from '../db/index.js';
+import { escalations } from './schema.js';
+
+export type Escalation = typeof escalations.$inferSelect;
+
+/** Starts the schedule for an emergency (once per ticket; a repeat emergency keeps the running one). */
+export async function startEscalation(tx: Q, ticketId: number, ackTimeoutMs: number, now: Date): Promise<void> {
+  await tx
+    .insert(escalations)
+    .values({ ticketId, step: 0, nextAt: new Date(now.getTime() + ackTimeoutMs), status: 'active', updatedAt: now })
+    .onConflictDoNothing({ target: escalations.ticketId });
+}
+
+export async function stopEscalation(tx: Q, ticketId: number, now: Date): Promise<void> {
+  await tx
+    .update(escalations)
+    .set({ status: 'stopped', updatedAt: now })
+    .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')));
+}
+
+/**
+ * The next due step, locked for the caller's transaction (another instance skips it, and takes it over
+ * at once should this one die before committing).
+ */
+export async function nextDueEscalation(tx: Q, now: Date): Promise<Escalation | undefined> {
+  const [row] = await skipLocked(
+    tx
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.status, 'active'), lte(escalations.nextAt, now)))
+      .orderBy(asc(escalations.nextAt))
+      .limit(1),
+  );
+  return row;
+}
+
+export async function advanceEscalation(tx: Q, id: number, step: number, nextAt: Date, now: Date): Promise<void> {
+  await tx.update(escalations).set({ step, nextAt, updatedAt: now }).where(eq(escalations.id, id));
+}
+
+export async function endEscalation(tx: Q, id: number, status: 'stopped' | 'exhausted', now: Date): Promise<void> {
+  await tx.update(escalations).set({ status, updatedAt: now }).where(eq(escalations.id, id));
+}

@@ -1,0 +1,107 @@
+import type { Priority } from '../config/index.js';
+
+/** How a ticket number is shown to people: 1042 as TK-1042 (callers type only the digits). */
+export const ticketLabel = (number: number) => `TK-${number}`;
+
+/** Everything Switchboard tells anyone, one entry each; every channel's renderer handles each kind. */
+export const NOTICE_KINDS = [
+  'emergency',
+  'transcription',
+  'still_unacknowledged',
+  'page_summary',
+  'taken',
+  'unreachable',
+  'sla',
+  'sla_summary',
+  'caller_confirmation',
+  'callback_booked',
+  'callback_unanswered',
+  'callbacks_overdue',
+  'requester',
+  'monthly_report',
+  'call',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** What a message says about a ticket: plain facts, gathered by whoever asks for the message. */
+export interface TicketFacts {
+  number: number;
+  priority: Priority;
+  emergency: boolean;
+  callerNumber: string | null;
+  client?: string;
+  contact?: string;
+  transcription?: string | null;
+  createdAt: Date;
+  slaDueAt?: Date | null;
+}
+
+/** Enough of a ticket to name it (and, in a page, its caller). */
+export type TicketRef = Pick<TicketFacts, 'number'> & Partial<Pick<TicketFacts, 'callerNumber'>>;
+
+/** What a requester is told about, each in the organisation's language. */
+export type RequesterChange =
+  | { kind: 'opened' }
+  | { kind: 'acknowledged'; by: string }
+  | { kind: 'returned'; message: string }
+  | { kind: 'priority'; from: Priority; to: Priority }
+  | { kind: 'resolved'; note?: string };
+
+export interface SlaFacts {
+  number: number;
+  priority: Priority;
+  dueAt: Date;
+  status: string;
+  /** Who has the ticket, by name. */
+  with?: string;
+}
+
+export interface OverdueCallback {
+  id: number;
+  phone: string;
+  dueAt: Date;
+  status: string;
+  claimedBy?: string;
+  reason?: string | null;
+}
+
+export type Notice =
+  | {
+      kind: 'emergency';
+      reason: 'new' | 'escalated';
+      ticket: TicketFacts;
+      voicemailLink?: string;
+      /** The signed link with which this recipient takes the ticket. */
+      ackLink?: string;
+      timeline?: { at: Date; type: string; actor: string | null }[];
+    }
+  | { kind: 'transcription'; ticket: TicketRef; text: string }
+  | { kind: 'still_unacknowledged'; ticket: TicketRef }
+  | { kind: 'page_summary'; tickets: TicketRef[] }
+  | { kind: 'taken'; ticket: TicketRef; by: string; via: string }
+  | { kind: 'unreachable'; ticket: TicketRef; who: string }
+  | { kind: 'sla'; change: 'warning' | 'breach'; ticket: SlaFacts }
+  | { kind: 'sla_summary'; change: 'warning' | 'breach'; tickets: SlaFacts[] }
+  | { kind: 'caller_confirmation'; ticket: TicketRef & Pick<TicketFacts, 'emergency'> }
+  | { kind: 'callback_booked'; position: number }
+  | { kind: 'callback_unanswered'; callbackId: number; phone: string; failures: number; dueAt: Date }
+  | { kind: 'callbacks_overdue'; callbacks: OverdueCallback[] }
+  | { kind: 'requester'; change: RequesterChange; ticket: TicketFacts; name?: string }
+  | { kind: 'monthly_report'; month: string; text: string; attachment: { filename: string; content: string } }
+  | { kind: 'call'; url: string; about: string };
+
+/** What every renderer knows of the organisation. */
+export interface RenderContext {
+  organisation: string;
+  language: string;
+  timezone: string;
+  helpdeskNumber: string;
+  publicUrl: string;
+}
+
+/** A message ready for the outbox: what a channel's sender needs. */
+export interface Rendered {
+  subject?: string;
+  body: string;
+  payload?: Record<string, unknown>;
+}

@@ -1,0 +1,123 @@
+import { ticketLabel, type Notice, type RenderContext } from './notices.js';
+import {
+  callerOf,
+  renderWith,
+  requesterText,
+  slaHeading,
+  slaLine,
+  stillUnacknowledgedText,
+  takenText,
+  unreachableText,
+  who,
+  type Renderer,
+} from './render-text.js';
+import { localTime, wordsFor } from './words.js';
+
+export interface EmailMessage {
+  subject: string;
+  text: string;
+  attachments?: { filename: string; content: string; contentType: string }[];
+}
+
+const tag = (ctx: RenderContext) => `[${ctx.organisation}]`;
+
+/** Emails: a subject that says it all, and every fact someone at a desk may want. */
+const EMAIL: Renderer<EmailMessage> = {
+  emergency: (n, ctx) => {
+    const t = n.ticket;
+    const lines = [
+      `${n.reason === 'escalated' ? 'An open emergency was escalated' : 'A caller left an emergency voicemail'} for ${ctx.organisation}.`,
+      '',
+      `Ticket:   ${ticketLabel(t.number)} (${t.priority})`,
+      `Caller:   ${who(t)}`,
+      `Number:   ${t.callerNumber ?? 'unknown'}`,
+      `Received: ${t.createdAt.toISOString()}`,
+      n.voicemailLink ? `Voicemail: ${n.voicemailLink}` : 'Voicemail: (no recording link)',
+      '',
+      t.transcription
+        ? `Transcription:\n${t.transcription}`
+        : 'Transcription: not available yet; it follows by message when it arrives.',
+      '',
+      n.ackLink
+        ? `To take it, open ${n.ackLink} or reply ACK ${t.number} to the text message.`
+        : `To take it, reply ACK ${t.number} to the text message.`,
+    ];
+    if (n.timeline?.length) {
+      lines.push('', 'Timeline:');
+      for (const e of n.timeline) lines.push(`  ${e.at.toISOString()}  ${e.type}${e.actor ? ` by ${e.actor}` : ''}`);
+    }
+    return {
+      subject: `${tag(ctx)} ${n.reason === 'escalated' ? 'Escalated' : 'Emergency'} ${ticketLabel(t.number)}: ${who(t)}`,
+      text: lines.join('\n'),
+    };
+  },
+  transcription: (n, ctx) => ({
+    subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: transcription`,
+    text: `The voicemail on ${ticketLabel(n.ticket.number)} says:\n\n${n.text}`,
+  }),
+  still_unacknowledged: (n, ctx) => ({
+    subject: `${tag(ctx)} STILL UNACKNOWLEDGED ${ticketLabel(n.ticket.number)}`,
+    text: stillUnacknowledgedText(n.ticket),
+  }),
+  page_summary: (n, ctx) => ({
+    subject: `${tag(ctx)} ${n.tickets.length} more emergencies`,
+    text: [
+      `${n.tickets.length} more emergencies arrived for ${ctx.organisation}:`,
+      '',
+      ...n.tickets.map((t) => `  ${ticketLabel(t.number)}  from ${callerOf(t)}`),
+      '',
+      'Reply ACK and a ticket number to the text message to take one.',
+    ].join('\n'),
+  }),
+  taken: (n, ctx) => ({ subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)} taken`, text: takenText(n) }),
+  unreachable: (n, ctx) => ({
+    subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: someone unreachable`,
+    text: unreachableText(n),
+  }),
+  sla: (n, ctx) => ({
+    subject:
+      n.change === 'warning'
+        ? `${tag(ctx)} SLA warning: ${ticketLabel(n.ticket.number)} due ${localTime(ctx, n.ticket.dueAt)}`
+        : `${tag(ctx)} SLA breached: ${ticketLabel(n.ticket.number)}`,
+    text: slaLine(ctx, n.change, n.ticket),
+  }),
+  sla_summary: (n, ctx) => {
+    const heading = slaHeading(n.change, n.tickets.length);
+    return {
+      subject: `${tag(ctx)} ${heading}`,
+      text: `${heading}\n\n${n.tickets.map((t) => `- ${slaLine(ctx, n.change, t)}`).join('\n')}`,
+    };
+  },
+  caller_confirmation: () => undefined,
+  callback_booked: () => undefined,
+  callback_unanswered: (n, ctx) => ({
+    subject: `${tag(ctx)} Callback ${n.callbackId} unanswered ${n.failures} times`,
+    text: `Nobody answered at ${n.phone} after ${n.failures} tries. It is back in the queue, due ${n.dueAt.toISOString()}; consider another contact or an email.\n\n${ctx.publicUrl}/dashboard/queue`,
+  }),
+  callbacks_overdue: (n, ctx) => {
+    const count = n.callbacks.length;
+    const lines = n.callbacks
+      .slice(0, 50)
+      .map(
+        (c) =>
+          `  #${c.id}  ${c.phone}  due ${c.dueAt.toISOString()}  ${c.status}${c.claimedBy ? ` (${c.claimedBy})` : ''}${c.reason ? `  ${c.reason}` : ''}`,
+      );
+    if (count > 50) lines.push(`  … and ${count - 50} more`);
+    return {
+      subject: `${tag(ctx)} ${count} overdue callback${count === 1 ? '' : 's'}`,
+      text: `These callbacks are past their due time:\n\n${lines.join('\n')}\n\nWork them at ${ctx.publicUrl}/dashboard/queue`,
+    };
+  },
+  requester: (n, ctx) => ({
+    subject: wordsFor(ctx.language).subject(ctx.organisation, ticketLabel(n.ticket.number)),
+    text: `${n.name ? `${n.name},\n\n` : ''}${requesterText(ctx, n.ticket, n.change)}\n`,
+  }),
+  monthly_report: (n, ctx) => ({
+    subject: `${tag(ctx)} After-hours summary ${n.month}`,
+    text: n.text,
+    attachments: [{ ...n.attachment, contentType: 'text/csv; charset=utf-8' }],
+  }),
+  call: () => undefined,
+};
+
+export const renderEmail = (notice: Notice, ctx: RenderContext) => renderWith(EMAIL, notice, ctx);

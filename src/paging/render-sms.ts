@@ -1,0 +1,57 @@
+import { ticketLabel } from './notices.js';
+import {
+  callerOf,
+  clip,
+  firstWords,
+  renderWith,
+  requesterText,
+  slaHeading,
+  slaLine,
+  stillUnacknowledgedText,
+  takenText,
+  unreachableText,
+  who,
+  type Renderer,
+} from './render-text.js';
+import type { Notice, RenderContext } from './notices.js';
+
+/** Texts: short, plain, readable on any phone. */
+const SMS: Renderer<string> = {
+  emergency: (n) => {
+    const t = n.ticket;
+    const heard = firstWords(t.transcription, 12);
+    return [
+      `${n.reason === 'escalated' ? 'ESCALATED' : 'EMERGENCY'} ${ticketLabel(t.number)}: ${who(t)} from ${callerOf(t)}.`,
+      heard ? `"${heard}"` : undefined,
+      n.voicemailLink ? `Hear it: ${n.voicemailLink}` : undefined,
+      `Reply ACK ${t.number} to take it${n.ackLink ? ` or open ${n.ackLink}` : ''}.`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  },
+  transcription: (n) => `${ticketLabel(n.ticket.number)} voicemail says: "${clip(n.text, 300)}"`,
+  still_unacknowledged: (n) => stillUnacknowledgedText(n.ticket),
+  page_summary: (n) => {
+    const labels = n.tickets.map((t) => ticketLabel(t.number));
+    const shown =
+      labels.length > 25 ? `${labels.slice(0, 25).join(', ')} and ${labels.length - 25} more` : labels.join(', ');
+    return `${labels.length} more emergencies: ${shown}. Reply ACK and a number to take one.`;
+  },
+  taken: takenText,
+  unreachable: unreachableText,
+  sla: (n, ctx) => slaLine(ctx, n.change, n.ticket),
+  sla_summary: (n) => `${slaHeading(n.change, n.tickets.length)} Details by email.`,
+  caller_confirmation: (n, ctx) =>
+    n.ticket.emergency
+      ? `${ctx.organisation}: we have your emergency message. Your ticket is ${ticketLabel(n.ticket.number)}; the on-call engineer has been alerted and will call you back.`
+      : `${ctx.organisation}: we have your message. Your ticket is ${ticketLabel(n.ticket.number)}; we will get back to you.`,
+  callback_booked: (n, ctx) =>
+    `${ctx.organisation}: your callback is booked. You are number ${n.position} in the queue; we will call you on this number.`,
+  callback_unanswered: () => undefined,
+  callbacks_overdue: () => undefined,
+  requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),
+  monthly_report: () => undefined,
+  call: () => undefined,
+};
+
+export const renderSms = (notice: Notice, ctx: RenderContext) => renderWith(SMS, notice, ctx);
