@@ -4,9 +4,9 @@ import { auth, testApp } from '../support/app.js';
 import { Caller, PUBLIC_URL, TWILIO_AUTH_TOKEN } from '../support/phone.js';
 import { neutralise } from '../../src/billing/index.js';
 
-describe('billable events', () => {
+describe('billable events', async () => {
   // Tuesday 24 November 2026, 17:50 in Chicago: ten minutes before the window closes at 18:00.
-  const { app, clock } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: '2026-11-24T23:50:00Z' });
+  const { app, clock } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: '2026-11-24T23:50:00Z' });
 
   it('splits a call at the end of business hours and exports it as CSV that a spreadsheet opens safely', async () => {
     await request(app)

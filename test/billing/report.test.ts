@@ -11,7 +11,7 @@ import { ACME_PHONE, seedClients } from '../support/seed.js';
 // Thursday 24 December 2026, 16:30 in Chicago; the 25th is a holiday, the 26th a Saturday.
 const THURSDAY_1630 = '2026-12-24T22:30:00Z';
 
-describe('work time, the monthly report and the billing email', () => {
+describe('work time, the monthly report and the billing email', async () => {
   let h: Awaited<ReturnType<typeof pagingHarness>>;
   let number: number;
   let clientId: number;
@@ -30,7 +30,7 @@ describe('work time, the monthly report and the billing email', () => {
       .set(auth)
       .send({ unit: 'tickets', quantity: 5 })
       .expect(201);
-    const made = recordVoicemail(h.services.tickets, {
+    const made = await recordVoicemail(h.services.tickets, {
       recordingSid: 'RE20000000000000000000000000000001',
       kind: 'general',
       durationSeconds: 30,
@@ -106,8 +106,8 @@ describe('work time, the monthly report and the billing email', () => {
     expect(again.body[1].remaining).toBe(4);
   });
 
-  it('reports the month per rate period, lists after-hours events and package usage', () => {
-    const report = monthlyReport(h.db, h.services.calendar, '2026-12', clientId)!;
+  it('reports the month per rate period, lists after-hours events and package usage', async () => {
+    const report = (await monthlyReport(h.db.q, h.services.calendar, '2026-12', clientId))!;
     const work = report.lines.find((l) => l.type === 'work_time')!;
     expect(work.count).toBe(3);
     expect({
@@ -129,26 +129,22 @@ describe('work time, the monthly report and the billing email', () => {
     ]);
   });
 
-  it('keeps an event priced as it was recorded when office hours change later', () => {
-    const before = billableEvents(h.db, {
+  it('keeps an event priced as it was recorded when office hours change later', async () => {
+    const before = await billableEvents(h.db.q, {
       from: new Date('2026-12-01T06:00:00Z'),
       to: new Date('2027-01-01T06:00:00Z'),
     });
     const longer = calendarOf(organisationFrom(undefined, (doc) => (doc.business_hours.thursday = ['00:00-24:00'])));
-    syncLedger(h.db, longer, h.clock.now());
+    await syncLedger(h.db, longer, h.clock.now());
     expect(
-      billableEvents(h.db, { from: new Date('2026-12-01T06:00:00Z'), to: new Date('2027-01-01T06:00:00Z') }),
+      await billableEvents(h.db.q, { from: new Date('2026-12-01T06:00:00Z'), to: new Date('2027-01-01T06:00:00Z') }),
     ).toEqual(before);
   });
 
   it('emails billing the month’s after-hours summary with the events as CSV, once', async () => {
     h.clock.set('2027-01-01T13:00:00Z'); // 1 January, 07:00 in Chicago
-    expect(
-      sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined }),
-    ).toEqual({ month: '2026-12', sent: 1 });
-    expect(
-      sendMonthlySummary({ ...h.services, organisation: h.config.organisation, onOutbox: () => undefined }).sent,
-    ).toBe(0);
+    expect(await sendMonthlySummary(h.services.tickets)).toEqual({ month: '2026-12', sent: 1 });
+    expect((await sendMonthlySummary(h.services.tickets)).sent).toBe(0);
     await h.settle();
     const mails = h.smtp.mails.filter((m) => m.to[0] === 'billing@example.com');
     expect(mails).toHaveLength(1);
@@ -159,9 +155,12 @@ describe('work time, the monthly report and the billing email', () => {
   });
 
   it('sums every client for the whole organisation, and exports a client’s month as CSV', async () => {
-    const report = monthlyReport(h.db, h.services.calendar, '2026-12')!;
+    const report = (await monthlyReport(h.db.q, h.services.calendar, '2026-12'))!;
     expect(report.clients.map((c) => [c.client, c.count, c.afterHoursCount])).toEqual([['Acme Dental', 4, 3]]);
-    const csv = reportCsv(monthlyReport(h.db, h.services.calendar, '2026-12', clientId)!, 'Acme Dental').split('\r\n');
+    const csv = reportCsv(
+      (await monthlyReport(h.db.q, h.services.calendar, '2026-12', clientId))!,
+      'Acme Dental',
+    ).split('\r\n');
     expect(csv[0]).toBe('month,client,item,rate_period,count,minutes');
     expect(csv).toEqual(
       expect.arrayContaining([

@@ -8,9 +8,9 @@ import { pagingHarness } from '../support/paging.js';
 import { twilioPost } from '../support/phone.js';
 import { parseTwiml } from '../support/twiml.js';
 
-describe('the callback work queue (API)', () => {
+describe('the callback work queue (API)', async () => {
   // Monday 23 November 2026, 22:00 in Chicago: after hours.
-  const { app, db, clock } = testApp({ now: '2026-11-24T04:00:00Z' });
+  const { app, db, clock } = await testApp({ now: '2026-11-24T04:00:00Z' });
 
   it('queues a staff-added callback for the next opening, or now when urgent', async () => {
     const later = await request(app)
@@ -68,11 +68,7 @@ describe('the callback work queue (API)', () => {
       expect(res.body.dueAt).toBe('2026-11-24T15:00:00.000Z');
       clock.advance(60_000);
     }
-    const alerts = db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.dedupeKey.startsWith(`callback-failures:${id}:`));
+    const alerts = (await db.q.select().from(outbox)).filter((r) => r.dedupeKey.startsWith(`callback-failures:${id}:`));
     expect(alerts.map((r) => [r.channel, r.recipient])).toEqual([['email', 'olive@example.com']]);
     expect(alerts[0]!.subject).toContain(`Callback ${id} unanswered 3 times`);
   });
@@ -110,7 +106,7 @@ describe('the callback work queue (API)', () => {
   });
 });
 
-describe('callback windows, overdue callbacks and calling from the helpdesk number', () => {
+describe('callback windows, overdue callbacks and calling from the helpdesk number', async () => {
   let h: Awaited<ReturnType<typeof pagingHarness>>;
   beforeAll(async () => {
     // The office returns calls 10:00–16:00 on weekdays, not all office hours.
@@ -136,8 +132,8 @@ describe('callback windows, overdue callbacks and calling from the helpdesk numb
     h.clock.set('2026-11-24T17:30:00Z'); // 11:30, an hour and a half late
     const queue = await request(h.app).get('/api/callbacks').set(auth).expect(200);
     expect(queue.body[0]).toMatchObject({ phone: '+13125550110', overdue: true, position: 1 });
-    expect(sendOverdueSummary(h.services.callbacks)).toBe(1);
-    expect(sendOverdueSummary(h.services.callbacks)).toBe(1); // same hour: no second email
+    expect(await sendOverdueSummary(h.services.callbacks)).toBe(1);
+    expect(await sendOverdueSummary(h.services.callbacks)).toBe(1); // same hour: no second email
     await h.settle();
     const mails = h.smtp.mails.filter((m) => m.raw.includes('overdue callback'));
     expect(mails.map((m) => m.to[0])).toEqual(['olive@example.com']);
@@ -148,12 +144,15 @@ describe('callback windows, overdue callbacks and calling from the helpdesk numb
   it('rings the staff member first and bridges to the customer from the helpdesk number, keeping the attempt', async () => {
     const [cb] = (await request(h.app).get('/api/callbacks').set(auth).expect(200)).body;
     const olive = { id: 'olive', name: 'Olive Office' };
-    expect(callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({
+    expect(await callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({
       ok: false,
       problem: { code: 'not_yours' },
     });
-    expect(claimCallback(h.services.callbacks, cb.id, olive).ok).toBe(true);
-    expect(callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({ ok: true, value: { status: 'calling' } });
+    expect((await claimCallback(h.services.callbacks, cb.id, olive)).ok).toBe(true);
+    expect(await callCustomer(h.services.callbacks, cb.id, olive)).toMatchObject({
+      ok: true,
+      value: { status: 'calling' },
+    });
     await h.settle();
     const call = h.twilio.calls.at(-1)!;
     expect(call).toMatchObject({ to: '+15550200004', from: '+12817684800' }); // Olive's phone, from the helpdesk number
@@ -179,11 +178,7 @@ describe('callback windows, overdue callbacks and calling from the helpdesk numb
       .send({ staffId: 'olive', outcome: 'done', note: 'sorted' })
       .expect(200);
     expect(done.body.status).toBe('done');
-    const attempts = h.db
-      .select()
-      .from(callbackAttempts)
-      .all()
-      .filter((a) => a.callbackId === cb.id);
+    const attempts = (await h.db.q.select().from(callbackAttempts)).filter((a) => a.callbackId === cb.id);
     expect(attempts.map((a) => [a.outcome, a.note])).toEqual([
       ['called', 'connected for 240 s'],
       ['done', 'sorted'],

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auth, testApp } from '../support/app.js';
 
-describe('the clients API', () => {
-  const { app } = testApp();
+describe('the clients API', async () => {
+  const { app } = await testApp();
   const acme = {
     name: 'Acme Dental',
     supportCode: '482913',
@@ -69,8 +69,8 @@ describe('the clients API', () => {
   });
 });
 
-describe('the API with no API_TOKEN set', () => {
-  const { app } = testApp({ env: { API_TOKEN: '' } });
+describe('the API with no API_TOKEN set', async () => {
+  const { app } = await testApp({ env: { API_TOKEN: '' } });
   it('refuses every request and says how to turn it on', async () => {
     const res = await request(app).get('/api/clients').set(auth).expect(401);
     expect(res.body.error.message).toContain('API_TOKEN');

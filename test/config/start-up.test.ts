@@ -40,9 +40,19 @@ describe('start-up', () => {
   });
 
   it('refuses a malformed environment variable', async () => {
-    const result = await start({ DATABASE_URL: 'postgres://nope' });
+    const result = await start({ DATABASE_URL: 'mysql://db.example.com/switchboard' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('environment DATABASE_URL: must look like file:PATH');
+  });
+
+  it('says in one line which PostgreSQL it could not reach, with the password left out', async () => {
+    const result = await start({ DATABASE_URL: 'postgres://switchboard:s3cret-password@127.0.0.1:1/switchboard' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^Switchboard cannot start: the database .*127\.0\.0\.1:1.* cannot be opened or migrated: /,
+    );
+    expect(result.stderr).not.toContain('s3cret-password');
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
   it('starts with no settings, on the demo organisation with log-only channels, and stops on SIGTERM', async () => {

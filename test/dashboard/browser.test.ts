@@ -13,25 +13,22 @@ import { ACME_PHONE, seedClients } from '../support/seed.js';
 const NOW = '2026-11-24T04:00:00Z';
 const PASSWORD = 'correct horse battery staple';
 
-describe('the dashboard in a real browser', () => {
+describe('the dashboard in a real browser', async () => {
   let browser: Browser;
   let page: Page;
   let ticketNumber: number;
-  let base: string;
-  let close: () => Promise<void>;
-  let services: ReturnType<typeof testApp>['services'];
+  const listening = await listeningServer();
+  const base = listening.url;
+  const twilio: FakeTwilio = await startFakeTwilio();
+  const { app, db, clock, services } = await testApp({
+    env: { PUBLIC_URL: base, ...twilio.env },
+    realChannels: true,
+    now: NOW,
+  });
+  listening.server.on('request', app);
   let acmeId: number;
-  let twilio: FakeTwilio;
 
   beforeAll(async () => {
-    const listening = await listeningServer();
-    base = listening.url;
-    close = listening.close;
-    twilio = await startFakeTwilio();
-    const made_ = testApp({ env: { PUBLIC_URL: base, ...twilio.env }, realChannels: true, now: NOW });
-    const { app, db, clock } = made_;
-    services = made_.services;
-    listening.server.on('request', app);
     const { acme } = await seedClients(app);
     acmeId = acme.id;
     await saveAccount(
@@ -40,7 +37,7 @@ describe('the dashboard in a real browser', () => {
       clock.now(),
     );
     // An emergency voicemail from Acme, with its transcription, and a callback Acme asked for by phone.
-    const made = recordVoicemail(services.tickets, {
+    const made = await recordVoicemail(services.tickets, {
       recordingSid: 'RE00000000000000000000000000000001',
       callSid: 'CA00000000000000000000000000000001',
       kind: 'emergency',
@@ -53,12 +50,12 @@ describe('the dashboard in a real browser', () => {
     });
     if (made.result !== 'created') throw new Error(`expected a new ticket, got ${made.result}`);
     ticketNumber = made.ticket.number;
-    recordTranscription(
+    await recordTranscription(
       services.tickets,
       'RE00000000000000000000000000000001',
       'The mail server is down and nobody can send invoices',
     );
-    queueCallback(services.callbacks, {
+    await queueCallback(services.callbacks, {
       clientId: acme.id,
       contactId: acme.contacts[0].id,
       phone: ACME_PHONE,
@@ -71,8 +68,8 @@ describe('the dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await close?.();
-    await twilio?.close();
+    await listening.close();
+    await twilio.close();
   });
 
   it('sends a visitor to sign in, refuses a wrong password, and lets staff in with the right one, back where they were going', async () => {
@@ -120,7 +117,7 @@ describe('the dashboard in a real browser', () => {
 
   it('shows a new callback without reloading the page, and adds one from the form', async () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    queueCallback(services.callbacks, {
+    await queueCallback(services.callbacks, {
       clientId: acmeId,
       phone: '+12815550143',
       reason: 'Email bouncing',

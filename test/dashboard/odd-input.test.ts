@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { saveAccount } from '../../src/auth/accounts.js';
 import { auth, testApp } from '../support/app.js';
 
-describe('odd input to the dashboard and the new API routes', () => {
-  const { app, db, clock } = testApp();
+describe('odd input to the dashboard and the new API routes', async () => {
+  const { app, db, clock } = await testApp();
   const agent = request.agent(app);
   let csrf = '';
   beforeAll(async () => {

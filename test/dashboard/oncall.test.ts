@@ -14,9 +14,9 @@ async function signedIn(app: Parameters<typeof request.agent>[0], email: string)
   return { agent, page, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
 }
 
-describe('covering the rotation from the on-call page', () => {
+describe('covering the rotation from the on-call page', async () => {
   // Tuesday 24 November 2026, 10:00 in Chicago.
-  const { app, db, clock } = testApp({ now: '2026-11-24T16:00:00Z' });
+  const { app, db, clock } = await testApp({ now: '2026-11-24T16:00:00Z' });
   beforeAll(async () => {
     await saveAccount(
       db,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startService, stopServices } from '../support/service-process.js';
-import { ALAN, ERIN, ORG_YAML, emergencyCall, readDb, startProviders, undelivered } from './support.js';
+import { queryDatabase } from '../support/db.js';
+import { ALAN, ERIN, ORG_YAML, emergencyCall, startProviders, undelivered } from './support.js';
 
 const providers = await startProviders();
 const { twilio, smtp, slack } = providers;
@@ -11,7 +12,7 @@ afterAll(async () => {
 
 const pages = (phone: string) => twilio.messages.filter((m) => m.to === phone && m.body.startsWith('EMERGENCY'));
 
-describe('the service killed (SIGKILL) while it is handing pages over', () => {
+describe('the service killed (SIGKILL) while it is handing pages over', async () => {
   it('after the restart, settles what was in flight with each provider: every page arrives, no text twice', async () => {
     // Twilio takes Erin's page and never answers; Alan's connection breaks before Twilio has it;
     // Slack takes the post and never answers.
@@ -41,7 +42,10 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
     slack.state.hangPosts = false;
     await service.restart();
     const restartedAt = Date.now();
-    await vi.waitFor(() => expect(undelivered(service.dbPath)).toBe(0), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(async () => expect(await undelivered(service.databaseUrl)).toBe(0), {
+      timeout: 30_000,
+      interval: 250,
+    });
     const lastPageAfter = Date.now() - restartedAt;
 
     expect(pages(ERIN)).toHaveLength(1); // found in Twilio's list: not sent again
@@ -49,13 +53,10 @@ describe('the service killed (SIGKILL) while it is handing pages over', () => {
     expect(slack.posts.C0EMERGENCY).toHaveLength(1); // found by its metadata reference
     expect(smtp.mails.map((m) => m.to[0])).toEqual(expect.arrayContaining(['erin@example.com', 'alan@example.com']));
     expect(lastPageAfter).toBeLessThan(30_000);
-    const rows = readDb(service.dbPath, (db) =>
-      db
-        .prepare(
-          `select channel, staff_id as staffId, status, provider_id as providerId from outbox where purpose = 'page'`,
-        )
-        .all(),
-    ) as { staffId: string | null; channel: string; status: string; providerId: string }[];
+    const rows = await queryDatabase<{ staffId: string | null; channel: string; status: string; providerId: string }>(
+      service.databaseUrl,
+      `select channel, staff_id as "staffId", status, provider_id as "providerId" from outbox where purpose = 'page'`,
+    );
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     expect(rows.find((r) => r.staffId === 'erin' && r.channel === 'sms')?.providerId).toBe(pages(ERIN)[0]!.sid);
     expect(service.logs().some((l) => l.includes('settled: the provider had taken it'))).toBe(true);

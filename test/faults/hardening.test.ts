@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outbox } from '../../src/db/schema.js';
-import { openDatabase, migrateDatabase } from '../../src/db/index.js';
+import { openSqlite } from '../../src/db/index.js';
+import { onSqlite } from '../support/db.js';
 import { auth, testApp } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
@@ -18,47 +19,43 @@ async function voicemail(app: ConstructorParameters<typeof Caller>[0], from: str
   return { ticket, link: detail.voicemails[0].link as string };
 }
 
-describe('the database file', () => {
-  it('is created readable by this user only, in a folder only this user can enter', () => {
+describe.skipIf(!onSqlite)('the database file', async () => {
+  it('is created readable by this user only, in a folder only this user can enter', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-modes-'));
     const path = join(dir, 'data', 'switchboard.db');
-    const db = openDatabase(path);
-    migrateDatabase(db);
+    const db = openSqlite(path);
+    await db.migrate();
     expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
-    db.$client.close();
+    await db.close();
   });
 });
 
-describe('links and the audit trail', () => {
+describe('links and the audit trail', async () => {
   it('signs links with LINK_SECRET when it is set, so every instance and every restart accepts them', async () => {
     const secret = 'a-link-secret-of-at-least-thirty-two-characters';
     const env = { PUBLIC_URL, TWILIO_AUTH_TOKEN, LINK_SECRET: secret };
-    const first = testApp({ env });
+    const first = await testApp({ env });
     const { link } = await voicemail(first.app, '+13125551501');
-    const second = testApp({ env }); // another database, the same secret
+    const second = await testApp({ env }); // another database, the same secret
     await voicemail(second.app, '+13125551502');
     const path = link.slice(PUBLIC_URL.length);
     expect((await request(second.app).get(path)).status).not.toBe(403);
-    const own = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } }); // a secret of its own
+    const own = await testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } }); // a secret of its own
     await voicemail(own.app, '+13125551503');
     await request(own.app).get(path).expect(403);
-    expect(testApp({ env }).services.linkSecret).toBe(secret);
+    expect((await testApp({ env })).services.linkSecret).toBe(secret);
   });
 
   it('records every use of a voicemail link, and every refused one, with the address it came from', async () => {
-    const { app, db } = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN, CLIENT_IP_HEADER: 'x-client-ip' } });
+    const { app, db } = await testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN, CLIENT_IP_HEADER: 'x-client-ip' } });
     const { link } = await voicemail(app, '+13125551504');
     const path = link.slice(PUBLIC_URL.length);
     const heard = await request(app).get(path).set('x-client-ip', '203.0.113.9');
     expect(heard.headers['cache-control']).toContain('no-store');
     await request(app).get(path.replace(/t=\d+/, 't=999')).set('x-client-ip', '198.51.100.7').expect(403);
-    const trail = db
-      .select()
-      .from(auditLog)
-      .all()
-      .map((a) => [a.action, a.ip]);
+    const trail = (await db.q.select().from(auditLog).orderBy(auditLog.id)).map((a) => [a.action, a.ip]);
     expect(trail).toEqual([
       ['voicemail_link_used', '203.0.113.9'],
       ['link_refused', '198.51.100.7'],
@@ -66,9 +63,9 @@ describe('links and the audit trail', () => {
   });
 });
 
-describe('helmet’s headers', () => {
+describe('helmet’s headers', async () => {
   it('are on every route: health, API, webhooks (the incoming-call fast path too) and link pages', async () => {
-    const { app } = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } });
+    const { app } = await testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } });
     const { ticket } = await voicemail(app, '+13125551505');
     const answers = [
       await request(app).get('/healthz'),
@@ -86,8 +83,8 @@ describe('helmet’s headers', () => {
   });
 });
 
-describe('callback numbers', () => {
-  const { app } = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN }, now: '2026-11-24T04:00:00Z' });
+describe('callback numbers', async () => {
+  const { app } = await testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN }, now: '2026-11-24T04:00:00Z' });
   beforeAll(() => seedClients(app));
 
   it('are limited to the organisation’s country and never premium-rate, by API and by phone', async () => {
@@ -111,12 +108,12 @@ describe('callback numbers', () => {
 
   it('may include other countries the organisation file names', async () => {
     const org = organisationFrom(undefined, (doc) => (doc.callback_countries = ['US', 'GB']));
-    const { app: wider } = testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN }, organisation: org });
+    const { app: wider } = await testApp({ env: { PUBLIC_URL, TWILIO_AUTH_TOKEN }, organisation: org });
     await request(wider).post('/api/callbacks').set(auth).send({ phone: '+442071838750' }).expect(201);
   });
 });
 
-describe('what staff see of an emergency', () => {
+describe('what staff see of an emergency', async () => {
   it('escapes client names posted to Slack, and tells a transcription follow-up from a page on the timeline', async () => {
     const h = await pagingHarness();
     const client = await request(h.app)
@@ -150,12 +147,6 @@ describe('what staff see of an emergency', () => {
     );
     expect(types.filter((t: string) => t === 'paged')).toHaveLength(5);
     expect(types.filter((t: string) => t === 'transcription_sent')).toHaveLength(4);
-    expect(
-      h.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.payload?.followUp === 'transcription'),
-    ).toHaveLength(4);
+    expect((await h.db.q.select().from(outbox)).filter((r) => r.payload?.followUp === 'transcription')).toHaveLength(4);
   });
 });

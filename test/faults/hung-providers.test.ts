@@ -11,19 +11,15 @@ type Harness = Awaited<ReturnType<typeof pagingHarness>>;
 /** An emergency voicemail from an unknown number; the webhook's commit kicks the worker (nothing awaited here). */
 async function emergency(h: Harness, from: string) {
   await emergencyFromUnknown(h.app, from);
-  return h.db.select().from(tickets).all().at(-1)!;
+  return (await h.db.q.select().from(tickets).orderBy(tickets.id)).at(-1)!;
 }
 
 const pagesTo = (h: Harness, phone: string, number: number) =>
   h.twilio.messages.filter((m) => m.to === phone && m.body.includes(`TK-${number}`));
-const rowsOf = (h: Harness, channel: string) =>
-  h.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.channel === channel);
+const rowsOf = async (h: Harness, channel: string) =>
+  (await h.db.q.select().from(outbox).orderBy(outbox.id)).filter((r) => r.channel === channel);
 
-describe('a provider that hangs holds up only its own channel', () => {
+describe('a provider that hangs holds up only its own channel', async () => {
   it('texts and emails both emergencies at once while Slack never answers; the posts are sent once Slack is back', async () => {
     const h = await pagingHarness({ env: { SLACK_TIMEOUT: '2s' } });
     h.slack.state.hang = true;
@@ -40,10 +36,10 @@ describe('a provider that hangs holds up only its own channel', () => {
       { timeout: 1500, interval: 10 },
     );
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(rowsOf(h, 'slack').every((r) => r.status === 'sending')).toBe(true);
+    expect((await rowsOf(h, 'slack')).every((r) => r.status === 'sending')).toBe(true);
 
     await h.settle(); // Slack's requests time out: the posts' outcome is unknown, not "sent"
-    expect(rowsOf(h, 'slack').map((r) => r.status)).toEqual(['unknown', 'unknown']);
+    expect((await rowsOf(h, 'slack')).map((r) => r.status)).toEqual(['unknown', 'unknown']);
     h.slack.state.hang = false;
     h.clock.advance(6_000);
     await h.settle(); // settled: Slack's history has neither post, so each is posted now, once
@@ -55,7 +51,7 @@ describe('a provider that hangs holds up only its own channel', () => {
         expect.stringContaining(`TK-${second.number}`),
       ]),
     );
-    expect(rowsOf(h, 'slack').every((r) => r.status === 'sent')).toBe(true);
+    expect((await rowsOf(h, 'slack')).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('finds a post Slack took but never confirmed, by the reference in its metadata, and does not post it again', async () => {
@@ -63,7 +59,7 @@ describe('a provider that hangs holds up only its own channel', () => {
     h.slack.state.hangPosts = true;
     const ticket = await emergency(h, '+13125550603');
     await h.settle();
-    const [row] = rowsOf(h, 'slack');
+    const [row] = await rowsOf(h, 'slack');
     expect(row?.status).toBe('unknown');
     h.slack.state.hangPosts = false;
     h.clock.advance(6_000);
@@ -72,7 +68,7 @@ describe('a provider that hangs holds up only its own channel', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.text).toContain(`TK-${ticket.number}`);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
-    expect(rowsOf(h, 'slack')[0]).toMatchObject({ status: 'sent', providerId: stored[0]!.ts });
+    expect((await rowsOf(h, 'slack'))[0]).toMatchObject({ status: 'sent', providerId: stored[0]!.ts });
   });
 
   it('texts at once while the mail server stalls, and sends the emails when it recovers', async () => {
@@ -84,16 +80,16 @@ describe('a provider that hangs holds up only its own channel', () => {
       { timeout: 250, interval: 10 },
     );
     await h.settle();
-    expect(rowsOf(h, 'email').map((r) => r.status)).toEqual(['pending', 'pending']); // refused for now: retried
+    expect((await rowsOf(h, 'email')).map((r) => r.status)).toEqual(['pending', 'pending']); // refused for now: retried
     h.smtp.state.stall = false;
     h.clock.advance(6_000);
     await h.settle();
     expect(h.smtp.mails.map((m) => m.to[0]).sort()).toEqual(['alan@example.com', 'ed@example.com']);
-    expect(rowsOf(h, 'email').every((r) => r.status === 'sent')).toBe(true);
+    expect((await rowsOf(h, 'email')).every((r) => r.status === 'sent')).toBe(true);
   });
 });
 
-describe('a text whose outcome is unknown is settled with Twilio before anything is sent again', () => {
+describe('a text whose outcome is unknown is settled with Twilio before anything is sent again', async () => {
   it('counts a text Twilio took (then held or dropped the connection) as sent, and sends one it never took', async () => {
     const h = await pagingHarness({ env: { TWILIO_TIMEOUT: '300ms' } });
     h.twilio.fault = (kind, form) => {
@@ -104,7 +100,7 @@ describe('a text whose outcome is unknown is settled with Twilio before anything
     };
     const ticket = await emergency(h, '+13125550605');
     await h.settle();
-    const sms = rowsOf(h, 'sms').filter((r) => r.staffId);
+    const sms = (await rowsOf(h, 'sms')).filter((r) => r.staffId);
     expect(sms.map((r) => r.status)).toEqual(['unknown', 'unknown']);
     expect(pagesTo(h, ED, ticket.number)).toHaveLength(1); // Twilio has it, though the service never heard back
     expect(pagesTo(h, ALAN, ticket.number)).toHaveLength(0);
@@ -114,7 +110,7 @@ describe('a text whose outcome is unknown is settled with Twilio before anything
     // Ed's was found in Twilio's list: not sent twice. Alan's was not there: sent now.
     expect(pagesTo(h, ED, ticket.number)).toHaveLength(1);
     expect(pagesTo(h, ALAN, ticket.number)).toHaveLength(1);
-    const settled = rowsOf(h, 'sms').filter((r) => r.staffId);
+    const settled = (await rowsOf(h, 'sms')).filter((r) => r.staffId);
     expect(settled.every((r) => r.status === 'sent')).toBe(true);
     expect(settled.find((r) => r.staffId === 'ed')?.providerId).toBe(pagesTo(h, ED, ticket.number)[0]!.sid);
     expect(h.twilio.listRequests.filter((l) => l.resource === 'Messages')).toHaveLength(2);
@@ -132,13 +128,13 @@ describe('a text whose outcome is unknown is settled with Twilio before anything
     await h.settle();
     h.clock.advance(6_000);
     await h.settle(); // the list request fails: still unknown, nothing re-sent
-    const row = rowsOf(h, 'sms').find((r) => r.staffId === 'ed')!;
+    const row = (await rowsOf(h, 'sms')).find((r) => r.staffId === 'ed')!;
     expect(row.status).toBe('unknown');
     expect(row.lastError).toContain('could not settle');
     h.twilio.fault = undefined;
     h.clock.advance(60_000);
     await h.settle();
     expect(pagesTo(h, ED, ticket.number)).toHaveLength(1);
-    expect(rowsOf(h, 'sms').find((r) => r.staffId === 'ed')?.status).toBe('sent');
+    expect((await rowsOf(h, 'sms')).find((r) => r.staffId === 'ed')?.status).toBe('sent');
   });
 });

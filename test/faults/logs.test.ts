@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { postTwilioWebhook, startService, stopServices } from '../support/service-process.js';
-import { readDb } from './support.js';
+import { queryDatabase } from '../support/db.js';
 
 afterAll(() => stopServices());
 
 const CALL = { CallSid: 'CA000000000000000000000000000000aa', From: '+13125551201', To: '+15550100000' };
 const WORDS = 'the server room is flooding and the core switch is under water';
 
-describe('what the log keeps of an emergency (no credentials: the log-only channels)', () => {
+describe('what the log keeps of an emergency (no credentials: the log-only channels)', async () => {
   it('never holds a link token, a transcription, a full phone number or an email address at info', async () => {
     const service = await startService(); // LOG_LEVEL info, as deployed
     await postTwilioWebhook(service, '/twilio/voice', CALL);
@@ -28,15 +28,11 @@ describe('what the log keeps of an emergency (no credentials: the log-only chann
       TranscriptionStatus: 'completed',
     });
     // Someone opens the links of a page.
-    const body = readDb(
-      service.dbPath,
-      (db) =>
-        (
-          db.prepare(`select body from outbox where channel = 'sms' and purpose = 'page' limit 1`).get() as {
-            body: string;
-          }
-        ).body,
+    const [page] = await queryDatabase<{ body: string }>(
+      service.databaseUrl,
+      `select body from outbox where channel = 'sms' and purpose = 'page' order by id limit 1`,
     );
+    const body = page!.body;
     for (const link of body.match(/http:\/\/localhost:\d+\/\S+\?t=[\w.-]+/g)!)
       await fetch(link.replace(/^http:\/\/localhost:\d+/, service.url));
     await service.waitForLog(/SMS not sent \(log-only/);

@@ -9,7 +9,7 @@ afterAll(async () => {
   await providers.close();
 });
 
-describe('stopping (SIGTERM, as Fly does on a deploy) while a provider hangs', () => {
+describe('stopping (SIGTERM, as Fly does on a deploy) while a provider hangs', async () => {
   it('exits 0 within 10 s without waiting for the hung send, and the restarted service delivers it', async () => {
     slack.state.hang = true;
     const service = await startService({ env: { ...providers.env, SLACK_TIMEOUT: '5s' }, orgYaml: ORG_YAML });
@@ -28,7 +28,10 @@ describe('stopping (SIGTERM, as Fly does on a deploy) while a provider hangs', (
 
     slack.state.hang = false;
     await service.restart({ SLACK_TIMEOUT: '1s' });
-    await vi.waitFor(() => expect(undelivered(service.dbPath)).toBe(0), { timeout: 60_000, interval: 250 });
+    await vi.waitFor(async () => expect(await undelivered(service.databaseUrl)).toBe(0), {
+      timeout: 60_000,
+      interval: 250,
+    });
     expect(slack.posts.C0EMERGENCY).toHaveLength(1);
     expect(twilio.messages.filter((m) => m.to === ERIN)).toHaveLength(1);
   }, 90_000);

@@ -13,7 +13,7 @@ const IP_HEADER = 'x-client-ip';
 
 /** The app behind one listening server, so that parallel posts arrive together rather than one server each. */
 async function signInSite() {
-  const made = testApp({ env: { CLIENT_IP_HEADER: IP_HEADER } });
+  const made = await testApp({ env: { CLIENT_IP_HEADER: IP_HEADER } });
   await saveAccount(
     made.db,
     { email: 'olive@example.com', name: 'Olive Office', role: 'office', password: PASSWORD },
@@ -44,7 +44,7 @@ const tally = (statuses: number[]) =>
 const sessionCookieOf = (res: request.Response) =>
   ((res.headers['set-cookie'] ?? []) as string[]).find((c) => c.startsWith('switchboard_session='));
 
-describe('sign-in under a race or a flood', () => {
+describe('sign-in under a race or a flood', async () => {
   it('locks the account when ten wrong passwords arrive at once, and then refuses the right one as locked', async () => {
     const { db, post } = await signInSite();
     const guesses = await Promise.all(
@@ -52,14 +52,14 @@ describe('sign-in under a race or a flood', () => {
     );
     // Four plain failures; the fifth locks the account; the other five are refused as locked without a hash.
     expect(tally(guesses.map((g) => g.status))).toEqual({ 401: 4, 423: 6 });
-    expect(db.select().from(accounts).get()!.lockedUntil!.toISOString()).toBe('2026-11-23T15:15:00.000Z');
+    expect((await db.q.select().from(accounts))[0]!.lockedUntil!.toISOString()).toBe('2026-11-23T15:15:00.000Z');
 
     const right = await post('Olive@Example.com', PASSWORD, '198.51.100.2');
     expect(right.status).toBe(423);
     expect(right.text).toContain('Too many failed sign-ins: this account is locked until 09:15.');
     expect(sessionCookieOf(right)).toBeUndefined();
 
-    const trail = recentAudit(db);
+    const trail = await recentAudit(db.q);
     expect(trail.filter((e) => e.action === 'sign_in_failed')).toHaveLength(5);
     expect(trail.filter((e) => e.action === 'sign_in_locked')).toHaveLength(6);
     expect(new Set(trail.map((e) => `${e.actor} ${e.ip}`))).toEqual(
@@ -85,7 +85,7 @@ describe('sign-in under a race or a flood', () => {
     const elsewhere = await post('olive@example.com', PASSWORD, '198.51.100.2');
     expect(elsewhere.status).toBe(303);
     expect(sessionCookieOf(elsewhere)).toBeDefined();
-    const entry = recentAudit(db).find((e) => e.action === 'sign_in_throttled');
+    const entry = (await recentAudit(db.q)).find((e) => e.action === 'sign_in_throttled');
     expect(entry).toMatchObject({
       actor: 'olive@example.com',
       ip: '198.51.100.1',
@@ -110,7 +110,9 @@ describe('sign-in under a race or a flood', () => {
     expect(busy[0]!.text).toContain('The service is busy checking other sign-ins; wait a few seconds and try again.');
     expect(busy[0]!.headers['retry-after']).toBe('5');
     expect(
-      recentAudit(db).filter((e) => e.action === 'sign_in_throttled' && (e.detail as { by?: string }).by === 'busy'),
+      (await recentAudit(db.q)).filter(
+        (e) => e.action === 'sign_in_throttled' && (e.detail as { by?: string }).by === 'busy',
+      ),
     ).toHaveLength(busy.length);
   });
 
@@ -143,7 +145,7 @@ describe('sign-in under a race or a flood', () => {
       .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! })
       .expect(303);
 
-    const trail = recentAudit(db).reverse();
+    const trail = (await recentAudit(db.q)).reverse();
     expect(trail.map((e) => [e.action, e.actor, e.ip])).toEqual([
       ['sign_in_failed', 'olive@example.com', '203.0.113.7'],
       ['sign_in', 'olive@example.com', '203.0.113.7'],

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { postTwilioWebhook, type ServiceProcess } from '../support/service-process.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
 import { startSlack, startSmtp } from '../support/fake-mail-chat.js';
+import { queryDatabase } from '../support/db.js';
 
 /** One engineer on call and one architect: every emergency pages these two, by SMS and email, and Slack once. */
 export const ORG_YAML = `
@@ -50,27 +50,14 @@ export async function emergencyCall(
   return { ...answer, recordingSid };
 }
 
-/** Reads the service's database from outside (read-only), as an operator would. */
-export function readDb<T>(path: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
-/** Messages not yet delivered (pending, being sent, or being settled). */
-export const undelivered = (path: string) =>
-  readDb(
-    path,
-    (db) =>
-      (
-        db
-          .prepare(`select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`)
-          .get() as { n: number }
-      ).n,
+/** Messages not yet delivered (pending, being sent, or being settled), read from outside as an operator would. */
+export async function undelivered(databaseUrl: string): Promise<number> {
+  const [row] = await queryDatabase<{ n: number | string }>(
+    databaseUrl,
+    `select count(*) as n from outbox where status in ('pending', 'sending', 'unknown', 'settling')`,
   );
+  return Number(row!.n);
+}
 
 /** Local stand-ins for Twilio, SMTP and Slack, with the environment that points the service at them. */
 export async function startProviders() {

@@ -8,7 +8,7 @@ import { startService, stopServices } from '../support/service-process.js';
 afterAll(() => stopServices());
 const call = { CallSid: 'CA00000000000000000000000000000abc', From: '+13125550100', To: '+12817684800' };
 
-describe('unsigned Twilio webhooks', () => {
+describe('unsigned Twilio webhooks', async () => {
   it('stop start-up with one line naming TWILIO_AUTH_TOKEN when PUBLIC_URL is a public address', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
@@ -32,7 +32,7 @@ describe('unsigned Twilio webhooks', () => {
   it('are accepted on a local demo, and /healthz says so', async () => {
     for (const local of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000'])
       expect(loadConfig({ PUBLIC_URL: local }).ok).toBe(true);
-    const { app } = testApp();
+    const { app } = await testApp();
     await request(app).post('/twilio/voice').type('form').send(call).expect(200);
     expect((await request(app).get('/healthz').expect(200)).body).toMatchObject({
       status: 'ok',
@@ -41,7 +41,9 @@ describe('unsigned Twilio webhooks', () => {
   });
 
   it('are refused once the token is set, and /healthz says they are checked', async () => {
-    const { app } = testApp({ env: { PUBLIC_URL: 'https://helpdesk.example.com', TWILIO_AUTH_TOKEN: 'secret-token' } });
+    const { app } = await testApp({
+      env: { PUBLIC_URL: 'https://helpdesk.example.com', TWILIO_AUTH_TOKEN: 'secret-token' },
+    });
     await request(app).post('/twilio/voice').type('form').send(call).expect(403);
     expect((await request(app).get('/healthz').expect(200)).body).toMatchObject({ unsignedWebhooks: false });
   });

@@ -7,7 +7,7 @@ import { Caller, PUBLIC_URL } from '../support/phone.js';
 
 const twilio = await startFakeTwilio();
 const server = await listeningServer();
-const { app } = testApp({ env: { ...twilio.env, PUBLIC_URL }, realChannels: true });
+const { app } = await testApp({ env: { ...twilio.env, PUBLIC_URL }, realChannels: true });
 server.server.on('request', app);
 afterAll(async () => {
   await server.close();
@@ -29,7 +29,7 @@ async function download(url: string, signal?: AbortSignal): Promise<{ status: nu
   }
 }
 
-describe('hearing a voicemail through its link', () => {
+describe('hearing a voicemail through its link', async () => {
   beforeAll(async () => {
     const caller = new Caller(app, '+13125550701');
     await caller.dial();
@@ -67,7 +67,7 @@ describe('hearing a voicemail through its link', () => {
   });
 
   it('answers 502 when Twilio does not start sending in time', async () => {
-    const slow = testApp({ env: { ...twilio.env, PUBLIC_URL, TWILIO_TIMEOUT: '300ms' }, realChannels: true });
+    const slow = await testApp({ env: { ...twilio.env, PUBLIC_URL, TWILIO_TIMEOUT: '300ms' }, realChannels: true });
     const caller = new Caller(slow.app, '+13125550702');
     await caller.dial();
     await caller.press('5');

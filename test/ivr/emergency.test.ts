@@ -8,8 +8,8 @@ import { ACME_PHONE, seedClients } from '../support/seed.js';
 // Monday 23 November 2026, 22:00 in Chicago: after hours.
 const AFTER_HOURS = '2026-11-24T04:00:00Z';
 
-describe('5 — an emergency voicemail', () => {
-  const { app, db, clock } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: AFTER_HOURS });
+describe('5 — an emergency voicemail', async () => {
+  const { app, db, clock } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: AFTER_HOURS });
   beforeAll(() => seedClients(app));
 
   it('after hours, tells a known caller the office is closed, takes the voicemail, and opens one Critical ticket with its pages', async () => {
@@ -25,7 +25,7 @@ describe('5 — an emergency voicemail', () => {
     expect(caller.recordVerb.attrs).toMatchObject({ maxLength: '180', finishOnKey: '#', transcribe: 'true' });
 
     const { statusCallback } = await caller.leaveVoicemail(25);
-    const [ticket] = db.select().from(tickets).all();
+    const [ticket] = await db.q.select().from(tickets);
     expect(caller.heard).toBe(
       `Thank you. Your ticket number is ${String(ticket!.number).split('').join(' ')}. The on-call engineer has been alerted and will call you back. Goodbye.`,
     );
@@ -41,11 +41,11 @@ describe('5 — an emergency voicemail', () => {
     // Twilio also sends the recording status callback, and may retry both: nothing changes.
     await caller.recordingStatus(statusCallback);
     await caller.recordingStatus(statusCallback);
-    expect(db.select().from(tickets).all()).toHaveLength(1);
-    expect(db.select().from(voicemails).all()).toHaveLength(1);
+    expect(await db.q.select().from(tickets)).toHaveLength(1);
+    expect(await db.q.select().from(voicemails)).toHaveLength(1);
 
     // Pages: the on-call engineer and the architect, by SMS and email each, one Slack post; and the caller's text.
-    const rows = db.select().from(outbox).all();
+    const rows = await db.q.select().from(outbox);
     const pages = rows.filter((r) => r.purpose === 'page').map((r) => `${r.channel}:${r.staffId ?? r.recipient}`);
     expect(pages.sort()).toEqual(['email:alan', 'email:ed', 'slack:channel', 'sms:alan', 'sms:ed']);
     const sms = rows.find((r) => r.channel === 'sms' && r.staffId === 'alan')!;
@@ -57,11 +57,7 @@ describe('5 — an emergency voicemail', () => {
       channel: 'sms',
     });
 
-    const call = db
-      .select()
-      .from(calls)
-      .all()
-      .find((c) => c.callSid === caller.callSid)!;
+    const call = (await db.q.select().from(calls)).find((c) => c.callSid === caller.callSid)!;
     expect(call).toMatchObject({
       outcome: 'emergency_voicemail',
       emergency: true,
@@ -73,12 +69,12 @@ describe('5 — an emergency voicemail', () => {
 
   it('escalates the open ticket when the same client calls again within the window, instead of opening another', async () => {
     clock.advance(20 * 60_000);
-    const before = db.select().from(tickets).all();
+    const before = await db.q.select().from(tickets);
     const caller = new Caller(app, ACME_PHONE);
     await caller.dial();
     await caller.press('5');
     await caller.leaveVoicemail(8);
-    const after = db.select().from(tickets).all();
+    const after = await db.q.select().from(tickets);
     expect(after).toHaveLength(before.length);
     const api = await request(app).get(`/api/tickets/TK-${after[0]!.number}`).set(auth).expect(200);
     expect(api.body.timeline.map((e: { type: string }) => e.type)).toEqual([
@@ -90,11 +86,7 @@ describe('5 — an emergency voicemail', () => {
     ]);
     expect(api.body.voicemails).toHaveLength(2);
     // Everyone is paged again for the escalation.
-    const pages = db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.purpose === 'page');
+    const pages = (await db.q.select().from(outbox)).filter((r) => r.purpose === 'page');
     expect(pages).toHaveLength(10);
     const again = pages.slice(5);
     expect(again.map((p) => `${p.channel}:${p.staffId ?? p.recipient}`).sort()).toEqual([
@@ -118,18 +110,16 @@ describe('5 — an emergency voicemail', () => {
     await caller.press(''); // just #
     expect(caller.heard).toContain('Please describe the emergency after the tone');
     await caller.leaveVoicemail(9);
-    const newest = db.select().from(tickets).all().at(-1)!;
+    const newest = (await db.q.select().from(tickets)).at(-1)!;
     expect(newest).toMatchObject({
       unidentified: true,
       clientId: null,
       priority: 'critical',
       callerNumber: '+13125550111',
     });
-    const sms = db
-      .select()
-      .from(outbox)
-      .all()
-      .find((r) => r.ticketId === newest.id && r.channel === 'sms' && r.purpose === 'page')!;
+    const sms = (await db.q.select().from(outbox)).find(
+      (r) => r.ticketId === newest.id && r.channel === 'sms' && r.purpose === 'page',
+    )!;
     expect(sms.body).toContain('UNIDENTIFIED caller from +13125550111');
   });
 
@@ -139,13 +129,13 @@ describe('5 — an emergency voicemail', () => {
     await caller.press('5');
     await caller.press('777111');
     await caller.leaveVoicemail(9);
-    const newest = db.select().from(tickets).all().at(-1)!;
+    const newest = (await db.q.select().from(tickets)).at(-1)!;
     expect(newest).toMatchObject({ unidentified: false, callerNumber: '+13125550122' });
     expect(newest.clientId).not.toBeNull();
   });
 
   it('asks once more for a recording under two seconds, then accepts the second', async () => {
-    const count = db.select().from(tickets).all().length;
+    const count = (await db.q.select().from(tickets)).length;
     const caller = new Caller(app, '+13125550133');
     await caller.dial();
     await caller.press('5');
@@ -153,15 +143,15 @@ describe('5 — an emergency voicemail', () => {
     const first = await caller.leaveVoicemail(1);
     expect(caller.heard).toContain('We did not hear a message. Please try again after the tone.');
     await caller.recordingStatus(first.statusCallback); // the short one's callback changes nothing
-    expect(db.select().from(tickets).all()).toHaveLength(count);
+    expect(await db.q.select().from(tickets)).toHaveLength(count);
     await caller.leaveVoicemail(6);
     expect(caller.heard).toContain('Your ticket number is');
-    expect(db.select().from(tickets).all()).toHaveLength(count + 1);
+    expect(await db.q.select().from(tickets)).toHaveLength(count + 1);
   });
 
   it('logs a caller who hangs up before leaving a voicemail as an abandoned emergency, and pages nobody', async () => {
-    const ticketsBefore = db.select().from(tickets).all().length;
-    const pagesBefore = db.select().from(outbox).all().length;
+    const ticketsBefore = (await db.q.select().from(tickets)).length;
+    const pagesBefore = (await db.q.select().from(outbox)).length;
     const caller = new Caller(app, '+13125550144');
     await caller.dial();
     await caller.press('5');
@@ -169,19 +159,15 @@ describe('5 — an emergency voicemail', () => {
     await caller.nothingRecorded();
     expect(caller.heard).toContain('We did not hear a message. Please try again after the tone.');
     await caller.hangUp();
-    const call = db
-      .select()
-      .from(calls)
-      .all()
-      .find((c) => c.callSid === caller.callSid)!;
+    const call = (await db.q.select().from(calls)).find((c) => c.callSid === caller.callSid)!;
     expect(call.outcome).toBe('abandoned_emergency');
     expect(call.endedAt).not.toBeNull();
-    expect(db.select().from(tickets).all()).toHaveLength(ticketsBefore);
-    expect(db.select().from(outbox).all()).toHaveLength(pagesBefore);
+    expect(await db.q.select().from(tickets)).toHaveLength(ticketsBefore);
+    expect(await db.q.select().from(outbox)).toHaveLength(pagesBefore);
   });
 
   it('creates the ticket once when the action and the status callback race', async () => {
-    const count = db.select().from(tickets).all().length;
+    const count = (await db.q.select().from(tickets)).length;
     const caller = new Caller(app, '+13125550155');
     await caller.dial();
     await caller.press('5');
@@ -203,7 +189,7 @@ describe('5 — an emergency voicemail', () => {
         params: { ...params, RecordingStatus: 'completed' },
       }),
     ]);
-    expect(db.select().from(tickets).all()).toHaveLength(count + 1);
+    expect(await db.q.select().from(tickets)).toHaveLength(count + 1);
   });
 
   it('keeps a transcription that arrives later on the ticket', async () => {
@@ -221,7 +207,7 @@ describe('5 — an emergency voicemail', () => {
         TranscriptionText: 'The file server is down and nobody can work.',
       },
     });
-    const newest = db.select().from(tickets).all().at(-1)!;
+    const newest = (await db.q.select().from(tickets)).at(-1)!;
     expect(newest.transcription).toBe('The file server is down and nobody can work.');
   });
 });

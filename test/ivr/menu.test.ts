@@ -9,8 +9,8 @@ import { ACME_PHONE, BETA_PHONE, seedClients } from '../support/seed.js';
 const BUSINESS = '2026-11-23T16:00:00Z'; // Monday 10:00 in Chicago
 const CHRISTMAS = '2026-12-25T16:00:00Z'; // Friday 10:00, a holiday
 
-describe('the greeting and menu', () => {
-  const { app, db, clock } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: BUSINESS });
+describe('the greeting and menu', async () => {
+  const { app, db, clock } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: BUSINESS });
   beforeAll(() => seedClients(app));
 
   it('offers the helpdesk in business hours and rings the office staff on 1', async () => {
@@ -26,7 +26,7 @@ describe('the greeting and menu', () => {
   });
 
   it('rings the configured helpdesk numbers instead, when the organisation names them', async () => {
-    const other = testApp({
+    const other = await testApp({
       env: { TWILIO_AUTH_TOKEN, PUBLIC_URL },
       now: BUSINESS,
       organisation: organisationFrom(
@@ -64,21 +64,13 @@ describe('the greeting and menu', () => {
     await caller.press('1');
     expect(caller.heard).toContain('The helpdesk is closed right now.');
     expect(caller.heard).toContain('For an emergency, press 5.');
-    const call = db
-      .select()
-      .from(calls)
-      .all()
-      .find((c) => c.callSid === caller.callSid)!;
+    const call = (await db.q.select().from(calls)).find((c) => c.callSid === caller.callSid)!;
     expect(call.ratePeriod).toBe('holiday');
     clock.set(BUSINESS);
   });
 
   it('repeats the menu after a wrong key or none, three times at most, then takes an ordinary voicemail', async () => {
-    const pagesBefore = db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.purpose === 'page').length;
+    const pagesBefore = (await db.q.select().from(outbox)).filter((r) => r.purpose === 'page').length;
     const caller = new Caller(app, ACME_PHONE);
     await caller.dial();
     await caller.press('9');
@@ -89,19 +81,13 @@ describe('the greeting and menu', () => {
     expect(caller.heard).toContain('Please leave a message after the tone, and we will get back to you.');
     await caller.leaveVoicemail(15);
     expect(caller.heard).toMatch(/^Thank you\. Your ticket number is [\d ]+\. We will get back to you\. Goodbye\.$/);
-    const ticket = db.select().from(tickets).all().at(-1)!;
+    const ticket = (await db.q.select().from(tickets)).at(-1)!;
     expect(ticket).toMatchObject({ priority: 'medium', emergency: false, status: 'new' });
-    expect(
-      db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.purpose === 'page'),
-    ).toHaveLength(pagesBefore);
+    expect((await db.q.select().from(outbox)).filter((r) => r.purpose === 'page')).toHaveLength(pagesBefore);
   });
 
   it('answers in Italian when the organisation speaks Italian', async () => {
-    const italian = testApp({
+    const italian = await testApp({
       env: { TWILIO_AUTH_TOKEN, PUBLIC_URL },
       now: BUSINESS,
       organisation: organisationFrom(undefined, (d) => (d.organization.language = 'it-IT')),
@@ -113,9 +99,9 @@ describe('the greeting and menu', () => {
   });
 });
 
-describe('2 — a callback request', () => {
+describe('2 — a callback request', async () => {
   // Monday 22:00 in Chicago: the callback is due at Tuesday's opening.
-  const { app, db } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: '2026-11-24T04:00:00Z' });
+  const { app, db } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: '2026-11-24T04:00:00Z' });
   beforeAll(() => seedClients(app));
 
   it('refuses a wrong code, accepts the right one, confirms the number and queues the callback for the next opening', async () => {
@@ -144,20 +130,12 @@ describe('2 — a callback request', () => {
       dueAt: '2026-11-24T15:00:00.000Z',
       position: 1,
     });
-    const text = db
-      .select()
-      .from(outbox)
-      .all()
-      .find((r) => r.purpose === 'callback_confirmation')!;
+    const text = (await db.q.select().from(outbox)).find((r) => r.purpose === 'callback_confirmation')!;
     expect(text).toMatchObject({ recipient: ACME_PHONE, channel: 'sms' });
     expect(text.body).toContain('You are number 1 in the queue');
-    expect(
-      db
-        .select()
-        .from(calls)
-        .all()
-        .find((c) => c.callSid === caller.callSid)?.outcome,
-    ).toBe('callback_queued');
+    expect((await db.q.select().from(calls)).find((c) => c.callSid === caller.callSid)?.outcome).toBe(
+      'callback_queued',
+    );
   });
 
   it('queues one callback however often Twilio retries the last step, and takes another number when typed', async () => {
@@ -170,11 +148,7 @@ describe('2 — a callback request', () => {
     await twilioPost(app, gatherAction, { CallSid: caller.callSid, From: BETA_PHONE, Digits: '3125550177' }).expect(
       200,
     );
-    const mine = db
-      .select()
-      .from(callbacks)
-      .all()
-      .filter((c) => c.callSid === caller.callSid);
+    const mine = (await db.q.select().from(callbacks)).filter((c) => c.callSid === caller.callSid);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.phone).toBe('+13125550177');
     expect(caller.heard).toContain('You are number 2 in the queue');
@@ -194,8 +168,8 @@ describe('2 — a callback request', () => {
   });
 });
 
-describe('3 — escalating an existing ticket', () => {
-  const { app, db } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: BUSINESS });
+describe('3 — escalating an existing ticket', async () => {
+  const { app, db } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, now: BUSINESS });
   let ticketNumber = 0;
 
   beforeAll(async () => {
@@ -207,7 +181,7 @@ describe('3 — escalating an existing ticket', () => {
     await caller.press('7');
     await caller.press('7');
     await caller.leaveVoicemail(10);
-    ticketNumber = db.select().from(tickets).all()[0]!.number;
+    ticketNumber = (await db.q.select().from(tickets))[0]!.number;
   });
 
   it('refuses another client’s ticket without revealing that it exists', async () => {
@@ -222,7 +196,7 @@ describe('3 — escalating an existing ticket', () => {
     );
     await caller.press('99999');
     expect(caller.heard).toBe(refusal);
-    const ticket = db.select().from(tickets).all()[0]!;
+    const ticket = (await db.q.select().from(tickets))[0]!;
     expect(ticket.priority).toBe('medium');
   });
 
@@ -249,6 +223,6 @@ describe('3 — escalating an existing ticket', () => {
       'voicemail',
     ]);
     expect(res.body.voicemails).toHaveLength(2);
-    expect(db.select().from(tickets).all()).toHaveLength(1);
+    expect(await db.q.select().from(tickets)).toHaveLength(1);
   });
 });

@@ -10,8 +10,8 @@ import { ACME_PHONE, seedClients } from '../support/seed.js';
 const fake: FakeTwilio = await startFakeTwilio();
 afterAll(() => fake.close());
 
-describe('voicemails Twilio holds', () => {
-  const { app, db, clock, services, channels } = testApp({
+describe('voicemails Twilio holds', async () => {
+  const { app, db, clock, services, channels } = await testApp({
     env: { ...fake.env, PUBLIC_URL },
     realChannels: true,
     now: '2026-11-24T04:00:00Z',
@@ -80,11 +80,11 @@ describe('voicemails Twilio holds', () => {
         createdAt: new Date(now.getTime() - 30_000),
       },
     );
-    const before = db.select().from(tickets).all().length;
+    const before = (await db.q.select().from(tickets)).length;
     const first = await reconcileRecordings(services.ivr, channels.voice);
     expect(first).toEqual({ found: 3, ingested: 1 });
-    const ticket = db.select().from(tickets).all().at(-1)!;
-    expect(db.select().from(tickets).all()).toHaveLength(before + 1);
+    const ticket = (await db.q.select().from(tickets)).at(-1)!;
+    expect(await db.q.select().from(tickets)).toHaveLength(before + 1);
     expect(ticket).toMatchObject({
       emergency: true,
       priority: 'critical',
@@ -92,11 +92,7 @@ describe('voicemails Twilio holds', () => {
       callerNumber: '+13125550199',
     });
     expect(
-      db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.ticketId === ticket.id && r.purpose === 'page').length,
+      (await db.q.select().from(outbox)).filter((r) => r.ticketId === ticket.id && r.purpose === 'page').length,
     ).toBe(5);
 
     // Run again: nothing new. The one of the call in progress is left to its own webhooks for three minutes.

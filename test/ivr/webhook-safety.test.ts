@@ -6,8 +6,8 @@ import { testApp } from '../support/app.js';
 import { PUBLIC_URL, TWILIO_AUTH_TOKEN, twilioPost } from '../support/phone.js';
 import { parseTwiml } from '../support/twiml.js';
 
-describe('Twilio webhooks refuse what Twilio did not sign', () => {
-  const { app, db } = testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL } });
+describe('Twilio webhooks refuse what Twilio did not sign', async () => {
+  const { app, db } = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL } });
   const params = { CallSid: 'CA00000000000000000000000000000001', From: '+12815550100', To: '+12817684800' };
 
   it('answers 403 and records nothing without a signature, or with a wrong one', async () => {
@@ -16,14 +16,14 @@ describe('Twilio webhooks refuse what Twilio did not sign', () => {
     // Signed for another URL (the signature covers PUBLIC_URL + path).
     const forOther = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/twilio/sms`, params);
     await request(app).post('/twilio/voice').type('form').set('X-Twilio-Signature', forOther).send(params).expect(403);
-    expect(db.select().from(calls).all()).toHaveLength(0);
+    expect(await db.q.select().from(calls)).toHaveLength(0);
   });
 
   it('answers a signed call with the menu and records the call', async () => {
     const res = await twilioPost(app, '/twilio/voice', params).expect(200);
     expect(res.type).toBe('text/xml');
     expect(parseTwiml(res.text).map((v) => v.verb)).toEqual(['Say', 'Gather', 'Redirect']);
-    expect(db.select().from(calls).all()).toHaveLength(1);
+    expect(await db.q.select().from(calls)).toHaveLength(1);
   });
 
   it('answers 413 for a body over 64 KB', async () => {

@@ -7,7 +7,7 @@ import { auth, testApp } from '../support/app.js';
 const weekly = organisationFrom(undefined, (d) => (d.on_call.start = '2026-03-02'));
 const who = (org: typeof weekly, iso: string) => rotationShiftAt(org.onCall, org.timezone, new Date(iso)).staffId;
 
-describe('the weekly rotation', () => {
+describe('the weekly rotation', async () => {
   it('hands off on Monday at 09:00 local on the first Monday of daylight saving time', () => {
     // Erin has the week from Monday 2 March; on 9 March 09:00 CDT (14:00Z) Ed takes over.
     expect(who(weekly, '2026-03-09T13:59:00Z')).toBe('erin');
@@ -23,7 +23,7 @@ describe('the weekly rotation', () => {
   });
 });
 
-describe('the daily rotation across the fall-back change', () => {
+describe('the daily rotation across the fall-back change', async () => {
   const daily = organisationFrom(undefined, (d) => {
     d.on_call = { rotation: ['erin', 'ed', 'alan'], shift: 'daily', handoff: '08:00', start: '2026-10-30' };
   });
@@ -36,9 +36,9 @@ describe('the daily rotation across the fall-back change', () => {
   });
 });
 
-describe('GET /api/oncall with overrides', () => {
+describe('GET /api/oncall with overrides', async () => {
   // Tuesday 10 March 2026, 12:00 CDT: Ed's week.
-  const { app } = testApp({ organisation: weekly, now: '2026-03-10T17:00:00Z' });
+  const { app } = await testApp({ organisation: weekly, now: '2026-03-10T17:00:00Z' });
 
   it('answers who is on call now, who is next and the hand-off time', async () => {
     const res = await request(app).get('/api/oncall').set(auth).expect(200);

@@ -6,7 +6,7 @@ import { Caller } from '../support/phone.js';
 const ED = '+15550200003';
 const ALAN = '+15550200002';
 
-describe('a burst of emergencies (an outage at a big client)', () => {
+describe('a burst of emergencies (an outage at a big client)', async () => {
   it('sends each person their first pages at once and the rest as one summary at the end of the minute, covering every ticket', async () => {
     const h = await pagingHarness();
     await h.stopWorker(); // the 200 calls arrive before the worker's next run
@@ -17,7 +17,7 @@ describe('a burst of emergencies (an outage at a big client)', () => {
       await caller.press('');
       await caller.leaveVoicemail(10);
     }
-    const all = h.db.select().from(tickets).all();
+    const all = await h.db.q.select().from(tickets);
     expect(all).toHaveLength(200);
     h.startWorker();
     await h.settle();
@@ -36,7 +36,7 @@ describe('a burst of emergencies (an outage at a big client)', () => {
     expect(h.smtp.mails.filter((m) => m.to[0] === 'ed@example.com')).toHaveLength(4);
 
     // Every ticket is covered for every person on every bundled channel: sent alone or in a sent summary.
-    const rows = h.db.select().from(outbox).all();
+    const rows = await h.db.q.select().from(outbox);
     for (const staffId of ['ed', 'alan']) {
       for (const channel of ['sms', 'email'] as const) {
         const mine = rows.filter((r) => r.staffId === staffId && r.channel === channel);

@@ -14,10 +14,10 @@ async function emergencyFrom(h: Awaited<ReturnType<typeof pagingHarness>>, from:
   await caller.press('');
   await caller.leaveVoicemail(15);
   if (settle) await h.settle();
-  return h.db.select().from(tickets).all().at(-1)!;
+  return (await h.db.q.select().from(tickets)).at(-1)!;
 }
 
-describe('when a channel fails', () => {
+describe('when a channel fails', async () => {
   it('does not retry an opted-out recipient (21610); the email still reaches them, and the timeline says so', async () => {
     const h = await pagingHarness();
     h.twilio.failWith = (kind, to) =>
@@ -25,26 +25,16 @@ describe('when a channel fails', () => {
         ? { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }
         : undefined;
     const ticket = await emergencyFrom(h, '+13125550301');
-    const alanSms = h.db
-      .select()
-      .from(outbox)
-      .all()
-      .find((r) => r.staffId === 'alan' && r.channel === 'sms')!;
+    const alanSms = (await h.db.q.select().from(outbox)).find((r) => r.staffId === 'alan' && r.channel === 'sms')!;
     expect(alanSms).toMatchObject({ status: 'failed', attempts: 1 });
     expect(alanSms.lastError).toContain('21610');
     expect(h.smtp.mails.map((m) => m.to[0])).toContain('alan@example.com');
-    const events = h.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all();
+    const events = await h.db.q.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
     expect(events.find((e) => e.type === 'page_failed')?.detail).toMatchObject({ channel: 'sms', to: 'alan' });
     // Time passes: nothing retries the refused text.
     h.clock.advance(10 * 60_000);
     await h.settle();
-    expect(
-      h.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.id === alanSms.id)!.attempts,
-    ).toBe(1);
+    expect((await h.db.q.select().from(outbox)).find((r) => r.id === alanSms.id)!.attempts).toBe(1);
   });
 
   it('tells the others when someone cannot be reached on any channel', async () => {
@@ -69,11 +59,7 @@ describe('when a channel fails', () => {
       kind === 'message' && down ? { status: 503, code: 20500, message: 'Service unavailable' } : undefined;
     await emergencyFrom(h, '+13125550303');
     expect(h.twilio.messages).toHaveLength(0);
-    const pending = h.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.channel === 'sms');
+    const pending = (await h.db.q.select().from(outbox)).filter((r) => r.channel === 'sms');
     expect(pending.every((r) => r.status === 'pending' && r.attempts === 1)).toBe(true);
     down = false;
     h.clock.advance(5_000);
@@ -88,8 +74,8 @@ describe('when a channel fails', () => {
     const h = await pagingHarness();
     await h.stopWorker(); // the process dies right after the ticket's transaction commits...
     await emergencyFrom(h, '+13125550304', false);
-    expect(h.db.select().from(tickets).all()).toHaveLength(1);
-    const rows = h.db.select().from(outbox).all();
+    expect(await h.db.q.select().from(tickets)).toHaveLength(1);
+    const rows = await h.db.q.select().from(outbox);
     const row = (staffId: string | null, channel: string) =>
       rows.find((r) => r.staffId === staffId && r.channel === channel)!;
     const [edSms, alanSms, edMail, post] = [
@@ -102,17 +88,18 @@ describe('when a channel fails', () => {
     // had taken the post, and nobody can say about the email.
     const at = h.clock.now();
     for (const r of [edSms, alanSms, edMail, post]) {
-      h.db
-        .update(outbox)
-        .set({
-          status: 'sending',
-          attempts: 1,
-          attemptedAt: at,
-          leaseUntil: new Date(at.getTime() + 17_000),
-          claimedBy: 'the dead process',
-        })
-        .where(eq(outbox.id, r.id))
-        .run();
+      await h.db.withTransaction((tx) =>
+        tx
+          .update(outbox)
+          .set({
+            status: 'sending',
+            attempts: 1,
+            attemptedAt: at,
+            leaseUntil: new Date(at.getTime() + 17_000),
+            claimedBy: 'the dead process',
+          })
+          .where(eq(outbox.id, r.id)),
+      );
     }
     h.twilio.messages.push({
       sid: 'SM0000000000000000000000000000accepted',
@@ -142,7 +129,7 @@ describe('when a channel fails', () => {
     expect(h.slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
     // The email is sent again (a second copy is acceptable; a lost page is not).
     expect(h.smtp.mails.filter((m) => m.to[0] === 'ed@example.com')).toHaveLength(1);
-    const settled = h.db.select().from(outbox).all();
+    const settled = await h.db.q.select().from(outbox);
     expect(settled.every((r) => r.status === 'sent')).toBe(true);
     expect(settled.find((r) => r.id === edSms.id)?.providerId).toBe('SM0000000000000000000000000000accepted');
     expect(settled.find((r) => r.id === post.id)?.providerId).toBe(`${Math.floor(at.getTime() / 1000)}.000100`);

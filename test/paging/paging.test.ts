@@ -20,12 +20,12 @@ async function emergency(from = ACME_PHONE) {
   if (from !== ACME_PHONE) await caller.press('');
   await caller.leaveVoicemail(20);
   await h.settle();
-  return h.db.select().from(tickets).all().at(-1)!;
+  return (await h.db.q.select().from(tickets)).at(-1)!;
 }
 
 const smsTo = (phone: string) => h.twilio.messages.filter((m) => m.to === phone);
 
-describe('paging an emergency', () => {
+describe('paging an emergency', async () => {
   it('reaches the on-call engineer and the architect by SMS and email, and Slack once, with the caller and the voicemail link', async () => {
     const ticket = await emergency();
     for (const phone of [ED, ALAN]) {
@@ -54,14 +54,14 @@ describe('paging an emergency', () => {
     // The caller gets their ticket number by text.
     expect(smsTo(ACME_PHONE)[0]?.body).toContain(`Your ticket is TK-${ticket.number}`);
     // Every row sent once, with the provider's id recorded.
-    const rows = h.db.select().from(outbox).all();
+    const rows = await h.db.q.select().from(outbox);
     expect(rows.every((r) => r.status === 'sent' && r.providerId)).toBe(true);
     const timeline = await request(h.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200);
     expect(timeline.body.timeline.filter((e: { type: string }) => e.type === 'paged')).toHaveLength(5);
   });
 
   it('lets the first SMS acknowledgement win, stops the escalation, and tells the others', async () => {
-    const ticket = h.db.select().from(tickets).all().at(-1)!;
+    const ticket = (await h.db.q.select().from(tickets)).at(-1)!;
     const reply = await twilioPost(h.app, '/twilio/sms', {
       MessageSid: 'SMin1',
       From: ED,
@@ -80,18 +80,18 @@ describe('paging an emergency', () => {
       Body: `${ticket.number} ACK`,
     }).expect(200);
     expect(late.text).toContain(`TK-${ticket.number} was already taken by Ed Engineer.`);
-    const saved = h.db.select().from(tickets).all().at(-1)!;
+    const saved = (await h.db.q.select().from(tickets)).at(-1)!;
     expect(saved).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ed' });
 
     // The acknowledgement timeout passes: nobody is phoned.
     h.clock.advance(11 * 60_000);
-    h.escalate();
+    await h.escalate();
     await h.settle();
     expect(h.twilio.calls).toHaveLength(0);
   });
 
   it('connects the engineer to the caller from the helpdesk number on CALL, and logs the call with its rate period', async () => {
-    const ticket = h.db.select().from(tickets).all().at(-1)!;
+    const ticket = (await h.db.q.select().from(tickets)).at(-1)!;
     const reply = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: `call ${ticket.number}` }).expect(200);
     expect(reply.text).toContain(`answer and you will be connected to ${ACME_PHONE}`);
     await h.settle();
@@ -108,11 +108,7 @@ describe('paging an emergency', () => {
       DialCallStatus: 'completed',
       DialCallDuration: '185',
     }).expect(200);
-    const logged = h.db
-      .select()
-      .from(calls)
-      .all()
-      .find((c) => c.callSid === leg.sid)!;
+    const logged = (await h.db.q.select().from(calls)).find((c) => c.callSid === leg.sid)!;
     expect(logged).toMatchObject({
       outcome: 'bridged',
       toNumber: ACME_PHONE,
@@ -134,7 +130,7 @@ describe('paging an emergency', () => {
   it('phones the on-call engineer when nobody acknowledges in time; an answering machine is not an acknowledgement; pressing 1 is', async () => {
     const ticket = await emergency('+13125550900');
     h.clock.advance(10 * 60_000 + 1000);
-    expect(h.escalate()).toBe(1);
+    expect(await h.escalate()).toBe(1);
     await h.settle();
     expect(smsTo(ED).at(-1)?.body).toContain(`STILL UNACKNOWLEDGED TK-${ticket.number}`);
     const call = h.twilio.calls.at(-1)!;
@@ -142,11 +138,11 @@ describe('paging an emergency', () => {
 
     const machine = await twilioPost(h.app, call.url, { CallSid: call.sid, AnsweredBy: 'machine_start' }).expect(200);
     expect(parseTwiml(machine.text).map((v) => v.verb)).toEqual(['Say', 'Hangup']);
-    expect(h.db.select().from(tickets).all().at(-1)!.status).toBe('new');
+    expect((await h.db.q.select().from(tickets)).at(-1)!.status).toBe('new');
 
     // Next step: the architect is phoned.
     h.clock.advance(10 * 60_000 + 1000);
-    h.escalate();
+    await h.escalate();
     await h.settle();
     const architectCall = h.twilio.calls.at(-1)!;
     expect(architectCall.to).toBe(ALAN);
@@ -160,11 +156,14 @@ describe('paging an emergency', () => {
       200,
     );
     expect(pressed.text).toContain('is yours');
-    expect(h.db.select().from(tickets).all().at(-1)!).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alan' });
+    expect((await h.db.q.select().from(tickets)).at(-1)!).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'alan',
+    });
 
     const callsBefore = h.twilio.calls.length;
     h.clock.advance(30 * 60_000);
-    h.escalate();
+    await h.escalate();
     await h.settle();
     expect(h.twilio.calls).toHaveLength(callsBefore);
   });

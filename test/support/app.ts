@@ -18,8 +18,11 @@ export interface TestAppOptions {
   outbox?: AppDeps['outbox'];
 }
 
-/** The real app on a real migrated SQLite file, at a fixed instant, with log-only channels unless given others. */
-export function testApp(options: TestAppOptions = {}) {
+/**
+ * The real app on a real migrated database of the engine under test, at a fixed instant, with log-only
+ * channels unless given others.
+ */
+export async function testApp(options: TestAppOptions = {}) {
   const parsed = parseEnv({ API_TOKEN, ...options.env });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const config: Config = {
@@ -27,7 +30,7 @@ export function testApp(options: TestAppOptions = {}) {
     organisation: options.organisation ?? organisationFrom(),
     organisationSource: 'test',
   };
-  const { db, path } = migratedDatabase();
+  const { db, path, url } = await migratedDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
   const log: Logger = pino({ level: 'silent' });
   const channels = options.realChannels
@@ -35,10 +38,9 @@ export function testApp(options: TestAppOptions = {}) {
     : options.channels
       ? options.channels(log)
       : logOnlyChannels(log);
-  const deps = { config, db, clock, channels, log, outbox: options.outbox };
-  const services = servicesOf(deps);
-  const app = createApp(deps, services);
-  return { app, db, path, clock, config, channels, log, services };
+  const services = await servicesOf({ config, db, clock, channels, log, outbox: options.outbox });
+  const app = createApp(services);
+  return { app, db, path, url, clock, config, channels, log, services };
 }
 
 export const auth = { Authorization: `Bearer ${API_TOKEN}` };

@@ -249,7 +249,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     next();
   }
 
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     fake.requests++;
     const url = new URL(req.url ?? '/', 'http://x');
     const json = (status: number, body: unknown) => {
@@ -340,6 +340,9 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       return streamAudio(res, audio[1]!, fault);
     }
     fail({ status: 404, code: 20404, message: `no fake for ${req.method} ${url.pathname}` });
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 import { afterAll } from 'vitest';
 import { channelTimeouts } from '../../src/channels/index.js';
-import { startOutboxWorker, runDueEscalations, type OutboxWorker } from '../../src/paging/index.js';
+import { startOutboxWorker, type OutboxWorker } from '../../src/paging/index.js';
+import { runDueEscalations } from '../../src/tickets/index.js';
 import { testApp, type TestAppOptions } from './app.js';
 import { startFakeTwilio } from './fake-twilio.js';
 import { startSlack, startSmtp } from './fake-mail-chat.js';
@@ -15,7 +16,7 @@ export async function pagingHarness(options: TestAppOptions = {}) {
   const smtp = await startSmtp();
   const slack = await startSlack();
   let worker: OutboxWorker | undefined;
-  const harness = testApp({
+  const harness = await testApp({
     now: '2026-11-24T04:00:00Z', // Monday 22:00 in Chicago
     ...options,
     env: { ...twilio.env, ...smtp.env, ...slack.env, PUBLIC_URL, ...options.env },
@@ -35,9 +36,10 @@ export async function pagingHarness(options: TestAppOptions = {}) {
         log: harness.log,
         publicUrl: PUBLIC_URL,
         installId: 'test',
+        pager: harness.services.pager,
+        record: harness.services.recordDelivery,
         timeouts: channelTimeouts(harness.config.env),
         rules: organisation.paging,
-        organisation: organisation.name,
       },
       { schedule: false },
     );
@@ -63,13 +65,6 @@ export async function pagingHarness(options: TestAppOptions = {}) {
       worker = undefined;
     },
     startWorker,
-    escalate: () =>
-      runDueEscalations({
-        db: harness.db,
-        clock: harness.clock,
-        organisation,
-        publicUrl: PUBLIC_URL,
-        onOutbox: () => worker?.kick(),
-      }),
+    escalate: () => runDueEscalations(harness.services.tickets),
   };
 }

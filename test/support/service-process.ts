@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import twilio from 'twilio';
 import { AUTH_TOKEN } from './fake-twilio.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
 
 /**
  * The real service (src/main.ts) as a child process, so a test can SIGKILL it mid-send and start it
@@ -14,8 +15,8 @@ import { AUTH_TOKEN } from './fake-twilio.js';
 export interface ServiceOptions {
   /** Environment beside PORT, DATABASE_URL, SWITCHBOARD_CONFIG (set by the harness); LOG_LEVEL defaults to info. */
   env?: Record<string, string>;
-  /** The SQLite file; default switchboard.db in a new temporary directory. */
-  dbPath?: string;
+  /** The database (a DATABASE_URL); default a new one of the engine under test (test/support/db.ts). */
+  databaseUrl?: string;
   /** An organisation file's text, written to the temporary directory and named by SWITCHBOARD_CONFIG. */
   orgYaml?: string;
   /** Default: a port that was free a moment ago. */
@@ -35,7 +36,8 @@ export interface ServiceProcess {
   /** PUBLIC_URL as the service sees it (what Twilio signatures are computed over). */
   readonly publicUrl: string;
   readonly pid: number;
-  readonly dbPath: string;
+  /** The DATABASE_URL it runs on. */
+  readonly databaseUrl: string;
   /** The temporary directory: the organisation file and service.log (every run's output) are here. */
   readonly dir: string;
   /** The environment the current process was started with. */
@@ -57,6 +59,7 @@ export interface ServiceProcess {
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const running = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+const databases = new Set<TestDatabase>();
 
 // A test process that dies without its afterAll must not leave services running.
 process.once('exit', () => {
@@ -86,10 +89,15 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
 export async function startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-service-'));
   tempDirs.add(dir);
-  const dbPath = options.dbPath ?? join(dir, 'switchboard.db');
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    const created = await createTestDatabase(dir);
+    databaseUrl = created.url;
+    databases.add(created);
+  }
   const port = options.port ?? (await freePort());
   const logFile = join(dir, 'service.log');
-  const fixed: Record<string, string> = { PORT: String(port), DATABASE_URL: `file:${dbPath}` };
+  const fixed: Record<string, string> = { PORT: String(port), DATABASE_URL: databaseUrl };
   if (options.orgYaml !== undefined) {
     fixed.SWITCHBOARD_CONFIG = join(dir, 'organisation.yaml');
     writeFileSync(fixed.SWITCHBOARD_CONFIG, options.orgYaml);
@@ -145,7 +153,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     get pid() {
       return child.pid!;
     },
-    dbPath,
+    databaseUrl,
     dir,
     get env() {
       return env;
@@ -222,6 +230,8 @@ export async function stopServices(): Promise<void> {
     ),
   );
   if (process.env.SWITCHBOARD_KEEP_TEST_DIRS) return;
+  await Promise.all([...databases].map((d) => d.remove()));
+  databases.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }

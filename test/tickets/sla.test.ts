@@ -4,8 +4,8 @@ import { calendarOf } from '../../src/calendar/index.js';
 import { outbox, tickets } from '../../src/db/schema.js';
 import { recordVoicemail } from '../../src/tickets/index.js';
 import { slaClock } from '../../src/tickets/sla.js';
-import { noticeText } from '../../src/tickets/notices.js';
-import type { Ticket } from '../../src/tickets/index.js';
+import { createPager, type TicketFacts } from '../../src/paging/index.js';
+import { requesterText } from '../../src/paging/words.js';
 import { runSlaChecks } from '../../src/tickets/sla-watch.js';
 import { auth, testApp } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
@@ -16,7 +16,7 @@ import { ACME_PHONE, seedClients } from '../support/seed.js';
 const OPENED = '2026-12-23T21:00:00Z';
 const ALAN = '+15550200002';
 
-describe('SLA deadlines', () => {
+describe('SLA deadlines', async () => {
   const organisation = organisationFrom();
   const calendar = calendarOf(organisation);
 
@@ -51,27 +51,29 @@ describe('SLA deadlines', () => {
   });
 });
 
-describe('requester notices in the organisation language', () => {
+describe('requester notices in the organisation language', async () => {
   it('speaks Italian and Russian when the organisation does', () => {
-    const ticket = { number: 1042, priority: 'high', slaDueAt: new Date('2026-12-29T23:30:00Z') } as Ticket;
+    const ticket = { number: 1042, priority: 'high', slaDueAt: new Date('2026-12-29T23:30:00Z') } as TicketFacts;
+    const contextOf = (org: ReturnType<typeof organisationFrom>) =>
+      createPager(org, 'https://switchboard.test', { now: () => new Date() }).context;
     const italian = organisationFrom(undefined, (doc) => (doc.organization.language = 'it-IT'));
-    expect(noticeText(italian, ticket, { kind: 'priority', from: 'medium', to: 'high' })).toBe(
+    expect(requesterText(contextOf(italian), ticket, { kind: 'priority', from: 'medium', to: 'high' })).toBe(
       'Omnipotech: la priorità della richiesta TK-1042 è passata da Media a Alta. Contiamo di risolverla entro mar 29 dic, 17:30 GMT-6.',
     );
     const russian = organisationFrom(undefined, (doc) => (doc.organization.language = 'ru-RU'));
-    expect(noticeText(russian, ticket, { kind: 'resolved' })).toBe(
+    expect(requesterText(contextOf(russian), ticket, { kind: 'resolved' })).toBe(
       'Omnipotech: заявка TK-1042 решена. Если это не так, позвоните +12817684800, нажмите 3 и введите 1042.',
     );
   });
 });
 
-describe('priority changes, the SLA watch and requester notices', () => {
+describe('priority changes, the SLA watch and requester notices', async () => {
   let h: Awaited<ReturnType<typeof pagingHarness>>;
   let number: number;
   beforeAll(async () => {
     h = await pagingHarness({ now: OPENED });
     const { acme } = await seedClients(h.app);
-    const made = recordVoicemail(h.services.tickets, {
+    const made = await recordVoicemail(h.services.tickets, {
       recordingSid: 'RE10000000000000000000000000000001',
       kind: 'general',
       durationSeconds: 20,
@@ -129,18 +131,12 @@ describe('priority changes, the SLA watch and requester notices', () => {
   });
 
   it('warns the assignee at 75% of the time and escalates to the architects at breach, once each', async () => {
-    const deps = {
-      db: h.db,
-      clock: h.clock,
-      organisation: h.config.organisation,
-      publicUrl: 'https://switchboard.test',
-      onOutbox: () => void h.settle(),
-    };
+    const deps = h.services.tickets;
     h.clock.set('2026-12-29T17:29:00Z');
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
     h.clock.set('2026-12-29T17:30:00Z');
-    expect(runSlaChecks(deps)).toEqual({ warned: 1, breached: 0 });
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 1, breached: 0 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
     await h.settle();
     // Nobody has taken it: whoever is on call then is warned.
     const onCall = (await request(h.app).get('/api/oncall').set(auth).expect(200)).body.now.staff.id;
@@ -150,8 +146,8 @@ describe('priority changes, the SLA watch and requester notices', () => {
     expect(warning?.body).toContain('75% of its time has gone; due Tue 29 Dec, 17:30 CST');
 
     h.clock.set('2026-12-29T23:30:00Z');
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 1 });
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 1 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
     await h.settle();
     const breach = h.twilio.messages.filter((m) => m.body.startsWith(`SLA BREACHED TK-${number}`));
     expect(breach.map((m) => m.to)).toEqual([ALAN]);
@@ -159,7 +155,7 @@ describe('priority changes, the SLA watch and requester notices', () => {
     expect(
       h.smtp.mails.some((m) => m.to[0] === 'alan@example.com' && m.raw.includes(`SLA breached: TK-${number}`)),
     ).toBe(true);
-    const [ticket] = h.db.select().from(tickets).all();
+    const [ticket] = await h.db.q.select().from(tickets);
     expect(ticket).toMatchObject({
       slaWarnedAt: new Date('2026-12-29T17:30:00Z'),
       slaBreachedAt: new Date('2026-12-29T23:30:00Z'),
@@ -194,11 +190,7 @@ describe('priority changes, the SLA watch and requester notices', () => {
       ]),
     );
     // Every notice also went by email: opened, priority, acknowledged, returned, resolved.
-    const rows = h.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.purpose === 'requester' && r.channel === 'email');
+    const rows = (await h.db.q.select().from(outbox)).filter((r) => r.purpose === 'requester' && r.channel === 'email');
     expect(rows).toHaveLength(5);
     expect(h.smtp.mails.filter((m) => m.to[0] === 'dana@acme.example')).toHaveLength(5);
     await request(h.app)
@@ -209,12 +201,12 @@ describe('priority changes, the SLA watch and requester notices', () => {
   });
 });
 
-describe('many SLA breaches at once', () => {
-  const { db, clock, services, config } = testApp({ now: OPENED });
+describe('many SLA breaches at once', async () => {
+  const { db, clock, services } = await testApp({ now: OPENED });
 
-  it('reach each architect as one summary, not a message per ticket', () => {
+  it('reach each architect as one summary, not a message per ticket', async () => {
     for (let i = 0; i < 12; i++) {
-      recordVoicemail(services.tickets, {
+      await recordVoicemail(services.tickets, {
         recordingSid: `RE3${String(i).padStart(31, '0')}`,
         kind: 'general',
         durationSeconds: 10,
@@ -224,19 +216,9 @@ describe('many SLA breaches at once', () => {
       });
     }
     clock.set('2027-02-01T12:00:00Z');
-    const deps = {
-      db,
-      clock,
-      organisation: config.organisation,
-      publicUrl: 'https://switchboard.test',
-      onOutbox: () => undefined,
-    };
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 12 });
-    const notices = db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.purpose === 'notice');
+    const deps = services.tickets;
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 12 });
+    const notices = (await db.q.select().from(outbox).orderBy(outbox.id)).filter((r) => r.purpose === 'notice');
     expect(notices.map((r) => [r.channel, r.recipient])).toEqual([
       ['sms', ALAN],
       ['email', 'alan@example.com'],
@@ -244,6 +226,6 @@ describe('many SLA breaches at once', () => {
     ]);
     expect(notices[0]!.body).toBe('12 tickets have breached their SLA. Details by email.');
     expect(notices[1]!.body.split('\n').filter((l) => l.startsWith('- SLA BREACHED TK-'))).toHaveLength(12);
-    expect(runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
+    expect(await runSlaChecks(deps)).toEqual({ warned: 0, breached: 0 });
   });
 });
