@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { calendarOf } from '../src/calendar/index.js';
 import { loadConfig } from '../src/config/index.js';
-import { migrateDatabase, openDatabase } from '../src/db/index.js';
+import { openSqlite } from '../src/db/index.js';
 import { saveAccount } from '../src/auth/accounts.js';
 import { syncLedger } from '../src/billing/index.js';
 
@@ -28,11 +28,11 @@ const CLIENTS = 50;
 const CALLBACKS = 2_000;
 const PASSWORD = 'bench passphrase 2026';
 
-/** A month of history, written straight into a migrated file (as the service would have, but faster). */
-function seed(path: string): { month: string; seconds: number } {
-  const db = openDatabase(path);
-  migrateDatabase(db);
-  const sqlite = db.$client;
+/** A month of history, written straight into a migrated SQLite file (as the service would have, but faster). */
+async function seed(path: string): Promise<{ month: string; seconds: number }> {
+  const db = openSqlite(path);
+  await db.migrate();
+  const sqlite = db.connection;
   const config = loadConfig({});
   if (!config.ok) throw new Error(config.problems.join('\n'));
   const org = config.value.organisation;
@@ -130,7 +130,8 @@ function seed(path: string): { month: string; seconds: number } {
     }
   })();
   const started = performance.now();
-  const recorded = syncLedger(db, calendarOf(org), new Date());
+  const recorded = await syncLedger(db, calendarOf(org), new Date());
+  await db.close();
   const seconds = (performance.now() - started) / 1000;
   if (recorded < 100_000) throw new Error(`only ${recorded} events recorded`);
   console.log(
@@ -199,14 +200,14 @@ async function time(cookie: string, path: string): Promise<{ p50: number; p95: n
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-office-'));
   const dbPath = join(dir, 'office.db');
-  const { month } = seed(dbPath);
-  const db = openDatabase(dbPath);
+  const { month } = await seed(dbPath);
+  const db = openSqlite(dbPath);
   await saveAccount(
     db,
     { email: 'admin@example.com', name: 'Bench Admin', role: 'admin', password: PASSWORD },
     new Date(),
   );
-  db.$client.close();
+  await db.close();
   const child = await startService(dir, dbPath);
   try {
     const cookie = await signIn();

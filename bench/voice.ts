@@ -6,15 +6,16 @@
  * it is measured. Prints requests/s, p50, p99, their ratio, the service's peak resident memory, and fails
  * unless every call answered with a 2xx was persisted.
  *
- *   npm run bench:voice            (DURATION=10 CONNECTIONS=50 to change the load)
+ *   npm run bench:voice                      (DURATION=10 CONNECTIONS=50 to change the load)
+ *   npm run bench:voice -- --engine postgres (or both: SQLite and PostgreSQL side by side)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
 import twilio from 'twilio';
+import { benchDatabase, countRows, enginesOf, stopEngines, type BenchEngine } from './engines.js';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -37,34 +38,31 @@ const DEPLOYED_ENV = {
 /** Every process this benchmark started, stopped at the end whatever happens. */
 const children = new Set<ChildProcess>();
 
-function startService(dbPath: string): Promise<ChildProcess> {
+function startService(databaseUrl: string, logFile: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     env: {
       ...DEPLOYED_ENV,
       PORT: String(SERVICE_PORT),
-      DATABASE_URL: `file:${dbPath}`,
+      DATABASE_URL: databaseUrl,
       PUBLIC_URL,
       TWILIO_AUTH_TOKEN: TOKEN,
       SWITCHBOARD_CONFIG: '',
     },
     // The service's log goes to a file: an unread pipe would fill and stall it.
-    stdio: ['ignore', openSync(`${dbPath}.log`, 'w'), 'inherit'],
+    stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
   });
   children.add(child);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('service did not start')), 20_000);
-    const poll = setInterval(async () => {
-      try {
-        if ((await fetch(`${PUBLIC_URL}/healthz`)).ok) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve(child);
-        }
-      } catch {
-        /* not yet listening */
-      }
-    }, 200);
-  });
+  return (async () => {
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const up = await fetch(`${PUBLIC_URL}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) return child;
+    }
+    throw new Error('service did not start');
+  })();
 }
 
 /** The same TwiML the service answers, from a bare handler in its own process, with the service's flags and environment. */
@@ -130,62 +128,91 @@ async function load(baseUrl: string, offset: number) {
 const peakRss = (pid: number) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  try {
-    await measure(join(dir, 'bench.db'));
-  } finally {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
+type Load = Awaited<ReturnType<typeof load>>;
+interface Measured {
+  engine: BenchEngine;
+  result: Load;
+  rss: number;
+  persisted: number;
+  answered: number;
+  errors: number;
 }
 
-async function measure(dbPath: string) {
-  console.error('starting the service…');
-  const service = await startService(dbPath);
-  console.error('service up; measuring…');
-  const sample = signedCall(PUBLIC_URL, 0);
-  const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, {
-    method: 'POST',
-    body: sample.body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sample.signature },
-  });
-  const twiml = await sampleRes.text();
-  const ceilingServer = await startCeiling(twiml);
+async function main() {
+  const engines = enginesOf();
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  let ceilingServer: ChildProcess | undefined;
+  let ceiling: Load | undefined;
+  const measured: Measured[] = [];
+  try {
+    for (const engine of engines) {
+      const logFile = join(dir, `service-${engine}.log`);
+      console.error(`starting the service on ${engine}…`);
+      const databaseUrl = await benchDatabase(engine, dir);
+      const service = await startService(databaseUrl, logFile);
+      console.error('service up; measuring…');
+      const sample = signedCall(PUBLIC_URL, 0);
+      const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, {
+        method: 'POST',
+        body: sample.body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sample.signature },
+      });
+      const twiml = await sampleRes.text();
+      if (!ceiling) {
+        // The framework's ceiling, once, answering what the service answered.
+        ceilingServer = await startCeiling(twiml);
+        await load(`http://127.0.0.1:${CEILING_PORT}`, 1e9);
+        ceiling = await load(`http://127.0.0.1:${CEILING_PORT}`, 2e9);
+        ceilingServer.kill('SIGTERM');
+      }
+      // Each side takes the same load once before it is measured (JIT, pools, caches, heap size).
+      const warmUp = await load(PUBLIC_URL, 5e8);
+      const result = await load(PUBLIC_URL, 1);
+      const rss = peakRss(service.pid!);
+      service.kill('SIGTERM');
+      await new Promise((r) => service.on('exit', r));
+      const errorLines = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"level":50'));
+      const errors = errorLines.length;
+      if (errors > 0) console.log(`  first error logged on ${engine}: ${errorLines[0]!.slice(0, 400)}`);
+      // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
+      const answered = warmUp.ok + result.ok + (sampleRes.ok ? 1 : 0);
+      measured.push({ engine, result, rss, persisted: await countRows(databaseUrl, 'calls'), answered, errors });
+    }
+  } finally {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await stopEngines();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(ceiling!, measured);
+}
 
-  // Each side takes the same load once before it is measured (JIT, pools, caches, heap size).
-  await load(`http://127.0.0.1:${CEILING_PORT}`, 1e9);
-  const ceiling = await load(`http://127.0.0.1:${CEILING_PORT}`, 2e9);
-  const warmUp = await load(PUBLIC_URL, 5e8);
-  const switchboard = await load(PUBLIC_URL, 1);
-  const rss = peakRss(service.pid!);
-  ceilingServer.kill('SIGTERM');
-  service.kill('SIGTERM');
-  await new Promise((r) => service.on('exit', r));
-
-  const db = new Database(dbPath, { readonly: true });
-  const persisted = (db.prepare('select count(*) as n from calls').get() as { n: number }).n;
-  db.close();
-  const row = (name: string, r: Awaited<ReturnType<typeof load>>) =>
-    `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`;
+function report(ceiling: Load, measured: Measured[]) {
+  const row = (name: string, r: Load) =>
+    `${name.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   non-2xx ${r.non2xx}  errors ${r.errors}`;
   console.log(`incoming-call webhooks, ${CONNECTIONS} connections, ${DURATION} s each, Node ${process.version}`);
   console.log(row('bare Express ceiling', ceiling));
-  console.log(row('Switchboard', switchboard));
-  console.log(`throughput ratio       ${(switchboard.rps / ceiling.rps).toFixed(2)} (target >= 0.85)`);
-  console.log(`p99                    ${switchboard.p99} ms (target < 25 ms)`);
-  console.log(`peak resident memory   ${rss.toFixed(0)} MB (target < 150 MB)`);
-  const errors = readFileSync(`${dbPath}.log`, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"level":50')).length;
-  // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
-  const answered = warmUp.ok + switchboard.ok + (sampleRes.ok ? 1 : 0);
-  console.log(
-    `calls persisted        ${persisted} (answered 2xx ${answered}; requests in flight at the end are persisted too)`,
-  );
-  console.log(`errors logged          ${errors}`);
-  if (persisted < answered) {
-    console.log(`FAILED: ${answered - persisted} calls answered with 2xx were not persisted`);
-    process.exitCode = 1;
+  for (const m of measured) console.log(row(`Switchboard on ${m.engine}`, m.result));
+  const sqlite = measured.find((m) => m.engine === 'sqlite');
+  for (const m of measured) {
+    const p99Target = m.engine === 'sqlite' ? 25 : 30;
+    console.log(`${m.engine}:`);
+    console.log(
+      `  throughput / ceiling  ${(m.result.rps / ceiling.rps).toFixed(2)}${m.engine === 'sqlite' ? ' (target >= 0.85)' : ''}`,
+    );
+    if (m.engine === 'postgres' && sqlite)
+      console.log(`  throughput / SQLite's ${(m.result.rps / sqlite.result.rps).toFixed(2)} (target >= 0.8)`);
+    console.log(`  p99                   ${m.result.p99} ms (target <= ${p99Target} ms)`);
+    console.log(`  peak resident memory  ${m.rss.toFixed(0)} MB (target < 150 MB)`);
+    console.log(
+      `  calls persisted       ${m.persisted} (answered 2xx ${m.answered}; requests in flight at the end are persisted too)`,
+    );
+    console.log(`  errors logged         ${m.errors}`);
+    if (m.persisted < m.answered) {
+      console.log(`  FAILED: ${m.answered - m.persisted} calls answered with 2xx were not persisted`);
+      process.exitCode = 1;
+    }
   }
 }
 
