@@ -3,6 +3,7 @@ export {
   createClient,
   getClient,
   identifyCaller,
+  identifyCallers,
   clientBySupportCode,
   supportCodeSchema,
   type ClientDeps,
