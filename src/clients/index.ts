@@ -3,7 +3,6 @@ export {
   createClient,
   getClient,
   identifyCaller,
-  identifyCallers,
   clientBySupportCode,
   supportCodeSchema,
   type ClientDeps,

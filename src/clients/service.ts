@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalisePhone } from '../config/index.js';
-import { isUniqueViolation, type Database, type ReadQ } from '../db/index.js';
+import { isUniqueViolation, type Database } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import * as store from './store.js';
@@ -76,11 +76,6 @@ export async function identifyCaller(
   phone: string | undefined,
 ): Promise<store.CallerMatch | undefined> {
   return phone ? store.contactByPhone(deps.db, phone) : undefined;
-}
-
-/** As identifyCaller for several numbers at once, inside a caller's transaction. */
-export function identifyCallers(q: ReadQ, phones: string[]): Promise<Map<string, store.CallerMatch>> {
-  return store.contactsByPhones(q, phones);
 }
 
 export async function clientBySupportCode(deps: ClientDeps, code: string): Promise<Client | undefined> {

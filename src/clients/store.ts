@@ -123,26 +123,6 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
   return row;
 }
 
-/** The callers behind several numbers at once (the first contact with each number), in one query. */
-export async function contactsByPhones(q: ReadQ, phones: string[]): Promise<Map<string, CallerMatch>> {
-  if (phones.length === 0) return new Map();
-  const rows = await q
-    .select({
-      phone: clientContacts.phone,
-      clientId: clients.id,
-      clientName: clients.name,
-      contactId: clientContacts.id,
-      contactName: clientContacts.name,
-    })
-    .from(clientContacts)
-    .innerJoin(clients, eq(clients.id, clientContacts.clientId))
-    .where(inArray(clientContacts.phone, [...new Set(phones)]))
-    .orderBy(asc(clientContacts.id));
-  const found = new Map<string, CallerMatch>();
-  for (const { phone, ...match } of rows) if (phone && !found.has(phone)) found.set(phone, match);
-  return found;
-}
-
 /** Every client's id and name, by name: for pickers and reports. */
 export function clientNames(q: ReadQ): Promise<{ id: number; name: string }[]> {
   return q.select({ id: clients.id, name: clients.name }).from(clients).orderBy(asc(clients.name));

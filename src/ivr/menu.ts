@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
-import { clientBySupportCode, identifyCaller, identifyCallers } from '../clients/index.js';
+import { clientBySupportCode, identifyCaller } from '../clients/index.js';
 import { callerIdOf, mayDial, normalisePhone } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
@@ -43,7 +43,7 @@ const callOf = (deps: IvrDeps, step: CallStep) =>
  */
 export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<string> {
   const call = await newCall(deps, step);
-  if (call) await recordIncomingCall(deps.db, call, identifyCallers);
+  if (call) await recordIncomingCall(deps.db, call);
   return greeting(deps, call?.ratePeriod ?? ratePeriodAt(deps.calendar, deps.clock.now()));
 }
 
@@ -52,7 +52,7 @@ async function newCall(deps: IvrDeps, step: CallStep): Promise<NewCall | undefin
   const now = deps.clock.now();
   const period = ratePeriodAt(deps.calendar, now);
   const from = callerIdOf(step.from, deps.organisation.country);
-  // On PostgreSQL the caller is recognised in the group commit that writes the row (one query a batch).
+  // On PostgreSQL the caller is recognised by the statement that writes the row (one per batch).
   const known = deps.db.engine === 'sqlite' ? await identifyCaller(deps.clients, from) : undefined;
   // Every call is on record in the calls table (the after-hours log); the log line is for debugging,
   // and built only when it will be written.
