@@ -23,6 +23,19 @@ export const clientContacts = sqliteTable(
   (t) => [index('client_contacts_phone_idx').on(t.phone), index('client_contacts_client_idx').on(t.clientId)],
 );
 
+/** Any sender at one of these domains counts as the client's (never a free-mail domain). */
+export const clientDomains = sqliteTable(
+  'client_domains',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull().unique(),
+  },
+  (t) => [index('client_domains_client_idx').on(t.clientId)],
+);
+
 export const PACKAGE_UNITS = ['tickets', 'hours'] as const;
 export type PackageUnit = (typeof PACKAGE_UNITS)[number];
 

@@ -35,6 +35,35 @@ export function databaseOf(url: string): DatabaseTarget | undefined {
   return undefined;
 }
 
+/** Where email intake reads: the server, the account and the folder (the URL's path, default INBOX). */
+export interface MailboxTarget {
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  folder: string;
+}
+
+export function mailboxOf(url: string): MailboxTarget | undefined {
+  try {
+    const u = new URL(url);
+    if ((u.protocol !== 'imap:' && u.protocol !== 'imaps:') || !u.hostname || !u.username) return undefined;
+    const secure = u.protocol === 'imaps:';
+    const folder = decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX';
+    return {
+      secure,
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port ? Number(u.port) : secure ? 993 : 143,
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      folder,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A PUBLIC_URL only this machine reaches: the one place unsigned webhooks are acceptable (a local demo). */
 export function isLocalUrl(url: string): boolean {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
@@ -67,6 +96,15 @@ const envSchema = z
     SLACK_CHANNEL: optionalText,
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_API_URL: optionalText.pipe(z.url().optional()),
+    /** The helpdesk mailbox email intake reads: imap://user:pass@host:port/INBOX (imaps:// for TLS). */
+    IMAP_URL: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => mailboxOf(v) !== undefined, {
+          message: 'must look like imaps://user:password@imap.example.com:993/INBOX (imap:// without TLS)',
+        })
+        .optional(),
+    ),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Signs voicemail and acknowledgement links; without it a secret kept in the database is used. */
     LINK_SECRET: optionalText.pipe(
@@ -112,6 +150,8 @@ export type RawEnv = z.infer<typeof envSchema>;
 export interface Env extends RawEnv {
   /** The database DATABASE_URL names. */
   database: DatabaseTarget;
+  /** The mailbox IMAP_URL names, when email intake is on. */
+  mailbox?: MailboxTarget;
   /** PUBLIC_URL without a trailing slash; defaults to http://localhost:$PORT. */
   publicUrl: string;
   /** /twilio/* accepts requests without a valid signature (no TWILIO_AUTH_TOKEN: a local demo, or a lab's opt-out). */
@@ -135,6 +175,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Parsed<Env> {
     value: {
       ...raw,
       database: databaseOf(raw.DATABASE_URL)!,
+      mailbox: raw.IMAP_URL ? mailboxOf(raw.IMAP_URL) : undefined,
       publicUrl,
       unsignedWebhooks: !raw.TWILIO_AUTH_TOKEN,
     },

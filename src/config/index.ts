@@ -1,5 +1,5 @@
 export { loadConfig, readOrganisationFile, type Config } from './load.js';
-export { parseEnv, type Env, type Parsed } from './env.js';
+export { parseEnv, mailboxOf, type Env, type MailboxTarget, type Parsed } from './env.js';
 export {
   parseOrganisation,
   ROLES,

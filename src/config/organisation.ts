@@ -131,6 +131,22 @@ function organisationSchema(country: CountryCode) {
       billing: z
         .object({ recipients: z.array(z.email({ message: 'is not a valid email address' })).default([]) })
         .default({ recipients: [] }),
+      /** Email intake: the helpdesk's own addresses (all delivered to IMAP_URL's mailbox) and who may open tickets. */
+      email: z
+        .object({
+          addresses: z
+            .array(
+              z.object({
+                address: z.email({ message: 'is not a valid email address' }).transform((a) => a.toLowerCase()),
+                line: z.string().trim().min(1).max(40).optional(),
+              }),
+            )
+            .default([]),
+          senders: z.enum(['registered', 'anyone']).default('registered'),
+          /** The priority of a ticket opened by email. */
+          priority: z.enum(PRIORITIES).default('medium'),
+        })
+        .default({ addresses: [], senders: 'registered', priority: 'medium' }),
     })
     .superRefine((org, ctx) => {
       const seen = new Map<string, number>();
@@ -206,6 +222,8 @@ export interface Organisation {
   callbackCountries: CountryCode[];
   /** Who receives the monthly after-hours summary (the office staff when empty). */
   billingRecipients: string[];
+  /** Email intake (read from IMAP_URL): the helpdesk's addresses with their line, and who may open tickets. */
+  email: { addresses: { address: string; line?: string }[]; senders: 'registered' | 'anyone'; priority: Priority };
 }
 
 /** Validates a parsed organisation document. Problems name the field, one line each. */
@@ -265,6 +283,7 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       callbackHours: o.callback_hours as Record<Weekday, Window[]> | undefined,
       callbackCountries: (o.callback_countries ?? [country]) as CountryCode[],
       billingRecipients: o.billing.recipients,
+      email: o.email,
     },
   };
 }

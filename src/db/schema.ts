@@ -9,3 +9,4 @@ export * from './tables.js';
 export * from '../billing/schema.js';
 export * from '../auth/schema.js';
 export * from '../audit/schema.js';
+export * from '../email/schema.js';

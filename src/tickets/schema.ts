@@ -35,8 +35,15 @@ export const TICKET_EVENT_TYPES = [
   'requester_notified',
   /** Someone not paged about the ticket asked to take it, and was asked to confirm. */
   'ack_offered',
+  /** A message of the email conversation: from the requester, or sent to them. */
+  'email_received',
+  'email_sent',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+/** How a ticket came in: a call, the helpdesk mailbox, or the API. */
+export const TICKET_SOURCES = ['phone', 'email', 'api'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
 
 export const tickets = sqliteTable(
   'tickets',
@@ -62,10 +69,16 @@ export const tickets = sqliteTable(
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: integer('acknowledged_at', { mode: 'timestamp_ms' }),
+    source: text('source', { enum: TICKET_SOURCES }).notNull().default('phone'),
+    /** The service line (software, network operations...): from the address an email was sent to. */
+    line: text('line'),
+    /** Who wrote, when the ticket came by email from an address that is not a contact's. */
+    requesterEmail: text('requester_email'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
+    index('tickets_source_created_idx').on(t.source, t.createdAt),
     index('tickets_client_status_idx').on(t.clientId, t.status),
     index('tickets_caller_status_idx').on(t.callerNumber, t.status),
     index('tickets_status_created_idx').on(t.status, t.createdAt),
@@ -130,4 +143,53 @@ export const workLogs = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('work_logs_ticket_idx').on(t.ticketId), index('work_logs_started_idx').on(t.startedAt)],
+);
+
+export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+
+/**
+ * A ticket's email conversation, each message once: what the requester wrote (the text shown with
+ * quoted history trimmed, the original kept) and what was sent to them, with the headers that thread it.
+ */
+export const ticketMessages = sqliteTable(
+  'ticket_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    /** The Message-ID, without angle brackets: how replies name this message. */
+    messageId: text('message_id').notNull().unique(),
+    inReplyTo: text('in_reply_to'),
+    fromAddress: text('from_address').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    /** What the timeline shows: the new text, quoted history trimmed. */
+    body: text('body').notNull(),
+    /** The whole text as received (or sent). */
+    original: text('original').notNull(),
+    /** Sent by Switchboard itself (an automatic reply or a notice), not by a person. */
+    automatic: integer('automatic', { mode: 'boolean' }).notNull().default(false),
+    staffId: text('staff_id'),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('ticket_messages_ticket_idx').on(t.ticketId, t.at)],
+);
+
+/** A file that came with a message; one over the size limit is listed without its content. */
+export const ticketAttachments = sqliteTable(
+  'ticket_attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => ticketMessages.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    /** Base64; null when the file was over the limit (the timeline says so). */
+    content: text('content'),
+  },
+  (t) => [index('ticket_attachments_message_idx').on(t.messageId)],
 );
