@@ -3,11 +3,12 @@ export {
   createClient,
   getClient,
   identifyCaller,
+  clientBySender,
   clientBySupportCode,
   supportCodeSchema,
   type ClientDeps,
 } from './service.js';
-export type { Client, Contact, CallerMatch } from './store.js';
+export type { Client, Contact, CallerMatch, SenderMatch } from './store.js';
 export {
   addPackage,
   packagesOf,

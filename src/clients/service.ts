@@ -5,6 +5,7 @@ import type { Clock } from '../calendar/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import * as store from './store.js';
 import type { Client } from './store.js';
+import { FREE_MAIL_DOMAINS } from './free-mail.js';
 
 export interface ClientDeps {
   db: Database;
@@ -33,6 +34,28 @@ export const newClientSchema = z.object({
     )
     .max(100)
     .default([]),
+  /** Any sender at these domains counts as the client's: never a free-mail domain anyone can sign up at. */
+  domains: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .transform((d) => d.replace(/^@/, ''))
+        .pipe(
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+              'must be a domain like acme.example',
+            )
+            .refine((d) => !FREE_MAIL_DOMAINS.has(d), {
+              message: 'is a free-mail domain: anyone can have an address there, so list the contacts instead',
+            }),
+        ),
+    )
+    .max(50)
+    .default([]),
 });
 
 export type NewClientInput = z.infer<typeof newClientSchema>;
@@ -51,9 +74,15 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
       supportCode: 'is already in use',
     });
   if (await store.supportCodeTaken(deps.db.q, input.supportCode)) return taken();
+  const domains = [...new Set(input.domains)];
+  const claimed = await store.domainsTaken(deps.db.q, domains);
+  if (claimed.length)
+    return fail('conflict', 'domain_taken', `The domain ${claimed.join(', ')} already belongs to another client`, {
+      domains: `${claimed.join(', ')} already belongs to another client`,
+    });
   try {
     const client = await deps.db.withTransaction((tx) =>
-      store.insertClient(tx, { name: input.name, supportCode: input.supportCode, contacts }, deps.clock.now()),
+      store.insertClient(tx, { name: input.name, supportCode: input.supportCode, contacts, domains }, deps.clock.now()),
     );
     return ok(client);
   } catch (err) {
@@ -61,6 +90,11 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
     if (isUniqueViolation(err)) return taken();
     throw err;
   }
+}
+
+/** Who an email address belongs to: a client contact's address, or any address at a client's domain. */
+export function clientBySender(deps: Pick<ClientDeps, 'db'>, address: string): Promise<store.SenderMatch | undefined> {
+  return store.clientBySender(deps.db.q, address);
 }
 
 export async function getClient(deps: ClientDeps, id: number): Promise<Outcome<Client>> {

@@ -1,6 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Q, SqliteDatabase, ReadQ } from '../db/index.js';
-import { clients, clientContacts } from './schema.js';
+import { clients, clientContacts, clientDomains } from './schema.js';
 
 export interface Contact {
   id: number;
@@ -14,6 +14,8 @@ export interface Client {
   name: string;
   supportCode: string;
   contacts: Contact[];
+  /** Any sender at these domains counts as the client's. */
+  domains: string[];
   createdAt: Date;
 }
 
@@ -21,6 +23,7 @@ export interface NewClient {
   name: string;
   supportCode: string;
   contacts: { name: string; phone?: string; email?: string }[];
+  domains?: string[];
 }
 
 export async function insertClient(tx: Q, input: NewClient, now: Date): Promise<Client> {
@@ -41,7 +44,13 @@ export async function insertClient(tx: Q, input: NewClient, now: Date): Promise<
         )
         .returning()
     : [];
-  return { ...row!, contacts: contacts.map(({ clientId: _, ...c }) => c) };
+  const domains = input.domains?.length
+    ? await tx
+        .insert(clientDomains)
+        .values(input.domains.map((domain) => ({ clientId: row!.id, domain })))
+        .returning()
+    : [];
+  return { ...row!, contacts: contacts.map(({ clientId: _, ...c }) => c), domains: domains.map((d) => d.domain) };
 }
 
 export async function supportCodeTaken(q: ReadQ, supportCode: string): Promise<boolean> {
@@ -62,10 +71,64 @@ async function withContacts(q: ReadQ, rows: (typeof clients.$inferSelect)[]): Pr
       ),
     )
     .orderBy(asc(clientContacts.id));
+  const domains = await q
+    .select()
+    .from(clientDomains)
+    .where(
+      inArray(
+        clientDomains.clientId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(clientDomains.domain));
   return rows.map((r) => ({
     ...r,
     contacts: all.filter((c) => c.clientId === r.id).map(({ clientId: _, ...c }) => c),
+    domains: domains.filter((d) => d.clientId === r.id).map((d) => d.domain),
   }));
+}
+
+export async function domainsTaken(q: ReadQ, domains: string[]): Promise<string[]> {
+  if (domains.length === 0) return [];
+  const rows = await q
+    .select({ domain: clientDomains.domain })
+    .from(clientDomains)
+    .where(inArray(clientDomains.domain, domains));
+  return rows.map((r) => r.domain);
+}
+
+export interface SenderMatch {
+  clientId: number;
+  clientName: string;
+  /** The contact whose address it is; none when only the domain matched. */
+  contactId?: number;
+  contactName?: string;
+}
+
+/** The client an email address belongs to: a contact's own address first, then the client's domains. */
+export async function clientBySender(q: ReadQ, address: string): Promise<SenderMatch | undefined> {
+  const email = address.toLowerCase();
+  const [contact] = await q
+    .select({
+      clientId: clients.id,
+      clientName: clients.name,
+      contactId: clientContacts.id,
+      contactName: clientContacts.name,
+    })
+    .from(clientContacts)
+    .innerJoin(clients, eq(clients.id, clientContacts.clientId))
+    .where(eq(sql`lower(${clientContacts.email})`, email))
+    .orderBy(asc(clientContacts.id))
+    .limit(1);
+  if (contact) return contact;
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const [byDomain] = await q
+    .select({ clientId: clients.id, clientName: clients.name })
+    .from(clientDomains)
+    .innerJoin(clients, eq(clients.id, clientDomains.clientId))
+    .where(eq(clientDomains.domain, domain))
+    .limit(1);
+  return byDomain;
 }
 
 export async function listClients(q: ReadQ): Promise<Client[]> {
