@@ -34,6 +34,9 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
           text: e.text,
           html: e.html,
           attachments: e.attachments,
+          ...(e.messageId ? { messageId: `<${e.messageId}>` } : {}),
+          ...(e.inReplyTo ? { inReplyTo: `<${e.inReplyTo}>` } : {}),
+          ...(e.references?.length ? { references: e.references.map((r) => `<${r}>`) } : {}),
           signal: AbortSignal.timeout(timeoutMs),
         });
         return { providerId: info.messageId };

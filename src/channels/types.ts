@@ -28,6 +28,10 @@ export interface Email {
   text: string;
   html?: string;
   attachments?: { filename: string; content: string; contentType: string }[];
+  /** Threading, for the requester's conversation: this message's id and the ones it answers (no angle brackets). */
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
 }
 
 export interface ChatPost {

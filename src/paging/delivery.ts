@@ -70,6 +70,7 @@ export const SENDERS: Record<Channel, Sender> = {
       subject: row.subject ?? '(no subject)',
       text: row.body,
       attachments: row.payload?.attachments as Email['attachments'],
+      ...(row.payload?.thread as Pick<Email, 'messageId' | 'inReplyTo' | 'references'> | undefined),
     }),
   // Slack text was escaped when it was rendered.
   slack: (row, d) =>

@@ -24,6 +24,9 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   callback_booked: 'callback_confirmation',
   callback_unanswered: 'notice',
   callbacks_overdue: 'notice',
+  email_reply: 'requester',
+  email_refused: 'requester',
+  customer_replied: 'notice',
   requester: 'requester',
   monthly_report: 'report',
   call: 'notice',
@@ -35,6 +38,8 @@ export interface About {
   ticketId?: number | null;
   /** Overrides the kind's purpose (an escalation's phone call is a page). */
   purpose?: OutboxPurpose;
+  /** An email in the requester's conversation: its own id, what it answers, and the conversation's subject. */
+  thread?: { messageId: string; inReplyTo?: string; references?: string[]; subject?: string };
 }
 
 /**
@@ -122,9 +127,21 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
         channel: 'email',
         recipient: to,
         staffId: staffId ?? null,
-        subject: mail.subject,
+        subject: about.thread?.subject ?? mail.subject,
         body: mail.text,
-        payload: { ...row.payload, ...(mail.attachments ? { attachments: mail.attachments } : {}) },
+        payload: {
+          ...row.payload,
+          ...(mail.attachments ? { attachments: mail.attachments } : {}),
+          ...(about.thread
+            ? {
+                thread: {
+                  messageId: about.thread.messageId,
+                  inReplyTo: about.thread.inReplyTo,
+                  references: about.thread.references,
+                },
+              }
+            : {}),
+        },
       },
     ];
   };

@@ -20,6 +20,9 @@ export const NOTICE_KINDS = [
   'requester',
   'monthly_report',
   'call',
+  'email_reply',
+  'email_refused',
+  'customer_replied',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -88,7 +91,13 @@ export type Notice =
   | { kind: 'callbacks_overdue'; callbacks: OverdueCallback[] }
   | { kind: 'requester'; change: RequesterChange; ticket: TicketFacts; name?: string }
   | { kind: 'monthly_report'; month: string; text: string; attachment: { filename: string; content: string } }
-  | { kind: 'call'; url: string; about: string };
+  | { kind: 'call'; url: string; about: string }
+  /** The automatic reply to a message that opened a ticket: its number, how to follow up and escalate. */
+  | { kind: 'email_reply'; ticket: TicketFacts; name?: string }
+  /** The reply to an unregistered sender: how to reach support from a registered address. */
+  | { kind: 'email_refused' }
+  /** The requester wrote again: for whoever has the ticket. */
+  | { kind: 'customer_replied'; ticket: TicketRef; from: string; excerpt: string };
 
 /** What every renderer knows of the organisation. */
 export interface RenderContext {

@@ -118,6 +118,25 @@ const EMAIL: Renderer<EmailMessage> = {
     attachments: [{ ...n.attachment, contentType: 'text/csv; charset=utf-8' }],
   }),
   call: () => undefined,
+  email_reply: (n, ctx) => {
+    const w = wordsFor(ctx.language);
+    const label = ticketLabel(n.ticket.number);
+    return {
+      subject: `[${label}] ${w.subject(ctx.organisation, label)}`,
+      text: `${n.name ? `${n.name},\n\n` : ''}${requesterText(ctx, n.ticket, { kind: 'opened' })}\n\n${w.followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n`,
+    };
+  },
+  email_refused: (_n, ctx) => {
+    const w = wordsFor(ctx.language);
+    return {
+      subject: w.refusedSubject(ctx.organisation),
+      text: `${w.refused(ctx.organisation, ctx.helpdeskNumber)}\n`,
+    };
+  },
+  customer_replied: (n, ctx) => ({
+    subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: ${n.from} replied`,
+    text: `${n.from} wrote on ${ticketLabel(n.ticket.number)}:\n\n${n.excerpt}\n\n${ctx.publicUrl}/dashboard/tickets/${n.ticket.number}`,
+  }),
 };
 
 export const renderEmail = (notice: Notice, ctx: RenderContext) => renderWith(EMAIL, notice, ctx);

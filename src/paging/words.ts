@@ -11,6 +11,11 @@ interface Words {
   returned: (v: Vars & { message: string }) => string;
   priorityChanged: (v: Vars & { from: string; to: string }) => string;
   resolved: (v: Vars & { note?: string }) => string;
+  /** In the automatic reply to an email: how to follow up, and how to escalate by phone. */
+  followUp: (v: { label: string; number: number; helpdesk: string }) => string;
+  refusedSubject: (org: string) => string;
+  /** To a sender who is not registered: how to reach support. */
+  refused: (org: string, helpdesk: string) => string;
 }
 
 interface Vars {
@@ -35,6 +40,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: ticket ${v.label} changed from ${v.from} to ${v.to} priority.${v.due ? ` We now aim to resolve it by ${v.due}.` : ''}`,
     resolved: (v) =>
       `${v.org}: ticket ${v.label} is resolved.${v.note ? ` ${v.note}` : ''} If it is not, call ${v.helpdesk}, press 3 and enter ${v.number}.`,
+    followUp: (v) =>
+      `To add to it, reply to this email and keep [${v.label}] in the subject. If it is urgent, call ${v.helpdesk}, press 3 and enter ${v.number} to escalate it.`,
+    refusedSubject: (org) => `[${org}] Please write from your registered address`,
+    refused: (org, helpdesk) =>
+      `${org}: we could not open a ticket, because this address is not registered with us. Please write from the address your company registered with ${org}, or ask your administrator to add you. For anything urgent, call ${helpdesk}.`,
   },
   it: {
     priority: { critical: 'Critica', high: 'Alta', medium: 'Media', low: 'Bassa' },
@@ -48,6 +58,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: la priorità della richiesta ${v.label} è passata da ${v.from} a ${v.to}.${v.due ? ` Contiamo di risolverla entro ${v.due}.` : ''}`,
     resolved: (v) =>
       `${v.org}: la richiesta ${v.label} è risolta.${v.note ? ` ${v.note}` : ''} Se non lo è, chiami il ${v.helpdesk}, prema 3 e digiti ${v.number}.`,
+    followUp: (v) =>
+      `Per aggiungere qualcosa, risponda a questa email lasciando [${v.label}] nell'oggetto. Se è urgente, chiami il ${v.helpdesk}, prema 3 e digiti ${v.number} per sollecitarla.`,
+    refusedSubject: (org) => `[${org}] Scriva dall'indirizzo registrato`,
+    refused: (org, helpdesk) =>
+      `${org}: non abbiamo aperto una richiesta perché questo indirizzo non è registrato. Scriva dall'indirizzo che la sua azienda ha registrato presso ${org}, oppure chieda al suo amministratore di aggiungerla. Per le urgenze chiami il ${helpdesk}.`,
   },
   ru: {
     priority: { critical: 'критический', high: 'высокий', medium: 'средний', low: 'низкий' },
@@ -61,6 +76,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: приоритет заявки ${v.label} изменён: ${v.from} → ${v.to}.${v.due ? ` Новый срок решения: ${v.due}.` : ''}`,
     resolved: (v) =>
       `${v.org}: заявка ${v.label} решена.${v.note ? ` ${v.note}` : ''} Если это не так, позвоните ${v.helpdesk}, нажмите 3 и введите ${v.number}.`,
+    followUp: (v) =>
+      `Чтобы дополнить заявку, ответьте на это письмо, сохранив [${v.label}] в теме. Если дело срочное, позвоните ${v.helpdesk}, нажмите 3 и введите ${v.number}.`,
+    refusedSubject: (org) => `[${org}] Пишите с зарегистрированного адреса`,
+    refused: (org, helpdesk) =>
+      `${org}: мы не открыли заявку, потому что этот адрес у нас не зарегистрирован. Напишите с адреса, который ваша компания зарегистрировала в ${org}, или попросите администратора добавить вас. По срочным вопросам звоните ${helpdesk}.`,
   },
 };
 
