@@ -16,6 +16,7 @@ import { systemClock } from './calendar/index.js';
 import { createApp, servicesOf } from './app.js';
 import { startOutboxWorker } from './paging/index.js';
 import { startScheduler } from './scheduler.js';
+import { startMailbox } from './email/index.js';
 
 /** Fly sends SIGKILL 30 s after SIGTERM; the service is gone well before. */
 const STOP_WITHIN_MS = 9_000;
@@ -84,6 +85,15 @@ async function main(): Promise<void> {
   });
   const app = createApp(services);
   const scheduler = startScheduler(services);
+  // Email intake: every instance may read the mailbox; each message is taken once, keyed in the database.
+  const mailbox = config.env.mailbox
+    ? startMailbox({ db, log, organisation: config.organisation, tickets: services.tickets }, config.env.mailbox)
+    : undefined;
+  if (!mailbox) log.info('IMAP_URL is unset: no email intake');
+  else if (config.organisation.email.addresses.length === 0)
+    log.warn(
+      'IMAP_URL is set but the organisation file lists no email.addresses: every message counts as sent to the helpdesk',
+    );
   const server: Server = app.listen(config.env.PORT);
   server.on('listening', () => {
     const address = server.address();
@@ -125,7 +135,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     const drained = setTimeout(() => server.closeAllConnections(), SEND_DEADLINE_MS);
     drained.unref();
-    const [, sends] = await Promise.all([scheduler.stop(), outbox.stop(SEND_DEADLINE_MS)]);
+    const [, sends] = await Promise.all([scheduler.stop(), outbox.stop(SEND_DEADLINE_MS), mailbox?.stop()]);
     if (sends.unfinished)
       log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');
     await closed;

@@ -29,7 +29,7 @@ export async function requesterOf(
   const contact = client?.contacts.find((c) => c.id === ticket.contactId);
   return {
     name: contact?.name,
-    email: contact?.email ?? undefined,
+    email: contact?.email ?? ticket.requesterEmail ?? undefined,
     phone: contact?.phone ?? ticket.callerNumber ?? undefined,
   };
 }

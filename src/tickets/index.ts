@@ -62,3 +62,15 @@ export { runSlaChecks } from './sla-watch.js';
 export { runDueEscalations } from './escalate.js';
 export { timelineRecorder } from './timeline.js';
 export { ackLink } from './links.js';
+export {
+  openTicketByEmail,
+  addEmailToTicket,
+  ticketOfReply,
+  mayWriteOn,
+  latestEmailTicketOf,
+  conversationOf,
+  type IncomingEmail,
+  type Sender,
+  type TicketMessage,
+  type TicketAttachment,
+} from './email.js';

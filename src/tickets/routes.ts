@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from '../paging/index.js';
 import * as store from './store.js';
+import { conversationOf } from './email.js';
 import { voicemailLink } from './voicemail.js';
 import { streamRecording } from './audio.js';
 import {
@@ -99,6 +100,7 @@ export function ticketRoutes(deps: TicketDeps): Router {
       ...(await summary(q, ticket)),
       voicemails: (await store.voicemailsOf(q, ticket.id)).map((v) => ({ ...v, link: voicemailLink(deps, v.id, now) })),
       timeline: await store.eventsOf(q, ticket.id),
+      messages: (await conversationOf(q, ticket.id)).map(({ original: _, ...m }) => m),
     });
   });
   return router;

@@ -1,0 +1,3 @@
+export { startMailbox, type Mailbox } from './mailbox.js';
+export { takeMessage, isAutomatic, trimQuoted, type IntakeDeps, type Taken } from './intake.js';
+export { INBOUND_OUTCOMES, type InboundOutcome } from './schema.js';

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { and, count, eq, gte } from 'drizzle-orm';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { Logger } from 'pino';
+import type { Organisation } from '../config/index.js';
+import { errorMessage, type Database, type Q } from '../db/index.js';
+import { clientBySender } from '../clients/index.js';
+import {
+  addEmailToTicket,
+  latestEmailTicketOf,
+  mayWriteOn,
+  openTicketByEmail,
+  ticketOfReply,
+  type IncomingEmail,
+  type Sender,
+  type TicketDeps,
+} from '../tickets/index.js';
+import { inboundMail, type InboundOutcome } from './schema.js';
+
+/** An attachment over this size is listed on the ticket without its content. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** All of a message's kept attachments together. */
+const MAX_KEPT_BYTES = 25 * 1024 * 1024;
+/** New tickets one sender may open in an hour; past it, messages are added to their latest ticket. */
+export const TICKETS_PER_SENDER_HOUR = 10;
+const HOUR = 3_600_000;
+
+export interface IntakeDeps {
+  db: Database;
+  log: Logger;
+  organisation: Organisation;
+  tickets: TicketDeps;
+}
+
+export interface Taken {
+  outcome: InboundOutcome | 'duplicate';
+  ticketNumber?: number;
+}
+
+/** The address part, lower-cased, of the first address in a header. */
+function firstAddress(header: AddressObject | AddressObject[] | undefined): { address?: string; name?: string } {
+  const list = Array.isArray(header) ? header : header ? [header] : [];
+  for (const group of list)
+    for (const a of group.value) if (a.address) return { address: a.address.toLowerCase(), name: a.name || undefined };
+  return {};
+}
+
+function allAddresses(...headers: (AddressObject | AddressObject[] | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const header of headers)
+    for (const group of Array.isArray(header) ? header : header ? [header] : [])
+      for (const a of group.value) if (a.address) out.push(a.address.toLowerCase());
+  return out;
+}
+
+const stripBrackets = (id: string) => id.trim().replace(/^<|>$/g, '');
+
+function headerText(parsed: ParsedMail, name: string): string {
+  const value = parsed.headers.get(name);
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && 'text' in value && typeof value.text === 'string') return value.text;
+  if (typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value);
+  return String(value);
+}
+
+/**
+ * Mail no person wrote: bounces, out-of-office replies, lists. Answering it could start a loop
+ * between two robots, so it is kept and never answered.
+ */
+export function isAutomatic(parsed: ParsedMail, from: string | undefined): boolean {
+  const autoSubmitted = headerText(parsed, 'auto-submitted').trim().toLowerCase();
+  if (autoSubmitted && autoSubmitted !== 'no') return true;
+  if (/^(bulk|list|junk)$/i.test(headerText(parsed, 'precedence').trim())) return true;
+  if (parsed.headers.has('list-id')) return true;
+  const returnPath = headerText(parsed, 'return-path').trim();
+  if (parsed.headers.has('return-path') && (returnPath === '' || returnPath === '<>')) return true;
+  if (!from || /^(mailer-daemon|postmaster)@/i.test(from)) return true;
+  if (/^(auto-reply|autoreply|noreply|no-reply|donotreply|do-not-reply)@/i.test(from)) return true;
+  return false;
+}
+
+/** The new part of a reply: quoted lines and the quoted history under "On … wrote:" left out. */
+export function trimQuoted(text: string): string {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (
+      /^(On .{3,200} wrote:|Il giorno .{3,200} ha scritto:|.{0,200}\d{1,2}:\d{2}.{0,200}(написал|пишет)\(?а?\)?:)\s*$/i.test(
+        line.trim(),
+      ) ||
+      /^-{2,}\s*(Original Message|Messaggio originale|Исходное сообщение|Пересылаемое сообщение)\s*-{2,}$/i.test(
+        line.trim(),
+      ) ||
+      (/^(From|Da|От):\s.+$/.test(line.trim()) && kept.length > 0 && kept.at(-1)!.trim() === '')
+    )
+      break;
+    if (line.startsWith('>')) continue;
+    kept.push(line);
+  }
+  const trimmed = kept.join('\n').trim();
+  return trimmed || text.trim();
+}
+
+/** The message as the tickets keep it: ids without brackets, text (HTML-only mail turned to text), attachments within limits. */
+export function incomingOf(parsed: ParsedMail, key: string, to: string, receivedAt: Date): IncomingEmail {
+  const from = firstAddress(parsed.from);
+  const original = (parsed.text ?? '').trim();
+  let kept = 0;
+  const references = (
+    Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : []
+  )
+    .flatMap((r) => r.split(/\s+/))
+    .filter(Boolean)
+    .map(stripBrackets);
+  return {
+    messageId: parsed.messageId ? stripBrackets(parsed.messageId) : key,
+    inReplyTo: parsed.inReplyTo ? stripBrackets(parsed.inReplyTo.split(/\s+/)[0]!) : undefined,
+    references,
+    from: from.address ?? '',
+    fromName: from.name,
+    to,
+    subject: (parsed.subject ?? '').trim(),
+    body: trimQuoted(original).slice(0, 100_000),
+    original: original.slice(0, 1_000_000),
+    attachments: parsed.attachments
+      .filter((a) => a.contentDisposition !== 'inline' || !a.related)
+      .map((a) => {
+        const size = a.size ?? a.content.length;
+        const keep = size <= MAX_ATTACHMENT_BYTES && kept + size <= MAX_KEPT_BYTES;
+        if (keep) kept += size;
+        return {
+          filename: (a.filename ?? 'attachment').slice(0, 200),
+          contentType: a.contentType || 'application/octet-stream',
+          size,
+          content: keep ? a.content.toString('base64') : undefined,
+        };
+      }),
+    receivedAt,
+  };
+}
+
+/** The key a message is taken once by: its Message-ID, or without one a digest of the whole message. */
+export function keyOf(parsed: ParsedMail | undefined, raw: Buffer): string {
+  const id = parsed?.messageId ? stripBrackets(parsed.messageId) : '';
+  return id ? `mid:${id.slice(0, 900)}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+async function record(
+  tx: Q,
+  key: string,
+  mail: { from?: string; to?: string; subject?: string },
+  outcome: InboundOutcome,
+  now: Date,
+  extra: { ticketId?: number; error?: string } = {},
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(inboundMail)
+    .values({
+      key,
+      fromAddress: mail.from ?? null,
+      toAddress: mail.to ?? null,
+      subject: mail.subject?.slice(0, 300) ?? null,
+      outcome,
+      ticketId: extra.ticketId ?? null,
+      error: extra.error ?? null,
+      receivedAt: now,
+    })
+    .onConflictDoNothing({ target: inboundMail.key })
+    .returning({ id: inboundMail.id });
+  return inserted.length === 1;
+}
+
+/**
+ * Takes one message from the mailbox, once: everything it leads to (its inbound row, the ticket or the
+ * addition, the automatic reply in the outbox) is committed together, keyed on the message, so a
+ * message read again after a restart or a reconnect changes nothing. Never throws for the message's
+ * content: a message that cannot be read is recorded as failed (and kept in the mailbox).
+ */
+export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken> {
+  const now = deps.tickets.clock.now();
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
+  } catch (err) {
+    const key = keyOf(undefined, raw);
+    const fresh = await deps.db.withTransaction((tx) =>
+      record(tx, key, {}, 'failed', now, { error: errorMessage(err).slice(0, 500) }),
+    );
+    if (fresh)
+      deps.log.error(
+        { key, err: errorMessage(err) },
+        'a message in the helpdesk mailbox could not be read; it stays there',
+      );
+    return { outcome: fresh ? 'failed' : 'duplicate' };
+  }
+  const key = keyOf(parsed, raw);
+  const from = firstAddress(parsed.from).address;
+  const ours = deps.organisation.email.addresses;
+  const recipients = allAddresses(parsed.to, parsed.cc, parsed.bcc);
+  const delivered = headerText(parsed, 'delivered-to').trim().toLowerCase();
+  const to = ours.find((a) => recipients.includes(a.address) || a.address === delivered);
+  const summary = { from, to: to?.address ?? recipients[0], subject: parsed.subject };
+
+  const taken = await deps.db.withTransaction(async (tx): Promise<Taken & { fresh: boolean }> => {
+    // Claimed first: a second reading of the same message stops here.
+    const claim = await tx.select({ id: inboundMail.id }).from(inboundMail).where(eq(inboundMail.key, key)).limit(1);
+    if (claim.length) return { outcome: 'duplicate', fresh: false };
+    if (isAutomatic(parsed, from)) {
+      await record(tx, key, summary, 'ignored', now);
+      return { outcome: 'ignored', fresh: true };
+    }
+    const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now);
+    const match = await clientBySender(deps.tickets, mail.from);
+    const sender: Sender = { clientId: match?.clientId, contactId: match?.contactId, line: to?.line };
+
+    const thread = await ticketOfReply(tx, mail);
+    if (thread && mayWriteOn(thread, sender, mail.from)) {
+      const ticket = await addEmailToTicket(deps.tickets, tx, thread, mail);
+      await record(tx, key, summary, 'added', now, { ticketId: ticket.id });
+      return { outcome: 'added', ticketNumber: ticket.number, fresh: true };
+    }
+    if (!match && deps.organisation.email.senders === 'registered') {
+      // One explanation a day per address; never a ticket.
+      const day = now.toISOString().slice(0, 10);
+      await deps.tickets.pager.tellCustomer(
+        tx,
+        { email: mail.from },
+        { kind: 'email_refused' },
+        {
+          key: `email-refused:${mail.from}:${day}`,
+          thread: {
+            messageId: `refused.${createHash('sha1').update(key).digest('hex')}@${new URL(deps.tickets.publicUrl).hostname}`,
+            inReplyTo: mail.messageId,
+            references: [mail.messageId],
+          },
+        },
+      );
+      await record(tx, key, summary, 'refused', now);
+      return { outcome: 'refused', fresh: true };
+    }
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(inboundMail)
+      .where(
+        and(
+          eq(inboundMail.fromAddress, mail.from),
+          eq(inboundMail.outcome, 'ticket'),
+          gte(inboundMail.receivedAt, new Date(now.getTime() - HOUR)),
+        ),
+      );
+    if (Number(recent?.n ?? 0) >= TICKETS_PER_SENDER_HOUR) {
+      const latest = await latestEmailTicketOf(tx, mail.from);
+      if (latest) {
+        const ticket = await addEmailToTicket(deps.tickets, tx, latest, mail);
+        await record(tx, key, summary, 'added', now, { ticketId: ticket.id });
+        return { outcome: 'added', ticketNumber: ticket.number, fresh: true };
+      }
+    }
+    const ticket = await openTicketByEmail(deps.tickets, tx, mail, sender);
+    await record(tx, key, summary, 'ticket', now, { ticketId: ticket.id });
+    return { outcome: 'ticket', ticketNumber: ticket.number, fresh: true };
+  });
+  if (taken.fresh) {
+    deps.tickets.onOutbox();
+    deps.log.info({ outcome: taken.outcome, ticket: taken.ticketNumber }, 'email taken');
+  }
+  return { outcome: taken.outcome, ticketNumber: taken.ticketNumber };
+}
