@@ -1,0 +1,213 @@
+import request from 'supertest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { mailboxOf } from '../../src/config/index.js';
+import { startMailbox } from '../../src/email/index.js';
+import { auth } from '../support/app.js';
+import { startMailServer } from '../support/dovecot.js';
+import { organisationFrom } from '../support/organisation.js';
+import { pagingHarness } from '../support/paging.js';
+
+const organisation = organisationFrom(undefined, (doc) => {
+  doc.email = {
+    addresses: [
+      { address: 'support@omnipotech.example', line: 'software' },
+      { address: 'noc@omnipotech.example', line: 'noc' },
+    ],
+    senders: 'registered',
+  };
+});
+
+const server = await startMailServer();
+const h = await pagingHarness({ organisation, now: '2026-11-24T15:00:00Z' });
+const deps = { db: h.db, log: h.log, organisation: h.config.organisation, tickets: h.services.tickets };
+let mailbox = startMailbox(deps, mailboxOf(server.url())!);
+afterAll(async () => {
+  await mailbox.stop();
+  await server.stop();
+});
+
+// A client whose contact writes from her own address, and whose colleagues write from its domain.
+await request(h.app)
+  .post('/api/clients')
+  .set(auth)
+  .send({
+    name: 'Acme Dental',
+    supportCode: '4417',
+    contacts: [{ name: 'Dana Dentist', phone: '+12815550142', email: 'dana@acme.example' }],
+    domains: ['acme.example'],
+  })
+  .expect(201);
+
+let sequence = 0;
+function message(m: { from: string; to?: string; subject: string; body: string; headers?: string[]; id?: string }) {
+  const id = m.id ?? `m${++sequence}.${Date.now()}@acme.example`;
+  const raw = [
+    `From: ${m.from}`,
+    `To: ${m.to ?? 'support@omnipotech.example'}`,
+    `Subject: ${m.subject}`,
+    `Message-ID: <${id}>`,
+    'Date: Tue, 24 Nov 2026 09:00:00 -0600',
+    'MIME-Version: 1.0',
+    ...(m.headers ?? []),
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    m.body,
+    '',
+  ].join('\r\n');
+  return { id, raw };
+}
+
+const tickets = async () => (await request(h.app).get('/api/tickets').set(auth).expect(200)).body;
+const mailsTo = (address: string) => h.smtp.mails.filter((m) => m.to.includes(address));
+const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ');
+
+describe('email intake from the helpdesk mailbox (a real IMAP server)', async () => {
+  it('opens a ticket for a registered contact, on the line written to, and replies with the number in the subject', async () => {
+    const { id, raw } = message({
+      from: 'Dana Dentist <dana@acme.example>',
+      to: 'noc@omnipotech.example',
+      subject: 'The VPN drops every hour',
+      body: 'Since this morning the VPN drops every hour.\n\nDana',
+    });
+    const uid = await server.deliver(raw);
+    await vi.waitFor(
+      async () => expect((await tickets()).some((t: { source: string }) => t.source === 'email')).toBe(true),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
+    const [ticket] = await tickets();
+    expect(ticket).toMatchObject({
+      source: 'email',
+      line: 'noc',
+      summary: 'The VPN drops every hour',
+      priority: 'medium',
+      client: { name: 'Acme Dental' },
+      unidentified: false,
+    });
+    await h.settle();
+    const [reply] = mailsTo('dana@acme.example');
+    const headers = unfold(reply!.raw);
+    expect(headers).toMatch(new RegExp(`Subject: Re: \\[TK-${ticket.number}\\] The VPN drops every hour`));
+    expect(headers).toContain(`In-Reply-To: <${id}>`);
+    expect(headers).toContain(`press 3 and enter ${ticket.number}`);
+    // Marked \Seen only once the ticket was committed.
+    await vi.waitFor(async () => expect((await server.flags()).get(uid)?.has('\\Seen')).toBe(true));
+    const detail = (await request(h.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body;
+    expect(detail.messages.map((m: { direction: string; body: string }) => m.direction)).toEqual(['in', 'out']);
+    expect(detail.messages[0].body).toContain('the VPN drops every hour');
+  });
+
+  it('adds a reply with [TK-n] in the subject from someone at the client’s domain to that ticket, with no new ticket or reply', async () => {
+    const [ticket] = await tickets();
+    const before = (await tickets()).length;
+    const repliesBefore = h.smtp.mails.length;
+    await server.deliver(
+      message({
+        from: 'Ray Reception <ray@acme.example>',
+        subject: `Re: [TK-${ticket.number}] The VPN drops every hour`,
+        body: 'It happened again at 10:00.\n\nOn Tue, 24 Nov 2026 Dana wrote:\n> Since this morning the VPN drops every hour.',
+      }).raw,
+    );
+    await vi.waitFor(
+      async () => {
+        const detail = (await request(h.app).get(`/api/tickets/${ticket.number}`).set(auth).expect(200)).body;
+        expect(detail.messages.filter((m: { direction: string }) => m.direction === 'in')).toHaveLength(2);
+        expect(detail.messages.at(-1).body).toBe('It happened again at 10:00.');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await h.settle();
+    expect(await tickets()).toHaveLength(before);
+    expect(h.smtp.mails.length).toBe(repliesBefore);
+  });
+
+  it('tells an unregistered sender once a day how to reach support, and opens no ticket', async () => {
+    const before = (await tickets()).length;
+    for (const subject of ['Help please', 'Help again'])
+      await server.deliver(message({ from: 'someone@gmail.com', subject, body: 'My printer is broken.' }).raw);
+    await vi.waitFor(async () => expect((await server.flags()).size).toBeGreaterThanOrEqual(4));
+    await vi.waitFor(async () => {
+      await h.settle();
+      expect(mailsTo('someone@gmail.com')).toHaveLength(1);
+    });
+    await vi.waitFor(async () => {
+      const flags = await server.flags();
+      expect([...flags.values()].every((f) => f.has('\\Seen'))).toBe(true);
+    });
+    await h.settle();
+    expect(mailsTo('someone@gmail.com')).toHaveLength(1);
+    expect(unfold(mailsTo('someone@gmail.com')[0]!.raw)).toContain('this address is not registered with us');
+    expect(await tickets()).toHaveLength(before);
+  });
+
+  it('never answers automatic mail (an out-of-office from a registered address)', async () => {
+    const before = (await tickets()).length;
+    const mailsBefore = h.smtp.mails.length;
+    const uid = await server.deliver(
+      message({
+        from: 'dana@acme.example',
+        subject: 'Out of office',
+        body: 'I am away until Monday.',
+        headers: ['Auto-Submitted: auto-replied'],
+      }).raw,
+    );
+    await vi.waitFor(async () => expect((await server.flags()).get(uid)?.has('\\Seen')).toBe(true));
+    await h.settle();
+    expect(h.smtp.mails.length).toBe(mailsBefore);
+    expect(await tickets()).toHaveLength(before);
+  });
+
+  it('reads a Russian message in Windows-1251', async () => {
+    const cp1251 = Buffer.from([
+      0xcf, 0xf0, 0xe8, 0xed, 0xf2, 0xe5, 0xf0, 0x20, 0xed, 0xe5, 0x20, 0xef, 0xe5, 0xf7, 0xe0, 0xf2, 0xe0, 0xe5, 0xf2,
+    ]); // "Принтер не печатает"
+    const raw = Buffer.concat([
+      Buffer.from(
+        [
+          'From: dana@acme.example',
+          'To: support@omnipotech.example',
+          'Subject: =?windows-1251?B?' + cp1251.toString('base64') + '?=',
+          `Message-ID: <ru.${Date.now()}@acme.example>`,
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=windows-1251',
+          'Content-Transfer-Encoding: 8bit',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+      cp1251,
+      Buffer.from('\r\n'),
+    ]);
+    await server.deliver(raw);
+    await vi.waitFor(
+      async () => expect((await tickets()).map((t: { summary: string }) => t.summary)).toContain('Принтер не печатает'),
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  it('takes a message once across a restart between the ticket and \\Seen, and reads again after the server drops the connection', async () => {
+    await mailbox.stop();
+    const { raw } = message({ from: 'dana@acme.example', subject: 'Disk full on the file server', body: 'Disk full.' });
+    const uid = await server.deliver(raw);
+    // The ticket is committed, then the process dies before marking the message \Seen.
+    const { takeMessage } = await import('../../src/email/index.js');
+    expect((await takeMessage(deps, Buffer.from(raw))).outcome).toBe('ticket');
+    expect((await server.flags()).get(uid)?.has('\\Seen')).toBe(false);
+    mailbox = startMailbox(deps, mailboxOf(server.url())!);
+    await vi.waitFor(async () => expect((await server.flags()).get(uid)?.has('\\Seen')).toBe(true), {
+      timeout: 10_000,
+    });
+    expect(
+      (await tickets()).filter((t: { summary: string }) => t.summary === 'Disk full on the file server'),
+    ).toHaveLength(1);
+
+    await server.kick(); // the IDLE connection is dropped by the server
+    await server.deliver(message({ from: 'dana@acme.example', subject: 'After the drop', body: 'Still here.' }).raw);
+    await vi.waitFor(
+      async () => expect((await tickets()).map((t: { summary: string }) => t.summary)).toContain('After the drop'),
+      { timeout: 15_000, interval: 200 },
+    );
+  }, 30_000);
+});
