@@ -146,13 +146,18 @@ export function keyOf(parsed: ParsedMail | undefined, raw: Buffer): string {
   return id ? `mid:${id.slice(0, 900)}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-async function record(
+/**
+ * Claims a message by inserting its key: false when it was taken already. On PostgreSQL a second
+ * instance inserting the same key waits for the first to commit and then finds it, so only one of
+ * them goes on to open the ticket.
+ */
+async function claim(
   tx: Q,
   key: string,
   mail: { from?: string; to?: string; subject?: string },
   outcome: InboundOutcome,
   now: Date,
-  extra: { ticketId?: number; error?: string } = {},
+  error?: string,
 ): Promise<boolean> {
   const inserted = await tx
     .insert(inboundMail)
@@ -162,13 +167,20 @@ async function record(
       toAddress: mail.to ?? null,
       subject: mail.subject?.slice(0, 300) ?? null,
       outcome,
-      ticketId: extra.ticketId ?? null,
-      error: extra.error ?? null,
+      error: error ?? null,
       receivedAt: now,
     })
     .onConflictDoNothing({ target: inboundMail.key })
     .returning({ id: inboundMail.id });
   return inserted.length === 1;
+}
+
+/** What became of a claimed message. */
+async function settle(tx: Q, key: string, outcome: InboundOutcome, ticketId?: number): Promise<void> {
+  await tx
+    .update(inboundMail)
+    .set({ outcome, ticketId: ticketId ?? null })
+    .where(eq(inboundMail.key, key));
 }
 
 /**
@@ -185,7 +197,7 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
   } catch (err) {
     const key = keyOf(undefined, raw);
     const fresh = await deps.db.withTransaction((tx) =>
-      record(tx, key, {}, 'failed', now, { error: errorMessage(err).slice(0, 500) }),
+      claim(tx, key, {}, 'failed', now, errorMessage(err).slice(0, 500)),
     );
     if (fresh)
       deps.log.error(
@@ -203,13 +215,9 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
   const summary = { from, to: to?.address ?? recipients[0], subject: parsed.subject };
 
   const taken = await deps.db.withTransaction(async (tx): Promise<Taken & { fresh: boolean }> => {
-    // Claimed first: a second reading of the same message stops here.
-    const claim = await tx.select({ id: inboundMail.id }).from(inboundMail).where(eq(inboundMail.key, key)).limit(1);
-    if (claim.length) return { outcome: 'duplicate', fresh: false };
-    if (isAutomatic(parsed, from)) {
-      await record(tx, key, summary, 'ignored', now);
-      return { outcome: 'ignored', fresh: true };
-    }
+    // Claimed first: a second reading of the same message, here or on another instance, stops here.
+    if (!(await claim(tx, key, summary, 'ignored', now))) return { outcome: 'duplicate', fresh: false };
+    if (isAutomatic(parsed, from)) return { outcome: 'ignored', fresh: true };
     const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now);
     const match = await clientBySender(deps.tickets, mail.from);
     const sender: Sender = { clientId: match?.clientId, contactId: match?.contactId, line: to?.line };
@@ -217,7 +225,7 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
     const thread = await ticketOfReply(tx, mail);
     if (thread && mayWriteOn(thread, sender, mail.from)) {
       const ticket = await addEmailToTicket(deps.tickets, tx, thread, mail);
-      await record(tx, key, summary, 'added', now, { ticketId: ticket.id });
+      await settle(tx, key, 'added', ticket.id);
       return { outcome: 'added', ticketNumber: ticket.number, fresh: true };
     }
     if (!match && deps.organisation.email.senders === 'registered') {
@@ -236,7 +244,7 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
           },
         },
       );
-      await record(tx, key, summary, 'refused', now);
+      await settle(tx, key, 'refused');
       return { outcome: 'refused', fresh: true };
     }
     const [recent] = await tx
@@ -253,12 +261,12 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
       const latest = await latestEmailTicketOf(tx, mail.from);
       if (latest) {
         const ticket = await addEmailToTicket(deps.tickets, tx, latest, mail);
-        await record(tx, key, summary, 'added', now, { ticketId: ticket.id });
+        await settle(tx, key, 'added', ticket.id);
         return { outcome: 'added', ticketNumber: ticket.number, fresh: true };
       }
     }
     const ticket = await openTicketByEmail(deps.tickets, tx, mail, sender);
-    await record(tx, key, summary, 'ticket', now, { ticketId: ticket.id });
+    await settle(tx, key, 'ticket', ticket.id);
     return { outcome: 'ticket', ticketNumber: ticket.number, fresh: true };
   });
   if (taken.fresh) {

@@ -4,8 +4,6 @@ import { errorMessage } from '../db/index.js';
 import { takeMessage, type IntakeDeps } from './intake.js';
 
 export interface Mailbox {
-  /** Reads what is waiting now (tests and start-up use it; IDLE does it by itself). */
-  poll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,9 +117,6 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
   const poller = setInterval(() => void drain(), POLL_MS);
   poller.unref();
   return {
-    poll: async () => {
-      await drain();
-    },
     stop: async () => {
       stopped = true;
       clearInterval(poller);

@@ -40,6 +40,13 @@ export interface Sender {
 
 const TAG = /\[TK-?(\d{1,9})\]/i;
 
+/** A conversation's subject for Switchboard's messages: "Re: [TK-1042] <the first subject>". */
+function replySubject(number: number, subject: string): string {
+  const bare = subject.replace(/^((re|aw|fwd?|sv):\s*)+/i, '').trim() || '(no subject)';
+  const tagged = TAG.exec(bare);
+  return tagged && Number(tagged[1]) === number ? `Re: ${bare}` : `Re: [${ticketLabel(number)}] ${bare}`;
+}
+
 /** The ticket a message continues: `[TK-1042]` in its subject, or a message of the ticket it replies to. */
 export async function ticketOfReply(q: ReadQ, mail: Pick<IncomingEmail, 'subject' | 'inReplyTo' | 'references'>) {
   const tagged = TAG.exec(mail.subject);
@@ -123,13 +130,11 @@ export async function threadFor(q: ReadQ, deps: Pick<TicketDeps, 'publicUrl'>, t
     .where(eq(ticketMessages.ticketId, ticket.id))
     .orderBy(asc(ticketMessages.id));
   const lastIn = messages.filter((m) => m.direction === 'in').at(-1);
-  const first = messages[0];
-  const subject = first ? first.subject.replace(/^((re|aw|fwd?|sv):\s*)+/i, '') : ticket.summary;
   return {
     messageId: newMessageId(deps, ticket.number),
     inReplyTo: lastIn?.messageId,
     references: messages.slice(-20).map((m) => m.messageId),
-    subject: TAG.test(subject) ? `Re: ${subject}` : `Re: [${ticketLabel(ticket.number)}] ${subject}`,
+    subject: replySubject(ticket.number, messages[0]?.subject ?? ticket.summary),
   };
 }
 
@@ -209,7 +214,7 @@ export async function openTicketByEmail(deps: TicketDeps, tx: Q, mail: IncomingE
     messageId: newMessageId(deps, ticket.number),
     inReplyTo: mail.messageId,
     references: [...mail.references, mail.messageId].slice(-20),
-    subject: `Re: [${ticketLabel(ticket.number)}] ${mail.subject.replace(/^((re|aw|fwd?|sv):\s*)+/i, '') || '(no subject)'}`,
+    subject: replySubject(ticket.number, mail.subject),
   };
   const who = await requesterOf(tx, ticket);
   const facts = await factsOf(tx, ticket);
