@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'ack_link_used',
   'voicemail_link_used',
   'voicemail_played',
+  'attachment_downloaded',
   'link_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

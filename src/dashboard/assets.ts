@@ -42,6 +42,13 @@ ol.timeline { list-style:none; padding:0; margin:0; }
 ol.timeline li { padding:.45rem 0; border-bottom:1px solid var(--line); }
 ol.timeline time { color:var(--muted); font-size:.85rem; margin-right:.5rem; }
 audio { width:100%; }
+ol.conversation { list-style:none; padding:0; margin:0; }
+ol.conversation li.message { border:1px solid var(--line); border-radius:8px; padding:.6rem .8rem; margin-bottom:.75rem; }
+ol.conversation li.message.out { background:#f3f7fc; margin-left:1.5rem; }
+ol.conversation .meta { margin:0 0 .4rem; }
+ol.conversation .body { white-space:pre-wrap; overflow-wrap:anywhere; }
+ol.conversation details { margin-top:.5rem; color:var(--muted); }
+ul.attachments { margin:.5rem 0 0; padding-left:1.2rem; }
 .login { max-width:380px; margin:3rem auto; }
 .login input { width:100%; }
 .login button { width:100%; margin-top:1rem; }

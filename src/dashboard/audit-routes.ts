@@ -15,6 +15,7 @@ const ACTION_NAMES: Record<AuditAction, string> = {
   ack_link_used: 'Used an acknowledgement link',
   voicemail_link_used: 'Played a voicemail by its link',
   voicemail_played: 'Played a voicemail in the dashboard',
+  attachment_downloaded: 'Downloaded an email attachment',
   link_refused: 'A link was refused',
 };
 

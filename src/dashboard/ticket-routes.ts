@@ -11,6 +11,8 @@ import {
   priorityChangeSchema,
   statusChangeSchema,
   streamRecording,
+  attachmentOf,
+  replyByEmail,
   type Actor,
   ticketByNumber,
   ticketLabel,
@@ -72,6 +74,33 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     await s.db.withTransaction((tx) => recordAudit(tx, entry));
     await streamRecording(s.voice, voicemail.recordingSid, res, s.log);
   });
+  // An attachment of the conversation: always a download (never shown inline, so a hostile HTML or SVG
+  // file cannot run in the dashboard's origin), and each download is in the audit trail.
+  router.get('/tickets/:number/attachments/:id', async (req, res) => {
+    const p = numberParam.safeParse(req.params);
+    const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(req.params.id);
+    const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;
+    const file = ticket && id.success ? await attachmentOf(s.db.q, ticket.id, id.data) : undefined;
+    if (!ticket || !file) return void res.status(404).type('text/plain').send('No such attachment.');
+    if (file.content === null)
+      return void res
+        .status(410)
+        .type('text/plain')
+        .send(`${file.filename} was over the size limit and was not kept; ask the sender for it again.`);
+    const entry = {
+      at: s.clock.now(),
+      action: 'attachment_downloaded' as const,
+      actor: res.locals.signed!.account.email,
+      ip: clientIp(req, s.env.CLIENT_IP_HEADER),
+      detail: { ticketId: ticket.id, attachmentId: id.data, filename: file.filename },
+    };
+    await s.db.withTransaction((tx) => recordAudit(tx, entry));
+    res.attachment(file.filename);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(Buffer.from(file.content, 'base64'));
+  });
   const ticketAction = (
     path: string,
     act: (
@@ -122,6 +151,16 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
           );
     },
     'Status updated.',
+  );
+  ticketAction(
+    'reply',
+    (n, actor, body) => {
+      const input = z.object({ text: z.string().trim().min(1).max(20_000) }).safeParse(body);
+      return input.success
+        ? replyByEmail(s.tickets, n, input.data.text, actor)
+        : invalid('Write the reply first (at most 20,000 characters).');
+    },
+    'Reply sent to the requester.',
   );
   ticketAction(
     'work',

@@ -4,7 +4,16 @@ import type { ReadQ } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
 import { clientById, clientNames, packagesOf, describeBalance } from '../clients/index.js';
 import * as repo from '../tickets/index.js';
-import { OPEN_STATUSES, PRIORITIES, TICKET_STATUSES, ticketLabel, type TicketStatus } from '../tickets/index.js';
+import {
+  OPEN_STATUSES,
+  PRIORITIES,
+  TICKET_SOURCES,
+  TICKET_STATUSES,
+  ticketLabel,
+  type TicketSource,
+  type TicketStatus,
+} from '../tickets/index.js';
+import { unreadableSince } from '../email/index.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 
@@ -18,11 +27,18 @@ export const ticketFilters = z.object({
     .catch('any')
     .default('any'),
   client: z.coerce.number().int().positive().optional().catch(undefined),
+  source: z
+    .enum(['any', ...TICKET_SOURCES])
+    .catch('any')
+    .default('any'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 type Filters = z.infer<typeof ticketFilters>;
 
 const PER_PAGE = 50;
+const SOURCE_NAMES: Record<TicketSource, string> = { phone: 'Phone', email: 'Email', api: 'API' };
+/** How long a message the mailbox could not read stays reported on the ticket list. */
+const UNREADABLE_DAYS = 14;
 const STATUS_NAMES: Record<TicketStatus, string> = {
   new: 'New',
   acknowledged: 'Acknowledged',
@@ -52,13 +68,14 @@ export async function ticketsPage(
     status: f.status,
     priority: f.priority,
     clientId: f.client,
+    source: f.source === 'any' ? undefined : f.source,
     limit: PER_PAGE,
     offset: (f.page - 1) * PER_PAGE,
   });
   const allClients = await clientNames(db);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : '');
   const query = (page: number) =>
-    `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}&page=${page}`;
+    `?status=${f.status}&priority=${f.priority}${f.client ? `&client=${f.client}` : ''}${f.source !== 'any' ? `&source=${f.source}` : ''}&page=${page}`;
   const option = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
   return html`
@@ -66,18 +83,21 @@ export async function ticketsPage(
     <label>Status <select name="status">${option('open', 'Open', f.status === 'open')}${option('all', 'Any', f.status === 'all')}${TICKET_STATUSES.map((s) => option(s, STATUS_NAMES[s], f.status === s))}</select></label>
     <label>Priority <select name="priority">${option('any', 'Any', f.priority === 'any')}${PRIORITIES.map((p) => option(p, p[0]!.toUpperCase() + p.slice(1), f.priority === p))}</select></label>
     <label>Client <select name="client">${option('', 'Any', !f.client)}${allClients.map((c) => option(String(c.id), c.name, f.client === c.id))}</select></label>
+    <label>Came by <select name="source">${option('any', 'Any', f.source === 'any')}${TICKET_SOURCES.map((s) => option(s, SOURCE_NAMES[s], f.source === s))}</select></label>
     <button type="submit">Filter</button>
   </form>
+  ${unreadableReport(ctx, await unreadableSince(db, new Date(now.getTime() - UNREADABLE_DAYS * 86_400_000)))}
   <p class="muted">${total} ticket${total === 1 ? '' : 's'}${total > PER_PAGE ? `, page ${f.page} of ${Math.ceil(total / PER_PAGE)}` : ''}</p>
   <table class="stack">
-    <thead><tr><th>Ticket</th><th>Opened</th><th>Who</th><th>Priority</th><th>Status</th><th>SLA</th><th>With</th></tr></thead>
+    <thead><tr><th>Ticket</th><th>Opened</th><th>Who</th><th>Came by</th><th>Priority</th><th>Status</th><th>SLA</th><th>With</th></tr></thead>
     <tbody>
-    ${rows.length === 0 ? html`<tr><td colspan="7" class="muted">No tickets match.</td></tr>` : ''}
+    ${rows.length === 0 ? html`<tr><td colspan="8" class="muted">No tickets match.</td></tr>` : ''}
     ${rows.map(
       (t) => html`<tr>
         <td data-label="Ticket"><a href="/dashboard/tickets/${t.number}">${ticketLabel(t.number)}</a>${t.emergency ? html` <span class="badge critical">emergency</span>` : ''}</td>
         <td data-label="Opened">${when(ctx, t.createdAt)}</td>
-        <td data-label="Who">${t.client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? ''}</span></td>
+        <td data-label="Who">${t.client ?? html`<span class="muted">Unidentified</span>`}<br><span class="muted">${t.callerNumber ?? t.requesterEmail ?? ''}</span></td>
+        <td data-label="Came by">${SOURCE_NAMES[t.source]}${t.line ? html` <span class="muted">· ${t.line}</span>` : ''}</td>
         <td data-label="Priority"><span class="badge ${t.priority}">${t.priority}</span></td>
         <td data-label="Status">${STATUS_NAMES[t.status]}</td>
         <td data-label="SLA">${slaBadge(t, now)}</td>
@@ -87,6 +107,21 @@ export async function ticketsPage(
     </tbody>
   </table>
   <p>${f.page > 1 ? html`<a href="${query(f.page - 1)}">← Newer</a> ` : ''}${f.page * PER_PAGE < total ? html`<a href="${query(f.page + 1)}">Older →</a>` : ''}</p>`;
+}
+
+/** Messages the helpdesk mailbox could not read: people must look at them in the mailbox itself. */
+function unreadableReport(ctx: PageContext, failed: Awaited<ReturnType<typeof unreadableSince>>): Html {
+  if (failed.length === 0) return html``;
+  return html`<section class="card" role="alert" data-unreadable>
+    <h2 style="margin-top:0"><span class="badge critical">mailbox</span> ${failed.length} message${failed.length === 1 ? '' : 's'} could not be read</h2>
+    <p class="muted">They became no ticket. They stay in the helpdesk mailbox, marked read: open them there and answer by hand.</p>
+    <table class="stack"><thead><tr><th>Received</th><th>From</th><th>Subject</th><th>Why</th></tr></thead><tbody>
+    ${failed.map(
+      (m) =>
+        html`<tr><td data-label="Received">${when(ctx, m.receivedAt)}</td><td data-label="From">${m.fromAddress ?? html`<span class="muted">unknown</span>`}</td><td data-label="Subject">${m.subject ?? ''}</td><td data-label="Why">${m.error ?? ''}</td></tr>`,
+    )}
+    </tbody></table>
+  </section>`;
 }
 
 /** One line of the timeline in words. */
@@ -128,6 +163,10 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
       return html`Requester told (${String(d.change ?? '')}) by ${Array.isArray(d.channels) ? d.channels.join(' and ') : ''}`;
     case 'note':
       return html`${String(d.text ?? '')}`;
+    case 'email_received':
+      return html`Email from ${String(d.from ?? '')}: “${String(d.subject ?? '')}”`;
+    case 'email_sent':
+      return html`${d.automatic ? 'Automatic email' : html`Email by ${who(e.actor)}`} to ${String(d.to ?? '')}`;
   }
   return html`${e.type}`;
 }
@@ -148,6 +187,8 @@ export async function ticketPage(
   const work = await repo.workLogsOf(db, ticket.id);
   const ticketCalls = await callsOfTicket(db, ticket.id);
   const packages = client ? await packagesOf(db, client.id) : [];
+  const conversation = await repo.conversationOf(db, ticket.id);
+  const replyTo = opts.canChange ? await repo.replyAddress(db, ticket) : undefined;
   const open = OPEN_STATUSES.includes(ticket.status);
   const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
   const path = `/dashboard/tickets/${ticket.number}`;
@@ -164,6 +205,8 @@ export async function ticketPage(
         <dt>SLA due</dt><dd>${when(ctx, ticket.slaDueAt)} ${slaBadge(ticket, now)}</dd>
         <dt>Client</dt><dd>${client?.name ?? html`<span class="muted">Unidentified caller</span>`}</dd>
         <dt>Contact</dt><dd>${contact ? html`${contact.name}${contact.email ? html`, <a href="mailto:${contact.email}">${contact.email}</a>` : ''}` : html`<span class="muted">—</span>`}</dd>
+        <dt>Came by</dt><dd>${SOURCE_NAMES[ticket.source]}${ticket.line ? html` <span class="muted">· ${ticket.line}</span>` : ''}</dd>
+        ${ticket.requesterEmail ? html`<dt>Wrote from</dt><dd><a href="mailto:${ticket.requesterEmail}">${ticket.requesterEmail}</a></dd>` : ''}
         <dt>Caller</dt><dd>${ticket.callerNumber ? html`<a href="tel:${ticket.callerNumber}">${ticket.callerNumber}</a>` : html`<span class="muted">unknown</span>`}</dd>
         <dt>Opened</dt><dd>${when(ctx, ticket.createdAt)}</dd>
         <dt>With</dt><dd>${staffName(ticket.acknowledgedBy) ?? html`<strong>Nobody yet</strong>`}${ticket.acknowledgedAt ? html` <span class="muted">since</span> ${when(ctx, ticket.acknowledgedAt)}` : ''}</dd>
@@ -183,6 +226,7 @@ export async function ticketPage(
       )}
     </section>
   </div>
+  ${conversation.length || replyTo ? conversationOf(ctx, org, path, conversation, replyTo) : ''}
   ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
   ${
     ticketCalls.length
@@ -201,6 +245,59 @@ export async function ticketPage(
     <ol class="timeline">
       ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
     </ol>
+  </section>`;
+}
+
+const size = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
+/** The ticket's email conversation, oldest first, and the form that answers the requester in it. */
+function conversationOf(
+  ctx: PageContext,
+  org: Organisation,
+  path: string,
+  messages: Awaited<ReturnType<typeof repo.conversationOf>>,
+  replyTo: string | undefined,
+): Html {
+  const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
+  return html`<section class="card" id="conversation">
+    <h2 style="margin-top:0">Email</h2>
+    ${messages.length === 0 ? html`<p class="muted">No email on this ticket yet.</p>` : ''}
+    <ol class="conversation">
+    ${messages.map(
+      (m) => html`<li class="message ${m.direction}" data-message="${m.direction}">
+        <p class="meta">${when(ctx, m.at)} ${
+          m.direction === 'in'
+            ? html`<strong>${m.fromAddress}</strong> wrote`
+            : html`<strong>${m.automatic ? 'Automatic reply' : (staffName(m.staffId) ?? 'Helpdesk')}</strong> to ${m.toAddress}`
+        }<br><span class="muted">${m.subject}</span></p>
+        <div class="body">${m.body}</div>
+        ${
+          m.direction === 'in' && m.original.trim() !== m.body.trim()
+            ? html`<details><summary>Whole message, with the quoted history</summary><div class="body">${m.original}</div></details>`
+            : ''
+        }
+        ${
+          m.attachments.length
+            ? html`<ul class="attachments">${m.attachments.map((a) =>
+                a.kept
+                  ? html`<li><a href="${path}/attachments/${a.id}" download>${a.filename}</a> <span class="muted">${size(a.size)}</span></li>`
+                  : html`<li>${a.filename} <span class="muted">${size(a.size)}, over the size limit: not kept</span></li>`,
+              )}</ul>`
+            : ''
+        }
+      </li>`,
+    )}
+    </ol>
+    ${
+      replyTo
+        ? html`<form method="post" action="${path}/reply" class="reply">${csrfField(ctx)}
+        <label for="reply">Reply to ${replyTo} <span class="muted">(sent from the helpdesk's address in this conversation; their answer comes back here)</span></label>
+        <textarea id="reply" name="text" rows="5" maxlength="20000" required style="width:100%"></textarea>
+        <button type="submit">Send reply</button>
+      </form>`
+        : ''
+    }
   </section>`;
 }
 

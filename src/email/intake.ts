@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, count, eq, gte } from 'drizzle-orm';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { Logger } from 'pino';
 import type { Organisation } from '../config/index.js';
-import { errorMessage, type Database, type Q } from '../db/index.js';
+import { errorMessage, type Database } from '../db/index.js';
 import { clientBySender } from '../clients/index.js';
 import {
   addEmailToTicket,
@@ -15,7 +14,8 @@ import {
   type Sender,
   type TicketDeps,
 } from '../tickets/index.js';
-import { inboundMail, type InboundOutcome } from './schema.js';
+import type { InboundOutcome } from './schema.js';
+import { claim, settle, ticketsOpenedSince } from './store.js';
 
 /** An attachment over this size is listed on the ticket without its content. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -30,7 +30,14 @@ export interface IntakeDeps {
   log: Logger;
   organisation: Organisation;
   tickets: TicketDeps;
+  /** A message larger than this is not parsed: it is kept in the mailbox and reported (default 40 MB). */
+  maxMessageBytes?: number;
+  /** An attachment larger than this is listed on the ticket without its content (default 10 MB). */
+  maxAttachmentBytes?: number;
 }
+
+/** Larger messages are reported, not parsed: mailparser holds a whole message in memory. */
+export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 export interface Taken {
   outcome: InboundOutcome | 'duplicate';
@@ -103,7 +110,13 @@ export function trimQuoted(text: string): string {
 }
 
 /** The message as the tickets keep it: ids without brackets, text (HTML-only mail turned to text), attachments within limits. */
-export function incomingOf(parsed: ParsedMail, key: string, to: string, receivedAt: Date): IncomingEmail {
+export function incomingOf(
+  parsed: ParsedMail,
+  key: string,
+  to: string,
+  receivedAt: Date,
+  maxAttachmentBytes = MAX_ATTACHMENT_BYTES,
+): IncomingEmail {
   const from = firstAddress(parsed.from);
   const original = (parsed.text ?? '').trim();
   let kept = 0;
@@ -127,7 +140,7 @@ export function incomingOf(parsed: ParsedMail, key: string, to: string, received
       .filter((a) => a.contentDisposition !== 'inline' || !a.related)
       .map((a) => {
         const size = a.size ?? a.content.length;
-        const keep = size <= MAX_ATTACHMENT_BYTES && kept + size <= MAX_KEPT_BYTES;
+        const keep = size <= maxAttachmentBytes && kept + size <= MAX_KEPT_BYTES;
         if (keep) kept += size;
         return {
           filename: (a.filename ?? 'attachment').slice(0, 200),
@@ -146,41 +159,40 @@ export function keyOf(parsed: ParsedMail | undefined, raw: Buffer): string {
   return id ? `mid:${id.slice(0, 900)}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-/**
- * Claims a message by inserting its key: false when it was taken already. On PostgreSQL a second
- * instance inserting the same key waits for the first to commit and then finds it, so only one of
- * them goes on to open the ticket.
- */
-async function claim(
-  tx: Q,
-  key: string,
-  mail: { from?: string; to?: string; subject?: string },
-  outcome: InboundOutcome,
-  now: Date,
-  error?: string,
-): Promise<boolean> {
-  const inserted = await tx
-    .insert(inboundMail)
-    .values({
-      key,
-      fromAddress: mail.from ?? null,
-      toAddress: mail.to ?? null,
-      subject: mail.subject?.slice(0, 300) ?? null,
-      outcome,
-      error: error ?? null,
-      receivedAt: now,
-    })
-    .onConflictDoNothing({ target: inboundMail.key })
-    .returning({ id: inboundMail.id });
-  return inserted.length === 1;
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The headers a message that could not be read still shows (from, to, subject), read leniently. */
+function glance(raw: Buffer): { from?: string; to?: string; subject?: string } {
+  const head =
+    raw
+      .subarray(0, 64 * 1024)
+      .toString('latin1')
+      .split(/\r?\n\r?\n/)[0] ?? '';
+  const field = (name: string) =>
+    new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im')
+      .exec(head)?.[1]
+      ?.replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+  const address = (v?: string) => (v ? (/<([^>]+)>/.exec(v)?.[1] ?? v).trim().toLowerCase().slice(0, 300) : undefined);
+  return { from: address(field('From')), to: address(field('To')), subject: field('Subject')?.slice(0, 300) };
 }
 
-/** What became of a claimed message. */
-async function settle(tx: Q, key: string, outcome: InboundOutcome, ticketId?: number): Promise<void> {
-  await tx
-    .update(inboundMail)
-    .set({ outcome, ticketId: ticketId ?? null })
-    .where(eq(inboundMail.key, key));
+/**
+ * A message that cannot be taken (too large, unparseable, or failing every time it is taken): recorded
+ * once as failed, with what its headers show, for the dashboard; it stays in the mailbox for a person to
+ * read, and is not retried.
+ */
+export async function recordUnreadable(deps: IntakeDeps, raw: Buffer, error: string): Promise<Taken> {
+  const now = deps.tickets.clock.now();
+  const key = keyOf(undefined, raw);
+  const seen = glance(raw);
+  const fresh = await deps.db.withTransaction((tx) => claim(tx, key, seen, 'failed', now, error.slice(0, 500)));
+  if (fresh)
+    deps.log.error(
+      { key, from: seen.from, subject: seen.subject, err: error },
+      'a message in the helpdesk mailbox could not be read; it stays there, reported on the dashboard',
+    );
+  return { outcome: fresh ? 'failed' : 'duplicate' };
 }
 
 /**
@@ -191,20 +203,18 @@ async function settle(tx: Q, key: string, outcome: InboundOutcome, ticketId?: nu
  */
 export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken> {
   const now = deps.tickets.clock.now();
+  const limit = deps.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  if (raw.length > limit)
+    return recordUnreadable(
+      deps,
+      raw,
+      `the message is ${megabytes(raw.length)}, over the limit of ${megabytes(limit)}`,
+    );
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
   } catch (err) {
-    const key = keyOf(undefined, raw);
-    const fresh = await deps.db.withTransaction((tx) =>
-      claim(tx, key, {}, 'failed', now, errorMessage(err).slice(0, 500)),
-    );
-    if (fresh)
-      deps.log.error(
-        { key, err: errorMessage(err) },
-        'a message in the helpdesk mailbox could not be read; it stays there',
-      );
-    return { outcome: fresh ? 'failed' : 'duplicate' };
+    return recordUnreadable(deps, raw, errorMessage(err));
   }
   const key = keyOf(parsed, raw);
   const from = firstAddress(parsed.from).address;
@@ -218,7 +228,7 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
     // Claimed first: a second reading of the same message, here or on another instance, stops here.
     if (!(await claim(tx, key, summary, 'ignored', now))) return { outcome: 'duplicate', fresh: false };
     if (isAutomatic(parsed, from)) return { outcome: 'ignored', fresh: true };
-    const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now);
+    const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now, deps.maxAttachmentBytes);
     const match = await clientBySender(deps.tickets, mail.from);
     const sender: Sender = { clientId: match?.clientId, contactId: match?.contactId, line: to?.line };
 
@@ -247,17 +257,7 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
       await settle(tx, key, 'refused');
       return { outcome: 'refused', fresh: true };
     }
-    const [recent] = await tx
-      .select({ n: count() })
-      .from(inboundMail)
-      .where(
-        and(
-          eq(inboundMail.fromAddress, mail.from),
-          eq(inboundMail.outcome, 'ticket'),
-          gte(inboundMail.receivedAt, new Date(now.getTime() - HOUR)),
-        ),
-      );
-    if (Number(recent?.n ?? 0) >= TICKETS_PER_SENDER_HOUR) {
+    if ((await ticketsOpenedSince(tx, mail.from, new Date(now.getTime() - HOUR))) >= TICKETS_PER_SENDER_HOUR) {
       const latest = await latestEmailTicketOf(tx, mail.from);
       if (latest) {
         const ticket = await addEmailToTicket(deps.tickets, tx, latest, mail);

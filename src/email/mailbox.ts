@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { MailboxTarget } from '../config/index.js';
 import { errorMessage } from '../db/index.js';
-import { takeMessage, type IntakeDeps } from './intake.js';
+import { recordUnreadable, takeMessage, type IntakeDeps } from './intake.js';
 
 export interface Mailbox {
   stop(): Promise<void>;
@@ -11,6 +11,11 @@ const FIRST_RETRY_MS = 1_000;
 /** Besides IDLE's news, the mailbox is read this often: a server whose IDLE misses a message loses nothing. */
 const POLL_MS = 60_000;
 const LONGEST_RETRY_MS = 60_000;
+/** Messages fetched in one round trip, and roughly how many bytes of them. */
+const BATCH_MESSAGES = 50;
+const BATCH_BYTES = 8 * 1024 * 1024;
+const GIVE_UP_AFTER_TRIES = 5;
+const GIVE_UP_AFTER_MS = 10 * 60_000;
 
 /**
  * Reads the helpdesk mailbox: every unseen message is taken (src/email/intake.ts) and only then marked
@@ -27,20 +32,60 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
   let draining: Promise<void> | undefined;
   let drainAgain = false;
 
-  const drainOnce = async (c: ImapFlow) => {
-    const uids = (await c.search({ seen: false }, { uid: true })) || [];
-    for (const uid of uids) {
-      if (stopped) return;
-      const message = await c.fetchOne(String(uid), { source: true }, { uid: true });
-      if (!message || !message.source) continue;
-      try {
-        await takeMessage(deps, message.source);
-      } catch (err) {
-        // The database could not commit: leave it unseen, to be read on the next pass.
-        log.error({ uid, err: errorMessage(err) }, 'a message could not be taken; it will be read again');
-        continue;
+  // Messages whose taking failed, by UID: a message that fails every time is given up on (reported, left
+  // unread by people) rather than tried forever; a database outage makes every message fail, so it is given
+  // up on only after several tries spread over ten minutes.
+  const failures = new Map<number, { count: number; first: number }>();
+
+  const takeOne = async (uid: number, source: Buffer): Promise<boolean> => {
+    try {
+      await takeMessage(deps, source);
+      failures.delete(uid);
+      return true;
+    } catch (err) {
+      const seen = failures.get(uid) ?? { count: 0, first: Date.now() };
+      seen.count += 1;
+      failures.set(uid, seen);
+      if (seen.count >= GIVE_UP_AFTER_TRIES && Date.now() - seen.first >= GIVE_UP_AFTER_MS) {
+        try {
+          await recordUnreadable(deps, source, `taking it failed ${seen.count} times: ${errorMessage(err)}`);
+          failures.delete(uid);
+          return true;
+        } catch {
+          // The database is not answering at all: try again later.
+        }
       }
-      await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+      log.error({ uid, err: errorMessage(err) }, 'a message could not be taken; it will be read again');
+      return false;
+    }
+  };
+
+  const drainOnce = async (c: ImapFlow) => {
+    const uids = ((await c.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
+    if (uids.length === 0) return;
+    // Sizes first, so each fetch brings a batch of messages (one round trip) without holding too much.
+    const sizes = new Map<number, number>();
+    for await (const m of c.fetch(uids.join(','), { uid: true, size: true }, { uid: true }))
+      sizes.set(m.uid, m.size ?? 0);
+    let i = 0;
+    while (i < uids.length && !stopped) {
+      const batch: number[] = [];
+      let bytes = 0;
+      while (i < uids.length && batch.length < BATCH_MESSAGES && (batch.length === 0 || bytes < BATCH_BYTES)) {
+        bytes += sizes.get(uids[i]!) ?? 0;
+        batch.push(uids[i++]!);
+      }
+      const sources = new Map<number, Buffer>();
+      for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true }))
+        if (m.source) sources.set(m.uid, m.source);
+      const taken: number[] = [];
+      for (const uid of batch) {
+        const source = sources.get(uid);
+        if (!source || stopped) continue;
+        if (await takeOne(uid, source)) taken.push(uid);
+      }
+      // \Seen only after each message's commit; a crash before this reads them again, and their keys make that harmless.
+      if (taken.length) await c.messageFlagsAdd(taken.join(','), ['\\Seen'], { uid: true });
     }
   };
 
@@ -92,6 +137,8 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
     try {
       await c.connect();
       await c.mailboxOpen(target.folder);
+      // UIDs name other messages after a new UIDVALIDITY; the keys, not the UIDs, say what was taken.
+      failures.clear();
       client = c;
       retryMs = FIRST_RETRY_MS;
       log.info({ folder: target.folder }, 'reading the helpdesk mailbox');

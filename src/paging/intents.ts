@@ -27,6 +27,7 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   email_reply: 'requester',
   email_refused: 'requester',
   customer_replied: 'notice',
+  staff_reply: 'requester',
   requester: 'requester',
   monthly_report: 'report',
   call: 'notice',

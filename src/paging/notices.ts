@@ -23,6 +23,7 @@ export const NOTICE_KINDS = [
   'email_reply',
   'email_refused',
   'customer_replied',
+  'staff_reply',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -97,7 +98,9 @@ export type Notice =
   /** The reply to an unregistered sender: how to reach support from a registered address. */
   | { kind: 'email_refused' }
   /** The requester wrote again: for whoever has the ticket. */
-  | { kind: 'customer_replied'; ticket: TicketRef; from: string; excerpt: string };
+  | { kind: 'customer_replied'; ticket: TicketRef; from: string; excerpt: string }
+  /** Staff answering the requester from the ticket's page, in its conversation. */
+  | { kind: 'staff_reply'; ticket: TicketRef; text: string; by: string };
 
 /** What every renderer knows of the organisation. */
 export interface RenderContext {

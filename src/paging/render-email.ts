@@ -137,6 +137,13 @@ const EMAIL: Renderer<EmailMessage> = {
     subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: ${n.from} replied`,
     text: `${n.from} wrote on ${ticketLabel(n.ticket.number)}:\n\n${n.excerpt}\n\n${ctx.publicUrl}/dashboard/tickets/${n.ticket.number}`,
   }),
+  staff_reply: (n, ctx) => {
+    const label = ticketLabel(n.ticket.number);
+    return {
+      subject: `[${label}] ${wordsFor(ctx.language).subject(ctx.organisation, label)}`,
+      text: `${n.text.trim()}\n\n-- \n${n.by}, ${ctx.organisation}\n${wordsFor(ctx.language).followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n`,
+    };
+  },
 };
 
 export const renderEmail = (notice: Notice, ctx: RenderContext) => renderWith(EMAIL, notice, ctx);

@@ -69,6 +69,7 @@ const SLACK: Renderer<SlackMessage> = {
   email_reply: () => undefined,
   email_refused: () => undefined,
   customer_replied: () => undefined,
+  staff_reply: () => undefined,
   requester: () => undefined,
   monthly_report: () => undefined,
   call: () => undefined,

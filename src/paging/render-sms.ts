@@ -52,6 +52,7 @@ const SMS: Renderer<string> = {
   email_reply: () => undefined,
   email_refused: () => undefined,
   customer_replied: (n) => `${ticketLabel(n.ticket.number)}: ${n.from} replied: ${n.excerpt}`.slice(0, 300),
+  staff_reply: () => undefined,
   requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),
   monthly_report: () => undefined,
   call: () => undefined,

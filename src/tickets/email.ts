@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
+import { fail, ok, type Outcome } from '../http/problems.js';
 import { ticketLabel } from '../paging/index.js';
 import type { TicketDeps } from './deps.js';
 import { factsOf, requesterOf } from './facts.js';
@@ -10,7 +11,7 @@ import * as store from './store.js';
 import type { Ticket } from './store.js';
 
 export type TicketMessage = typeof ticketMessages.$inferSelect;
-export type TicketAttachment = Omit<typeof ticketAttachments.$inferSelect, 'content'>;
+export type TicketAttachment = Omit<typeof ticketAttachments.$inferSelect, 'content'> & { kept: boolean };
 
 /** A message from the helpdesk mailbox, parsed: what the tickets keep of it. */
 export interface IncomingEmail {
@@ -294,6 +295,7 @@ export async function conversationOf(
       filename: ticketAttachments.filename,
       contentType: ticketAttachments.contentType,
       size: ticketAttachments.size,
+      kept: sql<number>`${ticketAttachments.content} is not null`,
     })
     .from(ticketAttachments)
     .where(
@@ -303,5 +305,79 @@ export async function conversationOf(
       ),
     )
     .orderBy(asc(ticketAttachments.id));
-  return messages.map((m) => ({ ...m, attachments: files.filter((f) => f.messageId === m.id) }));
+  return messages.map((m) => ({
+    ...m,
+    attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ ...f, kept: Boolean(f.kept) })),
+  }));
+}
+
+/** Where a reply to the requester goes: the contact's address, the address that opened the ticket, or the last one that wrote. */
+async function replyAddressOf(q: ReadQ, ticket: Ticket): Promise<string | undefined> {
+  const who = await requesterOf(q, ticket);
+  if (who.email) return who.email;
+  const [last] = await q
+    .select({ from: ticketMessages.fromAddress })
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.ticketId, ticket.id), eq(ticketMessages.direction, 'in')))
+    .orderBy(desc(ticketMessages.id))
+    .limit(1);
+  return last?.from || undefined;
+}
+
+/** The address the dashboard's reply form writes to, if the ticket has one. */
+export const replyAddress = (q: ReadQ, ticket: Ticket) => replyAddressOf(q, ticket);
+
+/**
+ * Staff answer the requester by email from the ticket's page: sent from the helpdesk's address in the
+ * ticket's conversation (its subject, In-Reply-To the requester's last message, References), so the
+ * requester's answer comes back into the same ticket. The message is kept in the conversation.
+ */
+export async function replyByEmail(
+  deps: TicketDeps,
+  number: number,
+  text: string,
+  actor: { id: string; name: string },
+): Promise<Outcome<{ ticket: Ticket; to: string }>> {
+  const now = deps.clock.now();
+  const body = text.replace(/\r\n/g, '\n').trim();
+  if (!body) return fail('invalid', 'reply_empty', 'Write the reply first.');
+  const result = await deps.db.withTransaction(async (tx): Promise<Outcome<{ ticket: Ticket; to: string }>> => {
+    const ticket = await store.ticketByNumberForUpdate(tx, number);
+    if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
+    const to = await replyAddressOf(tx, ticket);
+    if (!to)
+      return fail(
+        'conflict',
+        'no_email',
+        `${ticketLabel(number)} has no email address to reply to; call the requester instead.`,
+      );
+    const thread = await threadFor(tx, deps, ticket);
+    await deps.pager.tellCustomer(
+      tx,
+      { email: to },
+      { kind: 'staff_reply', ticket: { number: ticket.number }, text: body, by: actor.name },
+      { key: `staff-reply:${thread.messageId}`, ticketId: ticket.id, thread },
+    );
+    await keepSent(tx, ticket, thread, to, body, now, actor.id);
+    const updated = await store.updateTicket(tx, ticket.id, { updatedAt: now });
+    return ok({ ticket: updated, to });
+  });
+  if (result.ok) deps.onOutbox();
+  return result;
+}
+
+/** One attachment of a ticket's conversation, with its content (base64; null when it was over the size limit). */
+export async function attachmentOf(q: ReadQ, ticketId: number, attachmentId: number) {
+  const [row] = await q
+    .select({
+      filename: ticketAttachments.filename,
+      contentType: ticketAttachments.contentType,
+      size: ticketAttachments.size,
+      content: ticketAttachments.content,
+    })
+    .from(ticketAttachments)
+    .innerJoin(ticketMessages, eq(ticketMessages.id, ticketAttachments.messageId))
+    .where(and(eq(ticketAttachments.id, attachmentId), eq(ticketMessages.ticketId, ticketId)))
+    .limit(1);
+  return row;
 }

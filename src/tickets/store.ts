@@ -9,6 +9,7 @@ import {
   workLogs,
   type Priority,
   type TicketEventType,
+  type TicketSource,
   type TicketStatus,
 } from './schema.js';
 
@@ -155,6 +156,7 @@ export interface TicketSearch {
   status: 'open' | 'all' | TicketStatus;
   priority: 'any' | Priority;
   clientId?: number;
+  source?: TicketSource;
   limit: number;
   offset: number;
 }
@@ -169,6 +171,7 @@ export async function searchTickets(
   else if (s.status !== 'all') where.push(eq(tickets.status, s.status));
   if (s.priority !== 'any') where.push(eq(tickets.priority, s.priority));
   if (s.clientId) where.push(eq(tickets.clientId, s.clientId));
+  if (s.source) where.push(eq(tickets.source, s.source));
   const filter = where.length ? and(...where) : undefined;
   const [total] = await q.select({ n: count() }).from(tickets).where(filter);
   const rows = await q

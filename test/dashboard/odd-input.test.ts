@@ -36,6 +36,9 @@ describe('odd input to the dashboard and the new API routes', async () => {
       '/dashboard/after-hours.csv?from=&to=',
       '/dashboard/queue/rows',
       '/dashboard/oncall',
+      '/dashboard/tickets/1/attachments/abc',
+      '/dashboard/tickets/424242/attachments/99999999999999',
+      '/dashboard/tickets?source=fax',
     ];
     for (const path of gets) {
       const res = await agent.get(path);
@@ -52,6 +55,8 @@ describe('odd input to the dashboard and the new API routes', async () => {
       ['/dashboard/tickets/424242/status', { status: 'resolved' }],
       ['/dashboard/tickets/x/work', { minutes: 'many' }],
       ['/dashboard/tickets/424242/acknowledge', {}],
+      ['/dashboard/tickets/424242/reply', { text: 'hello' }],
+      ['/dashboard/tickets/x/reply', { text: '' }],
     ];
     for (const [path, body] of posts) {
       const res = await agent

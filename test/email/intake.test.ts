@@ -4,6 +4,7 @@ import { mailboxOf } from '../../src/config/index.js';
 import { startMailbox } from '../../src/email/index.js';
 import { auth } from '../support/app.js';
 import { startMailServer } from '../support/dovecot.js';
+import { message, unfold } from '../support/mail-messages.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 
@@ -38,28 +39,8 @@ await request(h.app)
   })
   .expect(201);
 
-let sequence = 0;
-function message(m: { from: string; to?: string; subject: string; body: string; headers?: string[]; id?: string }) {
-  const id = m.id ?? `m${++sequence}.${Date.now()}@acme.example`;
-  const raw = [
-    `From: ${m.from}`,
-    `To: ${m.to ?? 'support@omnipotech.example'}`,
-    `Subject: ${m.subject}`,
-    `Message-ID: <${id}>`,
-    'Date: Tue, 24 Nov 2026 09:00:00 -0600',
-    'MIME-Version: 1.0',
-    ...(m.headers ?? []),
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    m.body,
-    '',
-  ].join('\r\n');
-  return { id, raw };
-}
-
 const tickets = async () => (await request(h.app).get('/api/tickets').set(auth).expect(200)).body;
 const mailsTo = (address: string) => h.smtp.mails.filter((m) => m.to.includes(address));
-const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ');
 
 describe('email intake from the helpdesk mailbox (a real IMAP server)', async () => {
   it('opens a ticket for a registered contact, on the line written to, and replies with the number in the subject', async () => {

@@ -1,4 +1,6 @@
 import { pino, type Logger } from 'pino';
+import request from 'supertest';
+import { saveAccount } from '../../src/auth/accounts.js';
 import { createApp, servicesOf, type AppDeps } from '../../src/app.js';
 import { parseEnv, type Config, type Organisation } from '../../src/config/index.js';
 import { fixedClock } from '../../src/calendar/index.js';
@@ -44,3 +46,21 @@ export async function testApp(options: TestAppOptions = {}) {
 }
 
 export const auth = { Authorization: `Bearer ${API_TOKEN}` };
+
+/**
+ * A supertest agent signed in to the dashboard as a new account of the given role, with the CSRF token
+ * its forms need.
+ */
+export async function signedIn(
+  harness: Pick<Awaited<ReturnType<typeof testApp>>, 'app' | 'db' | 'clock'>,
+  account: { email: string; name: string; role: 'admin' | 'architect' | 'engineer' | 'office' | 'billing' },
+) {
+  const password = 'a long enough passphrase';
+  await saveAccount(harness.db, { ...account, password }, harness.clock.now());
+  const agent = request.agent(harness.app);
+  const form = await agent.get('/dashboard/login');
+  const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  await agent.post('/dashboard/login').type('form').send({ _csrf: token, email: account.email, password }).expect(303);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/tickets')).text)![1]!;
+  return { agent, csrf };
+}

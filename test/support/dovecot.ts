@@ -46,6 +46,13 @@ export interface MailServer {
    * or a dropped IDLE would; resolves once Dovecot counts none of them any more.
    */
   kick(): Promise<void>;
+  /**
+   * Deletes a folder (not INBOX) with its messages, as an administrator rebuilding a mailbox would: the
+   * next delivery creates it again with a new UIDVALIDITY, so its UIDs start over.
+   */
+  dropFolder(folder: string): Promise<void>;
+  /** The folder's UIDVALIDITY. */
+  uidValidity(folder?: string): Promise<bigint>;
   stop(): Promise<void>;
 }
 
@@ -276,6 +283,13 @@ service imap-login {
         }
         return flags;
       }),
+    dropFolder: (folder) =>
+      session(async (client) => {
+        if (folder.toUpperCase() === 'INBOX') throw new Error('INBOX cannot be dropped');
+        await client.mailboxDelete(folder);
+      }),
+    uidValidity: (folder = 'INBOX') =>
+      session(async (client) => (await client.mailboxOpen(folder, { readOnly: true })).uidValidity),
     async kick() {
       // Exit status 68: nobody was connected, nothing to kick.
       await doveadm('kick', user).catch((err: { code?: number }) => {
