@@ -203,17 +203,23 @@ export function businessMsBetween(cal: BusinessCalendar, start: Date, end: Date)
     .reduce((sum, p) => sum + p.ms, 0);
 }
 
-/** The instant `ms` of business time after `start`; undefined if the calendar has no business hours. */
+/**
+ * The instant `ms` of business time after `start`; undefined if the calendar has no business hours. Walks
+ * the cached rate-period segments (every ticket's SLA deadline asks this, twice).
+ */
 export function addBusinessTime(cal: BusinessCalendar, start: Date, ms: number): Date | undefined {
   let remaining = ms;
-  let day = local(cal, start).startOf('day');
-  for (let i = 0; i < SEARCH_DAYS * 4; i++, day = day.plus({ days: 1 })) {
-    for (const w of windowsOn(cal, day)) {
-      const s = Math.max(instantOn(day, w.start).toMillis(), start.getTime());
-      const e = instantOn(day, w.end).toMillis();
-      if (e <= s) continue;
-      if (e - s >= remaining) return new Date(s + remaining);
-      remaining -= e - s;
+  let covered = start.getTime();
+  const firstDay = Math.floor(covered / DAY_MS);
+  for (let utcDay = firstDay; utcDay < firstDay + SEARCH_DAYS * 4; utcDay++) {
+    for (const seg of segmentsAround(cal, utcDay)) {
+      // A local day spanning two UTC days is listed under both: take each stretch once.
+      if (seg.end <= covered) continue;
+      const s = Math.max(seg.start, covered);
+      covered = seg.end;
+      if (seg.period !== 'business') continue;
+      if (seg.end - s >= remaining) return new Date(s + remaining);
+      remaining -= seg.end - s;
     }
   }
   return undefined;
