@@ -35,6 +35,8 @@ export interface MailServer {
    * missing folder is created first, as Dovecot's LDA does with lda_mailbox_autocreate.
    */
   deliver(raw: string | Buffer, folder?: string): Promise<number>;
+  /** Delivers many messages over one connection (a backlog), in order. */
+  deliverMany(raws: (string | Buffer)[], folder?: string): Promise<void>;
   /**
    * Flags of every message in the folder, by UID (to check \Seen). The folder is opened read-only, so
    * looking does not change what the service sees; \Recent is left out, as it belongs to whichever
@@ -272,6 +274,13 @@ service imap-login {
         if (!appended || appended.uid === undefined)
           throw new Error(`Dovecot did not report the UID of ${folder}'s new message`);
         return appended.uid;
+      }),
+    deliverMany: (raws, folder = 'INBOX') =>
+      session(async (client) => {
+        if (folder.toUpperCase() !== 'INBOX' && !(await client.list()).some((box) => box.path === folder)) {
+          await client.mailboxCreate(folder);
+        }
+        for (const raw of raws) await client.append(folder, raw);
       }),
     flags: (folder = 'INBOX') =>
       session(async (client) => {
