@@ -11,6 +11,7 @@
  *   npm run bench:email                        (SQLite)
  *   npm run bench:email -- --engine postgres
  *   npm run bench:email -- --backlog 1000      (a smaller backlog)
+ *   SERVICE_FLAGS=--cpu-prof npm run bench:email   (node flags for the service, e.g. to profile it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';

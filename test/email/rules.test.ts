@@ -86,6 +86,33 @@ describe('email intake: what a message may hold, and the limits', async () => {
     expect(body).not.toMatch(/<|color:red|alert/);
   });
 
+  it('reads KOI8-R and ISO-8859-1, subjects and bodies', async () => {
+    const koi8 = Buffer.from('f3c5d2d7c5d220d5d0c1cc', 'hex'); // "Сервер упал"
+    const latin1 = Buffer.from("Café à Noël, l'imprimante", 'latin1');
+    const raw = (charset: string, text: Buffer, id: string) =>
+      Buffer.concat([
+        Buffer.from(
+          [
+            'From: dana@acme.example',
+            'To: support@omnipotech.example',
+            `Subject: =?${charset}?B?${text.toString('base64')}?=`,
+            `Message-ID: <${id}@acme.example>`,
+            'MIME-Version: 1.0',
+            `Content-Type: text/plain; charset=${charset}`,
+            'Content-Transfer-Encoding: 8bit',
+            '',
+            '',
+          ].join('\r\n'),
+        ),
+        text,
+        Buffer.from('\r\n'),
+      ]);
+    await server.deliver(raw('koi8-r', koi8, 'koi8'));
+    await server.deliver(raw('iso-8859-1', latin1, 'latin1'));
+    expect((await ticketNamed('Сервер упал')).messages[0].body).toBe('Сервер упал');
+    expect((await ticketNamed("Café à Noël, l'imprimante")).messages[0].body).toBe("Café à Noël, l'imprimante");
+  });
+
   it('keeps attachments within the limit for download behind sign-in, and notes one over it without failing', async () => {
     const screenshot = Buffer.alloc(3000, 7);
     await server.deliver(
