@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -125,6 +126,34 @@ export const phone = (country: CountryCode) =>
   });
 
 /** ["staff", 1, "phone"] as "staff[1].phone". */
+/** The closest of `known` to a misspelt key, if it is close enough to be a likely typo. */
+export function closestKey(key: string, known: string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(key, known);
+  return distance(key, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/**
+ * Zod's error map for an object given keys it does not know (`.strict()`): one line per key, each
+ * "path<TAB>message", naming the key meant when it looks like a typo. Without this a misspelt setting
+ * or field would be dropped without a word.
+ */
+export function unknownKeysText(issue: { keys: string[]; path?: PropertyKey[]; inst?: unknown }, noun: string): string {
+  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+  const known = Object.keys(shape ?? {});
+  return issue.keys
+    .map((key) => {
+      const near = closestKey(key, known);
+      const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known here: ${known.join(', ')})` : '';
+      return `${fieldPath([...(issue.path ?? []), key])}\tis not a ${noun}${hint}`;
+    })
+    .join('\n');
+}
+
+/** The lines unknownKeysText wrote, as [path, message]. */
+export const unknownKeyLines = (message: string): [string, string][] =>
+  message.split('\n').map((line) => line.split('\t', 2) as [string, string]);
+
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
-import { fieldPath, type Organisation, type StaffMember } from '../config/index.js';
+import { fieldPath, unknownKeyLines, unknownKeysText, type Organisation, type StaffMember } from '../config/index.js';
 import { STATUS_OF, type Outcome, type Problem } from './problems.js';
 
 /** Every JSON error has one shape: { error: { code, message, fields? } }. */
@@ -32,10 +32,16 @@ export function sendOutcome<T>(res: Response, outcome: Outcome<T>, status = 200)
 
 /** Parses input with a zod schema; on failure answers 400 naming the fields and returns undefined. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, res: Response): z.infer<S> | undefined {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysText(issue, 'field') : undefined),
+  });
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) fields[fieldPath(issue.path) || '(body)'] ??= issue.message;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys')
+      for (const [path, message] of unknownKeyLines(issue.message)) fields[path] ??= message;
+    else fields[fieldPath(issue.path) || '(body)'] ??= issue.message;
+  }
   sendProblem(res, {
     kind: 'invalid',
     code: 'invalid_input',

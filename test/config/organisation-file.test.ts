@@ -112,6 +112,85 @@ describe('the organisation file', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('stops at a key it does not know, naming it and the key meant', () => {
+    expect(
+      problemsOf((d) => {
+        d.service_line = [];
+        d.suport_levels = {};
+        d.escalation.ack_timout = '5m';
+        d.staff[0].landlin = true;
+      }).map((p) => p.replace(/^organisation file \S+: /, '')),
+    ).toEqual([
+      'staff[0].landlin: is not a setting (did you mean "landline"?)',
+      'escalation.ack_timout: is not a setting (did you mean "ack_timeout"?)',
+      'service_line: is not a setting (did you mean "service_lines"?)',
+      'suport_levels: is not a setting (did you mean "support_levels"?)',
+    ]);
+    expect(problemsOf((d) => (d.colour = 'blue'))[0]).toMatch(/colour: is not a setting \(known here: organization, /);
+  });
+
+  it('reads service lines, support levels, landlines and the daily line test', () => {
+    const path = fileWith((d) => {
+      d.staff[0].landline = true;
+      d.service_lines = [
+        {
+          id: 'software',
+          name: 'Software support',
+          on_call: { rotation: ['erin', 'alan'], handoff: 'monday 09:00' },
+          architects: ['alan'],
+        },
+        {
+          id: 'noc',
+          name: 'Network operations',
+          on_call: { rotation: ['ed'], shift: 'daily', handoff: '08:00' },
+          live_connect: true,
+        },
+      ];
+      d.support_levels = {
+        standard: { after_hours_emergency: 'billable' },
+        premium: { after_hours_emergency: 'included', sla: { critical: '2h', high: '8h' } },
+        basic: { after_hours_emergency: 'none' },
+      };
+      d.self_test = { at: '07:00', from: '+15550209999' };
+      d.email = { addresses: [{ address: 'noc@example.com', line: 'noc' }] };
+    });
+    const result = readOrganisationFile(path);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const org = result.value;
+    expect(org.staff[0]!.landline).toBe(true);
+    expect(org.serviceLines.map((l) => [l.id, l.onCall.rotation, l.liveConnect])).toEqual([
+      ['software', ['erin', 'alan'], false],
+      ['noc', ['ed'], true],
+    ]);
+    expect(org.supportLevels.map((l) => [l.name, l.afterHoursEmergency, l.sla.critical, l.sla.medium])).toEqual([
+      ['standard', 'billable', 4 * 3_600_000, 48 * 3_600_000],
+      ['premium', 'included', 2 * 3_600_000, 48 * 3_600_000],
+      ['basic', 'none', 4 * 3_600_000, 48 * 3_600_000],
+    ]);
+    expect(org.selfTest).toEqual({ atMinutes: 7 * 60, from: '+15550209999' });
+  });
+
+  it('checks that service lines name staff, and email addresses name lines', () => {
+    const problems = problemsOf((d) => {
+      d.service_lines = [
+        { id: 'noc', name: 'Network operations', on_call: { rotation: ['nora'], shift: 'daily', handoff: '08:00' } },
+      ];
+      d.email = { addresses: [{ address: 'support@example.com', line: 'software' }] };
+      d.support_levels = { gold: { after_hours_emergency: 'sometimes' } };
+    }).map((p) => p.replace(/^organisation file \S+: /, ''));
+    expect(problems).toEqual(['support_levels.gold.after_hours_emergency: must be one of included, billable, none']);
+    const second = problemsOf((d) => {
+      d.service_lines = [
+        { id: 'noc', name: 'Network operations', on_call: { rotation: ['nora'], shift: 'daily', handoff: '08:00' } },
+      ];
+      d.email = { addresses: [{ address: 'support@example.com', line: 'software' }] };
+    }).map((p) => p.replace(/^organisation file \S+: /, ''));
+    expect(second).toEqual([
+      'service_lines[0].on_call.rotation[0]: "nora" is not the id of anyone under staff',
+      'email.addresses[0].line: "software" is not the id of a service line (noc)',
+    ]);
+  });
+
   it('explains a missing file and broken YAML', () => {
     const missing = readOrganisationFile(join(dir, 'nope.yaml'));
     expect(!missing.ok && missing.problems[0]).toMatch(/nope\.yaml: cannot be read \(no such file\)/);
