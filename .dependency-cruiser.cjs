@@ -4,7 +4,7 @@
  * (part of `npm test`) fails on a cycle or an import against that direction.
  */
 const FOUNDATIONS = '^src/(config|calendar|channels|db|http|logging\\.ts)';
-const CAPABILITIES = '^src/(audit|clients|oncall|paging|tickets|callbacks|billing|auth)/';
+const CAPABILITIES = '^src/(audit|clients|oncall|announcements|paging|tickets|callbacks|billing|auth)/';
 const ENTRY_POINTS = '^src/(ivr/|dashboard/|cli/|app\\.ts|main\\.ts|scheduler\\.ts|http/health\\.ts)';
 /** The catalogue of every table (for drizzle-kit and the PostgreSQL dialect) gathers each capability's schema. */
 const CATALOGUE = '^src/db/(schema|postgres-tables)\\.ts$';
@@ -37,7 +37,7 @@ module.exports = {
       name: 'ground-capabilities',
       severity: 'error',
       comment: 'Audit, clients and on-call depend on no other capability.',
-      from: { path: '^src/(audit|clients|oncall)/' },
+      from: { path: '^src/(audit|clients|oncall|announcements)/' },
       to: { path: '^src/(paging|tickets|callbacks|billing|auth)/' },
     },
     {

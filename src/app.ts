@@ -4,12 +4,18 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
 import type { Channel, Channels } from './channels/index.js';
-import { readOrCreateState, type Database } from './db/index.js';
+import { errorMessage, readOrCreateState, type Database } from './db/index.js';
 import { healthRoutes } from './http/health.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
 import { clientRoutes, type ClientDeps } from './clients/index.js';
+import {
+  announcementBoard,
+  announcementRoutes,
+  type AnnouncementBoard,
+  type AnnouncementDeps,
+} from './announcements/index.js';
 import { onCallRoutes } from './oncall/index.js';
 import { createPager, type ChannelHealth, type DeliveryRecorder, type Pager } from './paging/index.js';
 import {
@@ -49,6 +55,8 @@ export interface Services extends AppDeps {
   tickets: TicketDeps;
   callbacks: CallbackDeps;
   ivr: IvrDeps;
+  /** Outage announcements: the API's dependencies and the board callers' greetings read. */
+  announcements: AnnouncementDeps & { board: AnnouncementBoard };
   /** Recordings whose webhook could not be saved, for reconciliation to look for at once. */
   recovery: { urgent: Set<string>; soon?: () => void };
 }
@@ -68,7 +76,13 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
   const onOutbox = () => deps.outbox?.kick();
   const pager = createPager(organisation, publicUrl, clock);
   const recordDelivery = timelineRecorder(clock);
-  const clients: ClientDeps = { db, clock, country: organisation.country };
+  const clients: ClientDeps = {
+    db,
+    clock,
+    country: organisation.country,
+    levels: organisation.supportLevels.map((l) => l.name),
+    lines: organisation.serviceLines.map((l) => l.id),
+  };
   const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, pager, onOutbox };
   const callbackCalendar = organisation.callbackHours
     ? calendarOf({ ...organisation, businessHours: organisation.callbackHours })
@@ -80,6 +94,10 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     if (sid) recovery.urgent.add(sid);
     recovery.soon?.();
   };
+  const announcementDeps: AnnouncementDeps = { db, clock, lines: clients.lines };
+  const announcements = announcementBoard(announcementDeps, (err) =>
+    log.warn({ err: errorMessage(err) }, 'could not read the announcements; callers hear the last ones read'),
+  );
   const ivr: IvrDeps = {
     db,
     clock,
@@ -91,6 +109,7 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     tickets,
     callbacks,
     clients,
+    announcements,
     recordDelivery,
     onUnsavedRecording,
   };
@@ -105,6 +124,7 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     tickets,
     callbacks,
     ivr,
+    announcements: { ...announcementDeps, board: announcements },
     recovery,
   };
 }
@@ -146,6 +166,7 @@ export function createApp(services: Services): Express {
   api.use(requireApiToken(env.API_TOKEN));
   api.use(express.json({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
+  api.use(announcementRoutes(services.announcements));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
   api.use(ticketRoutes(tickets));
   api.use(callbackRoutes(services.callbacks));

@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     const drained = setTimeout(() => server.closeAllConnections(), SEND_DEADLINE_MS);
     drained.unref();
+    services.announcements.board.stop();
     const [, sends] = await Promise.all([scheduler.stop(), outbox.stop(SEND_DEADLINE_MS), mailbox?.stop()]);
     if (sends.unfinished)
       log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');

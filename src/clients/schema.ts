@@ -5,6 +5,10 @@ export const clients = sqliteTable('clients', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
   supportCode: text('support_code').notNull().unique(),
+  /** The contract's support level (a name under support_levels); null: the organisation's default level. */
+  level: text('level'),
+  /** The service lines the contract covers; null: every line. */
+  lines: text('lines', { mode: 'json' }).$type<string[]>(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 

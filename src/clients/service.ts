@@ -11,6 +11,9 @@ export interface ClientDeps {
   db: Database;
   clock: Clock;
   country: Parameters<typeof normalisePhone>[1];
+  /** The organisation's support levels and service lines, by name: what a client's `level` and `lines` may say. */
+  levels: string[];
+  lines: string[];
 }
 
 /** Support codes are what callers type on a keypad: digits only, 4 to 12 of them. */
@@ -19,44 +22,51 @@ export const supportCodeSchema = z
   .transform((v) => String(v).trim())
   .pipe(z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'));
 
-export const newClientSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(200),
-  supportCode: supportCodeSchema,
-  contacts: z
-    .array(
-      z
-        .object({
-          name: z.string().trim().min(1, 'is required').max(200),
-          phone: z.string().trim().max(40).optional(),
-          email: z.email('is not a valid email address').optional(),
-        })
-        .refine((c) => c.phone || c.email, { message: 'needs a phone or an email' }),
-    )
-    .max(100)
-    .default([]),
-  /** Any sender at these domains counts as the client's: never a free-mail domain anyone can sign up at. */
-  domains: z
-    .array(
-      z
-        .string()
-        .trim()
-        .toLowerCase()
-        .transform((d) => d.replace(/^@/, ''))
-        .pipe(
-          z
-            .string()
-            .regex(
-              /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-              'must be a domain like acme.example',
-            )
-            .refine((d) => !FREE_MAIL_DOMAINS.has(d), {
-              message: 'is a free-mail domain: anyone can have an address there, so list the contacts instead',
-            }),
-        ),
-    )
-    .max(50)
-    .default([]),
-});
+export const newClientSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200),
+    supportCode: supportCodeSchema,
+    contacts: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1, 'is required').max(200),
+            phone: z.string().trim().max(40).optional(),
+            email: z.email('is not a valid email address').optional(),
+          })
+          .strict()
+          .refine((c) => c.phone || c.email, { message: 'needs a phone or an email' }),
+      )
+      .max(100)
+      .default([]),
+    /** Any sender at these domains counts as the client's: never a free-mail domain anyone can sign up at. */
+    domains: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .transform((d) => d.replace(/^@/, ''))
+          .pipe(
+            z
+              .string()
+              .regex(
+                /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+                'must be a domain like acme.example',
+              )
+              .refine((d) => !FREE_MAIL_DOMAINS.has(d), {
+                message: 'is a free-mail domain: anyone can have an address there, so list the contacts instead',
+              }),
+          ),
+      )
+      .max(50)
+      .default([]),
+    /** The contract's support level, one of the organisation's support_levels (default: the first). */
+    level: z.string().trim().min(1).max(40).optional(),
+    /** The service lines the contract covers (default: all). */
+    lines: z.array(z.string().trim().min(1).max(40)).min(1, 'must name at least one line').max(20).optional(),
+  })
+  .strict();
 
 export type NewClientInput = z.infer<typeof newClientSchema>;
 
@@ -66,6 +76,16 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
     const phone = c.phone ? normalisePhone(c.phone, deps.country) : undefined;
     if (c.phone && !phone) fields[`contacts[${i}].phone`] = `"${c.phone}" is not a valid phone number`;
     return { name: c.name, email: c.email, phone };
+  });
+  if (input.level !== undefined && !deps.levels.includes(input.level))
+    fields.level = deps.levels.length
+      ? `"${input.level}" is not a support level (${deps.levels.join(', ')})`
+      : 'the organisation file defines no support_levels';
+  input.lines?.forEach((line, i) => {
+    if (!deps.lines.includes(line))
+      fields[`lines[${i}]`] = deps.lines.length
+        ? `"${line}" is not a service line (${deps.lines.join(', ')})`
+        : 'the organisation file defines no service_lines';
   });
   if (Object.keys(fields).length)
     return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
@@ -82,7 +102,18 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
     });
   try {
     const client = await deps.db.withTransaction((tx) =>
-      store.insertClient(tx, { name: input.name, supportCode: input.supportCode, contacts, domains }, deps.clock.now()),
+      store.insertClient(
+        tx,
+        {
+          name: input.name,
+          supportCode: input.supportCode,
+          contacts,
+          domains,
+          level: input.level,
+          lines: input.lines ? [...new Set(input.lines)] : undefined,
+        },
+        deps.clock.now(),
+      ),
     );
     return ok(client);
   } catch (err) {

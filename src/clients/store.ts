@@ -13,6 +13,10 @@ export interface Client {
   id: number;
   name: string;
   supportCode: string;
+  /** The contract's support level; null: the organisation's default. */
+  level: string | null;
+  /** The service lines the contract covers; null: every line. */
+  lines: string[] | null;
   contacts: Contact[];
   /** Any sender at these domains counts as the client's. */
   domains: string[];
@@ -24,12 +28,20 @@ export interface NewClient {
   supportCode: string;
   contacts: { name: string; phone?: string; email?: string }[];
   domains?: string[];
+  level?: string;
+  lines?: string[];
 }
 
 export async function insertClient(tx: Q, input: NewClient, now: Date): Promise<Client> {
   const [row] = await tx
     .insert(clients)
-    .values({ name: input.name, supportCode: input.supportCode, createdAt: now })
+    .values({
+      name: input.name,
+      supportCode: input.supportCode,
+      level: input.level ?? null,
+      lines: input.lines ?? null,
+      createdAt: now,
+    })
     .returning();
   const contacts = input.contacts.length
     ? await tx
@@ -114,6 +126,8 @@ export async function clientBySender(q: ReadQ, address: string): Promise<SenderM
       clientName: clients.name,
       contactId: clientContacts.id,
       contactName: clientContacts.name,
+      level: clients.level,
+      lines: clients.lines,
     })
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))
@@ -150,6 +164,9 @@ export interface CallerMatch {
   clientName: string;
   contactId: number;
   contactName: string;
+  /** The client's support level (null: the default) and the lines its contract covers (null: all). */
+  level: string | null;
+  lines: string[] | null;
 }
 
 // Every incoming call asks this: on SQLite a statement prepared once per connection, run without the
@@ -163,13 +180,15 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
     let lookup = callerLookups.get(connection);
     if (!lookup) {
       lookup = connection.prepare(
-        `select c.id as clientId, c.name as clientName, k.id as contactId, k.name as contactName
+        `select c.id as clientId, c.name as clientName, k.id as contactId, k.name as contactName,
+                c.level as level, c.lines as lines
          from client_contacts k join clients c on c.id = k.client_id
          where k.phone = ? order by k.id limit 1`,
       );
       callerLookups.set(connection, lookup);
     }
-    return lookup.get(phone) as CallerMatch | undefined;
+    const row = lookup.get(phone) as (Omit<CallerMatch, 'lines'> & { lines: string | null }) | undefined;
+    return row ? { ...row, lines: row.lines ? (JSON.parse(row.lines) as string[]) : null } : undefined;
   }
   const [row] = await db.q
     .select({
@@ -177,6 +196,8 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
       clientName: clients.name,
       contactId: clientContacts.id,
       contactName: clientContacts.name,
+      level: clients.level,
+      lines: clients.lines,
     })
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))

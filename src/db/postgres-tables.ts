@@ -3,6 +3,7 @@ import { postgresTables } from './postgres-schema.js';
 // drizzle-kit finds tables among a module's exports, one export each (a test checks none is missing).
 export const {
   accounts,
+  announcements,
   auditLog,
   billableEvents,
   callbackAttempts,

@@ -10,3 +10,4 @@ export * from '../billing/schema.js';
 export * from '../auth/schema.js';
 export * from '../audit/schema.js';
 export * from '../email/schema.js';
+export * from '../announcements/schema.js';

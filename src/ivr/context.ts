@@ -5,6 +5,7 @@ import type { Database } from '../db/index.js';
 import type { TicketDeps, VoicemailKind } from '../tickets/index.js';
 import type { CallbackDeps } from '../callbacks/index.js';
 import type { ClientDeps } from '../clients/index.js';
+import type { AnnouncementBoard } from '../announcements/index.js';
 import type { DeliveryRecorder } from '../paging/index.js';
 import { spellDigits, type Speech } from './prompts.js';
 import { record } from './twiml.js';
@@ -21,6 +22,8 @@ export interface IvrDeps {
   tickets: TicketDeps;
   callbacks: CallbackDeps;
   clients: ClientDeps;
+  /** Known outages and planned work, read to callers after the welcome (kept in memory). */
+  announcements: AnnouncementBoard;
   /** Notes a text's delivery status on its ticket's timeline. */
   recordDelivery?: DeliveryRecorder;
   /** A recording whose webhook could not be saved: reconciliation should look for it soon. */

@@ -42,14 +42,25 @@ const callOf = (deps: IvrDeps, step: CallStep) =>
  * greet by rate period and offer the menu.
  */
 export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<string> {
-  const call = await newCall(deps, step);
-  if (call) await recordIncomingCall(deps.db, call);
-  return greeting(deps, call?.ratePeriod ?? ratePeriodAt(deps.calendar, deps.clock.now()));
+  const now = deps.clock.now();
+  const made = await newCall(deps, step, now);
+  if (made) await recordIncomingCall(deps.db, made.call);
+  const period = made?.call.ratePeriod ?? ratePeriodAt(deps.calendar, now);
+  // An announcement for everyone needs nothing more; one for some clients or lines needs the caller known
+  // (on PostgreSQL the row's statement recognises the caller, so then it is looked up here too).
+  let known = made?.known;
+  if (!known && made?.from && deps.db.engine !== 'sqlite' && deps.announcements.targeted(now))
+    known = await identifyCaller(deps.clients, made.from);
+  const heard = deps.announcements.forCaller({ clientId: known?.clientId, lines: known?.lines }, now);
+  return greeting(deps, period, heard);
 }
 
-async function newCall(deps: IvrDeps, step: CallStep): Promise<NewCall | undefined> {
+async function newCall(
+  deps: IvrDeps,
+  step: CallStep,
+  now: Date,
+): Promise<{ call: NewCall; known?: Awaited<ReturnType<typeof identifyCaller>>; from?: string } | undefined> {
   if (!step.callSid) return undefined;
-  const now = deps.clock.now();
   const period = ratePeriodAt(deps.calendar, now);
   const from = callerIdOf(step.from, deps.organisation.country);
   // On PostgreSQL the caller is recognised by the statement that writes the row (one per batch).
@@ -62,23 +73,29 @@ async function newCall(deps: IvrDeps, step: CallStep): Promise<NewCall | undefin
       'incoming call',
     );
   return {
-    callSid: step.callSid,
-    fromNumber: from ?? step.from?.slice(0, 40) ?? null,
-    toNumber: step.to?.slice(0, 40) ?? null,
-    clientId: known?.clientId ?? null,
-    contactId: known?.contactId ?? null,
-    ratePeriod: period,
-    startedAt: now,
+    call: {
+      callSid: step.callSid,
+      fromNumber: from ?? step.from?.slice(0, 40) ?? null,
+      toNumber: step.to?.slice(0, 40) ?? null,
+      clientId: known?.clientId ?? null,
+      contactId: known?.contactId ?? null,
+      ratePeriod: period,
+      startedAt: now,
+    },
+    known,
+    from,
   };
 }
 
-// The greeting depends only on the rate period, and every call hears it: render it once per period.
-const greetings = new WeakMap<IvrDeps, Map<RatePeriod, string>>();
+// The greeting depends only on the rate period and the announcements heard, and every call hears it:
+// render each once (the announcements in force change rarely; the cache is emptied past a few hundred).
+const greetings = new WeakMap<IvrDeps, Map<string, string>>();
 
-function greeting(deps: IvrDeps, period: RatePeriod): string {
+function greeting(deps: IvrDeps, period: RatePeriod, heard: { id: number; text: string }[] = []): string {
   let cache = greetings.get(deps);
   if (!cache) greetings.set(deps, (cache = new Map()));
-  const cached = cache.get(period);
+  const key = heard.length ? `${period}|${heard.map((a) => `${a.id}:${a.text.length}`).join(',')}` : period;
+  const cached = cache.get(key);
   if (cached) return cached;
   const s = deps.speech;
   const closed = {
@@ -89,6 +106,7 @@ function greeting(deps: IvrDeps, period: RatePeriod): string {
   } as const;
   const welcome = [
     s.say('welcome', { org: deps.organisation.name }),
+    ...heard.map((a) => a.text),
     ...(closed[period] ? [s.say(closed[period])] : []),
   ];
   const xml = gather(s, {
@@ -97,7 +115,8 @@ function greeting(deps: IvrDeps, period: RatePeriod): string {
     action: voiceUrl(deps, 'menu', { try: 1 }),
     mode: 'key',
   });
-  cache.set(period, xml);
+  if (cache.size > 500) cache.clear();
+  cache.set(key, xml);
   return xml;
 }
 

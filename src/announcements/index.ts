@@ -1,0 +1,13 @@
+export {
+  announcementBoard,
+  postAnnouncement,
+  takeDownAnnouncement,
+  newAnnouncementSchema,
+  isLive,
+  isFor,
+  type AnnouncementBoard,
+  type AnnouncementDeps,
+  type Listener,
+} from './service.js';
+export { announcementRoutes } from './routes.js';
+export { listAnnouncements, type Announcement } from './store.js';

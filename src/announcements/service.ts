@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Clock } from '../calendar/index.js';
+import type { Database } from '../db/index.js';
+import { fail, ok, type Outcome } from '../http/problems.js';
+import { clientById } from '../clients/index.js';
+import * as store from './store.js';
+import type { Announcement } from './store.js';
+
+export interface AnnouncementDeps {
+  db: Database;
+  clock: Clock;
+  /** The organisation's service lines: what `lines` may name. */
+  lines: string[];
+}
+
+const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2026-11-24T08:00:00Z' });
+
+export const newAnnouncementSchema = z
+  .object({
+    text: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(1000, 'must be at most 1,000 characters (a caller listens to it)'),
+    startsAt: instant.optional(),
+    endsAt: instant.optional(),
+    clientIds: z.array(z.number().int().positive()).min(1).max(500).optional(),
+    lines: z.array(z.string().trim().min(1).max(40)).min(1).max(20).optional(),
+  })
+  .strict();
+
+export type NewAnnouncementInput = z.infer<typeof newAnnouncementSchema>;
+
+export async function postAnnouncement(
+  deps: AnnouncementDeps,
+  input: NewAnnouncementInput,
+  by: string,
+): Promise<Outcome<Announcement>> {
+  const now = deps.clock.now();
+  const startsAt = input.startsAt ? new Date(input.startsAt) : null;
+  const endsAt = input.endsAt ? new Date(input.endsAt) : null;
+  const fields: Record<string, string> = {};
+  if (endsAt && endsAt <= now) fields.endsAt = 'is in the past: nobody would hear it';
+  if (endsAt && startsAt && endsAt <= startsAt) fields.endsAt = 'must be after startsAt';
+  input.lines?.forEach((line, i) => {
+    if (!deps.lines.includes(line))
+      fields[`lines[${i}]`] = deps.lines.length
+        ? `"${line}" is not a service line (${deps.lines.join(', ')})`
+        : 'the organisation file defines no service_lines';
+  });
+  for (const [i, id] of (input.clientIds ?? []).entries())
+    if (!(await clientById(deps.db.q, id))) fields[`clientIds[${i}]`] = `there is no client ${id}`;
+  if (Object.keys(fields).length)
+    return fail(
+      'invalid',
+      'invalid_input',
+      `Invalid input: ${Object.entries(fields)
+        .map(([f, m]) => `${f} ${m}`)
+        .join('; ')}`,
+      fields,
+    );
+  const row = await deps.db.withTransaction((tx) =>
+    store.insertAnnouncement(tx, {
+      text: input.text,
+      startsAt,
+      endsAt,
+      clientIds: input.clientIds ? [...new Set(input.clientIds)] : null,
+      lines: input.lines ? [...new Set(input.lines)] : null,
+      createdAt: now,
+      createdBy: by,
+    }),
+  );
+  return ok(row);
+}
+
+export async function takeDownAnnouncement(deps: AnnouncementDeps, id: number): Promise<Outcome<Announcement>> {
+  const ended = await deps.db.withTransaction((tx) => store.endAnnouncement(tx, id, deps.clock.now()));
+  if (ended) return ok(ended);
+  return (await store.announcementById(deps.db.q, id))
+    ? fail('conflict', 'announcement_ended', `Announcement ${id} was taken down already`)
+    : fail('not_found', 'announcement_not_found', `No announcement ${id}`);
+}
+
+/** Whether an announcement is being read to callers at `now`. */
+export const isLive = (a: Announcement, now: Date): boolean =>
+  !a.deletedAt && (!a.startsAt || a.startsAt <= now) && (!a.endsAt || a.endsAt > now);
+
+/** Who is calling, as far as announcements care: their client, and the lines their contract covers. */
+export interface Listener {
+  clientId?: number | null;
+  /** Null or absent: every line. */
+  lines?: string[] | null;
+}
+
+/** Whether a caller should hear an announcement: it is for everyone, or for their client or one of their lines. */
+export function isFor(a: Announcement, who: Listener): boolean {
+  const byClient = a.clientIds ? Boolean(who.clientId && a.clientIds.includes(who.clientId)) : undefined;
+  const byLine = a.lines ? !who.lines || a.lines.some((l) => who.lines!.includes(l)) : undefined;
+  if (byClient === undefined && byLine === undefined) return true;
+  if (a.lines && !who.clientId) return false;
+  return (byClient ?? true) && (byLine ?? true);
+}
+
+/** How often each instance reads the announcements again (one posted on another instance is heard within it). */
+export const BOARD_REFRESH_MS = 5_000;
+
+/**
+ * What callers hear, kept in memory so the greeting never waits for the database: read at start, after
+ * every change made here, and every few seconds (changes made on another instance).
+ */
+export interface AnnouncementBoard {
+  /** The live announcements a caller should hear, oldest first. */
+  forCaller(who: Listener, now: Date): Announcement[];
+  /** Whether any live announcement depends on who is calling (so the caller must be recognised first). */
+  targeted(now: Date): boolean;
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+export function announcementBoard(deps: AnnouncementDeps, onError: (err: unknown) => void): AnnouncementBoard {
+  let current: Announcement[] = [];
+  const refresh = async () => {
+    try {
+      current = await store.notOver(deps.db.q, deps.clock.now());
+    } catch (err) {
+      onError(err);
+    }
+  };
+  const timer = setInterval(() => void refresh(), BOARD_REFRESH_MS);
+  timer.unref();
+  void refresh();
+  return {
+    forCaller: (who, now) => current.filter((a) => isLive(a, now) && isFor(a, who)),
+    targeted: (now) => current.some((a) => isLive(a, now) && (a.clientIds || a.lines)),
+    refresh,
+    stop: () => clearInterval(timer),
+  };
+}

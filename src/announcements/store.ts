@@ -1,0 +1,38 @@
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import type { Q, ReadQ } from '../db/index.js';
+import { announcements } from './schema.js';
+
+export type Announcement = typeof announcements.$inferSelect;
+export type NewAnnouncement = Omit<typeof announcements.$inferInsert, 'id' | 'deletedAt'>;
+
+export async function insertAnnouncement(tx: Q, row: NewAnnouncement): Promise<Announcement> {
+  const [inserted] = await tx.insert(announcements).values(row).returning();
+  return inserted!;
+}
+
+/** Every announcement, newest first (the API's and the dashboard's list). */
+export const listAnnouncements = (q: ReadQ, limit = 200): Promise<Announcement[]> =>
+  q.select().from(announcements).orderBy(desc(announcements.createdAt), desc(announcements.id)).limit(limit);
+
+export async function announcementById(q: ReadQ, id: number): Promise<Announcement | undefined> {
+  const [row] = await q.select().from(announcements).where(eq(announcements.id, id));
+  return row;
+}
+
+/** Ends an announcement now; false when there is none, or it was ended already. */
+export async function endAnnouncement(tx: Q, id: number, now: Date): Promise<Announcement | undefined> {
+  const [row] = await tx
+    .update(announcements)
+    .set({ deletedAt: now })
+    .where(and(eq(announcements.id, id), isNull(announcements.deletedAt)))
+    .returning();
+  return row;
+}
+
+/** Announcements not taken down and not over at `now` (including ones yet to start). */
+export const notOver = (q: ReadQ, now: Date): Promise<Announcement[]> =>
+  q
+    .select()
+    .from(announcements)
+    .where(and(isNull(announcements.deletedAt), or(isNull(announcements.endsAt), gt(announcements.endsAt, now))))
+    .orderBy(announcements.id);
