@@ -9,8 +9,12 @@ const ACK = new RegExp(`^(?:ACK|A|OK)\\s*${NUMBER}$`);
 const ACK_AFTER = new RegExp(`^(?:TK\\s*-?\\s*)?(\\d{1,9})\\s*(?:ACK|A|OK)$`);
 const CONFIRM = new RegExp(`^(?:YES|Y)\\s*${NUMBER}$`);
 const CALL = new RegExp(`^CALL\\s*${NUMBER}$`);
+const ESCALATE = new RegExp(`^(?:ESC|ESCALATE)\\s*${NUMBER}$`);
 
-/** "ACK 1042", "ack1042", "1042 ack", "A 1042", "TK-1042 ACK", "YES 1042", "CALL 1042": forgiving of case and spaces. */
+/**
+ * "ACK 1042", "ack1042", "1042 ack", "A 1042", "TK-1042 ACK", "YES 1042", "CALL 1042", "ACK ALL",
+ * "ESC 1042", "HELP": forgiving of case and spaces.
+ */
 export function parseText(body: string): StaffCommand | undefined {
   const text = body
     .toUpperCase()
@@ -23,6 +27,9 @@ export function parseText(body: string): StaffCommand | undefined {
   if (confirm !== undefined) return { kind: 'confirm', number: confirm };
   const call = number(CALL.exec(text));
   if (call !== undefined) return { kind: 'call', number: call };
+  const escalate = number(ESCALATE.exec(text));
+  if (escalate !== undefined) return { kind: 'escalate', number: escalate };
+  if (/^(ACK|A|OK)\s*ALL$/.test(text)) return { kind: 'ack_all' };
   if (/^(ACK|A|OK)$/.test(text)) return { kind: 'ack' };
   if (/^(YES|Y)$/.test(text)) return { kind: 'confirm' };
   if (/^(HELP|\?)$/.test(text)) return { kind: 'help' };
@@ -34,7 +41,24 @@ export function staffReply(org: string, answer: StaffAnswer): string {
   const label = 'number' in answer ? ticketLabel(answer.number) : '';
   switch (answer.kind) {
     case 'help':
-      return `${org}: reply ACK and a ticket number to take an emergency (ACK 1042), CALL 1042 to be connected to its caller from the helpdesk number.`;
+      return `${org}: ACK 1042 takes ticket 1042; ACK ALL takes every emergency paged to you; ESC 1042 escalates it to the next step now; CALL 1042 connects you to its caller from the helpdesk number; HELP lists these.`;
+    case 'acknowledged_all':
+      return [
+        answer.numbers.length
+          ? `${answer.numbers.map(ticketLabel).join(', ')} ${answer.numbers.length === 1 ? 'is' : 'are'} yours. The others have been told.`
+          : '',
+        ...answer.taken.map((t) => `${ticketLabel(t.number)} was already taken by ${t.by}.`),
+      ]
+        .filter(Boolean)
+        .join(' ');
+    case 'escalated_now':
+      return `${label}: escalated to the next step now.`;
+    case 'not_escalating':
+      return answer.by
+        ? `${label} is with ${answer.by}; it is not escalating.`
+        : `${label} has no escalation running (it finished, or it was never an emergency).`;
+    case 'escalate_refused':
+      return `ESC is for the people paged about ${label} or on call.`;
     case 'acknowledged':
       return `${label} is yours. The others have been told. Reply CALL ${answer.number} to be connected to the caller from the helpdesk number.`;
     case 'already':

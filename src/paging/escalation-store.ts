@@ -42,3 +42,13 @@ export async function advanceEscalation(tx: Q, id: number, step: number, nextAt:
 export async function endEscalation(tx: Q, id: number, status: 'stopped' | 'exhausted', now: Date): Promise<void> {
   await tx.update(escalations).set({ status, updatedAt: now }).where(eq(escalations.id, id));
 }
+
+/** Brings an active escalation's next step forward to now (a person texted ESC); false when none is running. */
+export async function hurryEscalation(tx: Q, ticketId: number, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(escalations)
+    .set({ nextAt: now, updatedAt: now })
+    .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')))
+    .returning({ id: escalations.id });
+  return rows.length > 0;
+}

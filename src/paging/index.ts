@@ -20,6 +20,7 @@ export {
   nextDueEscalation,
   advanceEscalation,
   endEscalation,
+  hurryEscalation,
   type Escalation,
 } from './escalation-store.js';
 export { whoToPage } from './people.js';

@@ -1,6 +1,7 @@
 import { mayDial, type StaffMember } from '../config/index.js';
 import { clientById } from '../clients/index.js';
-import { pagedStaff, ticketsPagedTo } from '../paging/index.js';
+import { hurryEscalation, pagedStaff, ticketsPagedTo } from '../paging/index.js';
+import { runDueEscalations } from './escalate.js';
 import { acknowledge, isResponsibleFor, isOpen, nameOf } from './acknowledge.js';
 import type { TicketDeps } from './deps.js';
 import * as store from './store.js';
@@ -10,6 +11,8 @@ import type { Ticket } from './store.js';
 export type StaffCommand =
   | { kind: 'ack'; number?: number }
   | { kind: 'confirm'; number?: number }
+  | { kind: 'ack_all' }
+  | { kind: 'escalate'; number: number }
   | { kind: 'call'; number: number }
   | { kind: 'help' };
 
@@ -17,6 +20,10 @@ export type StaffCommand =
 export type StaffAnswer =
   | { kind: 'help' }
   | { kind: 'acknowledged'; number: number }
+  | { kind: 'acknowledged_all'; numbers: number[]; taken: { number: number; by: string }[] }
+  | { kind: 'escalated_now'; number: number }
+  | { kind: 'not_escalating'; number: number; by?: string }
+  | { kind: 'escalate_refused'; number: number }
   | { kind: 'already'; number: number; by: string }
   | { kind: 'no_open_ticket'; number: number }
   | { kind: 'offered'; number: number; whose: string }
@@ -97,6 +104,42 @@ export async function answerStaff(deps: TicketDeps, staff: StaffMember, command:
       if (!ticket) return { kind: 'no_open_ticket', number: command.number };
       if (!(await isResponsibleFor(deps, ticket, staff))) return { kind: 'call_refused', number: ticket.number };
       return callCaller(deps, staff, command.number);
+    }
+    case 'ack_all': {
+      // Everything paged to this person that nobody has taken yet, in one reply.
+      const waiting = await store.waitingNumbers(deps.db.q, await ticketsPagedTo(deps.db.q, staff.id));
+      if (waiting.length === 0) return { kind: 'nothing_waiting' };
+      const numbers: number[] = [];
+      const taken: { number: number; by: string }[] = [];
+      for (const number of waiting.sort((a, b) => a - b)) {
+        const outcome = await acknowledge(deps, number, staff, 'sms');
+        if (outcome.result === 'acknowledged') numbers.push(number);
+        else if (outcome.result === 'already') taken.push({ number, by: outcome.by });
+      }
+      return { kind: 'acknowledged_all', numbers, taken };
+    }
+    case 'escalate': {
+      const ticket = await open(command.number);
+      if (!ticket) return { kind: 'no_open_ticket', number: command.number };
+      if (!(await isResponsibleFor(deps, ticket, staff))) return { kind: 'escalate_refused', number: ticket.number };
+      if (ticket.acknowledgedBy)
+        return { kind: 'not_escalating', number: ticket.number, by: nameOf(deps.organisation, ticket.acknowledgedBy) };
+      const now = deps.clock.now();
+      const hurried = await deps.db.withTransaction(async (tx) => {
+        if (!(await hurryEscalation(tx, ticket.id, now))) return false;
+        await store.addEvent(
+          tx,
+          ticket.id,
+          now,
+          'note',
+          { text: `${staff.name} asked to escalate now (ESC)` },
+          staff.id,
+        );
+        return true;
+      });
+      if (!hurried) return { kind: 'not_escalating', number: ticket.number };
+      await runDueEscalations(deps);
+      return { kind: 'escalated_now', number: ticket.number };
     }
     case 'confirm': {
       const offered = await store.offeredSince(deps.db.q, staff.id, new Date(deps.clock.now().getTime() - OFFER_MS));

@@ -121,7 +121,7 @@ describe('paging an emergency', async () => {
   it('answers an unknown reply from staff with help, and a stranger with the helpdesk’s number use', async () => {
     const help = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: 'what is this?' }).expect(200);
     expect(spoken(parseTwiml(help.text)) || help.text).toContain(
-      'reply ACK and a ticket number to take an emergency (ACK 1042)',
+      'ACK 1042 takes ticket 1042; ACK ALL takes every emergency paged to you; ESC 1042 escalates it to the next step now',
     );
     const stranger = await twilioPost(h.app, '/twilio/sms', { From: '+13125550000', Body: 'ACK 1001' }).expect(200);
     expect(stranger.text).toContain('this number takes calls, not texts');
