@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
-import { clientBySupportCode, identifyCaller } from '../clients/index.js';
-import { callerIdOf, mayDial, normalisePhone } from '../config/index.js';
+import { clientById, clientBySupportCode, identifyCaller } from '../clients/index.js';
+import { callerIdOf, mayDial, normalisePhone, type ServiceLine } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
@@ -190,9 +190,60 @@ export async function helpdeskMissed(deps: IvrDeps, step: CallStep): Promise<str
   return askForRecording(deps, 'general', 1, []);
 }
 
+/** The service lines an emergency caller may mean: those of their contract (every line for an unknown caller). */
+async function linesForCaller(deps: IvrDeps, clientId: number | null | undefined): Promise<ServiceLine[]> {
+  const all = deps.organisation.serviceLines;
+  if (all.length === 0 || !clientId) return all;
+  const covered = (await clientById(deps.db.q, clientId))?.lines;
+  return covered ? all.filter((l) => covered.includes(l.id)) : all;
+}
+
+/**
+ * Once the caller is identified (or is not): which service line, when their contract covers several
+ * (the only one is taken without a question), then the voicemail.
+ */
+async function beforeRecording(
+  deps: IvrDeps,
+  step: CallStep,
+  clientId: number | null | undefined,
+  before: string[],
+): Promise<string> {
+  const lines = await linesForCaller(deps, clientId);
+  if (lines.length === 1) await change(deps, step, { line: lines[0]!.id });
+  if (lines.length <= 1) return askForRecording(deps, 'emergency', 1, before);
+  return askLine(deps, lines, 1, before);
+}
+
+function askLine(deps: IvrDeps, lines: ServiceLine[], tryNo: number, before: string[]): string {
+  return gather(deps.speech, {
+    before,
+    prompts: [lines.map((l, i) => deps.speech.say('line_choice', { line: l.name, key: i + 1 })).join(' ')],
+    action: voiceUrl(deps, 'emergency/line', { try: tryNo }),
+    mode: 'key',
+  });
+}
+
+/**
+ * The line chosen: its people are paged. No key or a wrong one is asked once more; after that the
+ * voicemail is taken without a line (the organisation's on-call engineer and every architect are paged),
+ * since an emergency is never held up by a menu.
+ */
+export async function emergencyLine(deps: IvrDeps, step: CallStep): Promise<string> {
+  const call = await callOf(deps, step);
+  const lines = await linesForCaller(deps, call?.clientId);
+  const chosen = /^[1-9]/.test(step.digits) ? lines[Number(step.digits[0]) - 1] : undefined;
+  if (chosen) {
+    await note(deps, step, `line:${chosen.id}`, { line: chosen.id });
+    return askForRecording(deps, 'emergency', 1, []);
+  }
+  const why = deps.speech.say(step.digits ? 'invalid_choice' : 'no_choice');
+  if (attempt(step) >= 2) return askForRecording(deps, 'emergency', 1, [why]);
+  return askLine(deps, lines, attempt(step) + 1, [why]);
+}
+
 /** 5: identify the caller if caller ID did not, but never hold up an emergency for it. */
-function emergency(deps: IvrDeps, _step: CallStep, call: CallRow | undefined): string {
-  if (call?.clientId) return askForRecording(deps, 'emergency', 1, []);
+async function emergency(deps: IvrDeps, step: CallStep, call: CallRow | undefined): Promise<string> {
+  if (call?.clientId) return beforeRecording(deps, step, call.clientId, []);
   return gather(deps.speech, {
     prompts: [deps.speech.say('emergency_code')],
     action: voiceUrl(deps, 'emergency/code'),
@@ -205,7 +256,8 @@ export async function emergencyCode(deps: IvrDeps, step: CallStep): Promise<stri
   const client = step.digits ? await clientBySupportCode(deps.clients, step.digits) : undefined;
   if (client) await change(deps, step, { clientId: client.id });
   const before = step.digits && !client ? [deps.speech.say('emergency_code_unknown')] : [];
-  return askForRecording(deps, 'emergency', 1, before);
+  const call = client ? undefined : await callOf(deps, step);
+  return beforeRecording(deps, step, client?.id ?? call?.clientId, before);
 }
 
 function askSupportCode(deps: IvrDeps, path: string, tryNo: number, before: string[]): string {

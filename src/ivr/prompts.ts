@@ -14,6 +14,7 @@ export const PROMPT_KEYS = [
   'general_record',
   'emergency_code',
   'emergency_code_unknown',
+  'line_choice',
   'emergency_record',
   'record_again',
   'record_not_saved',
@@ -73,6 +74,7 @@ const en: PromptSet = {
     'Nobody could take your call. To request a callback, press 2. Or stay on the line to leave a message.',
   general_record: 'Please leave a message after the tone, and we will get back to you. Press hash when you are done.',
   emergency_code: 'If you know your support code, type it now, followed by hash. Otherwise, just press hash.',
+  line_choice: 'For {line}, press {key}.',
   emergency_code_unknown: 'We could not find that code, but we will take your message.',
   emergency_record:
     'Please describe the emergency after the tone, and say the best number to reach you. Press hash when you are done.',
@@ -137,6 +139,7 @@ const it: PromptSet = {
   helpdesk_missed:
     'Nessuno ha potuto rispondere. Per essere richiamato, premi 2. Oppure resta in linea per lasciare un messaggio.',
   general_record: 'Lascia un messaggio dopo il segnale e ti ricontatteremo. Premi cancelletto quando hai finito.',
+  line_choice: 'Per {line}, premi {key}.',
   emergency_code:
     'Se conosci il tuo codice cliente, digitalo ora seguito da cancelletto. Altrimenti premi solo cancelletto.',
   emergency_code_unknown: 'Non abbiamo trovato quel codice, ma registreremo comunque il tuo messaggio.',
@@ -205,6 +208,7 @@ const ru: PromptSet = {
     'Никто не смог ответить. Чтобы заказать обратный звонок, нажмите 2. Или оставайтесь на линии, чтобы оставить сообщение.',
   general_record: 'Оставьте сообщение после сигнала, и мы с вами свяжемся. Когда закончите, нажмите решётку.',
   emergency_code: 'Если вы знаете свой код клиента, введите его и нажмите решётку. Если нет, просто нажмите решётку.',
+  line_choice: '{line}: нажмите {key}.',
   emergency_code_unknown: 'Мы не нашли этот код, но всё равно примем ваше сообщение.',
   emergency_record:
     'После сигнала опишите аварию и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',

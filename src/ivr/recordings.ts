@@ -41,6 +41,7 @@ async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | '
     callerNumber: call?.fromNumber ?? step.from,
     clientId: call?.clientId,
     contactId: call?.contactId,
+    line: call?.line,
     ticketId: escalating,
     source,
     // Only the action request can ask again, and only while the caller is still on the line.

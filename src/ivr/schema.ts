@@ -32,6 +32,8 @@ export const calls = sqliteTable(
     outcome: text('outcome', { enum: CALL_OUTCOMES }).notNull(),
     emergency: integer('emergency', { mode: 'boolean' }).notNull().default(false),
     ticketId: integer('ticket_id'),
+    /** The service line an emergency caller chose (or the only one their contract covers). */
+    line: text('line'),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
   },

@@ -3,6 +3,7 @@ export {
   onCallAt,
   onCallNowAndNext,
   architects,
+  lineOf,
   currentAndFutureOverrides,
   addOverride,
   removeOverride,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput, sendOutcome } from '../http/json.js';
 import {
   addOverride,
+  architects,
   currentAndFutureOverrides,
   newOverrideSchema,
   onCallNowAndNext,
@@ -23,11 +24,25 @@ export function onCallRoutes(deps: OnCallDeps): Router {
   const router = Router();
   router.get('/oncall', async (_req, res) => {
     const { now, next } = await onCallNowAndNext(deps);
+    const lines = [];
+    for (const line of deps.organisation.serviceLines) {
+      const shift = await onCallNowAndNext(deps, line.id);
+      lines.push({
+        id: line.id,
+        name: line.name,
+        now: describe(shift.now),
+        next: shift.next ? { ...describe(shift.next), from: shift.next.from.toISOString() } : null,
+        handoff: (shift.next?.from ?? shift.now.until).toISOString(),
+        architects: architects(deps.organisation, line.id).map((a) => ({ id: a.id, name: a.name })),
+      });
+    }
     res.json({
       timezone: deps.organisation.timezone,
       now: describe(now),
       next: next ? { ...describe(next), from: next.from.toISOString() } : null,
       handoff: (next?.from ?? now.until).toISOString(),
+      // Each service line's own rotation (empty without service_lines).
+      lines,
     });
   });
   router.get('/oncall/overrides', async (_req, res) => {

@@ -9,6 +9,8 @@ export const oncallOverrides = sqliteTable(
     startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
     endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
     reason: text('reason'),
+    /** The service line whose rotation it covers; null: the organisation's own on_call rotation. */
+    line: text('line'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('oncall_overrides_span_idx').on(t.startsAt, t.endsAt)],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Organisation, StaffMember } from '../config/index.js';
+import type { Organisation, ServiceLine, StaffMember } from '../config/index.js';
 import type { Clock } from '../calendar/index.js';
 import type { Database, ReadQ } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
@@ -24,10 +24,20 @@ function staffById(org: Organisation, id: string): StaffMember | undefined {
   return org.staff.find((s) => s.id === id);
 }
 
-/** Who is on call at an instant: an override covering it, else the rotation. */
-export async function onCallAt(q: ReadQ, org: Organisation, at: Date): Promise<OnCallAt> {
-  const shift = rotationShiftAt(org.onCall, org.timezone, at);
-  const [upcoming, active] = [await store.overridesNotEndedBy(q, at), await store.overrideAt(q, at)];
+/** A service line by id; undefined for none, or a line the organisation file no longer has. */
+export function lineOf(org: Organisation, id: string | null | undefined): ServiceLine | undefined {
+  return id ? org.serviceLines.find((l) => l.id === id) : undefined;
+}
+
+/**
+ * Who is on call at an instant, on a service line's rotation or (without one) the organisation's: an
+ * override of that rotation covering it, else the rotation.
+ */
+export async function onCallAt(q: ReadQ, org: Organisation, at: Date, lineId?: string | null): Promise<OnCallAt> {
+  const line = lineOf(org, lineId);
+  const shift = rotationShiftAt(line?.onCall ?? org.onCall, org.timezone, at);
+  const key = line?.id ?? null;
+  const [upcoming, active] = [await store.overridesNotEndedBy(q, at, key), await store.overrideAt(q, at, key)];
   const staff = active ? staffById(org, active.staffId) : undefined;
   const nextStart = upcoming.find((o) => o.startsAt > at)?.startsAt.getTime() ?? Infinity;
   if (active && staff) {
@@ -41,21 +51,26 @@ export async function onCallAt(q: ReadQ, org: Organisation, at: Date): Promise<O
 /** Who is on call now, and who takes over next and when (the first hand-off to someone else). */
 export async function onCallNowAndNext(
   deps: OnCallDeps,
+  lineId?: string,
 ): Promise<{ now: OnCallAt; next: (OnCallAt & { from: Date }) | undefined }> {
-  const current = await onCallAt(deps.db.q, deps.organisation, deps.clock.now());
+  const current = await onCallAt(deps.db.q, deps.organisation, deps.clock.now(), lineId);
   let at = current.until;
   // A hand-off to the same person (a rotation of one, an override by the person on call) is no change.
   for (let i = 0; i < 50; i++) {
-    const who = await onCallAt(deps.db.q, deps.organisation, at);
+    const who = await onCallAt(deps.db.q, deps.organisation, at, lineId);
     if (who.staff.id !== current.staff.id) return { now: current, next: { ...who, from: at } };
     at = who.until;
   }
   return { now: current, next: undefined };
 }
 
-/** Architects are paged for every emergency; the on-call engineer is paged too. */
-export function architects(org: Organisation): StaffMember[] {
-  return org.staff.filter((s) => s.role === 'architect');
+/**
+ * Architects are paged for every emergency (on a service line that names its architects, those); the
+ * on-call engineer is paged too.
+ */
+export function architects(org: Organisation, lineId?: string | null): StaffMember[] {
+  const named = lineOf(org, lineId)?.architects;
+  return named ? org.staff.filter((s) => named.includes(s.id)) : org.staff.filter((s) => s.role === 'architect');
 }
 
 export const newOverrideSchema = z
@@ -64,7 +79,10 @@ export const newOverrideSchema = z
     startsAt: z.coerce.date({ message: 'must be a date-time such as 2026-12-24T17:00:00-06:00' }),
     endsAt: z.coerce.date({ message: 'must be a date-time such as 2026-12-27T09:00:00-06:00' }),
     reason: z.string().trim().max(500).optional(),
+    /** The service line whose rotation it covers (default: the organisation's on_call). */
+    line: z.string().trim().min(1).max(40).optional(),
   })
+  .strict()
   .refine((o) => o.endsAt > o.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
 
 export async function addOverride(
@@ -76,9 +94,22 @@ export async function addOverride(
       staffId: 'is not a staff id',
     });
   }
+  if (input.line !== undefined && !lineOf(deps.organisation, input.line)) {
+    const lines = deps.organisation.serviceLines.map((l) => l.id);
+    return fail('invalid', 'unknown_line', `"${input.line}" is not a service line`, {
+      line: lines.length
+        ? `is not a service line (${lines.join(', ')})`
+        : 'the organisation file defines no service_lines',
+    });
+  }
   return ok(
     await deps.db.withTransaction((tx) =>
-      store.insertOverride(tx, { ...input, reason: input.reason ?? null, createdAt: deps.clock.now() }),
+      store.insertOverride(tx, {
+        ...input,
+        reason: input.reason ?? null,
+        line: input.line ?? null,
+        createdAt: deps.clock.now(),
+      }),
     ),
   );
 }

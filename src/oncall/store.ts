@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
 import { oncallOverrides } from './schema.js';
 
@@ -17,17 +17,25 @@ export async function deleteOverride(tx: Q, id: number): Promise<boolean> {
   );
 }
 
+/** Overrides of one rotation: a service line's (by id), the organisation's own (null), or every one (undefined). */
+const ofRotation = (line: string | null | undefined): SQL | undefined =>
+  line === undefined ? undefined : line === null ? isNull(oncallOverrides.line) : eq(oncallOverrides.line, line);
+
 /** Overrides that have not ended by `at`, soonest first. */
-export function overridesNotEndedBy(q: ReadQ, at: Date): Promise<Override[]> {
-  return q.select().from(oncallOverrides).where(gt(oncallOverrides.endsAt, at)).orderBy(asc(oncallOverrides.startsAt));
+export function overridesNotEndedBy(q: ReadQ, at: Date, line?: string | null): Promise<Override[]> {
+  return q
+    .select()
+    .from(oncallOverrides)
+    .where(and(gt(oncallOverrides.endsAt, at), ofRotation(line)))
+    .orderBy(asc(oncallOverrides.startsAt), asc(oncallOverrides.id));
 }
 
 /** The override covering `at`; the most recently created wins when several do. */
-export async function overrideAt(q: ReadQ, at: Date): Promise<Override | undefined> {
+export async function overrideAt(q: ReadQ, at: Date, line: string | null = null): Promise<Override | undefined> {
   const [row] = await q
     .select()
     .from(oncallOverrides)
-    .where(and(lte(oncallOverrides.startsAt, at), gt(oncallOverrides.endsAt, at)))
+    .where(and(lte(oncallOverrides.startsAt, at), gt(oncallOverrides.endsAt, at), ofRotation(line)))
     .orderBy(desc(oncallOverrides.createdAt), desc(oncallOverrides.id))
     .limit(1);
   return row;

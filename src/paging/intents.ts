@@ -73,6 +73,8 @@ export interface Pager {
 
 export interface EmergencyPage {
   ticketId: number;
+  /** The ticket's service line: its own on-call engineer and architects are paged. */
+  line?: string | null;
   /** The timeline event that calls for the pages: it keys them, so a retried webhook pages once. */
   cause: number;
   notice: Extract<Notice, { kind: 'emergency' }>;
@@ -151,7 +153,7 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
     context,
     staff: (id) => organisation.staff.find((s) => s.id === id),
     async pageEmergency(tx, page) {
-      const people = await whoToPage(tx, organisation, page.now);
+      const people = await whoToPage(tx, organisation, page.now, page.line);
       const about = { key: `page:${page.cause}`, ticketId: page.ticketId };
       const rows = people.flatMap((p) => {
         const mine = { ...page.notice, ackLink: page.ackLinkFor(p.id) };

@@ -67,7 +67,7 @@ export async function isResponsibleFor(
 ): Promise<boolean> {
   if (ticket.acknowledgedBy === staff.id) return true;
   if ((await pagedStaff(deps.db.q, ticket.id)).includes(staff.id)) return true;
-  return (await onCallAt(deps.db.q, deps.organisation, deps.clock.now())).staff.id === staff.id;
+  return (await onCallAt(deps.db.q, deps.organisation, deps.clock.now(), ticket.line)).staff.id === staff.id;
 }
 
 export const isOpen = (t: Ticket) => OPEN_STATUSES.includes(t.status);

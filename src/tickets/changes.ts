@@ -6,7 +6,7 @@ import type { TicketDeps } from './deps.js';
 import { notifyRequester } from './requester.js';
 import * as store from './store.js';
 import { OPEN_STATUSES, PRIORITIES, type Priority } from './schema.js';
-import { slaClock } from './sla.js';
+import { slaClock, slaTargetsFor } from './sla.js';
 import { ticketLabel } from '../paging/index.js';
 
 /** Who made a change: a staff id (or a dashboard account's email) and the name people see. */
@@ -33,7 +33,12 @@ export async function changePriority(
     if (ticket.priority === priority) return ok(ticket);
     if (!OPEN_STATUSES.includes(ticket.status))
       return fail('conflict', 'ticket_closed', `${ticketLabel(number)} is ${ticket.status}; reopen it first`);
-    const clock = slaClock(deps.calendar, deps.organisation.sla, priority, ticket.createdAt);
+    const clock = slaClock(
+      deps.calendar,
+      await slaTargetsFor(tx, deps.organisation, ticket.clientId),
+      priority,
+      ticket.createdAt,
+    );
     // A new deadline gets its own warning and breach, unless it has already passed them.
     const updated = await store.updateTicket(tx, ticket.id, {
       priority,

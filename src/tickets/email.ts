@@ -6,7 +6,7 @@ import { ticketLabel } from '../paging/index.js';
 import type { TicketDeps } from './deps.js';
 import { factsOf, requesterOf } from './facts.js';
 import { ticketAttachments, ticketMessages, tickets, OPEN_STATUSES } from './schema.js';
-import { slaClock } from './sla.js';
+import { slaClock, slaTargetsFor } from './sla.js';
 import * as store from './store.js';
 import type { Ticket } from './store.js';
 
@@ -198,7 +198,7 @@ export async function openTicketByEmail(deps: TicketDeps, tx: Q, mail: IncomingE
     source: 'email',
     line: sender.line ?? null,
     requesterEmail: sender.contactId ? null : mail.from.toLowerCase(),
-    ...slaClock(deps.calendar, deps.organisation.sla, priority, now),
+    ...slaClock(deps.calendar, await slaTargetsFor(tx, deps.organisation, sender.clientId), priority, now),
     createdAt: now,
     updatedAt: now,
   });

@@ -59,11 +59,11 @@ async function runStep(deps: TicketDeps, tx: Q, esc: Escalation, now: Date): Pro
       now,
     );
   }
-  const everyone = await whoToPage(tx, org, now);
+  const everyone = await whoToPage(tx, org, now, ticket.line);
   const people: Record<StepSend['who'], StaffMember[]> = {
     everyone,
     on_call: everyone.slice(0, 1),
-    architects: architects(org),
+    architects: architects(org, ticket.line),
   };
   const key = `esc:${esc.id}:${esc.step}`;
   const about = { key, ticketId: ticket.id, purpose: 'page' as const };

@@ -1,5 +1,7 @@
 import { addBusinessTime, type BusinessCalendar } from '../calendar/index.js';
 import type { Organisation } from '../config/index.js';
+import { clientById } from '../clients/index.js';
+import type { ReadQ } from '../db/index.js';
 import type { Priority } from './schema.js';
 
 /** Critical runs around the clock; High, Medium and Low run in business time. */
@@ -37,3 +39,18 @@ const RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3
 /** The more urgent of two priorities. */
 export const atLeast = (current: Priority, floor: Priority): Priority =>
   RANK[current] <= RANK[floor] ? current : floor;
+
+/**
+ * The SLA targets of a client's contract: its support level's (a level's missing targets are the
+ * organisation's), the first level's for a client without one or an unidentified caller, and the
+ * organisation's when no levels are defined.
+ */
+export async function slaTargetsFor(
+  q: ReadQ,
+  org: Organisation,
+  clientId: number | null | undefined,
+): Promise<Organisation['sla']> {
+  if (org.supportLevels.length === 0) return org.sla;
+  const named = clientId ? (await clientById(q, clientId))?.level : undefined;
+  return (org.supportLevels.find((l) => l.name === named) ?? org.supportLevels[0]!).sla;
+}

@@ -8,7 +8,7 @@ import * as store from './store.js';
 import type { Ticket, Voicemail } from './store.js';
 import type { VoicemailKind } from './schema.js';
 import { VOICEMAIL_SOURCES } from './schema.js';
-import { atLeast, slaClock } from './sla.js';
+import { atLeast, slaClock, slaTargetsFor } from './sla.js';
 import { pagedStaff } from '../paging/index.js';
 
 export interface IncomingRecording {
@@ -20,6 +20,8 @@ export interface IncomingRecording {
   callerNumber?: string;
   clientId?: number | null;
   contactId?: number | null;
+  /** The service line the caller chose (or the only one their contract covers). */
+  line?: string | null;
   /** The ticket a "3 — existing ticket" caller is escalating. */
   ticketId?: number;
   source: (typeof VOICEMAIL_SOURCES)[number];
@@ -137,7 +139,14 @@ async function ticketFor(
     );
     if (open) {
       const sla =
-        open.priority === 'critical' ? {} : slaClock(deps.calendar, deps.organisation.sla, 'critical', open.createdAt);
+        open.priority === 'critical'
+          ? {}
+          : slaClock(
+              deps.calendar,
+              await slaTargetsFor(tx, deps.organisation, open.clientId),
+              'critical',
+              open.createdAt,
+            );
       const ticket = await store.updateTicket(tx, open.id, { priority: 'critical', ...sla, updatedAt: now });
       const event = await store.addEvent(tx, open.id, now, 'escalated', {
         reason: 'another emergency call',
@@ -156,7 +165,8 @@ async function ticketFor(
     priority,
     status: 'new',
     summary: emergency ? 'Emergency voicemail' : 'Voicemail',
-    ...slaClock(deps.calendar, deps.organisation.sla, priority, now),
+    line: input.line ?? null,
+    ...slaClock(deps.calendar, await slaTargetsFor(tx, deps.organisation, input.clientId), priority, now),
     createdAt: now,
     updatedAt: now,
   });
@@ -181,6 +191,7 @@ async function pageFor(
   const timeline = await store.eventsOf(tx, ticket.id);
   await deps.pager.pageEmergency(tx, {
     ticketId: ticket.id,
+    line: ticket.line,
     cause,
     now,
     notice: {
@@ -203,7 +214,12 @@ export async function escalateTicket(deps: TicketDeps, ticketId: number, callSid
     const updated = await store.updateTicket(tx, ticketId, {
       priority,
       ...(priority !== current.priority
-        ? slaClock(deps.calendar, deps.organisation.sla, priority, current.createdAt)
+        ? slaClock(
+            deps.calendar,
+            await slaTargetsFor(tx, deps.organisation, current.clientId),
+            priority,
+            current.createdAt,
+          )
         : {}),
       updatedAt: now,
     });

@@ -1,0 +1,2 @@
+ALTER TABLE `oncall_overrides` ADD `line` text;--> statement-breakpoint
+ALTER TABLE `calls` ADD `line` text;
