@@ -2,7 +2,7 @@ import type { Channel } from '../channels/index.js';
 import type { Organisation, StaffMember } from '../config/index.js';
 import type { Q } from '../db/index.js';
 import { enqueue, type NewOutboxRow } from './outbox.js';
-import type { Notice, NoticeKind, RenderContext } from './notices.js';
+import { ticketLabel, type Notice, type NoticeKind, type RenderContext } from './notices.js';
 import type { OutboxPurpose } from './schema.js';
 import { renderEmail } from './render-email.js';
 import { renderSlack } from './render-slack.js';
@@ -149,6 +149,28 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
     ];
   };
 
+  /**
+   * A text to a staff member, or for someone whose phone is a landline (`landline: true`, never texted)
+   * a phone call instead when it is a page about an emergency: the call says which ticket and who called,
+   * and 1 takes it. Other notices reach a landline by email only.
+   */
+  const textOrCall = (notice: Notice, about: About, person: StaffMember, key: string): NewOutboxRow[] => {
+    if (!person.landline) return sms(notice, about, person.phone, key, person.id);
+    if ((notice.kind !== 'emergency' && notice.kind !== 'still_unacknowledged') || !about.ticketId) return [];
+    const url = `${publicUrl}/twilio/voice/page?ticket=${about.ticketId}&staff=${encodeURIComponent(person.id)}`;
+    return [
+      {
+        ...base(notice, about),
+        dedupeKey: key.replace(/:sms$/, ':voice'),
+        channel: 'voice',
+        recipient: person.phone,
+        staffId: person.id,
+        body: `page by phone about ${ticketLabel(notice.ticket.number)} (landline)`,
+        payload: { notice: 'call', url },
+      },
+    ];
+  };
+
   const pager: Pager = {
     context,
     staff: (id) => organisation.staff.find((s) => s.id === id),
@@ -158,7 +180,7 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
       const rows = people.flatMap((p) => {
         const mine = { ...page.notice, ackLink: page.ackLinkFor(p.id) };
         return [
-          ...sms(mine, about, p.phone, `page:${page.cause}:${p.id}:sms`, p.id),
+          ...textOrCall(mine, about, p, `page:${page.cause}:${p.id}:sms`),
           ...email(mine, about, p.email, `page:${page.cause}:${p.id}:email`, p.id),
         ];
       });
@@ -169,7 +191,7 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
     },
     async tellStaff(tx, people, notice, about, channels = ['sms', 'email']) {
       const rows = people.flatMap((p) => [
-        ...(channels.includes('sms') ? sms(notice, about, p.phone, `${about.key}:${p.id}:sms`, p.id) : []),
+        ...(channels.includes('sms') ? textOrCall(notice, about, p, `${about.key}:${p.id}:sms`) : []),
         ...(channels.includes('email') ? email(notice, about, p.email, `${about.key}:${p.id}:email`, p.id) : []),
       ]);
       return enqueue(tx, rows);
