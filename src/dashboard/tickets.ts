@@ -129,8 +129,15 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
   const d = (e.detail ?? {}) as Record<string, unknown>;
   const who = (id: unknown) => (typeof id === 'string' ? (org.staff.find((s) => s.id === id)?.name ?? id) : 'someone');
   switch (e.type) {
-    case 'created':
-      return html`Ticket opened (${String(d.priority ?? '')}${d.emergency ? ', emergency' : ''}${d.unidentified ? ', caller not identified' : ''})`;
+    case 'created': {
+      const terms = d.afterHours as { terms?: string; consentAt?: string; number?: string } | undefined;
+      const billed = terms?.terms
+        ? terms.terms === 'consented'
+          ? `, billed after hours: the caller (${terms.number ?? 'unknown number'}) consented${terms.consentAt ? ` at ${terms.consentAt}` : ''}`
+          : ', billed after hours (the caller was told)'
+        : '';
+      return html`Ticket opened (${String(d.priority ?? '')}${d.emergency ? ', emergency' : ''}${d.unidentified ? ', caller not identified' : ''}${billed})`;
+    }
     case 'voicemail':
       return html`Voicemail left, ${String(d.seconds ?? '?')} s${d.source === 'reconciliation' ? ' (recovered from Twilio)' : ''}`;
     case 'escalated':

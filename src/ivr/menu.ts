@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
 import { clientById, clientBySupportCode, identifyCaller } from '../clients/index.js';
-import { callerIdOf, mayDial, normalisePhone, type ServiceLine } from '../config/index.js';
+import { callerIdOf, mayDial, normalisePhone, type ServiceLine, type SupportLevel } from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
@@ -198,11 +198,94 @@ async function linesForCaller(deps: IvrDeps, clientId: number | null | undefined
   return covered ? all.filter((l) => covered.includes(l.id)) : all;
 }
 
+/** The support level of a caller's contract: their client's, else the first listed (unknown callers too). */
+async function levelOf(deps: IvrDeps, clientId: number | null | undefined): Promise<SupportLevel | undefined> {
+  const levels = deps.organisation.supportLevels;
+  if (levels.length === 0) return undefined;
+  const named = clientId ? (await clientById(deps.db.q, clientId))?.level : undefined;
+  return levels.find((l) => l.name === named) ?? levels[0];
+}
+
 /**
- * Once the caller is identified (or is not): which service line, when their contract covers several
- * (the only one is taken without a question), then the voicemail.
+ * Once the caller is identified (or is not), outside business hours the contract's terms first: a level
+ * that bills after-hours emergencies says so; one that does not include them asks whether to go ahead at
+ * the after-hours rate (1, the caller's consent) or be called back in the next window (2). Then the line,
+ * then the voicemail.
  */
 async function beforeRecording(
+  deps: IvrDeps,
+  step: CallStep,
+  clientId: number | null | undefined,
+  before: string[],
+): Promise<string> {
+  if (ratePeriodAt(deps.calendar, deps.clock.now()) !== 'business') {
+    const terms = (await levelOf(deps, clientId))?.afterHoursEmergency;
+    if (terms === 'none') return askTerms(deps, 1, before);
+    if (terms === 'billable') {
+      await change(deps, step, { afterHoursTerms: 'billable' });
+      return lineThenRecording(deps, step, clientId, [...before, deps.speech.say('after_hours_billable')]);
+    }
+  }
+  return lineThenRecording(deps, step, clientId, before);
+}
+
+function askTerms(deps: IvrDeps, tryNo: number, before: string[]): string {
+  return gather(deps.speech, {
+    before,
+    prompts: [deps.speech.say('after_hours_not_included')],
+    action: voiceUrl(deps, 'emergency/terms', { try: tryNo }),
+    mode: 'key',
+  });
+}
+
+/**
+ * A contract without after-hours emergencies: 1 goes ahead at the after-hours rate (the consent is kept
+ * on the call, with its time and number, and the ticket is billable); 2 queues a callback for the next
+ * window and pages nobody. Anything else is asked again; after three tries the emergency goes ahead,
+ * since nobody is left without help because of a menu, and the ticket says no consent was given.
+ */
+export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<string> {
+  const call = await callOf(deps, step);
+  const s = deps.speech;
+  const key = step.digits.slice(0, 1);
+  if (key === '1') {
+    await note(deps, step, 'consent', { afterHoursTerms: 'consented', consentAt: deps.clock.now() });
+    return lineThenRecording(deps, step, call?.clientId, [s.say('after_hours_go_ahead')]);
+  }
+  if (key === '2') {
+    const phone =
+      call?.fromNumber && mayDial(deps.organisation.callbackCountries, call.fromNumber) ? call.fromNumber : undefined;
+    if (phone) {
+      await note(deps, step, '2');
+      const { callback } = await queueCallback(deps.callbacks, {
+        clientId: call?.clientId,
+        contactId: call?.contactId,
+        phone,
+        callSid: step.callSid,
+        reason: 'After-hours emergency not included in the contract: call back when the office opens',
+      });
+      await outcome(deps, step, 'callback_queued');
+      const when = DateTime.fromJSDate(callback.dueAt, { zone: deps.organisation.timezone })
+        .setLocale(deps.organisation.language)
+        .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
+      return sayAndHangUp(s, [s.say('after_hours_callback', { when })]);
+    }
+    // No number to call back: the callback path asks for one.
+    await note(deps, step, '2');
+    return gather(s, {
+      prompts: [s.say('callback_need_number', { client: '' })],
+      action: voiceUrl(deps, 'callback/number', { try: 1 }),
+      mode: 'digits',
+    });
+  }
+  const tryNo = attempt(step);
+  const why = s.say(key ? 'invalid_choice' : 'no_choice');
+  if (tryNo >= MAX_TRIES) return lineThenRecording(deps, step, call?.clientId, [why]);
+  return askTerms(deps, tryNo + 1, [why]);
+}
+
+/** Which service line, when the caller's contract covers several (the only one is taken without a question), then the voicemail. */
+async function lineThenRecording(
   deps: IvrDeps,
   step: CallStep,
   clientId: number | null | undefined,

@@ -15,6 +15,10 @@ export const PROMPT_KEYS = [
   'emergency_code',
   'emergency_code_unknown',
   'line_choice',
+  'after_hours_billable',
+  'after_hours_not_included',
+  'after_hours_go_ahead',
+  'after_hours_callback',
   'emergency_record',
   'record_again',
   'record_not_saved',
@@ -75,6 +79,11 @@ const en: PromptSet = {
   general_record: 'Please leave a message after the tone, and we will get back to you. Press hash when you are done.',
   emergency_code: 'If you know your support code, type it now, followed by hash. Otherwise, just press hash.',
   line_choice: 'For {line}, press {key}.',
+  after_hours_billable: 'Please note: outside business hours, emergencies are billed at the after-hours rate.',
+  after_hours_not_included:
+    'Your contract does not include emergencies outside business hours. To go ahead at the after-hours rate, press 1. To be called back when the office opens, press 2.',
+  after_hours_go_ahead: 'Thank you. This emergency will be billed at the after-hours rate.',
+  after_hours_callback: 'We will call you back at {when}. Goodbye.',
   emergency_code_unknown: 'We could not find that code, but we will take your message.',
   emergency_record:
     'Please describe the emergency after the tone, and say the best number to reach you. Press hash when you are done.',
@@ -140,6 +149,11 @@ const it: PromptSet = {
     'Nessuno ha potuto rispondere. Per essere richiamato, premi 2. Oppure resta in linea per lasciare un messaggio.',
   general_record: 'Lascia un messaggio dopo il segnale e ti ricontatteremo. Premi cancelletto quando hai finito.',
   line_choice: 'Per {line}, premi {key}.',
+  after_hours_billable: 'Attenzione: fuori orario, le emergenze sono fatturate alla tariffa fuori orario.',
+  after_hours_not_included:
+    'Il suo contratto non include le emergenze fuori orario. Per procedere alla tariffa fuori orario, prema 1. Per essere richiamato all’apertura dell’ufficio, prema 2.',
+  after_hours_go_ahead: 'Grazie. Questa emergenza sarà fatturata alla tariffa fuori orario.',
+  after_hours_callback: 'La richiameremo {when}. Arrivederci.',
   emergency_code:
     'Se conosci il tuo codice cliente, digitalo ora seguito da cancelletto. Altrimenti premi solo cancelletto.',
   emergency_code_unknown: 'Non abbiamo trovato quel codice, ma registreremo comunque il tuo messaggio.',
@@ -209,6 +223,12 @@ const ru: PromptSet = {
   general_record: 'Оставьте сообщение после сигнала, и мы с вами свяжемся. Когда закончите, нажмите решётку.',
   emergency_code: 'Если вы знаете свой код клиента, введите его и нажмите решётку. Если нет, просто нажмите решётку.',
   line_choice: '{line}: нажмите {key}.',
+  after_hours_billable:
+    'Обратите внимание: в нерабочее время экстренные обращения оплачиваются по тарифу нерабочего времени.',
+  after_hours_not_included:
+    'Ваш договор не включает экстренные обращения в нерабочее время. Чтобы продолжить по тарифу нерабочего времени, нажмите 1. Чтобы мы перезвонили, когда откроется офис, нажмите 2.',
+  after_hours_go_ahead: 'Спасибо. Это обращение будет оплачено по тарифу нерабочего времени.',
+  after_hours_callback: 'Мы перезвоним вам {when}. До свидания.',
   emergency_code_unknown: 'Мы не нашли этот код, но всё равно примем ваше сообщение.',
   emergency_record:
     'После сигнала опишите аварию и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',

@@ -42,6 +42,8 @@ async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | '
     clientId: call?.clientId,
     contactId: call?.contactId,
     line: call?.line,
+    afterHoursTerms: call?.afterHoursTerms,
+    consentAt: call?.consentAt,
     ticketId: escalating,
     source,
     // Only the action request can ask again, and only while the caller is still on the line.

@@ -34,6 +34,13 @@ export const calls = sqliteTable(
     ticketId: integer('ticket_id'),
     /** The service line an emergency caller chose (or the only one their contract covers). */
     line: text('line'),
+    /**
+     * An after-hours emergency outside what the contract includes: 'billable' (the caller was told the
+     * after-hours rate applies) or 'consented' (the contract excludes it and the caller pressed 1 to go
+     * ahead at that rate, at `consentAt`).
+     */
+    afterHoursTerms: text('after_hours_terms', { enum: ['billable', 'consented'] }),
+    consentAt: integer('consent_at', { mode: 'timestamp_ms' }),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
   },

@@ -69,6 +69,8 @@ export const tickets = sqliteTable(
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: integer('acknowledged_at', { mode: 'timestamp_ms' }),
+    /** An after-hours emergency billed on top of the contract (told, or consented to by the caller). */
+    billable: integer('billable', { mode: 'boolean' }).notNull().default(false),
     source: text('source', { enum: TICKET_SOURCES }).notNull().default('phone'),
     /** The service line (software, network operations...): from the address an email was sent to. */
     line: text('line'),

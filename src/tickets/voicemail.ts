@@ -22,6 +22,9 @@ export interface IncomingRecording {
   contactId?: number | null;
   /** The service line the caller chose (or the only one their contract covers). */
   line?: string | null;
+  /** An after-hours emergency beyond the contract: the caller was told it is billable, or consented at `consentAt`. */
+  afterHoursTerms?: 'billable' | 'consented' | null;
+  consentAt?: Date | null;
   /** The ticket a "3 — existing ticket" caller is escalating. */
   ticketId?: number;
   source: (typeof VOICEMAIL_SOURCES)[number];
@@ -166,6 +169,7 @@ async function ticketFor(
     status: 'new',
     summary: emergency ? 'Emergency voicemail' : 'Voicemail',
     line: input.line ?? null,
+    billable: emergency && Boolean(input.afterHoursTerms),
     ...slaClock(deps.calendar, await slaTargetsFor(tx, deps.organisation, input.clientId), priority, now),
     createdAt: now,
     updatedAt: now,
@@ -175,6 +179,15 @@ async function ticketFor(
     emergency,
     unidentified: !input.clientId,
     callSid: input.callSid ?? null,
+    ...(emergency && input.afterHoursTerms
+      ? {
+          afterHours: {
+            terms: input.afterHoursTerms,
+            consentAt: input.consentAt?.toISOString() ?? null,
+            number: input.callerNumber ?? null,
+          },
+        }
+      : {}),
   });
   return { ticket, result: 'created', cause: emergency ? event.id : undefined };
 }
