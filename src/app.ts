@@ -188,6 +188,7 @@ export function createApp(services: Services): Express {
       tickets,
       callbacks: services.callbacks,
       voice: services.channels.voice,
+      announcements: services.announcements,
     }),
   );
 

@@ -194,6 +194,7 @@ export const CAN = {
   seeAfterHours: ['admin', 'billing', 'office', 'architect'],
   seeReports: ['admin', 'billing'],
   manageOnCall: ['admin', 'office', 'architect'],
+  manageAnnouncements: ['admin', 'office', 'architect'],
   seeAudit: ['admin'],
 } as const satisfies Record<string, readonly AccountRole[]>;
 export type Permission = keyof typeof CAN;

@@ -5,6 +5,7 @@ import type { Env, Organisation } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import type { CallbackDeps } from '../callbacks/index.js';
 import type { TicketDeps } from '../tickets/index.js';
+import type { AnnouncementBoard, AnnouncementDeps } from '../announcements/index.js';
 
 /** What the staff dashboard is handed (by app.ts). */
 export interface DashboardDeps {
@@ -19,4 +20,6 @@ export interface DashboardDeps {
   callbacks: CallbackDeps;
   /** Plays voicemails from Twilio on the ticket page. */
   voice: Voice;
+  /** What callers hear after the welcome, and the board the greeting reads. */
+  announcements: AnnouncementDeps & { board: AnnouncementBoard };
 }

@@ -14,6 +14,7 @@ const NAV: { path: string; label: string; need?: Permission }[] = [
   { path: '/dashboard/queue', label: 'Callbacks', need: 'workQueue' },
   { path: '/dashboard/tickets', label: 'Tickets' },
   { path: '/dashboard/oncall', label: 'On call' },
+  { path: '/dashboard/announcements', label: 'Announcements', need: 'manageAnnouncements' },
   { path: '/dashboard/after-hours', label: 'After-hours log', need: 'seeAfterHours' },
   { path: '/dashboard/reports', label: 'Billing reports', need: 'seeReports' },
   { path: '/dashboard/audit', label: 'Audit trail', need: 'seeAudit' },

@@ -14,6 +14,7 @@ import {
 import { clientNames } from '../clients/index.js';
 import {
   addOverride,
+  architects as architectsOf,
   currentAndFutureOverrides,
   newOverrideSchema,
   onCallNowAndNext,
@@ -38,19 +39,37 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
     const { now, next } = await onCallNowAndNext(deps);
     const overrides = await currentAndFutureOverrides(deps);
     const architects = org.staff.filter((p) => p.role === 'architect');
+    const lines = [];
+    for (const line of org.serviceLines) lines.push({ line, ...(await onCallNowAndNext(deps, line.id)) });
+    const lineName = (id: string | null) => (id ? (org.serviceLines.find((l) => l.id === id)?.name ?? id) : '');
     const body = html`
       <div class="grid">
         <section class="card"><h2 style="margin-top:0">On call now</h2><p><strong>${now.staff.name}</strong> <a href="tel:${now.staff.phone}">${now.staff.phone}</a>${now.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">until ${when(ctx, now.until)}</p></section>
         <section class="card"><h2 style="margin-top:0">Next</h2>${next ? html`<p><strong>${next.staff.name}</strong>${next.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</p><p class="muted">from ${when(ctx, next.from)}</p>` : html`<p class="muted">No change ahead.</p>`}</section>
         <section class="card"><h2 style="margin-top:0">System Architects</h2><p class="muted">Paged for every emergency.</p><ul>${architects.map((a) => html`<li>${a.name} <a href="tel:${a.phone}">${a.phone}</a></li>`)}</ul></section>
       </div>
+      ${
+        lines.length
+          ? html`<h2>Service lines</h2>
+      <table class="stack" data-lines><thead><tr><th>Line</th><th>On call now</th><th>Until</th><th>Next</th><th>Architects</th></tr></thead><tbody>
+      ${lines.map(
+        ({ line, now: at, next: after }) =>
+          html`<tr><td data-label="Line"><strong>${line.name}</strong></td><td data-label="On call now">${at.staff.name} <a href="tel:${at.staff.phone}">${at.staff.phone}</a>${at.source === 'override' ? html` <span class="badge warning">override</span>` : ''}</td><td data-label="Until">${when(ctx, at.until)}</td><td data-label="Next">${after ? html`${after.staff.name} <span class="muted">from</span> ${when(ctx, after.from)}` : html`<span class="muted">No change ahead.</span>`}</td><td data-label="Architects">${
+            architectsOf(org, line.id)
+              .map((a) => a.name)
+              .join(', ') || html`<span class="muted">none</span>`
+          }</td></tr>`,
+      )}
+      </tbody></table>`
+          : ''
+      }
       <h2>Overrides</h2>
       <table class="stack"><thead><tr><th>Who</th><th>From</th><th>Until</th><th>Why</th><th></th></tr></thead><tbody>
       ${overrides.length === 0 ? html`<tr><td colspan="5" class="muted">None now or ahead.</td></tr>` : ''}
       ${overrides.map(
         (
           o,
-        ) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.reason ?? ''}</td>
+        ) => html`<tr><td data-label="Who">${names(o.staffId)}</td><td data-label="From">${when(ctx, o.startsAt)}</td><td data-label="Until">${when(ctx, o.endsAt)}</td><td data-label="Why">${o.line ? html`<span class="badge">${lineName(o.line)}</span> ` : ''}${o.reason ?? ''}</td>
           <td>${manage ? html`<form method="post" action="/dashboard/oncall/overrides/${o.id}/remove" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">Remove</button></form>` : ''}</td></tr>`,
       )}
       </tbody></table>
@@ -63,6 +82,7 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
           <div><label for="ov-staff">Who is on call instead</label><select id="ov-staff" name="staffId">${org.staff.filter((p) => p.role !== 'office').map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
           <div><label for="ov-from">From</label><input id="ov-from" name="startsAt" type="datetime-local" required value="${inputTime(s.clock.now())}"></div>
           <div><label for="ov-until">Until</label><input id="ov-until" name="endsAt" type="datetime-local" required></div>
+          ${org.serviceLines.length ? html`<div><label for="ov-line">Rotation</label><select id="ov-line" name="line"><option value="">The organisation's</option>${org.serviceLines.map((l) => html`<option value="${l.id}">${l.name}</option>`)}</select></div>` : ''}
           <div><label for="ov-reason">Why</label><input id="ov-reason" name="reason" maxlength="500"></div>
         </div>
         <button type="submit">Add the cover</button>
@@ -84,6 +104,7 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
       startsAt: from.toISO(),
       endsAt: until.toISO(),
       reason: typeof req.body?.reason === 'string' && req.body.reason.trim() ? req.body.reason : undefined,
+      line: typeof req.body?.line === 'string' && req.body.line ? req.body.line : undefined,
     });
     if (!input.success)
       return refuse(

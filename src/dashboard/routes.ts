@@ -6,6 +6,7 @@ import { kitOf } from './kit.js';
 import { homeOf, messagePage } from './layout.js';
 import { billingPages, onCallPage } from './office-routes.js';
 import { auditPage } from './audit-routes.js';
+import { announcementPages } from './announcement-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';
 import { signInRoutes, signOutRoute } from './sign-in.js';
@@ -54,6 +55,7 @@ export function dashboardRoutes(s: DashboardDeps): Router {
   queueRoutes(router, kit);
   ticketPageRoutes(router, kit);
   onCallPage(router, kit);
+  announcementPages(router, kit);
   billingPages(router, kit);
   auditPage(router, kit);
 

@@ -88,11 +88,12 @@ describe('the dashboard in a real browser', async () => {
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'switchboard_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-    // An office account sees the queue, tickets, on call and the after-hours log, not billing reports.
+    // An office account sees the queue, tickets, on call, announcements and the after-hours log, not billing reports.
     expect(await page.locator('header nav a').allTextContents()).toEqual([
       'Callbacks',
       'Tickets',
       'On call',
+      'Announcements',
       'After-hours log',
     ]);
     await page.click('header nav >> text=Callbacks');
