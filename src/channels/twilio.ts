@@ -81,9 +81,10 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
         guarded(async () => {
           const call = await client.calls.create({
             to: c.to,
-            from: settings.from,
+            from: c.from ?? settings.from,
             url: c.url,
             statusCallback: c.statusCallback,
+            ...(c.sendDigits ? { sendDigits: c.sendDigits } : {}),
             ...(c.detectMachine ? { machineDetection: 'Enable' } : {}),
           });
           return { providerId: call.sid };

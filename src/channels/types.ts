@@ -15,6 +15,10 @@ export interface SmsMessage {
 
 export interface OutboundCall {
   to: string;
+  /** The number the call comes from (default: the helpdesk number). */
+  from?: string;
+  /** Keys Twilio presses once the call connects ("w" waits half a second). */
+  sendDigits?: string;
   /** Where Twilio fetches the call's TwiML when it is answered. */
   url: string;
   statusCallback?: string;

@@ -41,6 +41,7 @@ export function kitOf(s: DashboardDeps): Kit {
       organisation: org.name,
       zone: org.timezone,
       flash: takeFlash(req, res, cookieOpts),
+      lineProblem: res.locals.lineProblem,
     }),
     actorOf: (account) => {
       const staff = staffOfAccount(org, account);

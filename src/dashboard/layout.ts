@@ -8,6 +8,8 @@ export interface PageContext {
   organisation: string;
   zone: string;
   flash?: { kind: 'ok' | 'error'; text: string };
+  /** A fault everyone must see (the helpdesk line not reaching the service). */
+  lineProblem?: string;
 }
 
 const NAV: { path: string; label: string; need?: Permission }[] = [
@@ -37,6 +39,7 @@ export function page(ctx: PageContext, current: string, title: string, body: Htm
   </form>
 </header>
 <main>
+${ctx.lineProblem ? html`<p class="flash error" role="alert" data-line-problem><strong>${ctx.lineProblem}</strong></p>` : ''}
 ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
 <h1>${title}</h1>
 ${body}

@@ -21,6 +21,7 @@ import {
   removeOverride,
 } from '../oncall/index.js';
 import { can } from '../auth/index.js';
+import { lineTestState, startLineTest } from '../ivr/index.js';
 import type { Kit } from './kit.js';
 import { html } from './html.js';
 import { csrfField, messagePage, page, when } from './layout.js';
@@ -41,6 +42,7 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
     const architects = org.staff.filter((p) => p.role === 'architect');
     const lines = [];
     for (const line of org.serviceLines) lines.push({ line, ...(await onCallNowAndNext(deps, line.id)) });
+    const test = await lineTestState(s.db.q);
     const lineName = (id: string | null) => (id ? (org.serviceLines.find((l) => l.id === id)?.name ?? id) : '');
     const body = html`
       <div class="grid">
@@ -61,6 +63,25 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
           }</td></tr>`,
       )}
       </tbody></table>`
+          : ''
+      }
+      ${
+        org.selfTest
+          ? html`<section class="card" data-line-test><h2 style="margin-top:0">Helpdesk line</h2>
+        <p>Every day at ${String(Math.floor(org.selfTest.atMinutes / 60)).padStart(2, '0')}:${String(org.selfTest.atMinutes % 60).padStart(2, '0')} Switchboard calls ${org.helpdeskNumber} from ${org.selfTest.from} and expects to answer that call itself.</p>
+        <p>Last test: ${
+          test
+            ? html`${when(ctx, new Date(test.startedAt))} (${test.by}): ${
+                test.status === 'seen'
+                  ? html`<span class="badge ok">the line works</span>`
+                  : test.status === 'calling'
+                    ? html`<span class="badge warning">calling…</span>`
+                    : html`<span class="badge critical">failed</span> ${test.why ?? ''}`
+              }`
+            : html`<span class="muted">none yet</span>`
+        }</p>
+        ${manage ? html`<form method="post" action="/dashboard/oncall/line-test" class="inline">${csrfField(ctx)}<button type="submit">Test the line now</button></form>` : ''}
+      </section>`
           : ''
       }
       <h2>Overrides</h2>
@@ -120,6 +141,14 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
       '/dashboard/oncall',
       (o) =>
         `${names(o.staffId)} is on call from ${from.toFormat('ccc d LLL HH:mm')} until ${until.toFormat('ccc d LLL HH:mm')}.`,
+    );
+  });
+  router.post('/oncall/line-test', allow('manageOnCall'), async (_req, res) => {
+    const started = await startLineTest({ ...s.tickets, voice: s.voice }, res.locals.signed!.account.name);
+    after(res, started, '/dashboard/oncall', (t) =>
+      t.status === 'failed'
+        ? `The test call could not be placed: ${t.why ?? ''}`
+        : `Calling ${t.to} from ${t.from}; the result shows here within two minutes.`,
     );
   });
   router.post('/oncall/overrides/:id/remove', allow('manageOnCall'), async (req, res) => {

@@ -6,6 +6,7 @@ import { kitOf } from './kit.js';
 import { homeOf, messagePage } from './layout.js';
 import { billingPages, onCallPage } from './office-routes.js';
 import { auditPage } from './audit-routes.js';
+import { lineTestState } from '../ivr/index.js';
 import { announcementPages } from './announcement-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';
@@ -50,6 +51,17 @@ export function dashboardRoutes(s: DashboardDeps): Router {
 
   signInRoutes(router, kit);
   router.use(requireSession(s));
+  // A failed test of the helpdesk line is on every page until a test passes: callers may not be getting through.
+  router.use(async (_req, res, next) => {
+    try {
+      const test = await lineTestState(s.db.q);
+      if (test?.status === 'failed')
+        res.locals.lineProblem = `The helpdesk line is not reaching Switchboard: the test call at ${test.startedAt} failed (${test.why ?? 'not seen'}). Callers may not be getting through. Check the number's Voice URL and the Twilio account, then test the line again on the On call page.`;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
   signOutRoute(router, kit);
   router.get('/', (_req, res) => res.redirect(303, homeOf(res.locals.signed!.account)));
   queueRoutes(router, kit);

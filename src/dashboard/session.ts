@@ -63,6 +63,8 @@ export interface Signed {
 declare module 'express-serve-static-core' {
   interface Locals {
     signed?: Signed;
+    /** Set when the last test of the helpdesk line failed: every page says so at the top. */
+    lineProblem?: string;
   }
 }
 

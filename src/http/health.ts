@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Clock } from '../calendar/index.js';
 import type { Channel, Channels } from '../channels/index.js';
-import { errorMessage, writeState, type Database } from '../db/index.js';
+import { errorMessage, readState, writeState, type Database } from '../db/index.js';
 import { backlog, type ChannelHealth } from '../paging/index.js';
 
 /** A page not delivered after this long means paging is stuck: /healthz says 503 so a monitor notices. */
@@ -58,6 +58,18 @@ export function healthRoutes(deps: HealthDeps): Router {
     } catch (err) {
       outbox = { error: errorMessage(err).slice(0, 200) };
     }
+    // The last test of the helpdesk line (written by the line test in src/ivr): a failed one means callers
+    // may not be reaching the service at all.
+    let line: { status: string; startedAt?: string; why?: string } | undefined;
+    try {
+      const raw = database.writable ? await readState(deps.db.q, 'line_test') : undefined;
+      if (raw) {
+        const test = JSON.parse(raw) as { status: string; startedAt: string; why?: string };
+        line = { status: test.status, startedAt: test.startedAt, ...(test.why ? { why: test.why } : {}) };
+      }
+    } catch {
+      line = undefined;
+    }
     const stats = deps.outbox?.health?.();
     const channels = Object.fromEntries(
       (Object.keys(LIVE) as Channel[]).map((c) => [
@@ -72,6 +84,11 @@ export function healthRoutes(deps: HealthDeps): Router {
       outbox.oldestPageAgeSeconds * 1000 > PAGE_STALE_MS
         ? [`a page has waited ${outbox.oldestPageAgeSeconds} s to be delivered`]
         : []),
+      ...(line?.status === 'failed'
+        ? [
+            `the helpdesk line is not reaching Switchboard: the test call at ${line.startedAt} failed (${line.why ?? 'not seen'})`,
+          ]
+        : []),
     ];
     const body = {
       status: problems.length ? 'unavailable' : 'ok',
@@ -79,6 +96,7 @@ export function healthRoutes(deps: HealthDeps): Router {
       database,
       outbox,
       channels,
+      ...(line ? { lineTest: line } : {}),
       unsignedWebhooks: deps.unsignedWebhooks,
     };
     res

@@ -7,3 +7,12 @@ export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';
 export { parseText, staffReply } from './texts.js';
 export { dial, sayAndHangUp } from './twiml.js';
+export {
+  startLineTest,
+  checkLineTest,
+  lineTestState,
+  LINE_TEST_KEY,
+  LINE_TEST_WAIT_MS,
+  type LineTest,
+  type LineTestDeps,
+} from './line-test.js';

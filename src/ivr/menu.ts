@@ -16,6 +16,7 @@ import {
   type NewCall,
 } from './store.js';
 import { spellDigits } from './prompts.js';
+import { isLineTestCall, lineTestSeen } from './line-test.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
 const MAX_TRIES = 3;
@@ -43,6 +44,11 @@ const callOf = (deps: IvrDeps, step: CallStep) =>
  */
 export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<string> {
   const now = deps.clock.now();
+  // The daily test call from the organisation's own test number: seen, greeted, never logged or billed.
+  if (isLineTestCall(deps.organisation, step.from)) {
+    await lineTestSeen(deps.db, deps.clock, 'greeting');
+    return greeting(deps, ratePeriodAt(deps.calendar, now));
+  }
   const made = await newCall(deps, step, now);
   if (made) await recordIncomingCall(deps.db, made.call);
   const period = made?.call.ratePeriod ?? ratePeriodAt(deps.calendar, now);
@@ -131,6 +137,10 @@ const MENU: Record<string, MenuAction> = {
 };
 
 export async function menuChoice(deps: IvrDeps, step: CallStep): Promise<string> {
+  if (isLineTestCall(deps.organisation, step.from)) {
+    await lineTestSeen(deps.db, deps.clock, 'menu');
+    return sayAndHangUp(deps.speech, ['Line test received. Goodbye.']);
+  }
   const tryNo = attempt(step);
   const call = await callOf(deps, step);
   const period = ratePeriodAt(deps.calendar, deps.clock.now());

@@ -42,6 +42,9 @@ export const STEPS: Record<string, Step> = {
   '/voice/recording-status': recordingStatus,
   '/voice/transcription': transcription,
   '/voice/status': callStatus,
+  // The daily line test's own leg: it waits on the line while its keys walk the helpdesk's menu.
+  '/voice/line-test-leg': async () =>
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Pause length="40"/><Hangup/></Response>',
   // Calls to staff.
   '/voice/page': pageCall,
   '/voice/page-ack': pageAck,

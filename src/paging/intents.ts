@@ -28,6 +28,7 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   email_refused: 'requester',
   customer_replied: 'notice',
   staff_reply: 'requester',
+  line_test_failed: 'page',
   requester: 'requester',
   monthly_report: 'report',
   call: 'notice',

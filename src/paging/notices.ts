@@ -24,6 +24,7 @@ export const NOTICE_KINDS = [
   'email_refused',
   'customer_replied',
   'staff_reply',
+  'line_test_failed',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -100,7 +101,9 @@ export type Notice =
   /** The requester wrote again: for whoever has the ticket. */
   | { kind: 'customer_replied'; ticket: TicketRef; from: string; excerpt: string }
   /** Staff answering the requester from the ticket's page, in its conversation. */
-  | { kind: 'staff_reply'; ticket: TicketRef; text: string; by: string };
+  | { kind: 'staff_reply'; ticket: TicketRef; text: string; by: string }
+  /** The daily test call to the helpdesk number never reached the service: callers may not be getting through. */
+  | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string };
 
 /** What every renderer knows of the organisation. */
 export interface RenderContext {

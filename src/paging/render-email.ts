@@ -137,6 +137,19 @@ const EMAIL: Renderer<EmailMessage> = {
     subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: ${n.from} replied`,
     text: `${n.from} wrote on ${ticketLabel(n.ticket.number)}:\n\n${n.excerpt}\n\n${ctx.publicUrl}/dashboard/tickets/${n.ticket.number}`,
   }),
+  line_test_failed: (n, ctx) => ({
+    subject: `${tag(ctx)} The helpdesk line is not reaching Switchboard`,
+    text: [
+      `Switchboard called the helpdesk number ${n.to} from ${n.from} at ${n.at.toISOString()} to test the line, and its own incoming-call webhook never saw the call (${n.why}).`,
+      '',
+      'Callers may not be getting through, and emergencies may not be paged. Check, in this order:',
+      `  1. the Voice URL of ${n.to} in the Twilio console (it must be ${ctx.publicUrl}/twilio/voice, method POST);`,
+      '  2. that the Twilio account is active and funded;',
+      `  3. that ${ctx.publicUrl}/healthz answers from outside.`,
+      '',
+      `Test the line again from ${ctx.publicUrl}/dashboard/oncall once it is fixed.`,
+    ].join('\n'),
+  }),
   staff_reply: (n, ctx) => {
     const label = ticketLabel(n.ticket.number);
     return {

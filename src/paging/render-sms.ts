@@ -53,6 +53,8 @@ const SMS: Renderer<string> = {
   email_refused: () => undefined,
   customer_replied: (n) => `${ticketLabel(n.ticket.number)}: ${n.from} replied: ${n.excerpt}`.slice(0, 300),
   staff_reply: () => undefined,
+  line_test_failed: (n, ctx) =>
+    `${ctx.organisation}: the helpdesk line is not reaching Switchboard. A test call from ${n.from} to ${n.to} was not answered by the service (${n.why}). Callers may not be getting through: check the number's Voice URL and the Twilio account now.`,
   requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),
   monthly_report: () => undefined,
   call: () => undefined,

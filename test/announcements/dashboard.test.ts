@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveAccount } from '../../src/auth/accounts.js';
+import { writeState } from '../../src/db/index.js';
 import { testApp } from '../support/app.js';
 import { launchBrowser, listeningServer } from '../support/browser.js';
 import { organisationFrom } from '../support/organisation.js';
@@ -16,6 +17,7 @@ describe('announcements and service lines on the dashboard, in a real browser', 
     env: { PUBLIC_URL: base },
     now: '2026-11-24T15:00:00Z',
     organisation: organisationFrom(undefined, (doc) => {
+      doc.self_test = { at: '07:00', from: '+15550209999' };
       doc.service_lines = [
         {
           id: 'software',
@@ -98,5 +100,29 @@ describe('announcements and service lines on the dashboard, in a real browser', 
     await page.click('text=Add the cover');
     await expect.poll(() => page.locator('.flash.ok').innerText()).toContain('Erin Engineer is on call');
     await expect.poll(() => lines.nth(1).innerText()).toMatch(/Network operations\s+Erin Engineer/);
+  });
+
+  it('shows a failed line test on every page, and says why a test cannot start without Twilio', async () => {
+    // What the line test writes when its call never reached the service (src/ivr/line-test.ts).
+    const failed = {
+      id: 't1',
+      startedAt: '2026-11-24T13:00:00.000Z',
+      from: '+15550209999',
+      to: '+12817684800',
+      by: 'the daily test',
+      status: 'failed',
+      why: 'the incoming-call webhook did not see it within 2 minutes',
+    };
+    await db.withTransaction((tx) => writeState(tx, 'line_test', JSON.stringify(failed), clock.now()));
+    await page.goto(`${base}/dashboard/tickets`);
+    await expect
+      .poll(() => page.locator('[data-line-problem]').innerText())
+      .toContain('The helpdesk line is not reaching Switchboard');
+    await page.goto(`${base}/dashboard/oncall`);
+    expect(await page.locator('[data-line-test]').innerText()).toContain('failed');
+    await page.click('button:text-is("Test the line now")');
+    await expect
+      .poll(() => page.locator('.flash.error:not([data-line-problem])').innerText())
+      .toContain('Twilio is not configured');
   });
 });

@@ -18,6 +18,7 @@ export interface PlacedCall {
   from: string;
   url: string;
   machineDetection?: string;
+  sendDigits?: string;
   receivedAt: number;
 }
 export interface StoredRecording {
@@ -289,7 +290,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return answer(fault, 201, messageJson(m));
       }
       const c = { sid: sid('CA'), to: form.To!, from: form.From!, url: form.Url!, receivedAt: fake.now() };
-      fake.calls.push({ ...c, machineDetection: form.MachineDetection });
+      fake.calls.push({ ...c, machineDetection: form.MachineDetection, sendDigits: form.SendDigits });
       return answer(fault, 201, callJson(c));
     }
 

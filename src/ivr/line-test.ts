@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../calendar/index.js';
+import type { Voice } from '../channels/index.js';
+import { callerIdOf, type Organisation } from '../config/index.js';
+import { errorMessage, readState, writeState, type Database, type Q, type ReadQ } from '../db/index.js';
+import { fail, ok, type Outcome } from '../http/problems.js';
+import { architects } from '../oncall/index.js';
+import type { Pager } from '../paging/index.js';
+
+/** Where the last test of the helpdesk line stands (service_state, JSON; /healthz reads it too). */
+export const LINE_TEST_KEY = 'line_test';
+/** The test call must reach the incoming-call webhook within this long. */
+export const LINE_TEST_WAIT_MS = 2 * 60_000;
+/** What the test call presses once connected: a pause for the greeting, then a key the menu does not offer. */
+export const LINE_TEST_DIGITS = 'wwwwwwww9';
+
+export interface LineTest {
+  id: string;
+  startedAt: string;
+  from: string;
+  to: string;
+  by: string;
+  status: 'calling' | 'seen' | 'failed';
+  /** How far the call got: the greeting (the incoming-call webhook) and then the menu. */
+  reached?: 'greeting' | 'menu';
+  seenAt?: string;
+  why?: string;
+}
+
+export interface LineTestDeps {
+  db: Database;
+  clock: Clock;
+  organisation: Organisation;
+  publicUrl: string;
+  pager: Pager;
+  voice: Voice;
+  onOutbox(): void;
+}
+
+export async function lineTestState(q: ReadQ): Promise<LineTest | undefined> {
+  const raw = await readState(q, LINE_TEST_KEY);
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as LineTest;
+  } catch {
+    return undefined;
+  }
+}
+
+const save = (tx: Q, test: LineTest, now: Date) => writeState(tx, LINE_TEST_KEY, JSON.stringify(test), now);
+
+/** The architects hear that callers may not be getting through, by text, email and Slack, once per test. */
+async function pageFailure(deps: LineTestDeps, tx: Q, test: LineTest, now: Date): Promise<void> {
+  const notice = {
+    kind: 'line_test_failed' as const,
+    from: test.from,
+    to: test.to,
+    at: new Date(test.startedAt),
+    why: test.why ?? 'not seen',
+  };
+  const about = { key: `line-test:${test.id}` };
+  await deps.pager.tellStaff(tx, architects(deps.organisation), notice, about);
+  await deps.pager.post(tx, notice, about);
+  await save(tx, test, now);
+}
+
+/**
+ * Calls the helpdesk number from the organisation's test number (`self_test.from`), as a caller would,
+ * pressing through the greeting to the menu. The service's own incoming-call webhook must see the call
+ * within two minutes (checkLineTest); if Twilio refuses to place it, that is a failure at once.
+ */
+export async function startLineTest(deps: LineTestDeps, by: string): Promise<Outcome<LineTest>> {
+  const selfTest = deps.organisation.selfTest;
+  if (!selfTest)
+    return fail(
+      'conflict',
+      'not_configured',
+      'No self_test in the organisation file: give it a time and a second number.',
+    );
+  if (!deps.voice.live)
+    return fail(
+      'conflict',
+      'no_twilio',
+      'Twilio is not configured (TWILIO_* settings), so no test call can be placed.',
+    );
+  const now = deps.clock.now();
+  const test: LineTest = {
+    id: randomUUID(),
+    startedAt: now.toISOString(),
+    from: selfTest.from,
+    to: deps.organisation.helpdeskNumber,
+    by,
+    status: 'calling',
+  };
+  await deps.db.withTransaction((tx) => save(tx, test, now));
+  try {
+    await deps.voice.call({
+      to: test.to,
+      from: test.from,
+      url: `${deps.publicUrl}/twilio/voice/line-test-leg`,
+      sendDigits: LINE_TEST_DIGITS,
+    });
+  } catch (err) {
+    const failed: LineTest = {
+      ...test,
+      status: 'failed',
+      why: `Twilio did not place the test call: ${errorMessage(err).slice(0, 200)}`,
+    };
+    await deps.db.withTransaction((tx) => pageFailure(deps, tx, failed, deps.clock.now()));
+    deps.onOutbox();
+    return ok(failed);
+  }
+  return ok(test);
+}
+
+/** A test still waiting after two minutes has failed: the architects are paged. Run every minute. */
+export async function checkLineTest(deps: LineTestDeps): Promise<LineTest | undefined> {
+  const now = deps.clock.now();
+  const failed = await deps.db.withTransaction(async (tx) => {
+    const test = await lineTestState(tx);
+    if (!test || test.status !== 'calling' || new Date(test.startedAt).getTime() + LINE_TEST_WAIT_MS > now.getTime())
+      return undefined;
+    const done: LineTest = {
+      ...test,
+      status: 'failed',
+      why: 'the incoming-call webhook did not see it within 2 minutes',
+    };
+    await pageFailure(deps, tx, done, now);
+    return done;
+  });
+  if (failed) deps.onOutbox();
+  return failed;
+}
+
+/** Whether a call to the helpdesk comes from the organisation's test number. */
+export const isLineTestCall = (org: Organisation, from: string | undefined) =>
+  Boolean(org.selfTest && from && callerIdOf(from, org.country) === org.selfTest.from);
+
+/** The test call reached the service: the line works. */
+export async function lineTestSeen(db: Database, clock: Clock, reached: 'greeting' | 'menu'): Promise<void> {
+  const now = clock.now();
+  await db.withTransaction(async (tx) => {
+    const test = await lineTestState(tx);
+    if (!test) return;
+    await save(tx, { ...test, status: 'seen', reached, seenAt: test.seenAt ?? now.toISOString(), why: undefined }, now);
+  });
+}
