@@ -46,7 +46,7 @@ export function slackChat(token: string, channel: string, timeoutMs: number, api
     async post(p) {
       try {
         const res = await client.chat.postMessage({
-          channel,
+          channel: p.channel ?? channel,
           text: p.text,
           ...(p.blocks ? { blocks: p.blocks as never } : {}),
           ...(p.reference ? { metadata: { event_type: EVENT_TYPE, event_payload: { reference: p.reference } } } : {}),
@@ -59,7 +59,7 @@ export function slackChat(token: string, channel: string, timeoutMs: number, api
     async findPost(q) {
       try {
         const res = await client.conversations.history({
-          channel,
+          channel: q.channel ?? channel,
           oldest: String(Math.floor(q.since.getTime() / 1000) - 60),
           include_all_metadata: true,
           limit: 200,

@@ -39,6 +39,8 @@ export interface Email {
 }
 
 export interface ChatPost {
+  /** A channel of its own (a service line's); default the organisation's SLACK_CHANNEL. */
+  channel?: string;
   text: string;
   blocks?: unknown[];
   /** Carried in the post's metadata, so a post whose outcome is unknown can be found again. */
@@ -92,7 +94,7 @@ export interface Chat {
   readonly live: boolean;
   post(post: ChatPost): Promise<Sent>;
   /** The post carrying `reference` in its metadata, if it reached the channel since `since`. */
-  findPost(query: { reference: string; since: Date }): Promise<Sent | undefined>;
+  findPost(query: { reference: string; since: Date; channel?: string }): Promise<Sent | undefined>;
 }
 
 export interface Channels {

@@ -75,6 +75,8 @@ export const SENDERS: Record<Channel, Sender> = {
   // Slack text was escaped when it was rendered.
   slack: (row, d) =>
     d.channels.chat.post({
+      // 'channel' is the organisation's; a service line's own channel is named in the row.
+      ...(row.recipient !== 'channel' ? { channel: row.recipient } : {}),
       text: row.body,
       blocks: row.payload?.blocks as unknown[] | undefined,
       reference: postReference(d.installId, row),

@@ -42,6 +42,8 @@ export interface About {
   purpose?: OutboxPurpose;
   /** An email in the requester's conversation: its own id, what it answers, and the conversation's subject. */
   thread?: { messageId: string; inReplyTo?: string; references?: string[]; subject?: string };
+  /** A Slack channel of its own (a service line's), instead of the organisation's. */
+  slackChannel?: string;
 }
 
 /**
@@ -186,7 +188,8 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
         ];
       });
       await enqueue(tx, rows);
-      await pager.post(tx, page.notice, about);
+      const slackChannel = organisation.serviceLines.find((l) => l.id === page.line)?.slackChannel;
+      await pager.post(tx, page.notice, slackChannel ? { ...about, slackChannel } : about);
       await startEscalation(tx, page.ticketId, organisation.escalation.ackTimeoutMs, page.now);
       return people;
     },
@@ -206,7 +209,7 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
           ...row,
           dedupeKey: `${about.key}:slack`,
           channel: 'slack',
-          recipient: 'channel',
+          recipient: about.slackChannel ?? 'channel',
           body: message.text,
           payload: { ...row.payload, ...(message.blocks ? { blocks: message.blocks } : {}) },
         },

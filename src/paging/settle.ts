@@ -11,7 +11,11 @@ async function findAtProvider(deps: DeliveryDeps, row: OutboxRow): Promise<Sent[
     case 'voice':
       return deps.channels.voice.findCalls({ to: row.recipient, since });
     case 'slack': {
-      const post = await deps.channels.chat.findPost({ reference: postReference(deps.installId, row), since });
+      const post = await deps.channels.chat.findPost({
+        reference: postReference(deps.installId, row),
+        since,
+        ...(row.recipient !== 'channel' ? { channel: row.recipient } : {}),
+      });
       return post ? [post] : [];
     }
     case 'email':

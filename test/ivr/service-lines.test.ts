@@ -26,6 +26,7 @@ const organisation = organisationFrom(undefined, (doc) => {
       name: 'Network operations',
       on_call: { rotation: ['ed'], shift: 'daily', handoff: '08:00' },
       architects: [],
+      slack_channel: 'C0NOC',
     },
   ];
 });
@@ -60,6 +61,10 @@ describe('service lines: each line pages its own people', async () => {
     const ticket = await latest();
     expect(ticket.line).toBe('noc');
     expect(pagedBy([ERIN, ALAN, ED]).map((m) => m.to)).toEqual([ED]);
+    // Slack: the line's own channel.
+    expect(
+      h.slack.calls.filter((c) => String(c.body.text).includes(`TK-${ticket.number}`)).map((c) => c.body.channel),
+    ).toEqual(['C0NOC']);
   });
 
   it('asks nothing of a caller whose contract covers one line', async () => {
