@@ -3,6 +3,7 @@ import { RATE_PERIODS, type BusinessCalendar, type RatePeriod } from '../calenda
 import type { ReadQ } from '../db/index.js';
 import { packagesOf, packageUsedBetween, type PackageBalance } from '../clients/index.js';
 import { clientNames } from '../clients/index.js';
+import { billableEmergenciesBetween } from '../tickets/index.js';
 import { ledgerGroups } from './store.js';
 import { billableEvents, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
 
@@ -23,6 +24,8 @@ export interface ReportLine {
 export interface ClientLine {
   clientId: number | null;
   client: string;
+  /** The client's support level (unidentified callers: the first level); absent without support levels. */
+  level?: string;
   count: number;
   afterHoursCount: number;
   minutes: Record<RatePeriod, number>;
@@ -40,6 +43,10 @@ export interface MonthlyReport {
   afterHours: BillableEvent[];
   afterHoursTotal: number;
   packages: (PackageBalance & { usedThisMonth: number })[];
+  /** Per support level (when the organisation has levels; the whole organisation's report only). */
+  levels: { level: string; clients: number; count: number; afterHoursCount: number }[];
+  /** Emergencies billed beyond the contract: the caller was told, or consented (when, from which number). */
+  billableEmergencies: Awaited<ReturnType<typeof billableEmergenciesBetween>>;
 }
 
 const round = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
@@ -68,6 +75,8 @@ export async function monthlyReport(
   month: string,
   clientId?: number,
   listLimit = 500,
+  /** The organisation's support levels by name, the default first. */
+  supportLevels: string[] = [],
 ): Promise<MonthlyReport | undefined> {
   const bounds = monthBounds(cal, month);
   if (!bounds) return undefined;
@@ -106,13 +115,20 @@ export async function monthlyReport(
     for (const p of RATE_PERIODS) line.periods[p].minutes = round(line.periods[p].minutes);
   }
   for (const p of RATE_PERIODS) totals[p].minutes = round(totals[p].minutes);
-  const names = new Map((await clientNames(db)).map((c) => [c.id, c.name]));
+  const known = await clientNames(db);
+  const names = new Map(known.map((c) => [c.id, c.name]));
+  const levelOf = (id: number | null) => {
+    if (supportLevels.length === 0) return undefined;
+    const named = id ? known.find((c) => c.id === id)?.level : undefined;
+    return named && supportLevels.includes(named) ? named : supportLevels[0];
+  };
   const clients =
     clientId === undefined
       ? [...perClient.values()]
           .map((c) => ({
             ...c,
             client: c.clientId ? (names.get(c.clientId) ?? `Client ${c.clientId}`) : 'Unidentified callers',
+            ...(supportLevels.length ? { level: levelOf(c.clientId) } : {}),
             minutes: Object.fromEntries(RATE_PERIODS.map((p) => [p, round(c.minutes[p])])) as Record<
               RatePeriod,
               number
@@ -129,10 +145,23 @@ export async function monthlyReport(
             usedThisMonth: await packageUsedBetween(db, p.id, bounds.from, bounds.to),
           })),
         );
+  const levels = supportLevels
+    .map((level) => {
+      const of = clients.filter((c) => c.level === level);
+      return {
+        level,
+        clients: of.filter((c) => c.clientId).length,
+        count: of.reduce((n, c) => n + c.count, 0),
+        afterHoursCount: of.reduce((n, c) => n + c.afterHoursCount, 0),
+      };
+    })
+    .filter(() => clientId === undefined);
   return {
     month,
     ...bounds,
     clientId,
+    levels,
+    billableEmergencies: await billableEmergenciesBetween(db, bounds.from, bounds.to, clientId),
     lines: BILLABLE_TYPES.flatMap((t) => (lines.has(t) ? [lines.get(t)!] : [])),
     totals,
     clients,

@@ -208,6 +208,9 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
 }
 
 /** Every client's id and name, by name: for pickers and reports. */
-export function clientNames(q: ReadQ): Promise<{ id: number; name: string }[]> {
-  return q.select({ id: clients.id, name: clients.name }).from(clients).orderBy(asc(clients.name));
+export function clientNames(q: ReadQ): Promise<{ id: number; name: string; level: string | null }[]> {
+  return q
+    .select({ id: clients.id, name: clients.name, level: clients.level })
+    .from(clients)
+    .orderBy(asc(clients.name), asc(clients.id));
 }

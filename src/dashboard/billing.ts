@@ -90,8 +90,25 @@ export function reportPage(ctx: PageContext, report: MonthlyReport, clients: { i
   <p class="muted">Counts are events that began in the period; minutes are time spent in it (a call running past closing counts in both).</p>
   ${
     report.clients.length
-      ? html`<h2>By client</h2><table class="stack"><thead><tr><th>Client</th><th class="num">Events</th><th class="num">After-hours events</th>${RATE_PERIODS.map((p) => html`<th class="num">${PERIOD_NAMES[p]} min</th>`)}</tr></thead><tbody>
-      ${report.clients.map((c) => html`<tr><td data-label="Client">${c.clientId ? html`<a href="/dashboard/reports?month=${report.month}&client=${c.clientId}">${c.client}</a>` : c.client}</td><td class="num" data-label="Events">${c.count}</td><td class="num" data-label="After hours">${c.afterHoursCount}</td>${RATE_PERIODS.map((p) => html`<td class="num" data-label="${PERIOD_NAMES[p]}">${fmt(c.minutes[p])}</td>`)}</tr>`)}
+      ? html`<h2>By client</h2><table class="stack"><thead><tr><th>Client</th>${report.levels.length ? html`<th>Level</th>` : ''}<th class="num">Events</th><th class="num">After-hours events</th>${RATE_PERIODS.map((p) => html`<th class="num">${PERIOD_NAMES[p]} min</th>`)}</tr></thead><tbody>
+      ${report.clients.map((c) => html`<tr><td data-label="Client">${c.clientId ? html`<a href="/dashboard/reports?month=${report.month}&client=${c.clientId}">${c.client}</a>` : c.client}</td>${report.levels.length ? html`<td data-label="Level">${c.level ?? ''}</td>` : ''}<td class="num" data-label="Events">${c.count}</td><td class="num" data-label="After hours">${c.afterHoursCount}</td>${RATE_PERIODS.map((p) => html`<td class="num" data-label="${PERIOD_NAMES[p]}">${fmt(c.minutes[p])}</td>`)}</tr>`)}
+      </tbody></table>`
+      : ''
+  }
+  ${
+    report.levels.length
+      ? html`<h2>By support level</h2><table class="stack" data-levels><thead><tr><th>Level</th><th class="num">Clients</th><th class="num">Events</th><th class="num">After-hours events</th></tr></thead><tbody>
+      ${report.levels.map((l) => html`<tr><td data-label="Level">${l.level}</td><td class="num" data-label="Clients">${l.clients}</td><td class="num" data-label="Events">${l.count}</td><td class="num" data-label="After hours">${l.afterHoursCount}</td></tr>`)}
+      </tbody></table>`
+      : ''
+  }
+  ${
+    report.billableEmergencies.length
+      ? html`<h2>Emergencies billed beyond the contract (${report.billableEmergencies.length})</h2><table class="stack" data-billable><thead><tr><th>Ticket</th><th>Opened</th><th>Client</th><th>Terms</th><th>Caller</th></tr></thead><tbody>
+      ${report.billableEmergencies.map(
+        (e) =>
+          html`<tr><td data-label="Ticket"><a href="/dashboard/tickets/${e.number}">TK-${e.number}</a></td><td data-label="Opened">${when(ctx, e.createdAt)}</td><td data-label="Client">${e.clientId ? (clients.find((c) => c.id === e.clientId)?.name ?? `Client ${e.clientId}`) : 'Unidentified caller'}</td><td data-label="Terms">${e.terms === 'consented' ? html`consented${e.consentAt ? html` at ${when(ctx, new Date(e.consentAt))}` : ''}` : 'told the after-hours rate applies'}</td><td data-label="Caller">${e.caller ?? ''}</td></tr>`,
+      )}
       </tbody></table>`
       : ''
   }

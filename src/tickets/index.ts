@@ -17,6 +17,7 @@ export {
   voicemailById,
   knownRecordingSids,
   searchTickets,
+  billableEmergenciesBetween,
   workLogsOf,
   voicemailsOf,
   eventsOf,

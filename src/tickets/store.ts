@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import { forUpdate, nextNumber, type Q, type ReadQ } from '../db/index.js';
 import { clients } from '../clients/schema.js';
 import {
@@ -240,4 +240,49 @@ export async function offeredSince(q: ReadQ, staffId: string, since: Date): Prom
     )
     .orderBy(desc(tickets.number));
   return rows.map((r) => r.number);
+}
+
+/**
+ * Emergencies billed on top of the contract that were opened in [from, to): the caller was told the
+ * after-hours rate applies, or consented to it (with the time and number of the consent).
+ */
+export async function billableEmergenciesBetween(
+  q: ReadQ,
+  from: Date,
+  to: Date,
+  clientId?: number,
+): Promise<
+  {
+    number: number;
+    clientId: number | null;
+    createdAt: Date;
+    terms: string;
+    consentAt: string | null;
+    caller: string | null;
+  }[]
+> {
+  const rows = await q
+    .select({ t: tickets, detail: ticketEvents.detail })
+    .from(tickets)
+    .innerJoin(ticketEvents, and(eq(ticketEvents.ticketId, tickets.id), eq(ticketEvents.type, 'created')))
+    .where(
+      and(
+        eq(tickets.billable, true),
+        gte(tickets.createdAt, from),
+        lt(tickets.createdAt, to),
+        clientId ? eq(tickets.clientId, clientId) : undefined,
+      ),
+    )
+    .orderBy(asc(tickets.createdAt), asc(tickets.id));
+  return rows.map(({ t, detail }) => {
+    const terms = (detail?.afterHours ?? {}) as { terms?: string; consentAt?: string | null; number?: string | null };
+    return {
+      number: t.number,
+      clientId: t.clientId,
+      createdAt: t.createdAt,
+      terms: terms.terms ?? 'billable',
+      consentAt: terms.consentAt ?? null,
+      caller: terms.number ?? t.callerNumber,
+    };
+  });
 }

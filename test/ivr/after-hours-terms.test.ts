@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ticketEvents, tickets } from '../../src/db/schema.js';
+import { monthlyReport, syncLedger } from '../../src/billing/index.js';
 import { auth } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
@@ -85,6 +86,28 @@ describe('after-hours emergencies and the contract', async () => {
     expect(premium.heard).not.toContain('after-hours rate');
     await premium.leaveVoicemail(20);
     expect(await latest()).toMatchObject({ billable: false });
+  });
+
+  it('lists the billed emergencies with their terms and the levels in the month’s billing report', async () => {
+    await syncLedger(h.db, h.services.calendar, h.clock.now());
+    const report = (await monthlyReport(h.db.q, h.services.calendar, '2026-11', undefined, 500, [
+      'standard',
+      'premium',
+      'basic',
+    ]))!;
+    expect(report.billableEmergencies.map((e) => [e.terms, e.caller])).toEqual([
+      ['consented', BASIC_PHONE],
+      ['billable', '+13125550701'],
+    ]);
+    expect(report.billableEmergencies[0]!.consentAt).not.toBeNull();
+    expect(report.levels.map((l) => l.level)).toEqual(['standard', 'premium', 'basic']);
+    expect(report.clients.map((c) => [c.client, c.level])).toEqual(
+      expect.arrayContaining([
+        ['Basic Books', 'basic'],
+        ['Premium Pharma', 'premium'],
+        ['Unidentified callers', 'standard'],
+      ]),
+    );
   });
 
   it('asks nothing in business hours', async () => {
