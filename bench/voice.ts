@@ -8,14 +8,20 @@
  *
  *   npm run bench:voice                      (DURATION=10 CONNECTIONS=50 to change the load)
  *   npm run bench:voice -- --engine postgres (or both: SQLite and PostgreSQL side by side)
+ *   npm run bench:voice -- --lines           (two service lines, and two live announcements: one for
+ *                                             every caller, one for a line's clients)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import twilio from 'twilio';
+import { DEMO_ORGANISATION } from '../src/config/demo.js';
 import { benchDatabase, countRows, enginesOf, stopEngines, type BenchEngine } from './engines.js';
+
+const LINES = process.argv.includes('--lines');
+const API_TOKEN = 'bench-api-token-0123456789';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -38,7 +44,40 @@ const DEPLOYED_ENV = {
 /** Every process this benchmark started, stopped at the end whatever happens. */
 const children = new Set<ChildProcess>();
 
-function startService(databaseUrl: string, logFile: string): Promise<ChildProcess> {
+/** With --lines: the demo organisation with a software and a network line (JSON is YAML). */
+function organisationFile(dir: string): string {
+  if (!LINES) return '';
+  const path = join(dir, 'organisation.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      ...DEMO_ORGANISATION,
+      service_lines: [
+        { id: 'software', name: 'Software support', on_call: { rotation: ['erin'], shift: 'daily', handoff: '08:00' } },
+        { id: 'noc', name: 'Network operations', on_call: { rotation: ['ed'], shift: 'daily', handoff: '08:00' } },
+      ],
+    }),
+  );
+  return path;
+}
+
+/** With --lines: an outage for everyone and one for the network line's clients, both live while measuring. */
+async function announce(): Promise<void> {
+  if (!LINES) return;
+  for (const body of [
+    { text: 'Our email service is down since 8 a.m.; we are working on it.' },
+    { text: 'A fibre cut affects network customers in the north.', lines: ['noc'] },
+  ]) {
+    const res = await fetch(`${PUBLIC_URL}/api/announcements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`announcement: ${res.status} ${await res.text()}`);
+  }
+}
+
+function startService(databaseUrl: string, logFile: string, config: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     env: {
       ...DEPLOYED_ENV,
@@ -46,7 +85,8 @@ function startService(databaseUrl: string, logFile: string): Promise<ChildProces
       DATABASE_URL: databaseUrl,
       PUBLIC_URL,
       TWILIO_AUTH_TOKEN: TOKEN,
-      SWITCHBOARD_CONFIG: '',
+      SWITCHBOARD_CONFIG: config,
+      API_TOKEN,
     },
     // The service's log goes to a file: an unread pipe would fill and stall it.
     stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
@@ -149,7 +189,8 @@ async function main() {
       const logFile = join(dir, `service-${engine}.log`);
       console.error(`starting the service on ${engine}…`);
       const databaseUrl = await benchDatabase(engine, dir);
-      const service = await startService(databaseUrl, logFile);
+      const service = await startService(databaseUrl, logFile, organisationFile(dir));
+      await announce();
       console.error('service up; measuring…');
       const sample = signedCall(PUBLIC_URL, 0);
       const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, {

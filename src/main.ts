@@ -16,7 +16,6 @@ import { systemClock } from './calendar/index.js';
 import { createApp, servicesOf } from './app.js';
 import { startOutboxWorker } from './paging/index.js';
 import { startScheduler } from './scheduler.js';
-import { startMailbox } from './email/index.js';
 
 /** Fly sends SIGKILL 30 s after SIGTERM; the service is gone well before. */
 const STOP_WITHIN_MS = 9_000;
@@ -86,8 +85,12 @@ async function main(): Promise<void> {
   const app = createApp(services);
   const scheduler = startScheduler(services);
   // Email intake: every instance may read the mailbox; each message is taken once, keyed in the database.
+  // The IMAP client and the MIME parser are loaded only when there is a mailbox to read.
   const mailbox = config.env.mailbox
-    ? startMailbox({ db, log, organisation: config.organisation, tickets: services.tickets }, config.env.mailbox)
+    ? (await import('./email/index.js')).startMailbox(
+        { db, log, organisation: config.organisation, tickets: services.tickets },
+        config.env.mailbox,
+      )
     : undefined;
   if (!mailbox) log.info('IMAP_URL is unset: no email intake');
   else if (config.organisation.email.addresses.length === 0)

@@ -13,7 +13,8 @@ import {
   type TicketSource,
   type TicketStatus,
 } from '../tickets/index.js';
-import { unreadableSince } from '../email/index.js';
+// The store alone: the IMAP client and the MIME parser are loaded only where IMAP_URL is set.
+import { unreadableSince } from '../email/store.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
 
