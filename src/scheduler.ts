@@ -3,7 +3,13 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from './app.js';
 import { forgetLeases, releaseLease, takeLease } from './db/index.js';
-import { checkLineTest, closeStaleCalls, reconcileRecordings, startLineTest, type LineTestDeps } from './ivr/index.js';
+import {
+  checkLineTest,
+  closeStaleCalls,
+  reconcileRecordings,
+  runDailyLineTest,
+  type LineTestDeps,
+} from './ivr/index.js';
 import { runDueEscalations, runSlaChecks } from './tickets/index.js';
 import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
@@ -73,11 +79,15 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
   const organisation = services.config.organisation;
   const lineTest: LineTestDeps = { ...services.tickets, voice: services.channels.voice };
   const tasks: ScheduledTask[] = [
-    // A test call that has not reached the incoming-call webhook within two minutes pages the architects.
+    // The helpdesk line: the day's test call once self_test.at has passed, and a test call that has not
+    // reached the incoming-call webhook within two minutes pages the architects.
     cron.schedule(
       '* * * * *',
-      leased('line-test-check', async () => ({ failed: (await checkLineTest(lineTest)) ? 1 : 0 })),
-      { noOverlap: true, name: 'line-test-check' },
+      leased('line-test', async () => ({
+        started: (await runDailyLineTest(lineTest)) ? 1 : 0,
+        failed: (await checkLineTest(lineTest)) ? 1 : 0,
+      })),
+      { noOverlap: true, name: 'line-test' },
     ),
     // SLA: warn the assignee at 75% of the time, the architects at breach.
     cron.schedule(
@@ -135,20 +145,6 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
       { noOverlap: true, name: 'stale-calls' },
     ),
   ];
-  // The daily test of the helpdesk line, at self_test.at local time (once, whichever instance takes it).
-  if (organisation.selfTest && services.channels.voice.live) {
-    const { atMinutes } = organisation.selfTest;
-    tasks.push(
-      cron.schedule(
-        `${atMinutes % 60} ${Math.floor(atMinutes / 60)} * * *`,
-        leased('line-test', async () => {
-          const started = await startLineTest(lineTest, 'the daily test');
-          if (!started.ok) log.warn({ why: started.problem.message }, 'the daily line test could not start');
-        }),
-        { noOverlap: true, name: 'line-test', timezone: organisation.timezone },
-      ),
-    );
-  }
   // At once on start-up, for voicemails taken while the service was down. On SQLite no other process
   // shares the file, so the leases a previous process left are its own, and nobody need wait them out.
   const first = setTimeout(() => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../calendar/index.js';
+import { lineProblem } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { clientById } from '../clients/index.js';
@@ -43,10 +44,8 @@ export async function postAnnouncement(
   if (endsAt && endsAt <= now) fields.endsAt = 'is in the past: nobody would hear it';
   if (endsAt && startsAt && endsAt <= startsAt) fields.endsAt = 'must be after startsAt';
   input.lines?.forEach((line, i) => {
-    if (!deps.lines.includes(line))
-      fields[`lines[${i}]`] = deps.lines.length
-        ? `"${line}" is not a service line (${deps.lines.join(', ')})`
-        : 'the organisation file defines no service_lines';
+    const problem = lineProblem(deps.lines, line);
+    if (problem) fields[`lines[${i}]`] = problem;
   });
   for (const [i, id] of (input.clientIds ?? []).entries())
     if (!(await clientById(deps.db.q, id))) fields[`clientIds[${i}]`] = `there is no client ${id}`;
@@ -94,11 +93,10 @@ export interface Listener {
 
 /** Whether a caller should hear an announcement: it is for everyone, or for their client or one of their lines. */
 export function isFor(a: Announcement, who: Listener): boolean {
-  const byClient = a.clientIds ? Boolean(who.clientId && a.clientIds.includes(who.clientId)) : undefined;
-  const byLine = a.lines ? !who.lines || a.lines.some((l) => who.lines!.includes(l)) : undefined;
-  if (byClient === undefined && byLine === undefined) return true;
-  if (a.lines && !who.clientId) return false;
-  return (byClient ?? true) && (byLine ?? true);
+  if (a.clientIds && !(who.clientId && a.clientIds.includes(who.clientId))) return false;
+  // A line's announcement is for the clients whose contract covers it (no `lines`: every line).
+  if (a.lines && !(who.clientId && (!who.lines || a.lines.some((l) => who.lines!.includes(l))))) return false;
+  return true;
 }
 
 /** How often each instance reads the announcements again (one posted on another instance is heard within it). */

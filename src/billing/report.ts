@@ -4,6 +4,7 @@ import type { ReadQ } from '../db/index.js';
 import { packagesOf, packageUsedBetween, type PackageBalance } from '../clients/index.js';
 import { clientNames } from '../clients/index.js';
 import { billableEmergenciesBetween } from '../tickets/index.js';
+import { supportLevelOf } from '../config/index.js';
 import { ledgerGroups } from './store.js';
 import { billableEvents, BILLABLE_TYPES, type BillableEvent, type BillableType } from './events.js';
 
@@ -75,8 +76,8 @@ export async function monthlyReport(
   month: string,
   clientId?: number,
   listLimit = 500,
-  /** The organisation's support levels by name, the default first. */
-  supportLevels: string[] = [],
+  /** The organisation's support levels, the default first. */
+  supportLevels: readonly { name: string }[] = [],
 ): Promise<MonthlyReport | undefined> {
   const bounds = monthBounds(cal, month);
   if (!bounds) return undefined;
@@ -117,11 +118,8 @@ export async function monthlyReport(
   for (const p of RATE_PERIODS) totals[p].minutes = round(totals[p].minutes);
   const known = await clientNames(db);
   const names = new Map(known.map((c) => [c.id, c.name]));
-  const levelOf = (id: number | null) => {
-    if (supportLevels.length === 0) return undefined;
-    const named = id ? known.find((c) => c.id === id)?.level : undefined;
-    return named && supportLevels.includes(named) ? named : supportLevels[0];
-  };
+  const levelOf = (id: number | null) =>
+    supportLevelOf(supportLevels, id ? known.find((c) => c.id === id)?.level : undefined)?.name;
   const clients =
     clientId === undefined
       ? [...perClient.values()]
@@ -146,7 +144,7 @@ export async function monthlyReport(
           })),
         );
   const levels = supportLevels
-    .map((level) => {
+    .map(({ name: level }) => {
       const of = clients.filter((c) => c.level === level);
       return {
         level,

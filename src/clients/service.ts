@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalisePhone } from '../config/index.js';
+import { lineProblem, normalisePhone } from '../config/index.js';
 import { isUniqueViolation, type Database } from '../db/index.js';
 import type { Clock } from '../calendar/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
@@ -82,10 +82,8 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
       ? `"${input.level}" is not a support level (${deps.levels.join(', ')})`
       : 'the organisation file defines no support_levels';
   input.lines?.forEach((line, i) => {
-    if (!deps.lines.includes(line))
-      fields[`lines[${i}]`] = deps.lines.length
-        ? `"${line}" is not a service line (${deps.lines.join(', ')})`
-        : 'the organisation file defines no service_lines';
+    const problem = lineProblem(deps.lines, line);
+    if (problem) fields[`lines[${i}]`] = problem;
   });
   if (Object.keys(fields).length)
     return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);

@@ -117,18 +117,21 @@ export interface SenderMatch {
   contactName?: string;
 }
 
+/** A contact with its client's name, level and lines: who a caller or a sender is. */
+const contactWithClient = {
+  clientId: clients.id,
+  clientName: clients.name,
+  contactId: clientContacts.id,
+  contactName: clientContacts.name,
+  level: clients.level,
+  lines: clients.lines,
+};
+
 /** The client an email address belongs to: a contact's own address first, then the client's domains. */
 export async function clientBySender(q: ReadQ, address: string): Promise<SenderMatch | undefined> {
   const email = address.toLowerCase();
   const [contact] = await q
-    .select({
-      clientId: clients.id,
-      clientName: clients.name,
-      contactId: clientContacts.id,
-      contactName: clientContacts.name,
-      level: clients.level,
-      lines: clients.lines,
-    })
+    .select(contactWithClient)
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))
     .where(eq(sql`lower(${clientContacts.email})`, email))
@@ -191,14 +194,7 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
     return row ? { ...row, lines: row.lines ? (JSON.parse(row.lines) as string[]) : null } : undefined;
   }
   const [row] = await db.q
-    .select({
-      clientId: clients.id,
-      clientName: clients.name,
-      contactId: clientContacts.id,
-      contactName: clientContacts.name,
-      level: clients.level,
-      lines: clients.lines,
-    })
+    .select(contactWithClient)
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))
     .where(eq(clientContacts.phone, phone))

@@ -2,6 +2,8 @@ export { loadConfig, readOrganisationFile, type Config } from './load.js';
 export { parseEnv, mailboxOf, type Env, type MailboxTarget, type Parsed } from './env.js';
 export {
   parseOrganisation,
+  supportLevelOf,
+  lineProblem,
   ROLES,
   PRIORITIES,
   AFTER_HOURS,

@@ -365,6 +365,25 @@ export interface Organisation {
   selfTest?: { atMinutes: number; from: string };
 }
 
+/**
+ * A contract's support level by name: the named one, else the first listed (a client without a level,
+ * an unidentified caller); undefined when the organisation defines no levels.
+ */
+export function supportLevelOf<L extends { name: string }>(
+  levels: readonly L[],
+  name: string | null | undefined,
+): L | undefined {
+  return levels.find((l) => l.name === name) ?? levels[0];
+}
+
+/** Why a service line id cannot be used (undefined when it can): one wording for the API and the dashboard. */
+export function lineProblem(known: readonly string[], id: string): string | undefined {
+  if (known.includes(id)) return undefined;
+  return known.length
+    ? `"${id}" is not a service line (${known.join(', ')})`
+    : 'the organisation file defines no service_lines';
+}
+
 /** Validates a parsed organisation document. Problems name the field, one line each. */
 export function parseOrganisation(doc: unknown): { ok: true; value: Organisation } | { ok: false; problems: string[] } {
   const rawCountry = (doc as { organization?: { country?: unknown } } | null)?.organization?.country;

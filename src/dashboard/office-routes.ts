@@ -207,14 +207,7 @@ export function billingPages(router: Router, { s, org, ctxOf, send }: Kit): void
         : localToday().toFormat('yyyy-MM');
     const client = z.coerce.number().int().positive().safeParse(req.query.client);
     await syncLedger(s.db, s.calendar, s.clock.now());
-    return monthlyReport(
-      s.db.q,
-      s.calendar,
-      month,
-      client.success ? client.data : undefined,
-      500,
-      org.supportLevels.map((l) => l.name),
-    );
+    return monthlyReport(s.db.q, s.calendar, month, client.success ? client.data : undefined, 500, org.supportLevels);
   };
   router.get('/reports', allow('seeReports'), async (req, res) => {
     const ctx = ctxOf(req, res);

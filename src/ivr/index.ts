@@ -9,6 +9,7 @@ export { parseText, staffReply } from './texts.js';
 export { dial, sayAndHangUp } from './twiml.js';
 export {
   startLineTest,
+  runDailyLineTest,
   checkLineTest,
   lineTestState,
   LINE_TEST_KEY,

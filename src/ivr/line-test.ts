@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Clock } from '../calendar/index.js';
 import type { Voice } from '../channels/index.js';
 import { callerIdOf, type Organisation } from '../config/index.js';
@@ -111,6 +112,26 @@ export async function startLineTest(deps: LineTestDeps, by: string): Promise<Out
     return ok(failed);
   }
   return ok(test);
+}
+
+/**
+ * The day's test, once self_test.at (local time) has passed and no test has started since. Run every
+ * minute from the database's state rather than fired by a timer at that minute, so a service that was
+ * down or restarting then tests the line as soon as it is back, and only one instance does.
+ */
+export async function runDailyLineTest(deps: LineTestDeps): Promise<LineTest | undefined> {
+  const selfTest = deps.organisation.selfTest;
+  if (!selfTest || !deps.voice.live) return undefined;
+  const now = deps.clock.now();
+  const due = DateTime.fromJSDate(now, { zone: deps.organisation.timezone })
+    .startOf('day')
+    .plus({ minutes: selfTest.atMinutes })
+    .toMillis();
+  if (now.getTime() < due) return undefined;
+  const last = await lineTestState(deps.db.q);
+  if (last && new Date(last.startedAt).getTime() >= due) return undefined;
+  const started = await startLineTest(deps, 'the daily test');
+  return started.ok ? started.value : undefined;
 }
 
 /** A test still waiting after two minutes has failed: the architects are paged. Run every minute. */

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
 import { clientById, clientBySupportCode, identifyCaller } from '../clients/index.js';
-import { callerIdOf, mayDial, normalisePhone, type ServiceLine, type SupportLevel } from '../config/index.js';
+import {
+  callerIdOf,
+  mayDial,
+  normalisePhone,
+  supportLevelOf,
+  type ServiceLine,
+  type SupportLevel,
+} from '../config/index.js';
 import { queueCallback } from '../callbacks/index.js';
 import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
@@ -20,6 +27,12 @@ import { isLineTestCall, lineTestSeen } from './line-test.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
 const MAX_TRIES = 3;
+
+/** A moment as a caller hears it: the weekday, date and local time, in the organisation's language. */
+const spokenWhen = (deps: IvrDeps, at: Date) =>
+  DateTime.fromJSDate(at, { zone: deps.organisation.timezone })
+    .setLocale(deps.organisation.language)
+    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
 
 function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
   return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
@@ -100,7 +113,8 @@ const greetings = new WeakMap<IvrDeps, Map<string, string>>();
 function greeting(deps: IvrDeps, period: RatePeriod, heard: { id: number; text: string }[] = []): string {
   let cache = greetings.get(deps);
   if (!cache) greetings.set(deps, (cache = new Map()));
-  const key = heard.length ? `${period}|${heard.map((a) => `${a.id}:${a.text.length}`).join(',')}` : period;
+  // An announcement's text never changes (it is taken down and posted anew), so its id names it.
+  const key = heard.length ? `${period}|${heard.map((a) => a.id).join(',')}` : period;
   const cached = cache.get(key);
   if (cached) return cached;
   const s = deps.speech;
@@ -200,20 +214,25 @@ export async function helpdeskMissed(deps: IvrDeps, step: CallStep): Promise<str
   return askForRecording(deps, 'general', 1, []);
 }
 
-/** The service lines an emergency caller may mean: those of their contract (every line for an unknown caller). */
-async function linesForCaller(deps: IvrDeps, clientId: number | null | undefined): Promise<ServiceLine[]> {
-  const all = deps.organisation.serviceLines;
-  if (all.length === 0 || !clientId) return all;
-  const covered = (await clientById(deps.db.q, clientId))?.lines;
-  return covered ? all.filter((l) => covered.includes(l.id)) : all;
-}
-
-/** The support level of a caller's contract: their client's, else the first listed (unknown callers too). */
-async function levelOf(deps: IvrDeps, clientId: number | null | undefined): Promise<SupportLevel | undefined> {
-  const levels = deps.organisation.supportLevels;
-  if (levels.length === 0) return undefined;
-  const named = clientId ? (await clientById(deps.db.q, clientId))?.level : undefined;
-  return levels.find((l) => l.name === named) ?? levels[0];
+/**
+ * What a caller's contract says, read once: its support level (the first listed for an unknown caller)
+ * and the service lines it covers (every line for an unknown caller). Without levels or lines in the
+ * organisation file there is nothing to read.
+ */
+async function contractOf(
+  deps: IvrDeps,
+  clientId: number | null | undefined,
+): Promise<{ level?: SupportLevel; lines: ServiceLine[] }> {
+  const org = deps.organisation;
+  const client =
+    clientId && (org.supportLevels.length || org.serviceLines.length)
+      ? await clientById(deps.db.q, clientId)
+      : undefined;
+  const covered = client?.lines;
+  return {
+    level: supportLevelOf(org.supportLevels, client?.level),
+    lines: covered ? org.serviceLines.filter((l) => covered.includes(l.id)) : org.serviceLines,
+  };
 }
 
 /**
@@ -228,15 +247,16 @@ async function beforeRecording(
   clientId: number | null | undefined,
   before: string[],
 ): Promise<string> {
+  const contract = await contractOf(deps, clientId);
   if (ratePeriodAt(deps.calendar, deps.clock.now()) !== 'business') {
-    const terms = (await levelOf(deps, clientId))?.afterHoursEmergency;
+    const terms = contract.level?.afterHoursEmergency;
     if (terms === 'none') return askTerms(deps, 1, before);
     if (terms === 'billable') {
       await change(deps, step, { afterHoursTerms: 'billable' });
-      return lineThenRecording(deps, step, clientId, [...before, deps.speech.say('after_hours_billable')]);
+      return lineThenRecording(deps, step, contract.lines, [...before, deps.speech.say('after_hours_billable')]);
     }
   }
-  return lineThenRecording(deps, step, clientId, before);
+  return lineThenRecording(deps, step, contract.lines, before);
 }
 
 function askTerms(deps: IvrDeps, tryNo: number, before: string[]): string {
@@ -260,7 +280,9 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
   const key = step.digits.slice(0, 1);
   if (key === '1') {
     await note(deps, step, 'consent', { afterHoursTerms: 'consented', consentAt: deps.clock.now() });
-    return lineThenRecording(deps, step, call?.clientId, [s.say('after_hours_go_ahead')]);
+    return lineThenRecording(deps, step, (await contractOf(deps, call?.clientId)).lines, [
+      s.say('after_hours_go_ahead'),
+    ]);
   }
   if (key === '2') {
     const phone =
@@ -275,10 +297,7 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
         reason: 'After-hours emergency not included in the contract: call back when the office opens',
       });
       await outcome(deps, step, 'callback_queued');
-      const when = DateTime.fromJSDate(callback.dueAt, { zone: deps.organisation.timezone })
-        .setLocale(deps.organisation.language)
-        .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
-      return sayAndHangUp(s, [s.say('after_hours_callback', { when })]);
+      return sayAndHangUp(s, [s.say('after_hours_callback', { when: spokenWhen(deps, callback.dueAt) })]);
     }
     // No number to call back: the callback path asks for one.
     await note(deps, step, '2');
@@ -290,7 +309,7 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
   }
   const tryNo = attempt(step);
   const why = s.say(key ? 'invalid_choice' : 'no_choice');
-  if (tryNo >= MAX_TRIES) return lineThenRecording(deps, step, call?.clientId, [why]);
+  if (tryNo >= MAX_TRIES) return lineThenRecording(deps, step, (await contractOf(deps, call?.clientId)).lines, [why]);
   return askTerms(deps, tryNo + 1, [why]);
 }
 
@@ -298,10 +317,9 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
 async function lineThenRecording(
   deps: IvrDeps,
   step: CallStep,
-  clientId: number | null | undefined,
+  lines: ServiceLine[],
   before: string[],
 ): Promise<string> {
-  const lines = await linesForCaller(deps, clientId);
   if (lines.length === 1) await change(deps, step, { line: lines[0]!.id });
   if (lines.length <= 1) return askForRecording(deps, 'emergency', 1, before);
   return askLine(deps, lines, 1, before);
@@ -323,7 +341,7 @@ function askLine(deps: IvrDeps, lines: ServiceLine[], tryNo: number, before: str
  */
 export async function emergencyLine(deps: IvrDeps, step: CallStep): Promise<string> {
   const call = await callOf(deps, step);
-  const lines = await linesForCaller(deps, call?.clientId);
+  const { lines } = await contractOf(deps, call?.clientId);
   const chosen = /^[1-9]/.test(step.digits) ? lines[Number(step.digits[0]) - 1] : undefined;
   if (chosen) {
     await note(deps, step, `line:${chosen.id}`, { line: chosen.id });
@@ -435,10 +453,7 @@ export async function callbackNumber(deps: IvrDeps, step: CallStep): Promise<str
   const now = deps.clock.now();
   if (callback.dueAt.getTime() <= now.getTime() + 60_000)
     return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
-  const when = DateTime.fromJSDate(callback.dueAt, { zone: deps.organisation.timezone })
-    .setLocale(deps.organisation.language)
-    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
-  return sayAndHangUp(s, [s.say('callback_booked_later', { when, position })]);
+  return sayAndHangUp(s, [s.say('callback_booked_later', { when: spokenWhen(deps, callback.dueAt), position })]);
 }
 
 /** 3: the caller's client must be known (caller ID or support code) before a ticket number means anything. */

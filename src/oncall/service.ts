@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Organisation, ServiceLine, StaffMember } from '../config/index.js';
+import { lineProblem, type Organisation, type ServiceLine, type StaffMember } from '../config/index.js';
 import type { Clock } from '../calendar/index.js';
 import type { Database, ReadQ } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
@@ -94,14 +94,14 @@ export async function addOverride(
       staffId: 'is not a staff id',
     });
   }
-  if (input.line !== undefined && !lineOf(deps.organisation, input.line)) {
-    const lines = deps.organisation.serviceLines.map((l) => l.id);
-    return fail('invalid', 'unknown_line', `"${input.line}" is not a service line`, {
-      line: lines.length
-        ? `is not a service line (${lines.join(', ')})`
-        : 'the organisation file defines no service_lines',
-    });
-  }
+  const problem =
+    input.line === undefined
+      ? undefined
+      : lineProblem(
+          deps.organisation.serviceLines.map((l) => l.id),
+          input.line,
+        );
+  if (problem) return fail('invalid', 'unknown_line', problem, { line: problem });
   return ok(
     await deps.db.withTransaction((tx) =>
       store.insertOverride(tx, {

@@ -8,6 +8,7 @@ import { renderEmail } from './render-email.js';
 import { renderSlack } from './render-slack.js';
 import { renderSms } from './render-sms.js';
 import { whoToPage } from './people.js';
+import { lineOf } from '../oncall/index.js';
 import { startEscalation } from './escalation-store.js';
 
 /** What each kind of notice counts as in the outbox (bundling, billing and the timeline read this). */
@@ -188,7 +189,7 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
         ];
       });
       await enqueue(tx, rows);
-      const slackChannel = organisation.serviceLines.find((l) => l.id === page.line)?.slackChannel;
+      const slackChannel = lineOf(organisation, page.line)?.slackChannel;
       await pager.post(tx, page.notice, slackChannel ? { ...about, slackChannel } : about);
       await startEscalation(tx, page.ticketId, organisation.escalation.ackTimeoutMs, page.now);
       return people;

@@ -312,7 +312,7 @@ export async function conversationOf(
 }
 
 /** Where a reply to the requester goes: the contact's address, the address that opened the ticket, or the last one that wrote. */
-async function replyAddressOf(q: ReadQ, ticket: Ticket): Promise<string | undefined> {
+export async function replyAddress(q: ReadQ, ticket: Ticket): Promise<string | undefined> {
   const who = await requesterOf(q, ticket);
   if (who.email) return who.email;
   const [last] = await q
@@ -323,9 +323,6 @@ async function replyAddressOf(q: ReadQ, ticket: Ticket): Promise<string | undefi
     .limit(1);
   return last?.from || undefined;
 }
-
-/** The address the dashboard's reply form writes to, if the ticket has one. */
-export const replyAddress = (q: ReadQ, ticket: Ticket) => replyAddressOf(q, ticket);
 
 /**
  * Staff answer the requester by email from the ticket's page: sent from the helpdesk's address in the
@@ -344,7 +341,7 @@ export async function replyByEmail(
   const result = await deps.db.withTransaction(async (tx): Promise<Outcome<{ ticket: Ticket; to: string }>> => {
     const ticket = await store.ticketByNumberForUpdate(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
-    const to = await replyAddressOf(tx, ticket);
+    const to = await replyAddress(tx, ticket);
     if (!to)
       return fail(
         'conflict',

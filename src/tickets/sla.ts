@@ -1,5 +1,5 @@
 import { addBusinessTime, type BusinessCalendar } from '../calendar/index.js';
-import type { Organisation } from '../config/index.js';
+import { supportLevelOf, type Organisation } from '../config/index.js';
 import { clientById } from '../clients/index.js';
 import type { ReadQ } from '../db/index.js';
 import type { Priority } from './schema.js';
@@ -52,5 +52,5 @@ export async function slaTargetsFor(
 ): Promise<Organisation['sla']> {
   if (org.supportLevels.length === 0) return org.sla;
   const named = clientId ? (await clientById(q, clientId))?.level : undefined;
-  return (org.supportLevels.find((l) => l.name === named) ?? org.supportLevels[0]!).sla;
+  return supportLevelOf(org.supportLevels, named)!.sla;
 }

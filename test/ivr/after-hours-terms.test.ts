@@ -90,11 +90,14 @@ describe('after-hours emergencies and the contract', async () => {
 
   it('lists the billed emergencies with their terms and the levels in the month’s billing report', async () => {
     await syncLedger(h.db, h.services.calendar, h.clock.now());
-    const report = (await monthlyReport(h.db.q, h.services.calendar, '2026-11', undefined, 500, [
-      'standard',
-      'premium',
-      'basic',
-    ]))!;
+    const report = (await monthlyReport(
+      h.db.q,
+      h.services.calendar,
+      '2026-11',
+      undefined,
+      500,
+      h.config.organisation.supportLevels,
+    ))!;
     expect(report.billableEmergencies.map((e) => [e.terms, e.caller])).toEqual([
       ['consented', BASIC_PHONE],
       ['billable', '+13125550701'],

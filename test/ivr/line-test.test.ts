@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { calls } from '../../src/db/schema.js';
-import { checkLineTest, startLineTest } from '../../src/ivr/index.js';
+import { checkLineTest, runDailyLineTest, startLineTest } from '../../src/ivr/index.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 import { twilioPost } from '../support/phone.js';
@@ -72,5 +72,16 @@ describe('the daily test of the emergency line', async () => {
     h.twilio.failWith = undefined;
     expect(started.ok && started.value).toMatchObject({ status: 'failed' });
     expect(started.ok && started.value.why).toContain('Twilio did not place the test call');
+  });
+
+  it('starts the day’s test once self_test.at has passed, and once only, whenever the service is running then', async () => {
+    h.clock.set('2026-11-25T12:59:00Z'); // 06:59 in Chicago
+    expect(await runDailyLineTest(deps)).toBeUndefined();
+    h.clock.set('2026-11-25T15:30:00Z'); // 09:30: the service was down at 07:00
+    const started = await runDailyLineTest(deps);
+    expect(started).toMatchObject({ status: 'calling', by: 'the daily test' });
+    expect(h.twilio.calls.at(-1)).toMatchObject({ to: HELPDESK, from: TEST_NUMBER });
+    h.clock.advance(60_000);
+    expect(await runDailyLineTest(deps)).toBeUndefined();
   });
 });
