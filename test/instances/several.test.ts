@@ -91,10 +91,14 @@ describe.skipIf(onSqlite)('two instances on one PostgreSQL database', async () =
       () => {
         for (const t of tickets) {
           for (const phone of [ERIN, ALAN]) expect(texts(phone, `EMERGENCY TK-${t.number}:`)).toHaveLength(1);
-          for (const to of ['erin@example.com', 'alan@example.com'])
-            expect(unfolded().filter((m) => m.to === to && m.raw.includes(`Emergency TK-${t.number}:`))).toHaveLength(
-              1,
-            );
+          // An email the killed instance was handing to SMTP at that instant is sent again by the other: SMTP
+          // cannot be asked what it took, and a second copy of an email is the accepted price (README, "When
+          // something goes wrong"); texts and Slack posts are looked up with their provider and never doubled.
+          for (const to of ['erin@example.com', 'alan@example.com']) {
+            const copies = unfolded().filter((m) => m.to === to && m.raw.includes(`Emergency TK-${t.number}:`)).length;
+            expect(copies).toBeGreaterThanOrEqual(1);
+            expect(copies).toBeLessThanOrEqual(2);
+          }
           expect((slack.posts.C0EMERGENCY ?? []).filter((p) => p.text?.includes(`TK-${t.number}`))).toHaveLength(1);
         }
       },
