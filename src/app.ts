@@ -9,10 +9,11 @@ import { healthRoutes } from './http/health.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
-import { clientRoutes, type ClientDeps } from './clients/index.js';
+import { clientRoutes, listClients, type ClientDeps } from './clients/index.js';
 import {
   announcementBoard,
   announcementRoutes,
+  isFor,
   type AnnouncementBoard,
   type AnnouncementDeps,
 } from './announcements/index.js';
@@ -94,7 +95,16 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     if (sid) recovery.urgent.add(sid);
     recovery.soon?.();
   };
-  const announcementDeps: AnnouncementDeps = { db, clock, lines: clients.lines };
+  // An announcement posted with `notify`: every contact with an email at the clients it is for, once.
+  const tellClients: AnnouncementDeps['tellClients'] = async (tx, a, phase) => {
+    const addresses = new Set<string>();
+    for (const c of await listClients(tx))
+      if (isFor(a, { clientId: c.id, lines: c.lines }))
+        for (const contact of c.contacts) if (contact.email) addresses.add(contact.email.toLowerCase());
+    const notice = { kind: 'announcement' as const, phase, text: a.text, startsAt: a.startsAt, endsAt: a.endsAt };
+    return pager.mail(tx, [...addresses], notice, { key: `announcement:${a.id}:${phase}` });
+  };
+  const announcementDeps: AnnouncementDeps = { db, clock, lines: clients.lines, tellClients, onOutbox };
   const announcements = announcementBoard(announcementDeps, (err) =>
     log.warn({ err: errorMessage(err) }, 'could not read the announcements; callers hear the last ones read'),
   );

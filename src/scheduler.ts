@@ -6,6 +6,7 @@ import { forgetLeases, releaseLease, takeLease } from './db/index.js';
 import {
   checkLineTest,
   closeStaleCalls,
+  pageForgottenLiveCalls,
   reconcileRecordings,
   runDailyLineTest,
   type LineTestDeps,
@@ -14,6 +15,7 @@ import { runDueEscalations, runSlaChecks } from './tickets/index.js';
 import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
 import { ratePeriodAt } from './calendar/index.js';
+import { tellEndedAnnouncements } from './announcements/index.js';
 
 const STALE_CALL_MS = 2 * 3_600_000;
 /**
@@ -134,6 +136,23 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
     // Voicemails Twilio holds that no webhook delivered (the fallback document's, while the service was
     // down): looked for every minute, so one is paged within about a minute of the service coming back.
     cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
+    // Announcements posted with `notify` that reached their end: their clients are told it is over.
+    cron.schedule(
+      '* * * * *',
+      leased('announcement-ends', async () => ({ told: await tellEndedAnnouncements(services.announcements) })),
+      { noOverlap: true, name: 'announcement-ends' },
+    ),
+    // Live-connect calls whose end Twilio never reported: their tickets are paged (a backstop).
+    ...(services.config.organisation.emergency.liveConnect ||
+    services.config.organisation.serviceLines.some((l) => l.liveConnect)
+      ? [
+          cron.schedule(
+            '* * * * *',
+            leased('live-calls', async () => ({ paged: await pageForgottenLiveCalls(services.tickets) })),
+            { noOverlap: true, name: 'live-calls' },
+          ),
+        ]
+      : []),
     // Calls whose end Twilio never reported are closed as abandoned.
     cron.schedule(
       '*/10 * * * *',

@@ -2,6 +2,7 @@ export {
   announcementBoard,
   postAnnouncement,
   takeDownAnnouncement,
+  tellEndedAnnouncements,
   newAnnouncementSchema,
   isLive,
   isFor,

@@ -19,6 +19,10 @@ export const announcements = sqliteTable(
     createdBy: text('created_by').notNull(),
     /** Set when it was taken down before its end. */
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+    /** The affected clients' contacts are emailed when it is posted and when it ends. */
+    notify: integer('notify', { mode: 'boolean' }).notNull().default(false),
+    /** When the contacts were told it is over (once, by whichever instance first sees it end). */
+    endNoticeAt: integer('end_notice_at', { mode: 'timestamp_ms' }),
   },
   (t) => [index('announcements_live_idx').on(t.deletedAt, t.endsAt)],
 );

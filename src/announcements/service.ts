@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../calendar/index.js';
 import { lineProblem } from '../config/index.js';
-import type { Database } from '../db/index.js';
+import type { Database, Q } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { clientById } from '../clients/index.js';
 import * as store from './store.js';
@@ -12,6 +12,13 @@ export interface AnnouncementDeps {
   clock: Clock;
   /** The organisation's service lines: what `lines` may name. */
   lines: string[];
+  /**
+   * Emails the contacts of the clients an announcement is for (`notify: true`), in the caller's
+   * transaction: when it is posted, and when it ends. Returns how many messages were queued.
+   */
+  tellClients?: (tx: Q, announcement: Announcement, phase: 'posted' | 'ended') => Promise<number>;
+  /** Wakes the sender after messages were queued. */
+  onOutbox?: () => void;
 }
 
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2026-11-24T08:00:00Z' });
@@ -27,6 +34,8 @@ export const newAnnouncementSchema = z
     endsAt: instant.optional(),
     clientIds: z.array(z.number().int().positive()).min(1).max(500).optional(),
     lines: z.array(z.string().trim().min(1).max(40)).min(1).max(20).optional(),
+    /** Email the affected clients' contacts now and when it ends. */
+    notify: z.boolean().optional(),
   })
   .strict();
 
@@ -36,7 +45,7 @@ export async function postAnnouncement(
   deps: AnnouncementDeps,
   input: NewAnnouncementInput,
   by: string,
-): Promise<Outcome<Announcement>> {
+): Promise<Outcome<Announcement & { notified: number }>> {
   const now = deps.clock.now();
   const startsAt = input.startsAt ? new Date(input.startsAt) : null;
   const endsAt = input.endsAt ? new Date(input.endsAt) : null;
@@ -58,8 +67,9 @@ export async function postAnnouncement(
         .join('; ')}`,
       fields,
     );
-  const row = await deps.db.withTransaction((tx) =>
-    store.insertAnnouncement(tx, {
+  const notify = Boolean(input.notify && deps.tellClients);
+  const posted = await deps.db.withTransaction(async (tx) => {
+    const row = await store.insertAnnouncement(tx, {
       text: input.text,
       startsAt,
       endsAt,
@@ -67,13 +77,24 @@ export async function postAnnouncement(
       lines: input.lines ? [...new Set(input.lines)] : null,
       createdAt: now,
       createdBy: by,
-    }),
-  );
-  return ok(row);
+      notify,
+    });
+    return { ...row, notified: notify ? await deps.tellClients!(tx, row, 'posted') : 0 };
+  });
+  if (posted.notified) deps.onOutbox?.();
+  return ok(posted);
 }
 
 export async function takeDownAnnouncement(deps: AnnouncementDeps, id: number): Promise<Outcome<Announcement>> {
-  const ended = await deps.db.withTransaction((tx) => store.endAnnouncement(tx, id, deps.clock.now()));
+  const now = deps.clock.now();
+  let told = 0;
+  const ended = await deps.db.withTransaction(async (tx) => {
+    const row = await store.endAnnouncement(tx, id, now);
+    if (row?.notify && deps.tellClients && (await store.claimEndNotice(tx, id, now)))
+      told = await deps.tellClients(tx, row, 'ended');
+    return row;
+  });
+  if (told) deps.onOutbox?.();
   if (ended) return ok(ended);
   return (await store.announcementById(deps.db.q, id))
     ? fail('conflict', 'announcement_ended', `Announcement ${id} was taken down already`)
@@ -133,4 +154,22 @@ export function announcementBoard(deps: AnnouncementDeps, onError: (err: unknown
     refresh,
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * Announcements that reached their end by themselves: their contacts are told it is over, once each
+ * (a row claim, so two instances never both send). Returns how many announcements were told.
+ */
+export async function tellEndedAnnouncements(deps: AnnouncementDeps): Promise<number> {
+  if (!deps.tellClients) return 0;
+  const now = deps.clock.now();
+  let told = 0;
+  for (const a of await store.overAndUntold(deps.db.q, now)) {
+    const sent = await deps.db.withTransaction(async (tx) =>
+      (await store.claimEndNotice(tx, a.id, now)) ? deps.tellClients!(tx, a, 'ended').then(() => true) : false,
+    );
+    if (sent) told++;
+  }
+  if (told) deps.onOutbox?.();
+  return told;
 }

@@ -1,9 +1,9 @@
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
 import { announcements } from './schema.js';
 
 export type Announcement = typeof announcements.$inferSelect;
-export type NewAnnouncement = Omit<typeof announcements.$inferInsert, 'id' | 'deletedAt'>;
+export type NewAnnouncement = Omit<typeof announcements.$inferInsert, 'id' | 'deletedAt' | 'endNoticeAt'>;
 
 export async function insertAnnouncement(tx: Q, row: NewAnnouncement): Promise<Announcement> {
   const [inserted] = await tx.insert(announcements).values(row).returning();
@@ -36,3 +36,27 @@ export const notOver = (q: ReadQ, now: Date): Promise<Announcement[]> =>
     .from(announcements)
     .where(and(isNull(announcements.deletedAt), or(isNull(announcements.endsAt), gt(announcements.endsAt, now))))
     .orderBy(announcements.id);
+
+/** Announcements whose contacts were told of them and are now over, but not yet told so. */
+export const overAndUntold = (q: ReadQ, now: Date): Promise<Announcement[]> =>
+  q
+    .select()
+    .from(announcements)
+    .where(
+      and(
+        eq(announcements.notify, true),
+        isNull(announcements.endNoticeAt),
+        or(isNotNull(announcements.deletedAt), lte(announcements.endsAt, now)),
+      ),
+    )
+    .orderBy(announcements.id);
+
+/** Takes the telling of an announcement's end: true for the one transaction that does it. */
+export async function claimEndNotice(tx: Q, id: number, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(announcements)
+    .set({ endNoticeAt: now })
+    .where(and(eq(announcements.id, id), eq(announcements.notify, true), isNull(announcements.endNoticeAt)))
+    .returning({ id: announcements.id });
+  return rows.length > 0;
+}

@@ -446,7 +446,16 @@ export function parseOrganisation(doc: unknown): { ok: true; value: Organisation
       callbackHours: o.callback_hours as Record<Weekday, Window[]> | undefined,
       callbackCountries: (o.callback_countries ?? [country]) as CountryCode[],
       billingRecipients: o.billing.recipients,
-      email: o.email,
+      // A line's own address is one of the helpdesk's addresses, for that line (unless listed there already).
+      email: {
+        ...o.email,
+        addresses: [
+          ...o.email.addresses,
+          ...o.service_lines
+            .filter((l) => l.email && !o.email.addresses.some((a) => a.address === l.email!.toLowerCase()))
+            .map((l) => ({ address: l.email!.toLowerCase(), line: l.id })),
+        ],
+      },
       serviceLines: o.service_lines.map((l) => ({
         id: l.id,
         name: l.name,

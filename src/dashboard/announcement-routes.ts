@@ -57,6 +57,7 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
           ${org.serviceLines.length ? html`<div><label for="an-lines">Only these lines</label><select id="an-lines" name="lines" multiple size="3">${org.serviceLines.map((l) => html`<option value="${l.id}">${l.name}</option>`)}</select></div>` : ''}
         </div>
         <p class="muted">Times are ${org.timezone}.</p>
+        <p><label><input id="an-notify" type="checkbox" name="notify" value="yes"> Also email the contacts of the clients who hear it, now and when it ends</label></p>
         <button type="submit">Announce</button>
       </form>`;
     send(res, page(ctx, PATH, 'Announcements', body));
@@ -82,6 +83,7 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
       ...(endsAt ? { endsAt } : {}),
       ...(clientIds.length ? { clientIds } : {}),
       ...(lines.length ? { lines } : {}),
+      ...(body.notify === 'yes' ? { notify: true } : {}),
     };
     const parsed = newAnnouncementSchema.safeParse(input);
     if (!parsed.success)
@@ -94,10 +96,16 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
       );
     const outcome = await postAnnouncement(deps, parsed.data, res.locals.signed!.account.email);
     if (outcome.ok) await deps.board.refresh();
-    after(res, outcome, PATH, (a) =>
-      isLive(a, s.clock.now())
-        ? 'Announced: callers hear it from now on.'
-        : 'Announced: callers hear it from its start.',
+    const emailed = (n: number) =>
+      n === 0 ? '' : n === 1 ? ' One contact is being emailed.' : ` ${n} contacts are being emailed.`;
+    after(
+      res,
+      outcome,
+      PATH,
+      (a) =>
+        (isLive(a, s.clock.now())
+          ? 'Announced: callers hear it from now on.'
+          : 'Announced: callers hear it from its start.') + emailed(a.notified),
     );
   });
   router.post('/announcements/:id/end', allow('manageAnnouncements'), async (req, res) => {
@@ -105,6 +113,10 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
     if (!id.success) return refuse(res, PATH, 'No such announcement.');
     const outcome = await takeDownAnnouncement(deps, id.data);
     if (outcome.ok) await deps.board.refresh();
-    after(res, outcome, PATH, () => 'Taken down: callers no longer hear it.');
+    after(res, outcome, PATH, (a) =>
+      a.notify
+        ? 'Taken down: callers no longer hear it, and its contacts are told it is over.'
+        : 'Taken down: callers no longer hear it.',
+    );
   });
 }

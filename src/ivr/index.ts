@@ -5,6 +5,7 @@ export { closeStaleCalls, callsOfTicket, startCall, updateCall, type CallRow } f
 export { CALL_OUTCOMES, type CallOutcome } from './schema.js';
 export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';
+export { pageForgottenLiveCalls } from './live.js';
 export { parseText, staffReply } from './texts.js';
 export { dial, sayAndHangUp } from './twiml.js';
 export {

@@ -24,6 +24,7 @@ import {
 } from './store.js';
 import { spellDigits } from './prompts.js';
 import { isLineTestCall, lineTestSeen } from './line-test.js';
+import { emergencyMessage } from './live.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
 
 const MAX_TRIES = 3;
@@ -321,7 +322,7 @@ async function lineThenRecording(
   before: string[],
 ): Promise<string> {
   if (lines.length === 1) await change(deps, step, { line: lines[0]!.id });
-  if (lines.length <= 1) return askForRecording(deps, 'emergency', 1, before);
+  if (lines.length <= 1) return emergencyMessage(deps, step, lines[0]?.id, before);
   return askLine(deps, lines, 1, before);
 }
 
@@ -345,10 +346,10 @@ export async function emergencyLine(deps: IvrDeps, step: CallStep): Promise<stri
   const chosen = /^[1-9]/.test(step.digits) ? lines[Number(step.digits[0]) - 1] : undefined;
   if (chosen) {
     await note(deps, step, `line:${chosen.id}`, { line: chosen.id });
-    return askForRecording(deps, 'emergency', 1, []);
+    return emergencyMessage(deps, step, chosen.id, []);
   }
   const why = deps.speech.say(step.digits ? 'invalid_choice' : 'no_choice');
-  if (attempt(step) >= 2) return askForRecording(deps, 'emergency', 1, [why]);
+  if (attempt(step) >= 2) return emergencyMessage(deps, step, undefined, [why]);
   return askLine(deps, lines, attempt(step) + 1, [why]);
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../tickets/index.js';
 import { attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
 import { outcome } from './menu.js';
+import { liveCallEnded } from './live.js';
 import { callBySid, closeUnfinished, noteStep } from './store.js';
 import { empty, sayAndHangUp } from './twiml.js';
 
@@ -45,6 +46,7 @@ async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | '
     afterHoursTerms: call?.afterHoursTerms,
     consentAt: call?.consentAt,
     ticketId: escalating,
+    liveTicketId: call?.ticketId,
     source,
     // Only the action request can ask again, and only while the caller is still on the line.
     canAskAgain: attempt(step) < 2 && step.digits !== 'hangup' && step.form.Digits !== 'hangup',
@@ -118,6 +120,11 @@ export async function callStatus(deps: IvrDeps, step: CallStep): Promise<string>
   const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
   if (step.callSid && ended.includes(step.form.CallStatus ?? '')) {
     await deps.db.withTransaction((tx) => closeUnfinished(tx, step.callSid!, deps.clock.now()));
+    const call =
+      deps.organisation.emergency.liveConnect || deps.organisation.serviceLines.some((l) => l.liveConnect)
+        ? await callBySid(deps.db.q, step.callSid)
+        : undefined;
+    if (call) await liveCallEnded(deps, call);
   }
   return empty();
 }

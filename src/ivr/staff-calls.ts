@@ -2,7 +2,7 @@ import { callbackById, noteCallbackCall } from '../callbacks/index.js';
 import { clientById } from '../clients/index.js';
 import { acknowledge, noteOnTicket, ticketById } from '../tickets/index.js';
 import { connectToCustomer, endConnection } from './connect.js';
-import { spellNumber, type CallStep, type IvrDeps } from './context.js';
+import { attempt, spellNumber, type CallStep, type IvrDeps } from './context.js';
 import { empty, gather, sayAndHangUp } from './twiml.js';
 
 const staffOf = (deps: IvrDeps, step: CallStep) => deps.organisation.staff.find((s) => s.id === step.query.staff);
@@ -31,12 +31,30 @@ export async function pageCall(deps: IvrDeps, step: CallStep): Promise<string> {
   return gather(s, { prompts: [about, press, about, press], action, mode: 'key', timeoutSeconds: 8 });
 }
 
-/** 1 on the escalation's call takes the ticket. */
+/**
+ * 1 on the escalation's call takes the ticket, and says so. Any other key is said back ("You pressed
+ * 2…") and the question asked once more, so a slip of the finger at 3 a.m. is heard, not guessed at.
+ */
 export async function pageAck(deps: IvrDeps, step: CallStep): Promise<string> {
   const s = deps.speech;
   const ticket = await ticketById(deps.db.q, Number(step.query.ticket));
   const staff = staffOf(deps, step);
-  if (!ticket || !staff || step.digits !== '1') return sayAndHangUp(s, [s.say('page_not_acknowledged')]);
+  const key = step.digits.slice(0, 1);
+  if (ticket && staff && key && key !== '1' && attempt(step) < 2) {
+    const action = `${deps.publicUrl}/twilio/voice/page-ack?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}&try=2`;
+    return gather(s, {
+      before: [s.say('page_key_heard', { key })],
+      prompts: [s.say('page_press_1')],
+      action,
+      mode: 'key',
+      timeoutSeconds: 8,
+    });
+  }
+  if (!ticket || !staff || key !== '1')
+    return sayAndHangUp(s, [
+      ...(key && key !== '1' ? [s.say('page_key_heard', { key })] : []),
+      s.say('page_not_acknowledged'),
+    ]);
   const outcome = await acknowledge(deps.tickets, ticket.number, staff, 'phone');
   const number = spellNumber(ticket.number);
   if (outcome.result === 'acknowledged') return sayAndHangUp(s, [s.say('page_taken', { number })]);

@@ -15,6 +15,7 @@ import {
 import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
 import { bridge, bridgeDone, callbackCall, callbackDone, outboundStatus, pageAck, pageCall } from './staff-calls.js';
 import { incomingText, textStatus } from './texts.js';
+import { liveAccept, liveDone, liveWhisper } from './live.js';
 
 /** A webhook step: what Twilio sent, one service call, and TwiML from the prompts. */
 export type Step = (deps: IvrDeps, step: CallStep) => Promise<string>;
@@ -45,6 +46,10 @@ export const STEPS: Record<string, Step> = {
   // The daily line test's own leg: it waits on the line while its keys walk the helpdesk's menu.
   '/voice/line-test-leg': async () =>
     '<?xml version="1.0" encoding="UTF-8"?><Response><Pause length="40"/><Hangup/></Response>',
+  // Live connect: the on-call engineer's phone hears who is calling and presses 1, then the caller's dial ends.
+  '/voice/live-whisper': liveWhisper,
+  '/voice/live-accept': liveAccept,
+  '/voice/live-done': liveDone,
   // Calls to staff.
   '/voice/page': pageCall,
   '/voice/page-ack': pageAck,

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, like, lt, ne, sql } from 'drizzle-orm';
 import {
   retryWhenBusy,
   type Database,
@@ -214,4 +214,22 @@ export async function setOutcome(tx: Q, callSid: string, outcome: CallOutcome, t
 /** The calls about a ticket (the caller's, and calls back to them), oldest first. */
 export function callsOfTicket(q: ReadQ, ticketId: number): Promise<CallRow[]> {
   return q.select().from(calls).where(eq(calls.ticketId, ticketId)).orderBy(asc(calls.startedAt));
+}
+
+/** Emergency calls that tried live connect, started in [from, to), not put through: for the backstop that pages them. */
+export function unconnectedLiveCalls(q: ReadQ, from: Date, to: Date): Promise<CallRow[]> {
+  return q
+    .select()
+    .from(calls)
+    .where(
+      and(
+        eq(calls.emergency, true),
+        isNotNull(calls.ticketId),
+        ne(calls.outcome, 'bridged'),
+        like(calls.path, '%live:%'),
+        gte(calls.startedAt, from),
+        lt(calls.startedAt, to),
+      ),
+    )
+    .orderBy(asc(calls.startedAt));
 }

@@ -82,6 +82,8 @@ export interface DialSpec {
   callerId?: string;
   timeoutSeconds: number;
   action: string;
+  /** TwiML run on the answering phone before the two are connected (a whisper that asks for a key). */
+  whisperUrl?: string;
 }
 
 /** Rings every number at once; the first to answer takes the call. */
@@ -94,7 +96,14 @@ export function dial(speech: Speech, spec: DialSpec): string {
     timeout: spec.timeoutSeconds,
     ...(spec.callerId ? { callerId: spec.callerId } : {}),
   });
-  for (const n of spec.numbers) d.number(n);
+  for (const n of spec.numbers) d.number(spec.whisperUrl ? { url: spec.whisperUrl, method: 'POST' } : {}, n);
+  return vr.toString();
+}
+
+/** Words and then nothing more: on a leg answering a <Dial>, the two parties are connected after them. */
+export function sayOnly(speech: Speech, texts: string[]): string {
+  const vr = new VoiceResponse();
+  for (const text of texts) say(vr, speech, text);
   return vr.toString();
 }
 

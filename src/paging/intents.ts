@@ -30,6 +30,7 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   customer_replied: 'notice',
   staff_reply: 'requester',
   line_test_failed: 'page',
+  announcement: 'notice',
   requester: 'requester',
   monthly_report: 'report',
   call: 'notice',
@@ -188,8 +189,12 @@ export function createPager(organisation: Organisation, publicUrl: string, clock
           ...email(mine, about, p.email, `page:${page.cause}:${p.id}:email`, p.id),
         ];
       });
+      // The line's own address (its team's mailbox) gets a copy, without a personal link to take it.
+      const line = lineOf(organisation, page.line);
+      if (line?.email && !people.some((p) => p.email.toLowerCase() === line.email))
+        rows.push(...email(page.notice, about, line.email, `page:${page.cause}:line:email`));
       await enqueue(tx, rows);
-      const slackChannel = lineOf(organisation, page.line)?.slackChannel;
+      const slackChannel = line?.slackChannel;
       await pager.post(tx, page.notice, slackChannel ? { ...about, slackChannel } : about);
       await startEscalation(tx, page.ticketId, organisation.escalation.ackTimeoutMs, page.now);
       return people;

@@ -25,6 +25,7 @@ export const NOTICE_KINDS = [
   'customer_replied',
   'staff_reply',
   'line_test_failed',
+  'announcement',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -103,7 +104,9 @@ export type Notice =
   /** Staff answering the requester from the ticket's page, in its conversation. */
   | { kind: 'staff_reply'; ticket: TicketRef; text: string; by: string }
   /** The daily test call to the helpdesk number never reached the service: callers may not be getting through. */
-  | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string };
+  | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string }
+  /** A known outage or planned work, told to the affected clients' contacts when posted and when over. */
+  | { kind: 'announcement'; phase: 'posted' | 'ended'; text: string; startsAt: Date | null; endsAt: Date | null };
 
 /** What every renderer knows of the organisation. */
 export interface RenderContext {

@@ -26,13 +26,13 @@ const EMAIL: Renderer<EmailMessage> = {
   emergency: (n, ctx) => {
     const t = n.ticket;
     const lines = [
-      `${n.reason === 'escalated' ? 'An open emergency was escalated' : 'A caller left an emergency voicemail'} for ${ctx.organisation}.`,
+      `${n.reason === 'escalated' ? 'An open emergency was escalated' : n.voicemailLink ? 'A caller left an emergency voicemail' : 'An emergency caller hung up before they could be put through or leave a voicemail: call them back'} for ${ctx.organisation}.`,
       '',
       `Ticket:   ${ticketLabel(t.number)} (${t.priority})`,
       `Caller:   ${who(t)}`,
       `Number:   ${t.callerNumber ?? 'unknown'}`,
       `Received: ${t.createdAt.toISOString()}`,
-      n.voicemailLink ? `Voicemail: ${n.voicemailLink}` : 'Voicemail: (no recording link)',
+      n.voicemailLink ? `Voicemail: ${n.voicemailLink}` : 'Voicemail: none',
       '',
       t.transcription
         ? `Transcription:\n${t.transcription}`
@@ -150,6 +150,30 @@ const EMAIL: Renderer<EmailMessage> = {
       `Test the line again from ${ctx.publicUrl}/dashboard/oncall once it is fixed.`,
     ].join('\n'),
   }),
+  announcement: (n, ctx) => {
+    // The subject carries the first words, cut at a word.
+    const gist = n.text.length > 60 ? `${n.text.slice(0, 60).replace(/\s+\S*$/, '')}…` : n.text;
+    if (n.phase === 'ended')
+      return {
+        subject: `${tag(ctx)} Resolved: ${gist}`,
+        text: [`This notice from ${ctx.organisation} is over:`, '', n.text, '', 'Thank you for your patience.'].join(
+          '\n',
+        ),
+      };
+    return {
+      subject: `${tag(ctx)} Service notice: ${gist}`,
+      text: [
+        n.text,
+        '',
+        ...(n.startsAt ? [`From:  ${localTime(ctx, n.startsAt)}`] : []),
+        n.endsAt ? `Until: ${localTime(ctx, n.endsAt)} (expected)` : 'We will write again when it is over.',
+        '',
+        `For an emergency, call ${ctx.helpdeskNumber} and press 5.`,
+        '',
+        `-- ${ctx.organisation}`,
+      ].join('\n'),
+    };
+  },
   staff_reply: (n, ctx) => {
     const label = ticketLabel(n.ticket.number);
     return {

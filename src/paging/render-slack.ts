@@ -75,6 +75,7 @@ const SLACK: Renderer<SlackMessage> = {
   }),
   requester: () => undefined,
   monthly_report: () => undefined,
+  announcement: () => undefined,
   call: () => undefined,
 };
 

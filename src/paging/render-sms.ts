@@ -57,6 +57,7 @@ const SMS: Renderer<string> = {
     `${ctx.organisation}: the helpdesk line is not reaching Switchboard. A test call from ${n.from} to ${n.to} was not answered by the service (${n.why}). Callers may not be getting through: check the number's Voice URL and the Twilio account now.`,
   requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),
   monthly_report: () => undefined,
+  announcement: () => undefined,
   call: () => undefined,
 };
 

@@ -7,6 +7,7 @@ export {
   type IncomingRecording,
   type VoicemailOutcome,
 } from './voicemail.js';
+export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
 export type { TicketDeps } from './deps.js';
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
 export { ackLinkRoutes, slackRoutes, ackApiRoutes, type AckRouteDeps } from './ack-routes.js';

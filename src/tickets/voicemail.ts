@@ -27,6 +27,8 @@ export interface IncomingRecording {
   consentAt?: Date | null;
   /** The ticket a "3 — existing ticket" caller is escalating. */
   ticketId?: number;
+  /** The ticket opened for this call when it tried to reach the on-call engineer live (live connect). */
+  liveTicketId?: number | null;
   source: (typeof VOICEMAIL_SOURCES)[number];
   /** Whether the caller may still be asked to record again (first attempt, still on the line). */
   canAskAgain: boolean;
@@ -133,6 +135,9 @@ async function ticketFor(
   // "3 — existing ticket": the escalation itself was recorded when the caller chose it; this is its message.
   if (target) return { ticket: target, result: 'attached' };
   const emergency = input.kind === 'emergency';
+  // Live connect was not accepted: the ticket this call opened then, never paged, is paged now as new.
+  const live = emergency && input.liveTicketId ? await openedByCall(tx, input.liveTicketId, input.callSid) : undefined;
+  if (live) return { ...live, result: 'created' };
   if (emergency) {
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
     const open = await store.openEmergencySince(
@@ -158,6 +163,32 @@ async function ticketFor(
       return { ticket, result: 'escalated', cause: event.id };
     }
   }
+  return { ...(await newTicket(tx, deps, input, now)), result: 'created' };
+}
+
+/** The ticket `ticketId` when this call opened it (its creation names the call), with that event. */
+export async function openedByCall(
+  tx: Q,
+  ticketId: number,
+  callSid: string | undefined,
+): Promise<{ ticket: Ticket; cause: number } | undefined> {
+  const ticket = callSid ? await store.ticketByIdForUpdate(tx, ticketId) : undefined;
+  if (!ticket || ticket.acknowledgedBy) return undefined;
+  const created = (await store.eventsOf(tx, ticket.id)).find(
+    (e) => e.type === 'created' && e.detail?.callSid === callSid,
+  );
+  return created ? { ticket, cause: created.id } : undefined;
+}
+
+/** A new ticket for a call and its 'created' event (the cause of an emergency's pages). */
+export async function newTicket(
+  tx: Q,
+  deps: TicketDeps,
+  input: Omit<IncomingRecording, 'recordingSid' | 'durationSeconds' | 'source' | 'canAskAgain'>,
+  now: Date,
+  extra: { summary?: string; detail?: Record<string, unknown> } = {},
+): Promise<{ ticket: Ticket; cause?: number }> {
+  const emergency = input.kind === 'emergency';
   const priority = emergency ? 'critical' : 'medium';
   const ticket = await store.insertTicket(tx, {
     clientId: input.clientId ?? null,
@@ -167,7 +198,7 @@ async function ticketFor(
     emergency,
     priority,
     status: 'new',
-    summary: emergency ? 'Emergency voicemail' : 'Voicemail',
+    summary: extra.summary ?? (emergency ? 'Emergency voicemail' : 'Voicemail'),
     line: input.line ?? null,
     billable: emergency && Boolean(input.afterHoursTerms),
     ...slaClock(deps.calendar, await slaTargetsFor(tx, deps.organisation, input.clientId), priority, now),
@@ -179,6 +210,7 @@ async function ticketFor(
     emergency,
     unidentified: !input.clientId,
     callSid: input.callSid ?? null,
+    ...extra.detail,
     ...(emergency && input.afterHoursTerms
       ? {
           afterHours: {
@@ -189,16 +221,16 @@ async function ticketFor(
         }
       : {}),
   });
-  return { ticket, result: 'created', cause: emergency ? event.id : undefined };
+  return { ticket, cause: emergency ? event.id : undefined };
 }
 
-async function pageFor(
+export async function pageFor(
   tx: Q,
   deps: TicketDeps,
   ticket: Ticket,
   reason: 'new' | 'escalated',
   cause: number,
-  voicemail: Voicemail,
+  voicemail: Voicemail | undefined,
   now: Date,
 ): Promise<void> {
   const timeline = await store.eventsOf(tx, ticket.id);
@@ -211,7 +243,7 @@ async function pageFor(
       kind: 'emergency',
       reason,
       ticket: await factsOf(tx, ticket),
-      voicemailLink: voicemailLink(deps, voicemail.id, now),
+      voicemailLink: voicemail ? voicemailLink(deps, voicemail.id, now) : undefined,
       timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor })),
     },
     ackLinkFor: (staffId) => ackLink(deps.publicUrl, deps.linkSecret, ticket.id, staffId, now),

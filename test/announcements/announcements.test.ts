@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { auth, testApp } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { Caller } from '../support/phone.js';
+import { simpleParser } from 'mailparser';
+import { pagingHarness } from '../support/paging.js';
+import { unfold } from '../support/mail-messages.js';
+import { tellEndedAnnouncements } from '../../src/announcements/index.js';
 import { ACME_PHONE, BETA_PHONE, seedClients } from '../support/seed.js';
 
 const NOW = '2026-11-24T15:00:00Z'; // Tuesday 09:00 in Chicago
@@ -97,5 +101,86 @@ describe('announcements: what callers hear after the welcome', async () => {
     expect(client.body.error.fields['clientIds[0]']).toBe('there is no client 424242');
     await post({ text: '' }).expect(400);
     await post({ text: 'x', startsAt: 'tomorrow' }).expect(400);
+  });
+});
+
+describe('announcements: the affected clients’ contacts are emailed when asked', async () => {
+  const h = await pagingHarness({ organisation, now: NOW });
+  const { beta } = await seedClients(h.app); // Acme (dana@acme.example) and Beta (bo@beta.example): every line
+  await request(h.app)
+    .post('/api/clients')
+    .set(auth)
+    .send({
+      name: 'Nimbus Networks',
+      supportCode: '5150',
+      lines: ['noc'],
+      contacts: [
+        { name: 'Nia Net', phone: '+12815550177', email: 'nia@nimbus.example' },
+        { name: 'Nat Net', phone: '+12815550178' },
+      ],
+    })
+    .expect(201);
+  const post = (body: Record<string, unknown>) => request(h.app).post('/api/announcements').set(auth).send(body);
+  // Who got a mail whose subject (decoded, as a mail program shows it) starts with `subject`.
+  const mailsAbout = async (subject: string) => {
+    const to: string[] = [];
+    for (const m of h.smtp.mails) if ((await simpleParser(m.raw)).subject?.includes(subject)) to.push(...m.to);
+    return to.sort();
+  };
+
+  it('emails everyone the announcement is for when posted and when taken down, once each', async () => {
+    const made = await post({
+      text: 'The network in the Houston data centre is down; engineers are on site.',
+      clientIds: [beta.id],
+      notify: true,
+    }).expect(201);
+    expect(made.body).toMatchObject({ notify: true, notified: 1 });
+    await h.settle();
+    expect(await mailsAbout('Service notice: The network in the Houston data centre is down;')).toEqual([
+      'bo@beta.example',
+    ]);
+
+    await request(h.app).delete(`/api/announcements/${made.body.id}`).set(auth).expect(200);
+    await request(h.app).delete(`/api/announcements/${made.body.id}`).set(auth).expect(409);
+    await h.settle();
+    expect(await mailsAbout('Resolved: The network in the Houston data centre is down;')).toEqual(['bo@beta.example']);
+  });
+
+  it('tells every client’s contacts of one for everyone, and that it is over when its end passes', async () => {
+    h.smtp.mails.length = 0;
+    const ends = new Date(h.clock.now().getTime() + 2 * 3_600_000);
+    const made = await post({
+      text: 'Planned maintenance of the phone system tonight.',
+      endsAt: ends.toISOString(),
+      notify: true,
+    }).expect(201);
+    expect(made.body.notified).toBe(3);
+    await h.settle();
+    expect(await mailsAbout('Service notice: Planned maintenance')).toEqual(
+      ['bo@beta.example', 'dana@acme.example', 'nia@nimbus.example'].sort(),
+    );
+    const body = unfold(
+      h.smtp.mails.find((m) => m.to[0] === 'dana@acme.example' && m.raw.includes('Service notice'))!.raw,
+    );
+    expect(body).toContain('Until: ');
+    expect(body).toContain('call +12817684800 and press 5');
+
+    expect(await tellEndedAnnouncements(h.services.announcements)).toBe(0);
+    h.clock.advance(2 * 3_600_000 + 1000);
+    expect(await tellEndedAnnouncements(h.services.announcements)).toBe(1);
+    expect(await tellEndedAnnouncements(h.services.announcements)).toBe(0);
+    await h.settle();
+    expect(await mailsAbout('Resolved: Planned maintenance')).toEqual(
+      ['bo@beta.example', 'dana@acme.example', 'nia@nimbus.example'].sort(),
+    );
+  });
+
+  it('emails nobody unless asked', async () => {
+    h.smtp.mails.length = 0;
+    const made = await post({ text: 'A quiet notice.' }).expect(201);
+    expect(made.body.notified).toBe(0);
+    await request(h.app).delete(`/api/announcements/${made.body.id}`).set(auth).expect(200);
+    await h.settle();
+    expect(h.smtp.mails).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveAccount } from '../../src/auth/accounts.js';
 import { writeState } from '../../src/db/index.js';
+import { outbox } from '../../src/db/schema.js';
 import { testApp } from '../support/app.js';
 import { launchBrowser, listeningServer } from '../support/browser.js';
 import { organisationFrom } from '../support/organisation.js';
@@ -78,6 +79,29 @@ describe('announcements and service lines on the dashboard, in a real browser', 
     await row.locator('text=Take down').click();
     await expect.poll(() => page.locator('.flash.ok').innerText()).toBe('Taken down: callers no longer hear it.');
     expect(await hears(ACME_PHONE)).not.toContain(text);
+  });
+
+  it('emails the contacts of the clients who hear it when asked, and says so', async () => {
+    await page.goto(`${base}/dashboard/announcements`);
+    await page.fill('#an-text', 'Beta: your card terminals are offline while the bank upgrades its network.');
+    await page.selectOption('#an-clients', { label: 'Beta Bakery' });
+    await page.check('#an-notify');
+    await page.click('form button:text-is("Announce")');
+    await expect
+      .poll(() => page.locator('.flash.ok').innerText())
+      .toBe('Announced: callers hear it from now on. One contact is being emailed.');
+    const row = page.locator('[data-announcements] tbody tr', { hasText: 'card terminals are offline' });
+    await row.locator('text=Take down').click();
+    await expect
+      .poll(() => page.locator('.flash.ok').innerText())
+      .toBe('Taken down: callers no longer hear it, and its contacts are told it is over.');
+    const mails = (await db.q.select().from(outbox)).filter(
+      (m) => m.channel === 'email' && m.recipient === 'bo@beta.example',
+    );
+    expect(mails.map((m) => m.subject)).toEqual([
+      '[Omnipotech] Service notice: Beta: your card terminals are offline while the bank…',
+      '[Omnipotech] Resolved: Beta: your card terminals are offline while the bank…',
+    ]);
   });
 
   it('refuses an empty announcement with a message, not an error page', async () => {

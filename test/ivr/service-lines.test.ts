@@ -27,6 +27,7 @@ const organisation = organisationFrom(undefined, (doc) => {
       on_call: { rotation: ['ed'], shift: 'daily', handoff: '08:00' },
       architects: [],
       slack_channel: 'C0NOC',
+      email: 'NOC-Team@example.com',
     },
   ];
 });
@@ -153,6 +154,25 @@ describe('service lines: each line pages its own people', async () => {
         endsAt: new Date(now.getTime() + 60_000).toISOString(),
       })
       .expect(400);
+  });
+
+  it('sends the line’s own address a copy of its pages, and counts it among the helpdesk’s addresses for that line', async () => {
+    fresh();
+    h.smtp.mails.length = 0;
+    const caller = new Caller(h.app, '+13125550902');
+    await caller.dial();
+    await caller.press('5');
+    await caller.press(''); // no support code
+    await caller.press('2'); // Network operations
+    await caller.leaveVoicemail(20);
+    await h.settle();
+    const ticket = await latest();
+    const copies = h.smtp.mails.filter((m) => m.to[0] === 'noc-team@example.com');
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.raw).toContain(`TK-${ticket.number}`);
+    // No personal link to take it: a team mailbox is nobody in particular.
+    expect(copies[0]!.raw).not.toMatch(/\/ack\//);
+    expect(h.config.organisation.email.addresses).toContainEqual({ address: 'noc-team@example.com', line: 'noc' });
   });
 });
 

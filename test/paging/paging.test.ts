@@ -152,7 +152,14 @@ describe('paging an emergency', async () => {
     );
     expect(spoken(answered)).toContain('To take it, press 1.');
     const gather = answered.find((v) => v.verb === 'Gather')!;
-    const pressed = await twilioPost(h.app, gather.attrs.action!, { CallSid: architectCall.sid, Digits: '1' }).expect(
+    // A wrong key is said back and the question asked again; it takes nothing.
+    const slip = parseTwiml(
+      (await twilioPost(h.app, gather.attrs.action!, { CallSid: architectCall.sid, Digits: '4' }).expect(200)).text,
+    );
+    expect(spoken(slip)).toBe('You pressed 4. That does not take the ticket. To take it, press 1.');
+    expect((await h.db.q.select().from(tickets)).at(-1)!.status).toBe('new');
+    const again = slip.find((v) => v.verb === 'Gather')!;
+    const pressed = await twilioPost(h.app, again.attrs.action!, { CallSid: architectCall.sid, Digits: '1' }).expect(
       200,
     );
     expect(pressed.text).toContain('is yours');

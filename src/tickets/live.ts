@@ -1,0 +1,47 @@
+import { pagedStaff } from '../paging/index.js';
+import type { TicketDeps } from './deps.js';
+import { isOpen } from './acknowledge.js';
+import * as store from './store.js';
+import type { Ticket } from './store.js';
+import { newTicket, openedByCall, pageFor, type IncomingRecording } from './voicemail.js';
+
+/** An emergency caller being put through to the on-call engineer (live connect), as the call knows them. */
+export type LiveCall = Pick<
+  IncomingRecording,
+  'callerNumber' | 'clientId' | 'contactId' | 'line' | 'afterHoursTerms' | 'consentAt'
+> & { callSid: string };
+
+/**
+ * Live connect: the ticket the engineer's phone announces, before anyone is paged. A caller with an open
+ * emergency (within the duplicate window) keeps it; otherwise a new one is opened, its creation naming
+ * the call, so that if nobody accepts, the voicemail (or the caller hanging up) pages it as new.
+ */
+export async function openLiveEmergency(deps: TicketDeps, call: LiveCall): Promise<Ticket> {
+  const now = deps.clock.now();
+  return deps.db.withTransaction(async (tx) => {
+    const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
+    const who = { clientId: call.clientId, callerNumber: call.clientId ? undefined : call.callerNumber };
+    const open = await store.openEmergencySince(tx, who, since);
+    if (open) return open;
+    const input = { ...call, kind: 'emergency' as const };
+    return (await newTicket(tx, deps, input, now, { summary: 'Emergency call', detail: { liveConnect: true } })).ticket;
+  });
+}
+
+/**
+ * The caller hung up while the on-call engineer's phone rang (or before it was answered and accepted),
+ * so there is no voicemail to trigger the pages: the ticket this call opened is paged now, as new, to
+ * everyone. Keyed on the ticket's creation, so a repeated report pages once; a ticket someone has
+ * taken, one already paged, or one this call did not open, is left alone.
+ */
+export async function pageUnansweredLive(deps: TicketDeps, ticketId: number, callSid: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const paged = await deps.db.withTransaction(async (tx) => {
+    const live = await openedByCall(tx, ticketId, callSid);
+    if (!live || !isOpen(live.ticket) || (await pagedStaff(tx, live.ticket.id)).length) return false;
+    await pageFor(tx, deps, live.ticket, 'new', live.cause, undefined, now);
+    return true;
+  });
+  if (paged) deps.onOutbox();
+  return paged;
+}
