@@ -1,8 +1,9 @@
 /**
  * Paging latency: emergency voicemails played into a running service (signed webhooks, as Twilio
  * sends them) with instant local stand-ins for Twilio, SMTP and Slack. Prints
- *  - single emergencies (200, one after another, bundling off): time from the voicemail's webhook to
- *    the last of its five pages (2 SMS, 2 emails, 1 Slack post) reaching the stand-ins, p50 and p99;
+ *  - single emergencies (200, one after another, bundling off, after 5 not counted that warm the service
+ *    up): time from the voicemail's webhook to the last of its five pages (2 SMS, 2 emails, 1 Slack
+ *    post) reaching the stand-ins, p50 and p99;
  *  - a burst of 50 at once (bundling on): time until each recipient has a first message, and until
  *    every ticket is covered for every recipient (by its own page or a summary).
  *
@@ -175,13 +176,15 @@ async function run(engine: BenchEngine, count: number, dir: string): Promise<Fig
   // Single emergencies, bundling off.
   let services = await startAll(false);
   const latencies: number[] = [];
-  for (let i = 0; i < 200; i++) {
+  // Five emergencies first, not counted: the service's code warms up and its connections to the
+  // providers open, as in a service that has been running.
+  for (let i = 0; i < 205; i++) {
     const record = await readyToRecord();
     const { number, sentAt } = await record();
     await waitFor(() => arrivals(f, number).length >= 5, 5000);
     const got = arrivals(f, number);
     if (got.length < 5) throw new Error(`TK-${number}: only ${got.length} of 5 pages arrived`);
-    latencies.push(Math.max(...got.map((a) => a.at)) - sentAt);
+    if (i >= 5) latencies.push(Math.max(...got.map((a) => a.at)) - sentAt);
   }
   await stop(services);
 
@@ -247,7 +250,7 @@ async function main() {
       `${r.engine}, ${r.instances} instance${r.instances > 1 ? 's (webhooks alternating between them)' : ''}:`,
     );
     console.log(
-      `  single emergencies (200, bundling off): webhook -> last of 5 pages  p50 ${pct(r.latencies, 50)} ms  p99 ${pct(r.latencies, 99)} ms  max ${Math.max(...r.latencies)} ms  (target p99 <= ${p99Target} ms)`,
+      `  single emergencies (200 after 5 to warm up, bundling off): webhook -> last of 5 pages  p50 ${pct(r.latencies, 50)} ms  p99 ${pct(r.latencies, 99)} ms  max ${Math.max(...r.latencies)} ms  (target p99 <= ${p99Target} ms)`,
     );
     console.log(`  burst of 50 at once (bundling on, burst 3, window 60 s):`);
     console.log(`    every recipient has a first message after  ${r.firstAll} ms  (target < 1000 ms)`);

@@ -14,6 +14,9 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
   // SMTP handshake each (which dominated the time to page).
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  // nodemailer closes a pooled connection after 100 messages by default, so every hundredth page paid a
+  // new handshake; a connection is kept until the server or the socket timeout closes it.
+  if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', 'Infinity');
   for (const [name, ms] of [
     ['connectionTimeout', timeoutMs],
     ['greetingTimeout', timeoutMs],

@@ -20,6 +20,9 @@ export async function startSmtp() {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // A provider's own DNS lookups are not the service's time: no reverse lookup of 127.0.0.1 (which,
+    // on a machine without a resolver, held up each new connection).
+    disableReverseLookup: true,
     closeTimeout: 200, // nodemailer keeps pooled connections open; do not wait for them on close
     logger: false,
     onRcptTo(_address, _session, callback) {
