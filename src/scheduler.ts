@@ -142,17 +142,13 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
       leased('announcement-ends', async () => ({ told: await tellEndedAnnouncements(services.announcements) })),
       { noOverlap: true, name: 'announcement-ends' },
     ),
-    // Live-connect calls whose end Twilio never reported: their tickets are paged (a backstop).
-    ...(services.config.organisation.emergency.liveConnect ||
-    services.config.organisation.serviceLines.some((l) => l.liveConnect)
-      ? [
-          cron.schedule(
-            '* * * * *',
-            leased('live-calls', async () => ({ paged: await pageForgottenLiveCalls(services.tickets) })),
-            { noOverlap: true, name: 'live-calls' },
-          ),
-        ]
-      : []),
+    // Live-connect calls not put through whose tickets nobody was paged about (a backstop; it runs
+    // whatever the organisation file says now, for calls made before a restart that changed it).
+    cron.schedule(
+      '* * * * *',
+      leased('live-calls', async () => ({ paged: await pageForgottenLiveCalls(services.tickets) })),
+      { noOverlap: true, name: 'live-calls' },
+    ),
     // Calls whose end Twilio never reported are closed as abandoned.
     cron.schedule(
       '*/10 * * * *',

@@ -40,16 +40,19 @@ export async function emergencyMessage(
     step.callSid && liveConnectOn(deps.organisation, line) ? await callBySid(deps.db.q, step.callSid) : undefined;
   if (!call) return askForRecording(deps, 'emergency', 1, before);
   const engineer = (await onCallAt(deps.db.q, deps.organisation, deps.clock.now(), line)).staff;
-  const ticket = await openLiveEmergency(deps.tickets, {
-    callSid: call.callSid,
-    callerNumber: call.fromNumber ?? undefined,
-    clientId: call.clientId,
-    contactId: call.contactId,
-    line: line ?? call.line,
-    afterHoursTerms: call.afterHoursTerms,
-    consentAt: call.consentAt,
-  });
-  await deps.db.withTransaction((tx) => noteStep(tx, call.callSid, `live:${engineer.id}`, { ticketId: ticket.id }));
+  const ticket = await openLiveEmergency(
+    deps.tickets,
+    {
+      callSid: call.callSid,
+      callerNumber: call.fromNumber ?? undefined,
+      clientId: call.clientId,
+      contactId: call.contactId,
+      line: line ?? call.line,
+      afterHoursTerms: call.afterHoursTerms,
+      consentAt: call.consentAt,
+    },
+    (tx, t) => noteStep(tx, call.callSid, `live:${engineer.id}`, { ticketId: t.id }),
+  );
   return dial(deps.speech, {
     before: [...before, deps.speech.say('live_connecting')],
     numbers: [engineer.phone],
@@ -110,8 +113,10 @@ export async function liveAccept(deps: IvrDeps, step: CallStep): Promise<string>
   if (!target) return sayAndHangUp(s, [s.say('page_not_valid')]);
   const key = step.digits.slice(0, 1);
   if (key !== '1') return sayAndHangUp(s, [...(key ? [s.say('page_key_heard', { key })] : []), s.say('live_declined')]);
-  await deps.db.withTransaction((tx) => setOutcome(tx, target.parent, 'bridged', target.ticket.id));
+  // The ticket is theirs first; only then is the call marked put through (so a failure here leaves a
+  // call the caller's <Dial> end treats as missed, and pages).
   await acknowledge(deps.tickets, target.ticket.number, target.staff, 'phone');
+  await deps.db.withTransaction((tx) => setOutcome(tx, target.parent, 'bridged', target.ticket.id));
   return sayOnly(s, [s.say('live_accepted', { number: spellNumber(target.ticket.number) })]);
 }
 
@@ -122,13 +127,13 @@ export async function liveAccept(deps: IvrDeps, step: CallStep): Promise<string>
  */
 export async function liveDone(deps: IvrDeps, step: CallStep): Promise<string> {
   const call = step.callSid ? await callBySid(deps.db.q, step.callSid) : undefined;
-  const ticketId = Number(step.query.ticket);
-  if (call?.outcome === 'bridged') {
+  const ticket = await ticketById(deps.db.q, Number(step.query.ticket));
+  if (call?.outcome === 'bridged' && ticket?.acknowledgedBy && step.form.DialCallStatus === 'completed') {
     const seconds = Math.min(Math.max(Number(step.form.DialCallDuration ?? 0) || 0, 0), 86_400);
     await deps.db.withTransaction((tx) => updateCall(tx, call.callSid, { endedAt: deps.clock.now() }));
-    if (Number.isInteger(ticketId))
-      await noteOnTicket(deps.tickets, ticketId, { text: 'talked with the caller (live connect)', seconds });
-    return sayAndHangUp(deps.speech, []);
+    await noteOnTicket(deps.tickets, ticket.id, { text: 'talked with the caller (live connect)', seconds });
+    // The caller is still on the line only if the engineer hung up first: tell them their ticket.
+    return sayAndHangUp(deps.speech, [deps.speech.say('live_ended', { number: spellNumber(ticket.number) })]);
   }
   const gone = ['completed', 'canceled', 'failed', 'busy', 'no-answer'].includes(step.form.CallStatus ?? '');
   if (call && gone) {
@@ -141,7 +146,9 @@ export async function liveDone(deps: IvrDeps, step: CallStep): Promise<string> {
 
 /**
  * The call has ended. One that was ringing the engineer (or being whispered to) and never reached
- * the voicemail leaves no message to page with: its ticket is paged now.
+ * the voicemail leaves no message to page with: its ticket is paged now. One that was asked for the
+ * voicemail is the voicemail path's (its recording may still be on its way); should none come, the
+ * minute job below pages it.
  */
 export async function liveCallEnded(deps: IvrDeps, call: CallRow): Promise<void> {
   if (!call.ticketId || !call.emergency || call.outcome === 'bridged' || !triedLive(call)) return;
@@ -149,15 +156,25 @@ export async function liveCallEnded(deps: IvrDeps, call: CallRow): Promise<void>
   await pageUnansweredLive(deps.tickets, call.ticketId, call.callSid);
 }
 
+/** How long after a missed live call ends its recording is waited for, before it is paged without one. */
+export const RECORDING_GRACE_MS = 90_000;
+
 /**
- * Should Twilio never report a live-connect call's end, its ticket would wait unpaged: every minute,
- * such calls from the last day that started over ten minutes ago (time to ring, whisper and record
- * the longest message) are paged. A ticket someone took, or already paged, is left as it is.
+ * Every minute, live-connect calls of the last day that were not put through and whose ticket nobody
+ * has been paged about: a caller who hung up at the voicemail prompt (paged once the call has been
+ * over for RECORDING_GRACE_MS with no recording), or a call whose end Twilio never reported (paged ten
+ * minutes after it began: time to ring, whisper and record the longest message). A ticket someone
+ * took, or already paged, is left as it is; a recording that comes later still pages its link.
  */
 export async function pageForgottenLiveCalls(deps: TicketDeps): Promise<number> {
   const now = deps.clock.now().getTime();
-  const forgotten = await unconnectedLiveCalls(deps.db.q, new Date(now - 86_400_000), new Date(now - 10 * 60_000));
+  const candidates = await unconnectedLiveCalls(deps.db.q, new Date(now - 86_400_000), new Date(now));
   let paged = 0;
-  for (const call of forgotten) if (await pageUnansweredLive(deps, call.ticketId!, call.callSid)) paged++;
+  for (const call of candidates) {
+    const due = call.endedAt
+      ? call.endedAt.getTime() <= now - RECORDING_GRACE_MS
+      : call.startedAt.getTime() <= now - 10 * 60_000;
+    if (due && (await pageUnansweredLive(deps, call.ticketId!, call.callSid))) paged++;
+  }
   return paged;
 }

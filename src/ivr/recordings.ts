@@ -120,10 +120,9 @@ export async function callStatus(deps: IvrDeps, step: CallStep): Promise<string>
   const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
   if (step.callSid && ended.includes(step.form.CallStatus ?? '')) {
     await deps.db.withTransaction((tx) => closeUnfinished(tx, step.callSid!, deps.clock.now()));
-    const call =
-      deps.organisation.emergency.liveConnect || deps.organisation.serviceLines.some((l) => l.liveConnect)
-        ? await callBySid(deps.db.q, step.callSid)
-        : undefined;
+    // Whatever the organisation file says now: a call rung through live before a restart that turned
+    // live connect off is still paged.
+    const call = await callBySid(deps.db.q, step.callSid);
     if (call) await liveCallEnded(deps, call);
   }
   return empty();

@@ -96,7 +96,10 @@ export function dial(speech: Speech, spec: DialSpec): string {
     timeout: spec.timeoutSeconds,
     ...(spec.callerId ? { callerId: spec.callerId } : {}),
   });
-  for (const n of spec.numbers) d.number(spec.whisperUrl ? { url: spec.whisperUrl, method: 'POST' } : {}, n);
+  // With a whisper, Twilio's answering-machine detection runs first, so a voicemail box is hung up on
+  // rather than read to (it could never press 1 anyway).
+  for (const n of spec.numbers)
+    d.number(spec.whisperUrl ? { url: spec.whisperUrl, method: 'POST', machineDetection: 'Enable' } : {}, n);
   return vr.toString();
 }
 

@@ -3,6 +3,7 @@ import type { TicketDeps } from './deps.js';
 import { isOpen } from './acknowledge.js';
 import * as store from './store.js';
 import type { Ticket } from './store.js';
+import type { Q } from '../db/index.js';
 import { newTicket, openedByCall, pageFor, type IncomingRecording } from './voicemail.js';
 
 /** An emergency caller being put through to the on-call engineer (live connect), as the call knows them. */
@@ -16,15 +17,22 @@ export type LiveCall = Pick<
  * emergency (within the duplicate window) keeps it; otherwise a new one is opened, its creation naming
  * the call, so that if nobody accepts, the voicemail (or the caller hanging up) pages it as new.
  */
-export async function openLiveEmergency(deps: TicketDeps, call: LiveCall): Promise<Ticket> {
+export async function openLiveEmergency(
+  deps: TicketDeps,
+  call: LiveCall,
+  /** Written in the same transaction (the call's note of its ticket), so neither is kept without the other. */
+  alongside: (tx: Q, ticket: Ticket) => Promise<void>,
+): Promise<Ticket> {
   const now = deps.clock.now();
   return deps.db.withTransaction(async (tx) => {
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
     const who = { clientId: call.clientId, callerNumber: call.clientId ? undefined : call.callerNumber };
-    const open = await store.openEmergencySince(tx, who, since);
-    if (open) return open;
     const input = { ...call, kind: 'emergency' as const };
-    return (await newTicket(tx, deps, input, now, { summary: 'Emergency call', detail: { liveConnect: true } })).ticket;
+    const ticket =
+      (await store.openEmergencySince(tx, who, since)) ??
+      (await newTicket(tx, deps, input, now, { summary: 'Emergency call', detail: { liveConnect: true } })).ticket;
+    await alongside(tx, ticket);
+    return ticket;
   });
 }
 
@@ -38,8 +46,22 @@ export async function pageUnansweredLive(deps: TicketDeps, ticketId: number, cal
   const now = deps.clock.now();
   const paged = await deps.db.withTransaction(async (tx) => {
     const live = await openedByCall(tx, ticketId, callSid);
-    if (!live || !isOpen(live.ticket) || (await pagedStaff(tx, live.ticket.id)).length) return false;
-    await pageFor(tx, deps, live.ticket, 'new', live.cause, undefined, now);
+    if (live) {
+      if (!isOpen(live.ticket) || (await pagedStaff(tx, live.ticket.id)).length) return false;
+      await pageFor(tx, deps, live.ticket, 'new', live.cause, undefined, now);
+      return true;
+    }
+    // The caller's open emergency, from an earlier call: their ringing again is an escalation, as a
+    // second voicemail would be; once per call.
+    const open = await store.ticketByIdForUpdate(tx, ticketId);
+    if (!open || !isOpen(open)) return false;
+    const events = await store.eventsOf(tx, open.id);
+    if (events.some((e) => e.detail?.callSid === callSid)) return false;
+    const event = await store.addEvent(tx, open.id, now, 'escalated', {
+      reason: 'the caller rang again and hung up before being put through',
+      callSid,
+    });
+    await pageFor(tx, deps, open, 'escalated', event.id, undefined, now);
     return true;
   });
   if (paged) deps.onOutbox();

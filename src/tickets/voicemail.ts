@@ -136,8 +136,13 @@ async function ticketFor(
   if (target) return { ticket: target, result: 'attached' };
   const emergency = input.kind === 'emergency';
   // Live connect was not accepted: the ticket this call opened then, never paged, is paged now as new.
+  // Paged already (the caller hung up and the service paged without a message; the recording came
+  // after): the voicemail is added and paged again, with its link, as for a caller's second message.
   const live = emergency && input.liveTicketId ? await openedByCall(tx, input.liveTicketId, input.callSid) : undefined;
-  if (live) return { ...live, result: 'created' };
+  if (live)
+    return (await pagedStaff(tx, live.ticket.id)).length
+      ? { ticket: live.ticket, result: 'attached' }
+      : { ...live, result: 'created' };
   if (emergency) {
     const since = new Date(now.getTime() - deps.organisation.emergency.duplicateWindowMs);
     const open = await store.openEmergencySince(

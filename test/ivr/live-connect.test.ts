@@ -114,6 +114,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     const { dial, number } = dialOf(caller);
     expect(dial.attrs.callerId).toBe(HELPDESK);
     expect(number.text).toBe(ERIN);
+    expect(number.attrs.machineDetection).toBe('Enable');
 
     const { ticket } = await ticketOf(caller.callSid);
     const erin = new EngineerLeg(h.app, number, caller.callSid);
@@ -128,7 +129,9 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     expect(erin.verbs.map((v) => v.verb)).toEqual(['Say']);
 
     await dialEnded(h, caller, { DialCallStatus: 'completed', DialCallDuration: '95', DialCallSid: erin.callSid });
-    expect(caller.verbs.map((v) => v.verb)).toEqual(['Hangup']);
+    // Still on the line only if Erin hung up first: the caller hears their ticket number.
+    expect(caller.heard).toBe(`The engineer has left the call. Your ticket number is ${digits}. Goodbye.`);
+    expect(caller.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
     await caller.hangUp();
     await h.settle();
 
@@ -242,6 +245,62 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
         .map((m) => m.to)
         .sort(),
     ).toEqual([ALAN, ERIN].sort());
+  });
+
+  it('pages a caller who hangs up at the voicemail prompt once the recording has had time to come, and sends a late one’s link', async () => {
+    h.twilio.messages.length = 0;
+    const caller = new Caller(h.app, '+13125550555');
+    await caller.dial();
+    await caller.press('5');
+    await caller.press('');
+    await caller.press('1');
+    const { ticket } = await ticketOf(caller.callSid);
+    await dialEnded(h, caller, { DialCallStatus: 'no-answer' });
+    expect(caller.recordVerb).toBeDefined();
+    await caller.hangUp(); // before the tone
+    await h.settle();
+    const mine = () => emergencyTexts().filter((m) => m.body.includes(`TK-${ticket.number}:`));
+    expect(mine()).toEqual([]); // its recording may still be on its way
+    h.clock.advance(60_000);
+    expect(await pageForgottenLiveCalls(h.services.tickets)).toBe(0);
+    h.clock.advance(31_000);
+    expect(await pageForgottenLiveCalls(h.services.tickets)).toBe(1);
+    await h.settle();
+    expect(
+      mine()
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual([ALAN, ERIN].sort());
+    expect(mine()[0]!.body).not.toContain('Hear it');
+
+    // The recording turns up after all (Twilio's status callback was late): everyone paged gets its link.
+    const sid = `RE${caller.callSid.slice(-30)}99`;
+    await twilioPost(h.app, caller.recordVerb.attrs.recordingStatusCallback!, {
+      CallSid: caller.callSid,
+      RecordingSid: sid,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC0000/Recordings/${sid}`,
+      RecordingDuration: '14',
+      RecordingStatus: 'completed',
+    }).expect(200);
+    await h.settle();
+    const late = mine().filter((m) => m.body.includes('Hear it'));
+    expect(late.map((m) => m.to).sort()).toEqual([ALAN, ERIN].sort());
+    expect(late[0]!.body).toMatch(new RegExp(`^ESCALATED TK-${ticket.number}:`));
+  });
+
+  it('escalates a caller’s open emergency, once, when they ring again and hang up before being put through', async () => {
+    const caller = new Caller(h.app, ACME_PHONE); // Acme's emergency, taken by Erin in the first test
+    await caller.dial();
+    await caller.press('5');
+    await caller.press('1');
+    const { ticket } = await ticketOf(caller.callSid);
+    expect(ticket.acknowledgedBy).toBe('erin');
+    h.twilio.messages.length = 0;
+    await caller.hangUp();
+    await caller.hangUp();
+    await h.settle();
+    const escalated = h.twilio.messages.filter((m) => m.body.startsWith(`ESCALATED TK-${ticket.number}:`));
+    expect(escalated.map((m) => m.to).sort()).toEqual([ALAN, ERIN].sort());
   });
 
   it('leaves a line without live connect on today’s voicemail path', async () => {
