@@ -88,7 +88,12 @@ export type Notice =
   | { kind: 'unreachable'; ticket: TicketRef; who: string }
   | { kind: 'sla'; change: 'warning' | 'breach'; ticket: SlaFacts }
   | { kind: 'sla_summary'; change: 'warning' | 'breach'; tickets: SlaFacts[] }
-  | { kind: 'caller_confirmation'; ticket: TicketRef & Pick<TicketFacts, 'emergency'> }
+  | {
+      kind: 'caller_confirmation';
+      ticket: TicketRef & Pick<TicketFacts, 'emergency'>;
+      /** The caller hung up before leaving a message (live connect not answered): their call is what we have. */
+      noMessage?: boolean;
+    }
   | { kind: 'callback_booked'; position: number }
   | { kind: 'callback_unanswered'; callbackId: number; phone: string; failures: number; dueAt: Date }
   | { kind: 'callbacks_overdue'; callbacks: OverdueCallback[] }

@@ -43,7 +43,7 @@ const SMS: Renderer<string> = {
   sla_summary: (n) => `${slaHeading(n.change, n.tickets.length)} Details by email.`,
   caller_confirmation: (n, ctx) =>
     n.ticket.emergency
-      ? `${ctx.organisation}: we have your emergency message. Your ticket is ${ticketLabel(n.ticket.number)}; the on-call engineer has been alerted and will call you back.`
+      ? `${ctx.organisation}: we have your emergency ${n.noMessage ? 'call' : 'message'}. Your ticket is ${ticketLabel(n.ticket.number)}; the on-call engineer has been alerted and will call you back.`
       : `${ctx.organisation}: we have your message. Your ticket is ${ticketLabel(n.ticket.number)}; we will get back to you.`,
   callback_booked: (n, ctx) =>
     `${ctx.organisation}: your callback is booked. You are number ${n.position} in the queue; we will call you on this number.`,

@@ -49,6 +49,18 @@ export async function pageUnansweredLive(deps: TicketDeps, ticketId: number, cal
     if (live) {
       if (!isOpen(live.ticket) || (await pagedStaff(tx, live.ticket.id)).length) return false;
       await pageFor(tx, deps, live.ticket, 'new', live.cause, undefined, now);
+      // The caller hung up without hearing a ticket number: a text tells them it, as after a voicemail.
+      if (live.ticket.callerNumber)
+        await deps.pager.tellCustomer(
+          tx,
+          { phone: live.ticket.callerNumber },
+          {
+            kind: 'caller_confirmation',
+            ticket: { number: live.ticket.number, emergency: true },
+            noMessage: true,
+          },
+          { key: `caller:live:${callSid}`, ticketId: live.ticket.id },
+        );
       return true;
     }
     // The caller's open emergency, from an earlier call: their ringing again is an escalation, as a

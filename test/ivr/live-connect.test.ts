@@ -223,6 +223,10 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     expect(paged.map((m) => m.to).sort()).toEqual([ALAN, ERIN].sort());
     expect(paged[0]!.body).toMatch(new RegExp(`^EMERGENCY TK-${ticket.number}: .* from \\+13125550222`));
     expect(paged[0]!.body).not.toContain('Hear it');
+    // The caller, who never heard a ticket number, is texted it.
+    expect(h.twilio.messages.filter((m) => m.to === '+13125550222').map((m) => m.body)).toEqual([
+      `Omnipotech: we have your emergency call. Your ticket is TK-${ticket.number}; the on-call engineer has been alerted and will call you back.`,
+    ]);
   });
 
   it('pages a live call whose end Twilio never reported, once it is ten minutes old', async () => {
