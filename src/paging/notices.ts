@@ -111,7 +111,14 @@ export type Notice =
   /** The daily test call to the helpdesk number never reached the service: callers may not be getting through. */
   | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string }
   /** A known outage or planned work, told to the affected clients' contacts when posted and when over. */
-  | { kind: 'announcement'; phase: 'posted' | 'ended'; text: string; startsAt: Date | null; endsAt: Date | null };
+  | {
+      kind: 'announcement';
+      /** Posted; over (taken down, or its end passed); or withdrawn before it started. */
+      phase: 'posted' | 'ended' | 'withdrawn';
+      text: string;
+      startsAt: Date | null;
+      endsAt: Date | null;
+    };
 
 /** What every renderer knows of the organisation. */
 export interface RenderContext {

@@ -153,6 +153,11 @@ const EMAIL: Renderer<EmailMessage> = {
   announcement: (n, ctx) => {
     // The subject carries the first words, cut at a word.
     const gist = n.text.length > 60 ? `${n.text.slice(0, 60).replace(/\s+\S*$/, '')}…` : n.text;
+    if (n.phase === 'withdrawn')
+      return {
+        subject: `${tag(ctx)} Withdrawn: ${gist}`,
+        text: [`This notice from ${ctx.organisation} no longer applies:`, '', n.text].join('\n'),
+      };
     if (n.phase === 'ended')
       return {
         subject: `${tag(ctx)} Resolved: ${gist}`,

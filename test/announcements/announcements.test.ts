@@ -175,6 +175,21 @@ describe('announcements: the affected clients’ contacts are emailed when asked
     );
   });
 
+  it('says a planned notice taken down before its start is withdrawn, not over', async () => {
+    h.smtp.mails.length = 0;
+    const starts = new Date(h.clock.now().getTime() + 24 * 3_600_000);
+    const made = await post({
+      text: 'Planned upgrade of the firewalls tomorrow night.',
+      startsAt: starts.toISOString(),
+      clientIds: [beta.id],
+      notify: true,
+    }).expect(201);
+    await request(h.app).delete(`/api/announcements/${made.body.id}`).set(auth).expect(200);
+    await h.settle();
+    expect(await mailsAbout('Withdrawn: Planned upgrade of the firewalls')).toEqual(['bo@beta.example']);
+    expect(await mailsAbout('Resolved: Planned upgrade')).toEqual([]);
+  });
+
   it('emails nobody unless asked', async () => {
     h.smtp.mails.length = 0;
     const made = await post({ text: 'A quiet notice.' }).expect(201);
