@@ -16,11 +16,11 @@ export interface SourceRow {
 
 /**
  * What the service already records that is billable, read from its own tables: calls that have ended
- * (inbound; bridged by an engineer or a callback), voicemails that became tickets, pages a provider
+ * (inbound; bridged by an engineer, a callback, or an emergency caller put through live), voicemails that became tickets, pages a provider
  * took, acknowledgements, callback attempts, and logged work. Each part leaves out what the ledger has.
  */
 const sourcesSince = (since: number) => sql`
-  select case when c.path like 'bridge:%' or c.path like 'callback:%' then 'bridged_call' else 'inbound_call' end as "type",
+  select case when c.path like 'bridge:%' or c.path like 'callback:%' or c.outcome = 'bridged' then 'bridged_call' else 'inbound_call' end as "type",
          c.id as "id", c.client_id as "clientId", c.ticket_id as "ticketId", c.started_at as "start", c.ended_at as "end"
     from calls c
    where c.started_at >= ${since} and c.ended_at is not null

@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { calls, ticketEvents, tickets } from '../../src/db/schema.js';
 import { pageForgottenLiveCalls } from '../../src/ivr/index.js';
+import { auth } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 import { Caller, twilioPost } from '../support/phone.js';
@@ -144,6 +146,17 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     const events = await h.db.q.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
     expect(events.find((e) => e.type === 'acknowledged')).toMatchObject({ actor: 'erin', detail: { via: 'phone' } });
     expect(events.find((e) => e.type === 'note')?.detail).toMatchObject({ seconds: 95 });
+    // Billed as a bridged call (the talk with the engineer) and an acknowledgement, at the after-hours rate.
+    const billed = await request(h.app).get('/api/billing/events?from=2026-11-23&to=2026-11-23').set(auth).expect(200);
+    expect(
+      billed.body
+        .filter((b: { ticket: string | null }) => b.ticket === `TK-${ticket.number}`)
+        .map((b: { type: string; ratePeriod: string }) => [b.type, b.ratePeriod])
+        .sort(),
+    ).toEqual([
+      ['acknowledgement', 'after_hours'],
+      ['bridged_call', 'after_hours'],
+    ]);
   });
 
   it('never lets an answering machine accept: the caller leaves a voicemail and everyone is paged about the same ticket', async () => {
