@@ -101,15 +101,7 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     for (const c of await listClients(tx))
       if (isFor(a, { clientId: c.id, lines: c.lines }))
         for (const contact of c.contacts) if (contact.email) addresses.add(contact.email.toLowerCase());
-    // Taken down before its start, it never applied: withdrawn, not over.
-    const withdrawn = phase === 'ended' && a.startsAt && a.deletedAt && a.deletedAt < a.startsAt;
-    const notice = {
-      kind: 'announcement' as const,
-      phase: withdrawn ? ('withdrawn' as const) : phase,
-      text: a.text,
-      startsAt: a.startsAt,
-      endsAt: a.endsAt,
-    };
+    const notice = { kind: 'announcement' as const, phase, text: a.text, startsAt: a.startsAt, endsAt: a.endsAt };
     return pager.mail(tx, [...addresses], notice, { key: `announcement:${a.id}:${phase}` });
   };
   const announcementDeps: AnnouncementDeps = { db, clock, lines: clients.lines, tellClients, onOutbox };

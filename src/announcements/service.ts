@@ -16,10 +16,17 @@ export interface AnnouncementDeps {
    * Emails the contacts of the clients an announcement is for (`notify: true`), in the caller's
    * transaction: when it is posted, and when it ends. Returns how many messages were queued.
    */
-  tellClients?: (tx: Q, announcement: Announcement, phase: 'posted' | 'ended') => Promise<number>;
+  tellClients?: (tx: Q, announcement: Announcement, phase: NoticePhase) => Promise<number>;
   /** Wakes the sender after messages were queued. */
   onOutbox?: () => void;
 }
+
+/** What the clients are told: it is posted; it is over; or it was taken down before it started. */
+export type NoticePhase = 'posted' | 'ended' | 'withdrawn';
+
+/** The notice for an announcement's end: one taken down before its start never applied. */
+const endPhase = (a: Announcement): NoticePhase =>
+  a.startsAt && a.deletedAt && a.deletedAt < a.startsAt ? 'withdrawn' : 'ended';
 
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2026-11-24T08:00:00Z' });
 
@@ -91,7 +98,7 @@ export async function takeDownAnnouncement(deps: AnnouncementDeps, id: number): 
   const ended = await deps.db.withTransaction(async (tx) => {
     const row = await store.endAnnouncement(tx, id, now);
     if (row?.notify && deps.tellClients && (await store.claimEndNotice(tx, id, now)))
-      told = await deps.tellClients(tx, row, 'ended');
+      told = await deps.tellClients(tx, row, endPhase(row));
     return row;
   });
   if (told) deps.onOutbox?.();
@@ -166,7 +173,7 @@ export async function tellEndedAnnouncements(deps: AnnouncementDeps): Promise<nu
   let told = 0;
   for (const a of await store.overAndUntold(deps.db.q, now)) {
     const sent = await deps.db.withTransaction(async (tx) =>
-      (await store.claimEndNotice(tx, a.id, now)) ? deps.tellClients!(tx, a, 'ended').then(() => true) : false,
+      (await store.claimEndNotice(tx, a.id, now)) ? deps.tellClients!(tx, a, endPhase(a)).then(() => true) : false,
     );
     if (sent) told++;
   }

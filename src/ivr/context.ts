@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { Organisation } from '../config/index.js';
+import { clientById } from '../clients/index.js';
+import type { Organisation, StaffMember } from '../config/index.js';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import type { Database } from '../db/index.js';
-import type { TicketDeps, VoicemailKind } from '../tickets/index.js';
+import type { Ticket, TicketDeps, VoicemailKind } from '../tickets/index.js';
 import type { CallbackDeps } from '../callbacks/index.js';
 import type { ClientDeps } from '../clients/index.js';
 import type { AnnouncementBoard } from '../announcements/index.js';
@@ -97,3 +98,20 @@ export function askForRecording(
 
 const spell = (n: number | undefined) => (n === undefined ? '' : spellDigits(String(n)));
 export { spell as spellNumber };
+
+/** The call statuses Twilio reports for a call that is over. */
+export const CALL_ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+
+/** A call to staff answered by an answering machine or a fax (Twilio's machine detection). */
+export const answeredByMachine = (step: CallStep): boolean =>
+  (step.form.AnsweredBy ?? '').startsWith('machine') || step.form.AnsweredBy === 'fax';
+
+/** The staff member a call to staff is for (its `staff` query parameter). */
+export const staffOf = (deps: IvrDeps, step: CallStep): StaffMember | undefined =>
+  deps.organisation.staff.find((s) => s.id === step.query.staff);
+
+/** The ticket's client as staff hear it on the phone: its name, or "an unidentified caller". */
+export async function callerName(deps: IvrDeps, ticket: Ticket): Promise<string> {
+  const client = ticket.clientId ? (await clientById(deps.db.q, ticket.clientId))?.name : undefined;
+  return client ?? deps.speech.say('page_unidentified');
+}

@@ -1,4 +1,3 @@
-import { clientById } from '../clients/index.js';
 import type { Organisation } from '../config/index.js';
 import { lineOf, onCallAt } from '../oncall/index.js';
 import {
@@ -8,9 +7,18 @@ import {
   openLiveEmergency,
   pageUnansweredLive,
   ticketById,
-  type Ticket,
 } from '../tickets/index.js';
-import { askForRecording, spellNumber, voiceUrl, type CallStep, type IvrDeps } from './context.js';
+import {
+  CALL_ENDED,
+  answeredByMachine,
+  askForRecording,
+  callerName,
+  spellNumber,
+  staffOf,
+  voiceUrl,
+  type CallStep,
+  type IvrDeps,
+} from './context.js';
 import { callBySid, noteStep, setOutcome, unconnectedLiveCalls, updateCall, type CallRow } from './store.js';
 import { dial, empty, gather, sayAndHangUp, sayOnly } from './twiml.js';
 
@@ -65,19 +73,10 @@ export async function emergencyMessage(
 
 async function liveTarget(deps: IvrDeps, step: CallStep) {
   const ticket = await ticketById(deps.db.q, Number(step.query.ticket));
-  const staff = deps.organisation.staff.find((s) => s.id === step.query.staff);
+  const staff = staffOf(deps, step);
   const parent = /^CA[0-9a-fA-F]{32}$/.test(step.query.call ?? '') ? step.query.call : undefined;
   return ticket && staff && parent ? { ticket, staff, parent } : undefined;
 }
-
-const whisper = async (deps: IvrDeps, ticket: Ticket) => {
-  const client = ticket.clientId ? (await clientById(deps.db.q, ticket.clientId))?.name : undefined;
-  return deps.speech.say('live_whisper', {
-    client: client ?? deps.speech.say('page_unidentified'),
-    number: spellNumber(ticket.number),
-    org: deps.organisation.name,
-  });
-};
 
 /**
  * The engineer's phone has been answered: before the caller is put through, it says who is calling
@@ -87,9 +86,12 @@ const whisper = async (deps: IvrDeps, ticket: Ticket) => {
 export async function liveWhisper(deps: IvrDeps, step: CallStep): Promise<string> {
   const target = await liveTarget(deps, step);
   if (!target) return sayAndHangUp(deps.speech, [deps.speech.say('page_not_valid')]);
-  const answeredBy = step.form.AnsweredBy ?? '';
-  if (answeredBy.startsWith('machine') || answeredBy === 'fax') return sayAndHangUp(deps.speech, []);
-  const words = await whisper(deps, target.ticket);
+  if (answeredByMachine(step)) return sayAndHangUp(deps.speech, []);
+  const words = deps.speech.say('live_whisper', {
+    client: await callerName(deps, target.ticket),
+    number: spellNumber(target.ticket.number),
+    org: deps.organisation.name,
+  });
   return gather(deps.speech, {
     prompts: [words, words],
     action: voiceUrl(deps, 'live-accept', {
@@ -135,7 +137,7 @@ export async function liveDone(deps: IvrDeps, step: CallStep): Promise<string> {
     // The caller is still on the line only if the engineer hung up first: tell them their ticket.
     return sayAndHangUp(deps.speech, [deps.speech.say('live_ended', { number: spellNumber(ticket.number) })]);
   }
-  const gone = ['completed', 'canceled', 'failed', 'busy', 'no-answer'].includes(step.form.CallStatus ?? '');
+  const gone = CALL_ENDED.includes(step.form.CallStatus ?? '');
   if (call && gone) {
     if (call.ticketId) await pageUnansweredLive(deps.tickets, call.ticketId, call.callSid);
     return empty();

@@ -5,7 +5,7 @@ import {
   ticketById,
   type VoicemailKind,
 } from '../tickets/index.js';
-import { attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
+import { CALL_ENDED, attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
 import { outcome } from './menu.js';
 import { liveCallEnded } from './live.js';
 import { callBySid, closeUnfinished, noteStep } from './store.js';
@@ -117,8 +117,7 @@ export async function transcription(deps: IvrDeps, step: CallStep): Promise<stri
 
 /** The number's call status callback: a call that ends without an outcome was abandoned. */
 export async function callStatus(deps: IvrDeps, step: CallStep): Promise<string> {
-  const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
-  if (step.callSid && ended.includes(step.form.CallStatus ?? '')) {
+  if (step.callSid && CALL_ENDED.includes(step.form.CallStatus ?? '')) {
     await deps.db.withTransaction((tx) => closeUnfinished(tx, step.callSid!, deps.clock.now()));
     // Whatever the organisation file says now: a call rung through live before a restart that turned
     // live connect off is still paged.

@@ -1,11 +1,17 @@
 import { callbackById, noteCallbackCall } from '../callbacks/index.js';
-import { clientById } from '../clients/index.js';
 import { acknowledge, noteOnTicket, ticketById } from '../tickets/index.js';
 import { connectToCustomer, endConnection } from './connect.js';
-import { attempt, spellNumber, type CallStep, type IvrDeps } from './context.js';
+import {
+  answeredByMachine,
+  attempt,
+  callerName,
+  spellNumber,
+  staffOf,
+  voiceUrl,
+  type CallStep,
+  type IvrDeps,
+} from './context.js';
 import { empty, gather, sayAndHangUp } from './twiml.js';
-
-const staffOf = (deps: IvrDeps, step: CallStep) => deps.organisation.staff.find((s) => s.id === step.query.staff);
 
 /**
  * The escalation's phone call to an engineer or architect: it reads the emergency and asks for 1.
@@ -16,15 +22,9 @@ export async function pageCall(deps: IvrDeps, step: CallStep): Promise<string> {
   const ticket = await ticketById(deps.db.q, Number(step.query.ticket));
   const staff = staffOf(deps, step);
   if (!ticket || !staff) return sayAndHangUp(s, [s.say('page_not_valid')]);
-  const client = ticket.clientId ? (await clientById(deps.db.q, ticket.clientId))?.name : undefined;
   const number = spellNumber(ticket.number);
-  const about = s.say('page_about', {
-    number,
-    client: client ?? s.say('page_unidentified'),
-    org: deps.organisation.name,
-  });
-  if ((step.form.AnsweredBy ?? '').startsWith('machine') || step.form.AnsweredBy === 'fax')
-    return sayAndHangUp(s, [`${about} ${s.say('page_check_messages', { number })}`]);
+  const about = s.say('page_about', { number, client: await callerName(deps, ticket), org: deps.organisation.name });
+  if (answeredByMachine(step)) return sayAndHangUp(s, [`${about} ${s.say('page_check_messages', { number })}`]);
   if (ticket.acknowledgedBy) return sayAndHangUp(s, [`${about} ${s.say('page_already_taken')}`]);
   const action = `${deps.publicUrl}/twilio/voice/page-ack?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}`;
   const press = s.say('page_press_1');
@@ -41,11 +41,10 @@ export async function pageAck(deps: IvrDeps, step: CallStep): Promise<string> {
   const staff = staffOf(deps, step);
   const key = step.digits.slice(0, 1);
   if (ticket && staff && key && key !== '1' && attempt(step) < 2) {
-    const action = `${deps.publicUrl}/twilio/voice/page-ack?ticket=${ticket.id}&staff=${encodeURIComponent(staff.id)}&try=2`;
     return gather(s, {
       before: [s.say('page_key_heard', { key })],
       prompts: [s.say('page_press_1')],
-      action,
+      action: voiceUrl(deps, 'page-ack', { ticket: ticket.id, staff: staff.id, try: 2 }),
       mode: 'key',
       timeoutSeconds: 8,
     });

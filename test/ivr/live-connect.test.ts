@@ -106,12 +106,17 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     return { call: call!, ticket: (await h.db.q.select().from(tickets).where(eq(tickets.id, call!.ticketId!)))[0]! };
   };
 
+  /** A caller who dials and presses `keys` in turn (5, a support code or none, the line...). */
+  const calling = async (from: string, ...keys: string[]) => {
+    const caller = new Caller(h.app, from);
+    await caller.dial();
+    for (const key of keys) await caller.press(key);
+    return caller;
+  };
+
   it('puts the caller through from the helpdesk number; 1 takes the ticket and nobody is paged', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, ACME_PHONE);
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('1'); // Software support
+    const caller = await calling(ACME_PHONE, '5', '1'); // Software support
     expect(caller.heard).toBe('Please hold while we connect you to the on-call engineer.');
     const { dial, number } = dialOf(caller);
     expect(dial.attrs.callerId).toBe(HELPDESK);
@@ -161,10 +166,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
 
   it('never lets an answering machine accept: the caller leaves a voicemail and everyone is paged about the same ticket', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, BETA_PHONE);
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('1');
+    const caller = await calling(BETA_PHONE, '5', '1');
     const { number } = dialOf(caller);
     const { ticket } = await ticketOf(caller.callSid);
     const machine = new EngineerLeg(h.app, number, caller.callSid);
@@ -195,11 +197,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
 
   it('says the key an engineer pressed when it is not 1, and goes on to the voicemail path', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, '+13125550111');
-    await caller.dial();
-    await caller.press('5');
-    await caller.press(''); // no support code
-    await caller.press('1');
+    const caller = await calling('+13125550111', '5', '', '1'); // no support code
     const erin = new EngineerLeg(h.app, dialOf(caller).number, caller.callSid);
     await erin.answer();
     expect(erin.heard).toContain('Emergency call from an unidentified caller');
@@ -219,11 +217,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
 
   it('pages everyone at once when the caller hangs up while the engineer’s phone rings, and once only', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, '+13125550222');
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('');
-    await caller.press('1');
+    const caller = await calling('+13125550222', '5', '', '1');
     const { ticket } = await ticketOf(caller.callSid);
     await caller.hangUp();
     await h.settle();
@@ -244,11 +238,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
 
   it('pages a live call whose end Twilio never reported, once it is ten minutes old', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, '+13125550444');
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('');
-    await caller.press('1');
+    const caller = await calling('+13125550444', '5', '', '1');
     const { ticket } = await ticketOf(caller.callSid);
     h.clock.advance(9 * 60_000);
     expect(await pageForgottenLiveCalls(h.services.tickets)).toBe(0);
@@ -266,11 +256,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
 
   it('pages a caller who hangs up at the voicemail prompt once the recording has had time to come, and sends a late one’s link', async () => {
     h.twilio.messages.length = 0;
-    const caller = new Caller(h.app, '+13125550555');
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('');
-    await caller.press('1');
+    const caller = await calling('+13125550555', '5', '', '1');
     const { ticket } = await ticketOf(caller.callSid);
     await dialEnded(h, caller, { DialCallStatus: 'no-answer' });
     expect(caller.recordVerb).toBeDefined();
@@ -306,10 +292,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
   });
 
   it('escalates a caller’s open emergency, once, when they ring again and hang up before being put through', async () => {
-    const caller = new Caller(h.app, ACME_PHONE); // Acme's emergency, taken by Erin in the first test
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('1');
+    const caller = await calling(ACME_PHONE, '5', '1'); // Acme's emergency, taken by Erin in the first test
     const { ticket } = await ticketOf(caller.callSid);
     expect(ticket.acknowledgedBy).toBe('erin');
     h.twilio.messages.length = 0;
@@ -321,11 +304,7 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
   });
 
   it('leaves a line without live connect on today’s voicemail path', async () => {
-    const caller = new Caller(h.app, '+13125550333');
-    await caller.dial();
-    await caller.press('5');
-    await caller.press('');
-    await caller.press('2'); // Network operations
+    const caller = await calling('+13125550333', '5', '', '2'); // Network operations
     expect(caller.verbs.some((v) => v.verb === 'Dial')).toBe(false);
     expect(caller.recordVerb).toBeDefined();
     h.twilio.messages.length = 0;
