@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
@@ -139,8 +140,14 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
   };
 }
 
-/** Builds the HTTP application; it never listens, so tests drive it with supertest. */
-export function createApp(services: Services): Express {
+/**
+ * The HTTP application as a request listener: the incoming-call webhook first (every call starts there,
+ * and it is answered without Express's per-request set-up), then Express for everything else. It never
+ * listens itself, so tests drive it with supertest and `main` hands it to an HTTP server.
+ */
+export type App = RequestListener;
+
+export function createApp(services: Services): App {
   const { db, clock, config, log, tickets } = services;
   const { env } = config;
   const app = express();
@@ -148,7 +155,7 @@ export function createApp(services: Services): Express {
   // Webhook answers and API responses are never revalidated; hashing every body for an ETag is wasted work.
   app.set('etag', false);
   const https = services.publicUrl.startsWith('https://');
-  app.use(incomingCallFastPath(services.ivr, env.TWILIO_AUTH_TOKEN, securityHeaderList(https)));
+  const incomingCall = incomingCallFastPath(services.ivr, env.TWILIO_AUTH_TOKEN, securityHeaderList(https));
   app.set('query parser', 'simple');
   app.use(securityHeaders(https));
 
@@ -204,5 +211,7 @@ export function createApp(services: Services): Express {
 
   app.use(notFoundJson);
   app.use(errorHandler(log));
-  return app;
+  return (req, res) => {
+    if (!incomingCall(req, res)) app(req, res);
+  };
 }

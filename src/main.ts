@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig } from './config/index.js';
 import {
   describeDatabase,
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     log.warn(
       'IMAP_URL is set but the organisation file lists no email.addresses: every message counts as sent to the helpdesk',
     );
-  const server: Server = app.listen(config.env.PORT);
+  const server: Server = createServer(app).listen(config.env.PORT);
   server.on('listening', () => {
     const address = server.address();
     log.info(

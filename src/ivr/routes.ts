@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router, type Request } from 'express';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
 import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
@@ -98,38 +99,41 @@ export function twilioRoutes(deps: IvrDeps, authToken: string | undefined): Rout
 const MAX_BODY = 64 * 1024;
 
 /**
- * Every call starts with `POST /twilio/voice`, so that one request is answered before Express's router
- * and body parser: the same signature check, the same step, the same answer, with less overhead.
- * Anything unusual (a query string, another content type, a body over 64 KB) goes the ordinary way.
+ * Every call starts with `POST /twilio/voice`, so that one request is answered before Express: the same
+ * signature check, the same step, the same answer, without the framework's per-request set-up. It
+ * answers true when it took the request; anything unusual (another path or method, a query string,
+ * another content type, a body over 64 KB) is left to Express, which answers it the ordinary way.
  */
 export function incomingCallFastPath(
   deps: IvrDeps,
   authToken: string | undefined,
   headers: [string, string][] = [],
-): express.RequestHandler {
-  const fixed = Object.fromEntries(headers);
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  // The fixed headers as one flat list, which Node's writeHead takes as it is.
+  const fixed = headers.flat();
   const incoming = STEPS['/voice']!;
-  return (req, res, next) => {
+  return (req, res) => {
     if (
       req.method !== 'POST' ||
       req.url !== '/twilio/voice' ||
       !(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     )
-      return next();
+      return false;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (!(declared > 0 && declared <= MAX_BODY)) return next();
+    if (!(declared > 0 && declared <= MAX_BODY)) return false;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on('error', next);
+    // A request that broke off mid-body has nobody left to answer.
+    req.on('error', () => res.destroy());
+    const answer = (status: number, type: string, body: string) => {
+      res.writeHead(status, [...fixed, 'content-type', type, 'content-length', String(Buffer.byteLength(body))]);
+      res.end(body);
+    };
     const respond = async () => {
-      const answer = (status: number, type: string, body: string) => {
-        res.writeHead(status, { ...fixed, 'content-type': type, 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      };
       if (size > MAX_BODY)
         return answer(
           413,
@@ -152,7 +156,17 @@ export function incomingCallFastPath(
       const result = await runStep(deps, '/voice', incoming, callStepOf(form, {}));
       answer(result.status, result.status === 200 ? 'text/xml; charset=utf-8' : 'text/plain', result.body);
     };
-    // runStep answers every failure itself; anything else goes to the app's error handler.
-    req.on('end', () => void respond().catch(next));
+    // runStep answers every failure of the step itself; anything else is logged and answered as not
+    // saved, so Twilio tries again or falls back to the number's fallback document.
+    req.on(
+      'end',
+      () =>
+        void respond().catch((err: unknown) => {
+          deps.log.error({ err, path: req.url }, 'the incoming-call webhook could not be answered');
+          if (!res.headersSent) answer(503, 'text/plain', 'Switchboard could not save this; try again');
+          else res.destroy();
+        }),
+    );
+    return true;
   };
 }

@@ -26,6 +26,20 @@ describe('Twilio webhooks refuse what Twilio did not sign', async () => {
     expect(await db.q.select().from(calls)).toHaveLength(1);
   });
 
+  it('answers the incoming call the same way ahead of Express and through it, headers included', async () => {
+    const call = (n: number) => ({ ...params, CallSid: `CA0000000000000000000000000000010${n}` });
+    // `/twilio/voice` is answered before Express; with a query string it goes through Express's route.
+    const fast = await twilioPost(app, '/twilio/voice', call(1)).expect(200);
+    const routed = await twilioPost(app, '/twilio/voice?via=express', call(2)).expect(200);
+    expect(fast.text).toBe(routed.text);
+    for (const header of ['x-content-type-options', 'content-security-policy', 'referrer-policy'])
+      expect(fast.headers[header], header).toBe(routed.headers[header]);
+    expect(fast.headers['x-content-type-options']).toBe('nosniff');
+    expect(fast.headers['content-type']).toMatch(/^text\/xml/);
+    const sids = (await db.q.select().from(calls)).map((c) => c.callSid);
+    expect(sids).toEqual(expect.arrayContaining([call(1).CallSid, call(2).CallSid]));
+  });
+
   it('answers 413 for a body over 64 KB', async () => {
     const big = { ...params, Junk: 'x'.repeat(70_000) };
     await twilioPost(app, '/twilio/voice', big).expect(413);

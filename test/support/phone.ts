@@ -1,6 +1,6 @@
 import request from 'supertest';
 import twilio from 'twilio';
-import type { Express } from 'express';
+import type { App } from '../../src/app.js';
 import { parseTwiml, spoken, type Verb } from './twiml.js';
 
 export const TWILIO_AUTH_TOKEN = 'twilio-test-auth-token';
@@ -9,7 +9,7 @@ export const PUBLIC_URL = 'https://switchboard.test';
 let calls = 0;
 
 /** Signs and posts a form the way Twilio does, to a URL under PUBLIC_URL. */
-export function twilioPost(app: Express, url: string, params: Record<string, string>, token = TWILIO_AUTH_TOKEN) {
+export function twilioPost(app: App, url: string, params: Record<string, string>, token = TWILIO_AUTH_TOKEN) {
   // A fragment (Twilio's connection overrides, #rc=3...) is read by Twilio and never sent or signed.
   const full = (url.startsWith('http') ? url : `${PUBLIC_URL}${url}`).replace(/#.*$/, '');
   const signature = twilio.getExpectedTwilioSignature(token, full, params);
@@ -30,7 +30,7 @@ export class Caller {
   private recordings = 0;
 
   constructor(
-    private readonly app: Express,
+    private readonly app: App,
     readonly from: string,
   ) {}
 
@@ -124,7 +124,7 @@ export class Caller {
 }
 
 /** A caller the service does not know leaves an emergency voicemail: key 5, no support code, then the recording. */
-export async function emergencyFromUnknown(app: Express, from: string, seconds = 15): Promise<Caller> {
+export async function emergencyFromUnknown(app: App, from: string, seconds = 15): Promise<Caller> {
   const caller = new Caller(app, from);
   await caller.dial();
   await caller.press('5');

@@ -1,12 +1,12 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/app.js';
 import { auth } from './app.js';
 
 export const ACME_PHONE = '+12815550142';
 export const BETA_PHONE = '+12815550199';
 
 /** Two clients with one contact each, created through the API. */
-export async function seedClients(app: Express) {
+export async function seedClients(app: App) {
   const acme = await request(app)
     .post('/api/clients')
     .set(auth)
