@@ -47,6 +47,12 @@ export interface Database {
   withTransaction<T>(work: (tx: Q) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** A part of a transaction that may fail alone: if `work` throws, only what it did is undone. */
   savepoint<T>(tx: Q, work: (tx: Q) => Promise<T>): Promise<T>;
+  /**
+   * The same database through connections kept for the pager, so that sending pages never waits behind
+   * a burst of requests for a connection (PostgreSQL). SQLite's one writer serves everyone in turn, so
+   * there it is the database itself.
+   */
+  reserved(): Database;
   /** Applies the migrations this database has not seen (several instances starting at once take turns). */
   migrate(): Promise<void>;
   close(): Promise<void>;

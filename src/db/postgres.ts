@@ -24,10 +24,28 @@ type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> }
  * A pool of connections to PostgreSQL, which several instances of the service may share. Transactions
  * run at READ COMMITTED; stores lock the rows they change (forUpdate) and claim work with SKIP LOCKED.
  */
+/** Connections kept for the pager (`reserved()`), beside the pool everything else shares. */
+const RESERVED_CONNECTIONS = 3;
+
 export function openPostgres(url: string, onIdleError: (err: Error) => void = () => undefined): PostgresDatabase {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
-  // A connection that breaks while idle (the server restarted) is dropped from the pool, not fatal.
-  pool.on('error', onIdleError);
+  const poolOf = (max: number) => {
+    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+    // A connection that breaks while idle (the server restarted) is dropped from the pool, not fatal.
+    pool.on('error', onIdleError);
+    return pool;
+  };
+  const pool = poolOf(10);
+  let reserved: PostgresDatabase | undefined;
+  const main = over(pool, () => (reserved ??= over(poolOf(RESERVED_CONNECTIONS), () => reserved!)));
+  return {
+    ...main,
+    close: async () => {
+      await Promise.all([main.close(), reserved?.close()]);
+    },
+  };
+}
+
+function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase {
   const orm = drizzle(pool);
   const q = orm as unknown as Q;
   return {
@@ -48,6 +66,7 @@ export function openPostgres(url: string, onIdleError: (err: Error) => void = ()
         options?.retryForMs,
       ),
     savepoint: (tx, work) => (tx as unknown as Transactional).transaction((inner) => work(inner)),
+    reserved,
     migrate: async () => {
       const client = await pool.connect();
       try {

@@ -129,6 +129,9 @@ export function openSqlite(path: string): SqliteDatabase {
         throw err;
       }
     },
+    reserved() {
+      return this;
+    },
     migrate: async () => migrate(orm, { migrationsFolder: SQLITE_MIGRATIONS }),
     close: async () => void connection.close(),
   };

@@ -67,7 +67,9 @@ function withDeadline<T>(attempt: Promise<T>, ms: number, what: string): Promise
  * Rows are claimed under a lease in a transaction (skipping rows another instance is claiming), and the
  * provider is asked only after that commit.
  */
-export function startOutboxWorker(deps: OutboxDeps, options: { schedule?: boolean } = {}): OutboxWorker {
+export function startOutboxWorker(given: OutboxDeps, options: { schedule?: boolean } = {}): OutboxWorker {
+  // Pages go out through connections of their own: a burst of calls never makes them wait for one.
+  const deps: OutboxDeps = { ...given, db: given.db.reserved() };
   const { db, clock, log } = deps;
   const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const inFlight = new Map<string, Promise<void>>();
