@@ -14,6 +14,8 @@ export const SQLITE_MIGRATIONS = fileURLToPath(new URL('../../migrations/sqlite'
 
 /** How long one statement waits for another process's lock, blocking the event loop; longer waits are retried asynchronously. */
 export const BUSY_TIMEOUT_MS = 20;
+/** How long queued writers may keep the event loop before it turns once (see withTransaction). */
+const WRITER_SLICE_MS = 10;
 
 export interface SqliteDatabase extends Database {
   readonly engine: 'sqlite';
@@ -82,6 +84,7 @@ export function openSqlite(path: string): SqliteDatabase {
   // Set while another process holds the lock: each waiting writer then lets the event loop turn before
   // its own (blocking, BUSY_TIMEOUT_MS) try, so thirty queued writers never hold it for thirty timeouts.
   let contended = false;
+  let turned = performance.now();
 
   return {
     engine: 'sqlite',
@@ -95,7 +98,13 @@ export function openSqlite(path: string): SqliteDatabase {
         () =>
           writer(() =>
             inTransaction.run(true, async () => {
-              if (contended) await new Promise((resolve) => setImmediate(resolve));
+              // Statements run on the event loop, and queued writers follow one another without letting
+              // it turn: after a slice of that it turns once, so a burst of requests does not hold up
+              // everything else (the pages being sent among them).
+              if (contended || (writer.pendingCount > 0 && performance.now() - turned > WRITER_SLICE_MS)) {
+                await new Promise((resolve) => setImmediate(resolve));
+                turned = performance.now();
+              }
               try {
                 connection.exec('BEGIN IMMEDIATE');
                 contended = false;
