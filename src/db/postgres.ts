@@ -20,13 +20,13 @@ export interface PostgresDatabase extends Database {
 
 type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> };
 
+/** Connections kept for the pager (`reserved()`), beside the pool everything else shares. */
+const RESERVED_CONNECTIONS = 3;
+
 /**
  * A pool of connections to PostgreSQL, which several instances of the service may share. Transactions
  * run at READ COMMITTED; stores lock the rows they change (forUpdate) and claim work with SKIP LOCKED.
  */
-/** Connections kept for the pager (`reserved()`), beside the pool everything else shares. */
-const RESERVED_CONNECTIONS = 3;
-
 export function openPostgres(url: string, onIdleError: (err: Error) => void = () => undefined): PostgresDatabase {
   const poolOf = (max: number) => {
     const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });

@@ -57,6 +57,9 @@ function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   return askForRecording(deps, 'emergency', 2, [s.say('record_again')]);
 }
 
+/** The answer to a webhook whose work could not be committed: Twilio tries again, or falls back. */
+const NOT_SAVED = 'Switchboard could not save this; try again';
+
 /** Runs a step (each of its transactions retried while another writer holds the database); a failure never answers as a success. */
 async function runStep(
   deps: IvrDeps,
@@ -71,7 +74,7 @@ async function runStep(
       { err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid },
       'Twilio step could not complete',
     );
-    if (MUST_COMMIT.has(name)) return { status: 503, body: 'Switchboard could not save this; try again' };
+    if (MUST_COMMIT.has(name)) return { status: 503, body: NOT_SAVED };
     return { status: 200, body: afterFailure(deps, name, input) };
   }
 }
@@ -163,7 +166,7 @@ export function incomingCallFastPath(
       () =>
         void respond().catch((err: unknown) => {
           deps.log.error({ err, path: req.url }, 'the incoming-call webhook could not be answered');
-          if (!res.headersSent) answer(503, 'text/plain', 'Switchboard could not save this; try again');
+          if (!res.headersSent) answer(503, 'text/plain', NOT_SAVED);
           else res.destroy();
         }),
     );
