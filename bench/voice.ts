@@ -4,7 +4,8 @@
  * reference the throughput target was set against; the service answers this webhook before Express's
  * per-request set-up, so it can do better than the reference). Both run with `npm start`'s node flags and the deployed
  * environment (the service logs at info, to a file), and each takes the same load once to warm up before
- * it is measured; then they take turns, ROUNDS times (default 3). Prints the median round's requests/s,
+ * it is measured; then they take turns, ROUNDS times (default 3); with `--engine both` the two engines'
+ * services run side by side and take their turns in the same rounds. Prints the median round's requests/s,
  * p50 and p99 (and every round's p99), their ratio, the service's peak resident memory, and fails
  * unless every call answered with a 2xx was persisted.
  *
@@ -38,9 +39,10 @@ const TOKEN = 'bench-auth-token';
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
   .split(' ')
   .filter((a) => a.startsWith('--'));
-const SERVICE_PORT = 3901;
+/** The first engine's service listens here, the second's on the port after the ceiling's. */
+const SERVICE_PORTS = [3901, 3903];
 const CEILING_PORT = 3902;
-const PUBLIC_URL = `http://127.0.0.1:${SERVICE_PORT}`;
+const urlOf = (port: number) => `http://127.0.0.1:${port}`;
 /**
  * The environment both processes run in, as deployed (Dockerfile, fly.toml), and nothing of this shell's
  * beyond PATH and HOME: LOG_LEVEL is unset, so the service logs at info, its default.
@@ -70,13 +72,13 @@ function organisationFile(dir: string): string {
 }
 
 /** With --lines: an outage for everyone and one for the network line's clients, both live while measuring. */
-async function announce(): Promise<void> {
+async function announce(publicUrl: string): Promise<void> {
   if (!LINES) return;
   for (const body of [
     { text: 'Our email service is down since 8 a.m.; we are working on it.' },
     { text: 'A fibre cut affects network customers in the north.', lines: ['noc'] },
   ]) {
-    const res = await fetch(`${PUBLIC_URL}/api/announcements`, {
+    const res = await fetch(`${publicUrl}/api/announcements`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -85,13 +87,14 @@ async function announce(): Promise<void> {
   }
 }
 
-function startService(databaseUrl: string, logFile: string, config: string): Promise<ChildProcess> {
+function startService(port: number, databaseUrl: string, logFile: string, config: string): Promise<ChildProcess> {
+  const publicUrl = urlOf(port);
   const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     env: {
       ...DEPLOYED_ENV,
-      PORT: String(SERVICE_PORT),
+      PORT: String(port),
       DATABASE_URL: databaseUrl,
-      PUBLIC_URL,
+      PUBLIC_URL: publicUrl,
       TWILIO_AUTH_TOKEN: TOKEN,
       SWITCHBOARD_CONFIG: config,
       API_TOKEN,
@@ -103,7 +106,7 @@ function startService(databaseUrl: string, logFile: string, config: string): Pro
   return (async () => {
     for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const up = await fetch(`${PUBLIC_URL}/healthz`).then(
+      const up = await fetch(`${publicUrl}/healthz`).then(
         (r) => r.ok,
         () => false,
       );
@@ -143,7 +146,8 @@ function signedCall(baseUrl: string, n: number) {
   return { body, signature };
 }
 
-async function load(baseUrl: string, offset: number) {
+/** Load on `baseUrl`, signed for `publicUrl` (the service's own address; the ceiling does not check). */
+async function load(baseUrl: string, offset: number, publicUrl = baseUrl) {
   let n = offset;
   const result = await autocannon({
     url: `${baseUrl}/twilio/voice`,
@@ -153,7 +157,7 @@ async function load(baseUrl: string, offset: number) {
       {
         method: 'POST',
         setupRequest: (req) => {
-          const { body, signature } = signedCall(PUBLIC_URL, n++);
+          const { body, signature } = signedCall(publicUrl, n++);
           return {
             ...req,
             body,
@@ -203,56 +207,81 @@ interface Measured {
   errors: number;
 }
 
+interface Running {
+  engine: BenchEngine;
+  url: string;
+  databaseUrl: string;
+  logFile: string;
+  service: ChildProcess;
+  sampleOk: boolean;
+  warmUp: Load;
+  rounds: Load[];
+}
+
+/**
+ * Every engine's service runs at once, each on its own database, and in every round the bare Express
+ * reference and then each service take the same load in turn: with `--engine both`, SQLite and
+ * PostgreSQL are compared within the same minutes, not one after the other, which on this machine's
+ * drifting speed could favour either.
+ */
 async function main() {
   const engines = enginesOf();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  let ceilingServer: ChildProcess | undefined;
   const measured: Measured[] = [];
   try {
-    for (const engine of engines) {
+    const running: Running[] = [];
+    for (const [i, engine] of engines.entries()) {
+      const url = urlOf(SERVICE_PORTS[i]!);
       const logFile = join(dir, `service-${engine}.log`);
       console.error(`starting the service on ${engine}…`);
       const databaseUrl = await benchDatabase(engine, dir);
-      const service = await startService(databaseUrl, logFile, organisationFile(dir));
-      await announce();
-      console.error('service up; measuring…');
-      const sample = signedCall(PUBLIC_URL, 0);
-      const sampleRes = await fetch(`${PUBLIC_URL}/twilio/voice`, {
+      const service = await startService(SERVICE_PORTS[i]!, databaseUrl, logFile, organisationFile(dir));
+      await announce(url);
+      running.push({ engine, url, databaseUrl, logFile, service, sampleOk: false, warmUp: undefined!, rounds: [] });
+    }
+    console.error('services up; measuring…');
+    let twiml = '';
+    for (const r of running) {
+      const sample = signedCall(r.url, 0);
+      const sampleRes = await fetch(`${r.url}/twilio/voice`, {
         method: 'POST',
         body: sample.body,
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sample.signature },
       });
-      const twiml = await sampleRes.text();
-      // The bare Express reference, answering what the service answered. Each side takes the same load
-      // once before it is measured (JIT, pools, caches, heap size); then they take turns.
-      ceilingServer = await startCeiling(twiml);
-      await load(`http://127.0.0.1:${CEILING_PORT}`, 1e9);
-      const warmUp = await load(PUBLIC_URL, 5e8);
-      const ceilingRounds: Load[] = [];
-      const serviceRounds: Load[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        ceilingRounds.push(await load(`http://127.0.0.1:${CEILING_PORT}`, 2e9 + round * 1e8));
-        serviceRounds.push(await load(PUBLIC_URL, 1 + round * 1e8));
-      }
-      ceilingServer.kill('SIGTERM');
-      const result = median(serviceRounds);
-      const ceiling = median(ceilingRounds);
-      const rss = peakRss(service.pid!);
-      service.kill('SIGTERM');
-      await new Promise((r) => service.on('exit', r));
-      const errorLines = readFileSync(logFile, 'utf8')
+      r.sampleOk = sampleRes.ok;
+      twiml ||= await sampleRes.text();
+    }
+    // The bare Express reference, answering what the service answered. Each side takes the same load
+    // once before it is measured (JIT, pools, caches, heap size); then they take turns.
+    const ceilingServer = await startCeiling(twiml);
+    const ceilingUrl = `http://127.0.0.1:${CEILING_PORT}`;
+    await load(ceilingUrl, 1e9);
+    for (const r of running) r.warmUp = await load(r.url, 5e8);
+    const ceilingRounds: Load[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ceilingRounds.push(await load(ceilingUrl, 2e9 + round * 1e8));
+      for (const r of running) r.rounds.push(await load(r.url, 1 + round * 1e8));
+    }
+    ceilingServer.kill('SIGTERM');
+    const ceiling = median(ceilingRounds);
+    for (const r of running) {
+      const result = median(r.rounds);
+      const rss = peakRss(r.service.pid!);
+      r.service.kill('SIGTERM');
+      await new Promise((done) => r.service.on('exit', done));
+      const errorLines = readFileSync(r.logFile, 'utf8')
         .split('\n')
         .filter((l) => l.includes('"level":50'));
       const errors = errorLines.length;
-      if (errors > 0) console.log(`  first error logged on ${engine}: ${errorLines[0]!.slice(0, 400)}`);
+      if (errors > 0) console.log(`  first error logged on ${r.engine}: ${errorLines[0]!.slice(0, 400)}`);
       // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
-      const answered = warmUp.ok + result.ok + (sampleRes.ok ? 1 : 0);
+      const answered = r.warmUp.ok + result.ok + (r.sampleOk ? 1 : 0);
       measured.push({
-        engine,
+        engine: r.engine,
         result,
         ceiling,
         rss,
-        persisted: await countRows(databaseUrl, 'calls'),
+        persisted: await countRows(r.databaseUrl, 'calls'),
         answered,
         errors,
       });
@@ -271,10 +300,8 @@ function report(measured: Measured[]) {
   console.log(
     `incoming-call webhooks, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s, medians, Node ${process.version}`,
   );
-  for (const m of measured) {
-    console.log(row(`bare Express (beside ${m.engine})`, m.ceiling));
-    console.log(row(`Switchboard on ${m.engine}`, m.result));
-  }
+  if (measured[0]) console.log(row('bare Express', measured[0].ceiling));
+  for (const m of measured) console.log(row(`Switchboard on ${m.engine}`, m.result));
   const sqlite = measured.find((m) => m.engine === 'sqlite');
   for (const m of measured) {
     const p99Target = m.engine === 'sqlite' ? 25 : 30;
@@ -282,8 +309,12 @@ function report(measured: Measured[]) {
     console.log(
       `  throughput / Express  ${(m.result.rps / m.ceiling.rps).toFixed(2)}${m.engine === 'sqlite' ? ' (target >= 0.85)' : ''}`,
     );
-    if (m.engine === 'postgres' && sqlite)
-      console.log(`  throughput / SQLite's ${(m.result.rps / sqlite.result.rps).toFixed(2)} (target >= 0.8)`);
+    if (m.engine === 'postgres' && sqlite) {
+      const perRound = m.result.rounds.map((r, i) => (r.rps / sqlite.result.rounds[i]!.rps).toFixed(2));
+      console.log(
+        `  throughput / SQLite's ${(m.result.rps / sqlite.result.rps).toFixed(2)} (target >= 0.8; each round: ${perRound.join(', ')})`,
+      );
+    }
     console.log(`  p99                   ${m.result.p99} ms (target <= ${p99Target} ms)`);
     console.log(`  peak resident memory  ${m.rss.toFixed(0)} MB (target < 150 MB)`);
     console.log(
