@@ -5,7 +5,7 @@ import { openSqlite } from './sqlite.js';
 
 /** Opens the database DATABASE_URL names (without migrating it). */
 export function openDatabase(target: DatabaseTarget, onIdleError?: (err: Error) => void): Database {
-  return target.engine === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, onIdleError);
+  return target.engine === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, { onIdleError });
 }
 
 /** How the database is named in logs and messages: the file, or the server and database without the password. */

@@ -24,14 +24,50 @@ type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> }
 const RESERVED_CONNECTIONS = 3;
 
 /**
+ * The longest a connection may be held by one piece of work (a statement, or a whole transaction).
+ * Every transaction here is a few statements long, so a connection held this long is one whose server
+ * went away without a word (a failover, a dropped network path): TCP would wait about 15 minutes for
+ * it, with the pager waiting behind. Its socket is closed instead: the work fails as on any lost
+ * connection, and whatever tries it again (Twilio's retry, the pager's next pass) gets a new one.
+ */
+export const HOLD_LIMIT_MS = 30_000;
+
+export interface PostgresOptions {
+  onIdleError?: (err: Error) => void;
+  holdLimitMs?: number;
+}
+
+/** The socket of node-postgres's connection (not part of its typed interface; its own read timeout closes the same one). */
+const socketOf = (client: pg.PoolClient) =>
+  (client as unknown as { connection?: { stream?: { destroy(err?: Error): void } } }).connection?.stream;
+
+/** Connections exempt from the hold limit while they wait on purpose (the migration lock). */
+const unlimited = new WeakSet<pg.PoolClient>();
+
+/**
  * A pool of connections to PostgreSQL, which several instances of the service may share. Transactions
  * run at READ COMMITTED; stores lock the rows they change (forUpdate) and claim work with SKIP LOCKED.
  */
-export function openPostgres(url: string, onIdleError: (err: Error) => void = () => undefined): PostgresDatabase {
+export function openPostgres(url: string, options: PostgresOptions = {}): PostgresDatabase {
+  const { onIdleError = () => undefined, holdLimitMs = HOLD_LIMIT_MS } = options;
   const poolOf = (max: number) => {
-    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
     // A connection that breaks while idle (the server restarted) is dropped from the pool, not fatal.
     pool.on('error', onIdleError);
+    const held = new WeakMap<pg.PoolClient, NodeJS.Timeout>();
+    // A connection that breaks while in use (closed here, or the server restarted) fails its statement,
+    // and node-postgres also emits 'error' on it; with no listener while it is checked out, that
+    // event would end the process.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('acquire', (client) => {
+      const timer = setTimeout(() => {
+        if (unlimited.has(client)) return;
+        socketOf(client)?.destroy(new Error(`no answer from PostgreSQL in ${holdLimitMs} ms; connection closed`));
+      }, holdLimitMs);
+      timer.unref();
+      held.set(client, timer);
+    });
+    pool.on('release', (_err, client) => clearTimeout(held.get(client)));
     return pool;
   };
   const pool = poolOf(10);
@@ -69,11 +105,14 @@ function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase
     reserved,
     migrate: async () => {
       const client = await pool.connect();
+      // Waiting here while another instance migrates is expected, however long that takes.
+      unlimited.add(client);
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         await migrate(drizzle(client) as NodePgDatabase, { migrationsFolder: POSTGRES_MIGRATIONS });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        unlimited.delete(client);
         client.release();
       }
     },
