@@ -146,8 +146,8 @@ function signedCall(baseUrl: string, n: number) {
   return { body, signature };
 }
 
-/** Load on `baseUrl`, signed for `publicUrl` (the service's own address; the ceiling does not check). */
-async function load(baseUrl: string, offset: number, publicUrl = baseUrl) {
+/** Signed calls on `baseUrl`, the service's own address (the ceiling does not check signatures). */
+async function load(baseUrl: string, offset: number) {
   let n = offset;
   const result = await autocannon({
     url: `${baseUrl}/twilio/voice`,
@@ -157,7 +157,7 @@ async function load(baseUrl: string, offset: number, publicUrl = baseUrl) {
       {
         method: 'POST',
         setupRequest: (req) => {
-          const { body, signature } = signedCall(publicUrl, n++);
+          const { body, signature } = signedCall(baseUrl, n++);
           return {
             ...req,
             body,
