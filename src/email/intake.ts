@@ -177,6 +177,9 @@ function glance(raw: Buffer): { from?: string; to?: string; subject?: string } {
   return { from: address(field('From')), to: address(field('To')), subject: field('Subject')?.slice(0, 300) };
 }
 
+/** The sender's address as the message's headers show it, read without parsing the message. */
+export const senderOf = (raw: Buffer): string | undefined => glance(raw).from;
+
 /**
  * A message that cannot be taken (too large, unparseable, or failing every time it is taken): recorded
  * once as failed, with what its headers show, for the dashboard; it stays in the mailbox for a person to

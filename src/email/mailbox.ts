@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { MailboxTarget } from '../config/index.js';
 import { errorMessage } from '../db/index.js';
-import { recordUnreadable, takeMessage, type IntakeDeps } from './intake.js';
+import { recordUnreadable, senderOf, takeMessage, type IntakeDeps } from './intake.js';
 
 export interface Mailbox {
   stop(): Promise<void>;
@@ -14,6 +14,13 @@ const LONGEST_RETRY_MS = 60_000;
 /** Messages fetched in one round trip, and roughly how many bytes of them. */
 const BATCH_MESSAGES = 50;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Messages taken at once on PostgreSQL, each in its own transaction (one sender's messages still one
+ * after another, in the mailbox's order). In bench:email's backlog of 5,000: one at a time 70 msg/s,
+ * four 108, eight 136 (ticket numbers come from a sequence, so these transactions do not wait on each
+ * other). SQLite has one writer: it takes them one at a time.
+ */
+const TAKEN_AT_ONCE_POSTGRES = 8;
 const GIVE_UP_AFTER_TRIES = 5;
 const GIVE_UP_AFTER_MS = 10 * 60_000;
 
@@ -60,6 +67,35 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
     }
   };
 
+  /**
+   * Takes a fetched batch; returns the UIDs taken. A sender's messages form one lane, taken in order (a
+   * sender's hourly ticket limit and their refusal notice depend on what came before); lanes run side by
+   * side up to the engine's limit.
+   */
+  const takeBatch = async (batch: number[], sources: Map<number, Buffer>): Promise<number[]> => {
+    const lanes = new Map<string, number[]>();
+    for (const uid of batch) {
+      const source = sources.get(uid);
+      if (!source) continue;
+      const sender = senderOf(source) ?? `uid:${uid}`;
+      const lane = lanes.get(sender);
+      if (lane) lane.push(uid);
+      else lanes.set(sender, [uid]);
+    }
+    const queue = [...lanes.values()];
+    const taken = new Set<number>();
+    const worker = async () => {
+      for (let lane = queue.shift(); lane && !stopped; lane = queue.shift())
+        for (const uid of lane) {
+          if (stopped) return;
+          if (await takeOne(uid, sources.get(uid)!)) taken.add(uid);
+        }
+    };
+    const atOnce = deps.db.engine === 'postgres' ? TAKEN_AT_ONCE_POSTGRES : 1;
+    await Promise.all(Array.from({ length: Math.min(atOnce, queue.length) }, worker));
+    return batch.filter((uid) => taken.has(uid));
+  };
+
   const drainOnce = async (c: ImapFlow) => {
     const uids = ((await c.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
     if (uids.length === 0) return;
@@ -78,12 +114,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
       const sources = new Map<number, Buffer>();
       for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true }))
         if (m.source) sources.set(m.uid, m.source);
-      const taken: number[] = [];
-      for (const uid of batch) {
-        const source = sources.get(uid);
-        if (!source || stopped) continue;
-        if (await takeOne(uid, source)) taken.push(uid);
-      }
+      const taken = await takeBatch(batch, sources);
       // \Seen only after each message's commit; a crash before this reads them again, and their keys make that harmless.
       if (taken.length) await c.messageFlagsAdd(taken.join(','), ['\\Seen'], { uid: true });
     }

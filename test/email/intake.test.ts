@@ -191,4 +191,36 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
       { timeout: 15_000, interval: 200 },
     );
   }, 30_000);
+  it('takes a backlog after an outage with each sender’s messages in order: an eleventh in the hour joins their latest ticket', async () => {
+    await mailbox.stop();
+    // Rita writes twelve times; six colleagues once each, in between (on PostgreSQL, senders are taken side by side).
+    const uids: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      uids.push(
+        await server.deliver(message({ from: 'rita@acme.example', subject: `Rita ${i}`, body: `Note ${i}.` }).raw),
+      );
+      if (i <= 6)
+        uids.push(
+          await server.deliver(
+            message({ from: `colleague${i}@acme.example`, subject: `Colleague ${i}`, body: 'Hi.' }).raw,
+          ),
+        );
+    }
+    mailbox = startMailbox(deps, mailboxOf(server.url())!);
+    await vi.waitFor(
+      async () => {
+        const flags = await server.flags();
+        expect(uids.every((uid) => flags.get(uid)?.has('\\Seen'))).toBe(true);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const all: { number: number; summary: string }[] = await tickets();
+    const rita = all.filter((t) => t.summary.startsWith('Rita ')).map((t) => t.summary);
+    expect(rita.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Rita ${i + 1}`).sort());
+    expect(all.filter((t) => t.summary.startsWith('Colleague '))).toHaveLength(6);
+    const tenth = all.find((t) => t.summary === 'Rita 10')!;
+    const detail = (await request(h.app).get(`/api/tickets/${tenth.number}`).set(auth).expect(200)).body;
+    const incoming = detail.messages.filter((m: { direction: string }) => m.direction === 'in');
+    expect(incoming.map((m: { body: string }) => m.body.trim())).toEqual(['Note 10.', 'Note 11.', 'Note 12.']);
+  }, 40_000);
 });
