@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { insertTicket, type NewTicket } from '../../src/tickets/store.js';
-import { execDatabase, migratedDatabase, onSqlite } from '../support/db.js';
+import { execDatabase, migratedDatabase, onSqlite, queryDatabase } from '../support/db.js';
 
 const at = new Date('2026-12-02T10:00:00Z');
 const ticket = (summary: string): NewTicket => ({
@@ -63,4 +63,23 @@ describe('ticket numbers', async () => {
     const after = await db.withTransaction((tx) => insertTicket(tx, ticket('after the counter')));
     expect(after.number).toBe(5001);
   });
+
+  it.skipIf(onSqlite)(
+    'on PostgreSQL, an instance of the previous release (bumping the counter row) draws from the same numbers',
+    async () => {
+      const before = await db.withTransaction((tx) => insertTicket(tx, ticket('new release')));
+      // What the previous release ran for each ticket.
+      await execDatabase(url, `insert into counters (name, value) values ('ticket_number', 1) on conflict do nothing`);
+      const [old] = await queryDatabase<{ value: string | number }>(
+        url,
+        `update counters set value = value + 1 where name = 'ticket_number' returning value`,
+      );
+      const after = await db.withTransaction((tx) => insertTicket(tx, ticket('new release again')));
+      expect([before.number, Number(old!.value), after.number]).toEqual([
+        before.number,
+        before.number + 1,
+        before.number + 2,
+      ]);
+    },
+  );
 });
