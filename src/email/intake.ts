@@ -161,24 +161,49 @@ export function keyOf(parsed: ParsedMail | undefined, raw: Buffer): string {
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The headers a message that could not be read still shows (from, to, subject), read leniently. */
-function glance(raw: Buffer): { from?: string; to?: string; subject?: string } {
+/** A message's header block, unparsed, with a reader for one field (folded lines joined). */
+function headerBlock(raw: Buffer): (name: string) => string | undefined {
   const head =
     raw
       .subarray(0, 64 * 1024)
       .toString('latin1')
       .split(/\r?\n\r?\n/)[0] ?? '';
-  const field = (name: string) =>
+  return (name) =>
     new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im')
       .exec(head)?.[1]
       ?.replace(/\r?\n[ \t]+/g, ' ')
       .trim();
-  const address = (v?: string) => (v ? (/<([^>]+)>/.exec(v)?.[1] ?? v).trim().toLowerCase().slice(0, 300) : undefined);
-  return { from: address(field('From')), to: address(field('To')), subject: field('Subject')?.slice(0, 300) };
 }
 
-/** The sender's address as the message's headers show it, read without parsing the message. */
-export const senderOf = (raw: Buffer): string | undefined => glance(raw).from;
+/** The address in a From or To field: the last <...>, or else the first word with an @, lower-cased. */
+const addressIn = (v?: string) =>
+  v
+    ? ([...v.matchAll(/<([^<>]+)>/g)].at(-1)?.[1] ?? /[^\s<>()",;]+@[^\s<>()",;]+/.exec(v)?.[0] ?? v)
+        .trim()
+        .toLowerCase()
+        .slice(0, 300)
+    : undefined;
+
+/** The headers a message that could not be read still shows (from, to, subject), read leniently. */
+function glance(raw: Buffer): { from?: string; to?: string; subject?: string } {
+  const field = headerBlock(raw);
+  return { from: addressIn(field('From')), to: addressIn(field('To')), subject: field('Subject')?.slice(0, 300) };
+}
+
+/**
+ * What orders a message among others, read without parsing it: its sender, its own Message-ID, and the
+ * ids it answers (In-Reply-To, References). Messages that share a sender, or where one answers the
+ * other, must be taken one after the other.
+ */
+export function threadOf(raw: Buffer): { from?: string; messageId?: string; answers: string[] } {
+  const field = headerBlock(raw);
+  const ids = (v?: string) => [...(v ?? '').matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]!);
+  return {
+    from: addressIn(field('From')),
+    messageId: ids(field('Message-ID'))[0],
+    answers: [...ids(field('In-Reply-To')), ...ids(field('References'))],
+  };
+}
 
 /**
  * A message that cannot be taken (too large, unparseable, or failing every time it is taken): recorded
@@ -227,12 +252,14 @@ export async function takeMessage(deps: IntakeDeps, raw: Buffer): Promise<Taken>
   const to = ours.find((a) => recipients.includes(a.address) || a.address === delivered);
   const summary = { from, to: to?.address ?? recipients[0], subject: parsed.subject };
 
+  const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now, deps.maxAttachmentBytes);
+  // Read before the transaction, so taking a message holds one connection at a time.
+  const match = mail.from ? await clientBySender(deps.tickets, mail.from) : undefined;
+
   const taken = await deps.db.withTransaction(async (tx): Promise<Taken & { fresh: boolean }> => {
     // Claimed first: a second reading of the same message, here or on another instance, stops here.
     if (!(await claim(tx, key, summary, 'ignored', now))) return { outcome: 'duplicate', fresh: false };
     if (isAutomatic(parsed, from)) return { outcome: 'ignored', fresh: true };
-    const mail = incomingOf(parsed, key, to?.address ?? recipients[0] ?? '', now, deps.maxAttachmentBytes);
-    const match = await clientBySender(deps.tickets, mail.from);
     const sender: Sender = { clientId: match?.clientId, contactId: match?.contactId, line: to?.line };
 
     const thread = await ticketOfReply(tx, mail);

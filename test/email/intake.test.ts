@@ -223,4 +223,39 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
     const incoming = detail.messages.filter((m: { direction: string }) => m.direction === 'in');
     expect(incoming.map((m: { body: string }) => m.body.trim())).toEqual(['Note 10.', 'Note 11.', 'Note 12.']);
   }, 40_000);
+
+  it('takes a reply-all from a colleague, in the same backlog, into the ticket the first message opens', async () => {
+    await mailbox.stop();
+    const first = message({ from: 'paula@acme.example', subject: 'Printer down', body: 'The printer is down.' });
+    const reply = message({
+      from: 'marco@acme.example',
+      subject: 'Re: Printer down',
+      body: 'Same on the second floor.',
+      headers: [`In-Reply-To: <${first.id}>`, `References: <${first.id}>`],
+    });
+    // Others in between, so that on PostgreSQL the two could be taken side by side.
+    const uids = [await server.deliver(first.raw)];
+    for (let i = 1; i <= 2; i++)
+      uids.push(
+        await server.deliver(message({ from: `other${i}@acme.example`, subject: `Other ${i}`, body: 'Hi.' }).raw),
+      );
+    uids.push(await server.deliver(reply.raw));
+    mailbox = startMailbox(deps, mailboxOf(server.url())!);
+    await vi.waitFor(
+      async () => {
+        const flags = await server.flags();
+        expect(uids.every((uid) => flags.get(uid)?.has('\\Seen'))).toBe(true);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const all: { number: number; summary: string }[] = await tickets();
+    expect(all.filter((t) => t.summary.includes('Printer down')).map((t) => t.summary)).toEqual(['Printer down']);
+    const printer = all.find((t) => t.summary === 'Printer down')!;
+    const detail = (await request(h.app).get(`/api/tickets/${printer.number}`).set(auth).expect(200)).body;
+    const incoming = detail.messages.filter((m: { direction: string }) => m.direction === 'in');
+    expect(incoming.map((m: { body: string }) => m.body.trim())).toEqual([
+      'The printer is down.',
+      'Same on the second floor.',
+    ]);
+  }, 40_000);
 });
