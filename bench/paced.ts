@@ -147,7 +147,8 @@ export async function pacedLoad(
     }
 
     const dispatch = (i: number) => {
-      const c = free.pop();
+      // The connection idle longest: every one stays in use, so none is closed by the server as idle.
+      const c = free.shift();
       if (c) send(c, i);
       else {
         backlog.push(i);
