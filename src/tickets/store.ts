@@ -22,7 +22,7 @@ export type WorkLog = typeof workLogs.$inferSelect;
 
 const FIRST_NUMBER = 1001;
 
-/** Inserts a ticket with the next keypad number (db/state.ts: a counter row on SQLite, a sequence on PostgreSQL). */
+/** Inserts a ticket with the next keypad number; the counter is locked until the caller's transaction commits. */
 export async function insertTicket(tx: Q, input: NewTicket): Promise<Ticket> {
   const number = await nextNumber(tx, 'ticket_number', tickets.number, FIRST_NUMBER);
   const [row] = await tx
