@@ -95,7 +95,8 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget): Mailbox {
     const lanes = new Map<number, number[]>();
     for (const uid of uids) {
       const root = find(uid);
-      lanes.set(root, [...(lanes.get(root) ?? []), uid]);
+      if (lanes.has(root)) lanes.get(root)!.push(uid);
+      else lanes.set(root, [uid]);
     }
     const queue = [...lanes.values()];
     const taken = new Set<number>();

@@ -40,6 +40,24 @@ await request(h.app)
   .expect(201);
 
 const tickets = async () => (await request(h.app).get('/api/tickets').set(auth).expect(200)).body;
+/** Starts the mailbox again (after an outage) and waits until every one of `uids` is taken and \Seen. */
+async function startAndTake(uids: number[]): Promise<void> {
+  mailbox = startMailbox(deps, mailboxOf(server.url())!);
+  await vi.waitFor(
+    async () => {
+      const flags = await server.flags();
+      expect(uids.every((uid) => flags.get(uid)?.has('\\Seen'))).toBe(true);
+    },
+    { timeout: 20_000, interval: 200 },
+  );
+}
+/** The incoming messages' bodies on a ticket, oldest first. */
+async function incomingBodies(number: number): Promise<string[]> {
+  const detail = (await request(h.app).get(`/api/tickets/${number}`).set(auth).expect(200)).body;
+  return detail.messages
+    .filter((m: { direction: string }) => m.direction === 'in')
+    .map((m: { body: string }) => m.body.trim());
+}
 const mailsTo = (address: string) => h.smtp.mails.filter((m) => m.to.includes(address));
 
 describe('email intake from the helpdesk mailbox (a real IMAP server)', async () => {
@@ -191,6 +209,7 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
       { timeout: 15_000, interval: 200 },
     );
   }, 30_000);
+
   it('takes a backlog after an outage with each sender’s messages in order: an eleventh in the hour joins their latest ticket', async () => {
     await mailbox.stop();
     // Rita writes twelve times; six colleagues once each, in between (on PostgreSQL, senders are taken side by side).
@@ -206,22 +225,13 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
           ),
         );
     }
-    mailbox = startMailbox(deps, mailboxOf(server.url())!);
-    await vi.waitFor(
-      async () => {
-        const flags = await server.flags();
-        expect(uids.every((uid) => flags.get(uid)?.has('\\Seen'))).toBe(true);
-      },
-      { timeout: 20_000, interval: 200 },
-    );
+    await startAndTake(uids);
     const all: { number: number; summary: string }[] = await tickets();
     const rita = all.filter((t) => t.summary.startsWith('Rita ')).map((t) => t.summary);
     expect(rita.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Rita ${i + 1}`).sort());
     expect(all.filter((t) => t.summary.startsWith('Colleague '))).toHaveLength(6);
     const tenth = all.find((t) => t.summary === 'Rita 10')!;
-    const detail = (await request(h.app).get(`/api/tickets/${tenth.number}`).set(auth).expect(200)).body;
-    const incoming = detail.messages.filter((m: { direction: string }) => m.direction === 'in');
-    expect(incoming.map((m: { body: string }) => m.body.trim())).toEqual(['Note 10.', 'Note 11.', 'Note 12.']);
+    expect(await incomingBodies(tenth.number)).toEqual(['Note 10.', 'Note 11.', 'Note 12.']);
   }, 40_000);
 
   it('takes a reply-all from a colleague, in the same backlog, into the ticket the first message opens', async () => {
@@ -240,22 +250,10 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
         await server.deliver(message({ from: `other${i}@acme.example`, subject: `Other ${i}`, body: 'Hi.' }).raw),
       );
     uids.push(await server.deliver(reply.raw));
-    mailbox = startMailbox(deps, mailboxOf(server.url())!);
-    await vi.waitFor(
-      async () => {
-        const flags = await server.flags();
-        expect(uids.every((uid) => flags.get(uid)?.has('\\Seen'))).toBe(true);
-      },
-      { timeout: 20_000, interval: 200 },
-    );
+    await startAndTake(uids);
     const all: { number: number; summary: string }[] = await tickets();
     expect(all.filter((t) => t.summary.includes('Printer down')).map((t) => t.summary)).toEqual(['Printer down']);
     const printer = all.find((t) => t.summary === 'Printer down')!;
-    const detail = (await request(h.app).get(`/api/tickets/${printer.number}`).set(auth).expect(200)).body;
-    const incoming = detail.messages.filter((m: { direction: string }) => m.direction === 'in');
-    expect(incoming.map((m: { body: string }) => m.body.trim())).toEqual([
-      'The printer is down.',
-      'Same on the second floor.',
-    ]);
+    expect(await incomingBodies(printer.number)).toEqual(['The printer is down.', 'Same on the second floor.']);
   }, 40_000);
 });
