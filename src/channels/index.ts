@@ -9,6 +9,7 @@ import type { Channel, Channels } from './types.js';
 export * from './types.js';
 export { logOnlyChannels } from './log-only.js';
 export { escapeSlack } from './slack.js';
+export { loopMarkOf } from './mail.js';
 
 /** How long one request may take on each channel, from the environment. */
 export const channelTimeouts = (env: Env): Record<Channel, number> => ({

@@ -2,6 +2,11 @@ import { createRequire } from 'node:module';
 import type Nodemailer from 'nodemailer';
 import { DeliveryError, type Mail } from './types.js';
 
+/** The X-Loop value of the helpdesk's mail: the address it is sent from (MAIL_FROM's address part). */
+export function loopMarkOf(from: string): string {
+  return (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+}
+
 /**
  * Outgoing mail over SMTP_URL. A 5xx answer is permanent and a 4xx is worth a retry; a connection
  * that fails or stalls is retried too, since SMTP offers no way to ask whether a message was taken
@@ -25,6 +30,8 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
     if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
   }
   const transport = nodemailer.createTransport(url.toString());
+  // Every message carries our loop mark; intake drops mail that comes back with it (src/email/automatic.ts).
+  const loop = loopMarkOf(from);
   return {
     live: true,
     async send(e) {
@@ -40,6 +47,11 @@ export function smtpMail(smtpUrl: string, from: string, timeoutMs: number): Mail
           ...(e.messageId ? { messageId: `<${e.messageId}>` } : {}),
           ...(e.inReplyTo ? { inReplyTo: `<${e.inReplyTo}>` } : {}),
           ...(e.references?.length ? { references: e.references.map((r) => `<${r}>`) } : {}),
+          headers: {
+            'X-Loop': loop,
+            // Robots (out-of-office, vacation responders) must not answer a robot.
+            ...(e.automatic ? { 'Auto-Submitted': e.automatic, 'X-Auto-Response-Suppress': 'All' } : {}),
+          },
           signal: AbortSignal.timeout(timeoutMs),
         });
         return { providerId: info.messageId };

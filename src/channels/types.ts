@@ -36,6 +36,8 @@ export interface Email {
   messageId?: string;
   inReplyTo?: string;
   references?: string[];
+  /** Written by no person (RFC 3834): an answer to a message (`auto-replied`) or a notice of our own (`auto-generated`). */
+  automatic?: 'auto-replied' | 'auto-generated';
 }
 
 export interface ChatPost {

@@ -61,6 +61,13 @@ export const postReference = (installId: string, row: OutboxRow) => `${installId
 
 type Sender = (row: OutboxRow, deps: DeliveryDeps) => Promise<Sent>;
 
+/** What no person wrote: answers to incoming mail are auto-replied, everything else but a staff reply auto-generated. */
+function automaticOf(row: OutboxRow): Email['automatic'] {
+  const kind = row.payload?.notice;
+  if (kind === 'staff_reply') return undefined;
+  return kind === 'email_reply' || kind === 'email_refused' ? 'auto-replied' : 'auto-generated';
+}
+
 export const SENDERS: Record<Channel, Sender> = {
   sms: (row, d) =>
     d.channels.sms.send({ to: row.recipient, body: row.body, statusCallback: `${d.publicUrl}/twilio/sms/status` }),
@@ -71,6 +78,7 @@ export const SENDERS: Record<Channel, Sender> = {
       text: row.body,
       attachments: row.payload?.attachments as Email['attachments'],
       ...(row.payload?.thread as Pick<Email, 'messageId' | 'inReplyTo' | 'references'> | undefined),
+      automatic: automaticOf(row),
     }),
   // Slack text was escaped when it was rendered.
   slack: (row, d) =>
