@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { loadConfig } from './config/index.js';
 import {
   describeDatabase,
@@ -11,7 +12,7 @@ import {
 } from './db/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { createLogger } from './logging.js';
-import { channelTimeouts, createChannels } from './channels/index.js';
+import { channelTimeouts, createChannels, loopMarkOf } from './channels/index.js';
 import { systemClock } from './calendar/index.js';
 import { createApp, servicesOf } from './app.js';
 import { startOutboxWorker } from './paging/index.js';
@@ -84,12 +85,20 @@ async function main(): Promise<void> {
   });
   const app = createApp(services);
   const scheduler = startScheduler(services);
-  // Email intake: every instance may read the mailbox; each message is taken once, keyed in the database.
-  // The IMAP client and the MIME parser are loaded only when there is a mailbox to read.
+  // Email intake: one instance reads the mailbox at a time (a lease), and each message is taken once, keyed
+  // in the database. The IMAP client and the MIME parser are loaded only when there is a mailbox to read.
   const mailbox = config.env.mailbox
     ? (await import('./email/index.js')).startMailbox(
-        { db, log, organisation: config.organisation, tickets: services.tickets },
+        {
+          db,
+          log,
+          organisation: config.organisation,
+          tickets: services.tickets,
+          sentFrom: config.env.MAIL_FROM ? loopMarkOf(config.env.MAIL_FROM) : undefined,
+        },
         config.env.mailbox,
+        // Stable across restarts: a restarted instance takes its own lease back at once.
+        { instance: `${process.env.FLY_MACHINE_ID ?? hostname()}:${config.env.PORT}` },
       )
     : undefined;
   if (!mailbox) log.info('IMAP_URL is unset: no email intake');

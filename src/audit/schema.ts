@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'voicemail_played',
   'attachment_downloaded',
   'link_refused',
+  'mail_accepted',
+  'mail_discarded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,6 +7,8 @@ export {
   ROLES,
   PRIORITIES,
   AFTER_HOURS,
+  UNVERIFIED_POLICIES,
+  type UnverifiedPolicy,
   type AfterHoursEntitlement,
   type ServiceLine,
   type SupportLevel,

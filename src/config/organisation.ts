@@ -24,6 +24,9 @@ export type Role = (typeof ROLES)[number];
 export const SHIFTS = ['daily', 'weekly'] as const;
 /** What a support level says of emergencies outside business hours. */
 export const AFTER_HOURS = ['included', 'billable', 'none'] as const;
+/** What becomes of mail from a registered address whose sender is not proven: held for staff, dropped, or taken marked. */
+export const UNVERIFIED_POLICIES = ['quarantine', 'refuse', 'accept'] as const;
+export type UnverifiedPolicy = (typeof UNVERIFIED_POLICIES)[number];
 export type AfterHoursEntitlement = (typeof AFTER_HOURS)[number];
 
 const countryCode = z
@@ -180,9 +183,26 @@ function organisationSchema(country: CountryCode) {
           senders: z.enum(['registered', 'anyone']).default('registered'),
           /** The priority of a ticket opened by email. */
           priority: z.enum(PRIORITIES).default('medium'),
+          /** How a From address is believed: the receiving server's verdict (trust), or DKIM and DMARC checked here. */
+          authentication: z
+            .object({
+              trust: z
+                .string()
+                .trim()
+                .regex(/^[^\s;]{1,255}$/, 'must be the authserv-id of your mail server, e.g. mx.example.com')
+                .optional(),
+              unverified: z.enum(UNVERIFIED_POLICIES).default('quarantine'),
+            })
+            .strict()
+            .default({ unverified: 'quarantine' }),
         })
         .strict()
-        .default({ addresses: [], senders: 'registered', priority: 'medium' }),
+        .default({
+          addresses: [],
+          senders: 'registered',
+          priority: 'medium',
+          authentication: { unverified: 'quarantine' },
+        }),
       /** Teams with their own people on call (software, network operations…); without it, one line. */
       service_lines: z
         .array(
@@ -356,7 +376,12 @@ export interface Organisation {
   /** Who receives the monthly after-hours summary (the office staff when empty). */
   billingRecipients: string[];
   /** Email intake (read from IMAP_URL): the helpdesk's addresses with their line, and who may open tickets. */
-  email: { addresses: { address: string; line?: string }[]; senders: 'registered' | 'anyone'; priority: Priority };
+  email: {
+    addresses: { address: string; line?: string }[];
+    senders: 'registered' | 'anyone';
+    priority: Priority;
+    authentication: { trust?: string; unverified: UnverifiedPolicy };
+  };
   /** Empty: one line, as before service lines existed. */
   serviceLines: ServiceLine[];
   /** In the file's order; the first is a client's level unless it has another. Empty: one level, the organisation's SLA. */

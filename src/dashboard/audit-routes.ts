@@ -17,6 +17,8 @@ const ACTION_NAMES: Record<AuditAction, string> = {
   voicemail_played: 'Played a voicemail in the dashboard',
   attachment_downloaded: 'Downloaded an email attachment',
   link_refused: 'A link was refused',
+  mail_accepted: 'Accepted a held email',
+  mail_discarded: 'Discarded a held email',
 };
 
 /** The audit trail, newest first, for administrators: who signed in (or was kept out), and every link used. */

@@ -16,6 +16,8 @@ export const {
   escalations,
   inboundMail,
   jobLeases,
+  mailBounces,
+  mailInFlight,
   oncallOverrides,
   outbox,
   packageUsage,

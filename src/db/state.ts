@@ -1,4 +1,4 @@
-import { eq, max, sql } from 'drizzle-orm';
+import { eq, like, max, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Q, ReadQ } from './engine.js';
 import { counters, serviceState } from './tables.js';
@@ -6,6 +6,15 @@ import { counters, serviceState } from './tables.js';
 export async function readState(q: ReadQ, key: string): Promise<string | undefined> {
   const [row] = await q.select({ value: serviceState.value }).from(serviceState).where(eq(serviceState.key, key));
   return row?.value;
+}
+
+/** Every value whose key starts with `prefix` (a few rows: statuses kept per mailbox, say). */
+export async function readStatesLike(q: ReadQ, prefix: string): Promise<{ key: string; value: string }[]> {
+  const rows = await q
+    .select({ key: serviceState.key, value: serviceState.value })
+    .from(serviceState)
+    .where(like(serviceState.key, `${prefix.replace(/[%_\\]/g, '\\$&')}%`));
+  return rows.filter((r) => r.key.startsWith(prefix));
 }
 
 export async function writeState(tx: Q, key: string, value: string, now: Date): Promise<void> {

@@ -1,6 +1,6 @@
-import { and, count, desc, eq, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
-import { inboundMail, type InboundOutcome } from './schema.js';
+import { inboundMail, mailBounces, mailInFlight, type InboundOutcome, type SenderKind } from './schema.js';
 
 export type InboundMail = typeof inboundMail.$inferSelect;
 
@@ -12,7 +12,7 @@ export type InboundMail = typeof inboundMail.$inferSelect;
 export async function claim(
   tx: Q,
   key: string,
-  mail: { from?: string; to?: string; subject?: string },
+  mail: { from?: string; to?: string; subject?: string; verdict?: string; sender?: SenderKind },
   outcome: InboundOutcome,
   now: Date,
   error?: string,
@@ -22,23 +22,143 @@ export async function claim(
     .values({
       key,
       fromAddress: mail.from ?? null,
+      fromDomain: mail.from?.split('@')[1] ?? null,
       toAddress: mail.to ?? null,
       subject: mail.subject?.slice(0, 300) ?? null,
       outcome,
       error: error ?? null,
       receivedAt: now,
+      verdict: mail.verdict?.slice(0, 300) ?? null,
+      sender: mail.sender ?? null,
     })
     .onConflictDoNothing({ target: inboundMail.key })
     .returning({ id: inboundMail.id });
   return inserted.length === 1;
 }
 
-/** What became of a claimed message. */
-export async function settle(tx: Q, key: string, outcome: InboundOutcome, ticketId?: number): Promise<void> {
+/** What became of a claimed message (with `error`, why: a refusal, a hold, an unreadable message). */
+export async function settle(
+  tx: Q,
+  key: string,
+  outcome: InboundOutcome,
+  ticketId?: number,
+  error?: string,
+): Promise<void> {
   await tx
     .update(inboundMail)
-    .set({ outcome, ticketId: ticketId ?? null })
+    .set({ outcome, ticketId: ticketId ?? null, ...(error ? { error: error.slice(0, 500) } : {}) })
     .where(eq(inboundMail.key, key));
+}
+
+/** Holds a claimed message for staff to accept or discard, with what it would become (JSON) and why it is held. */
+export async function hold(tx: Q, key: string, held: string, why: string): Promise<void> {
+  await tx
+    .update(inboundMail)
+    .set({ outcome: 'quarantined', held, error: why.slice(0, 500) })
+    .where(eq(inboundMail.key, key));
+}
+
+/** Takes a held message out of the quarantine, once: its key and content, or nothing when it is no longer held. */
+export async function takeHeld(tx: Q, id: number): Promise<{ key: string; held: string } | undefined> {
+  const [row] = await tx
+    .update(inboundMail)
+    .set({ held: null })
+    .where(and(eq(inboundMail.id, id), eq(inboundMail.outcome, 'quarantined'), isNotNull(inboundMail.held)))
+    .returning({ key: inboundMail.key, held: inboundMail.held });
+  return row?.held ? { key: row.key, held: row.held } : undefined;
+}
+
+/** Records a person's decision on a held message. */
+export async function decided(tx: Q, key: string, by: string, now: Date): Promise<void> {
+  await tx.update(inboundMail).set({ decidedBy: by, decidedAt: now }).where(eq(inboundMail.key, key));
+}
+
+/** Held messages, oldest first: what the dashboard lists for staff to decide. */
+export function heldMail(q: ReadQ, limit = 50): Promise<InboundMail[]> {
+  return q
+    .select()
+    .from(inboundMail)
+    .where(eq(inboundMail.outcome, 'quarantined'))
+    .orderBy(asc(inboundMail.receivedAt), asc(inboundMail.id))
+    .limit(limit);
+}
+
+/** One held message, while it is held. */
+export async function heldById(q: ReadQ, id: number): Promise<InboundMail | undefined> {
+  const [row] = await q
+    .select()
+    .from(inboundMail)
+    .where(and(eq(inboundMail.id, id), eq(inboundMail.outcome, 'quarantined')));
+  return row;
+}
+
+/** Tickets opened by email since a moment by senders at a domain who are not a client's named contacts (its hourly limit). */
+export async function domainTicketsSince(q: ReadQ, domain: string, since: Date): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(inboundMail)
+    .where(
+      and(
+        eq(inboundMail.fromDomain, domain),
+        eq(inboundMail.outcome, 'ticket'),
+        gte(inboundMail.receivedAt, since),
+        inArray(inboundMail.sender, ['domain', 'stranger']),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+/** Messages answered automatically since a moment: each opened ticket and each refusal got one. */
+export async function answeredSince(q: ReadQ, since: Date): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(inboundMail)
+    .where(and(inArray(inboundMail.outcome, ['ticket', 'refused']), gte(inboundMail.receivedAt, since)));
+  return Number(row?.n ?? 0);
+}
+
+/** A delivery report of our mail: counted against the address it could not reach. */
+export async function recordBounce(tx: Q, address: string, report: string, now: Date): Promise<void> {
+  await tx
+    .insert(mailBounces)
+    .values({ address, bounces: 1, firstAt: now, lastAt: now, lastReport: report.slice(0, 300) })
+    .onConflictDoUpdate({
+      target: mailBounces.address,
+      set: { bounces: sql`${mailBounces.bounces} + 1`, lastAt: now, lastReport: report.slice(0, 300) },
+    });
+}
+
+/** Addresses our mail bounced from since a moment, most recent first. */
+export function bouncesSince(q: ReadQ, since: Date, limit = 20) {
+  return q
+    .select()
+    .from(mailBounces)
+    .where(gte(mailBounces.lastAt, since))
+    .orderBy(desc(mailBounces.lastAt))
+    .limit(limit);
+}
+
+/** Notes that the mailbox's reader is taking a message now (committed before the message is read). */
+export async function markTaking(tx: Q, uid: string, now: Date): Promise<void> {
+  await tx
+    .insert(mailInFlight)
+    .values({ uid, startedAt: now })
+    .onConflictDoUpdate({ target: mailInFlight.uid, set: { startedAt: now, suspect: false } });
+}
+
+/** The message is taken (or set aside): in the transaction that records what became of it. */
+export async function doneTaking(tx: Q, uid: string): Promise<void> {
+  await tx.delete(mailInFlight).where(eq(mailInFlight.uid, uid));
+}
+
+/** Messages of a mailbox that were being taken when its last reader stopped (a handful at most). */
+export async function inFlight(q: ReadQ, mailbox: string) {
+  return (await q.select().from(mailInFlight)).filter((m) => m.uid.startsWith(`${mailbox}|`));
+}
+
+/** After a reader died with several in flight: each is taken again on its own, so a second death names the one. */
+export async function suspect(tx: Q, uids: string[]): Promise<void> {
+  if (uids.length) await tx.update(mailInFlight).set({ suspect: true }).where(inArray(mailInFlight.uid, uids));
 }
 
 /** Tickets a sender opened by email since a moment (their hourly limit). */

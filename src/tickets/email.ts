@@ -15,6 +15,8 @@ export type TicketAttachment = Omit<typeof ticketAttachments.$inferSelect, 'cont
 
 /** A message from the helpdesk mailbox, parsed: what the tickets keep of it. */
 export interface IncomingEmail {
+  /** What the message is taken once by (its Message-ID, sender and a digest of its content): keys what it leads to. */
+  key: string;
   /** Without angle brackets. */
   messageId: string;
   inReplyTo?: string;
@@ -29,6 +31,12 @@ export interface IncomingEmail {
   original: string;
   attachments: { filename: string; contentType: string; size: number; content?: string }[];
   receivedAt: Date;
+  /**
+   * Its sender's address is not proven (no DKIM or DMARC pass): marked on the ticket, and nothing it
+   * wrote (display name, subject) is echoed in the automatic reply, which could otherwise be relayed
+   * to whatever address was forged.
+   */
+  unverified?: boolean;
 }
 
 /** Who wrote, as the intake decided. */
@@ -90,6 +98,7 @@ async function keepMessage(tx: Q, ticketId: number, mail: IncomingEmail): Promis
       subject: mail.subject,
       body: mail.body,
       original: mail.original,
+      unverified: Boolean(mail.unverified),
       at: mail.receivedAt,
     })
     .returning();
@@ -108,6 +117,7 @@ async function keepMessage(tx: Q, ticketId: number, mail: IncomingEmail): Promis
     messageId: message!.id,
     from: mail.from,
     subject: mail.subject,
+    ...(mail.unverified ? { unverified: true } : {}),
     attachments: mail.attachments.map((a) => ({ filename: a.filename, size: a.size, kept: a.content !== undefined })),
   });
   const omitted = mail.attachments.filter((a) => a.content === undefined);
@@ -183,7 +193,13 @@ export async function keepNotice(
  * flagged "sender not identified"), its subject the title; the sender gets the automatic reply with
  * the number in the subject, threaded to their message.
  */
-export async function openTicketByEmail(deps: TicketDeps, tx: Q, mail: IncomingEmail, sender: Sender): Promise<Ticket> {
+export async function openTicketByEmail(
+  deps: TicketDeps,
+  tx: Q,
+  mail: IncomingEmail,
+  sender: Sender,
+  options: { reply: boolean } = { reply: true },
+): Promise<Ticket> {
   const now = mail.receivedAt;
   const priority = deps.organisation.email.priority;
   const ticket = await store.insertTicket(tx, {
@@ -211,21 +227,30 @@ export async function openTicketByEmail(deps: TicketDeps, tx: Q, mail: IncomingE
     ...(sender.clientId ? {} : { note: 'sender not identified' }),
   });
   await keepMessage(tx, ticket.id, mail);
+  // An unproven sender's words are not echoed: the reply's own subject, and no name.
   const thread = {
     messageId: newMessageId(deps, ticket.number),
     inReplyTo: mail.messageId,
     references: [...mail.references, mail.messageId].slice(-20),
-    subject: replySubject(ticket.number, mail.subject),
+    ...(mail.unverified ? {} : { subject: replySubject(ticket.number, mail.subject) }),
   };
+  if (!options.reply) return ticket;
   const who = await requesterOf(tx, ticket);
   const facts = await factsOf(tx, ticket);
   await deps.pager.tellCustomer(
     tx,
     { email: mail.from },
-    { kind: 'email_reply', ticket: facts, name: who.name ?? mail.fromName },
-    { key: `email-reply:${mail.messageId}`, ticketId: ticket.id, thread },
+    { kind: 'email_reply', ticket: facts, name: who.name ?? (mail.unverified ? undefined : mail.fromName) },
+    { key: `email-reply:${mail.key}`, ticketId: ticket.id, thread },
   );
-  await keepSent(tx, ticket, thread, mail.from, `Automatic reply: ${ticketLabel(ticket.number)} opened.`, now);
+  await keepSent(
+    tx,
+    ticket,
+    { ...thread, subject: thread.subject ?? `[${ticketLabel(ticket.number)}]` },
+    mail.from,
+    `Automatic reply: ${ticketLabel(ticket.number)} opened.`,
+    now,
+  );
   return ticket;
 }
 
@@ -258,7 +283,7 @@ export async function addEmailToTicket(deps: TicketDeps, tx: Q, ticket: Ticket, 
         from: mail.fromName ? `${mail.fromName} <${mail.from}>` : mail.from,
         excerpt: mail.body.slice(0, 1000),
       },
-      { key: `customer-replied:${mail.messageId}`, ticketId: ticket.id },
+      { key: `customer-replied:${mail.key}`, ticketId: ticket.id },
       ['email'],
     );
   }

@@ -161,8 +161,11 @@ export const ticketMessages = sqliteTable(
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
     direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
-    /** The Message-ID, without angle brackets: how replies name this message. */
-    messageId: text('message_id').notNull().unique(),
+    /**
+     * The Message-ID, without angle brackets: how replies name this message. Not unique: devices such as
+     * UPS units send every message as <1@localhost>, and each is a message of its own.
+     */
+    messageId: text('message_id').notNull(),
     inReplyTo: text('in_reply_to'),
     fromAddress: text('from_address').notNull(),
     toAddress: text('to_address').notNull(),
@@ -173,10 +176,15 @@ export const ticketMessages = sqliteTable(
     original: text('original').notNull(),
     /** Sent by Switchboard itself (an automatic reply or a notice), not by a person. */
     automatic: integer('automatic', { mode: 'boolean' }).notNull().default(false),
+    /** Its sender's address was not proven (taken under `unverified: accept`, not accepted by staff). */
+    unverified: integer('unverified', { mode: 'boolean' }).notNull().default(false),
     staffId: text('staff_id'),
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('ticket_messages_ticket_idx').on(t.ticketId, t.at)],
+  (t) => [
+    index('ticket_messages_ticket_idx').on(t.ticketId, t.at),
+    index('ticket_messages_message_id_idx').on(t.messageId),
+  ],
 );
 
 /** A file that came with a message; one over the size limit is listed without its content. */

@@ -8,7 +8,7 @@ import { startMailbox } from '../../src/email/index.js';
 import { auth } from '../support/app.js';
 import { launchBrowser, listeningServer } from '../support/browser.js';
 import { startMailServer } from '../support/dovecot.js';
-import { message, unfold } from '../support/mail-messages.js';
+import { message, RECEIVING_SERVER, unfold } from '../support/mail-messages.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 
@@ -20,7 +20,11 @@ describe('an email ticket on the dashboard, in a real browser', async () => {
   const server = await startMailServer();
   const h = await pagingHarness({
     organisation: organisationFrom(undefined, (doc) => {
-      doc.email = { addresses: [{ address: 'support@omnipotech.example', line: 'software' }], senders: 'registered' };
+      doc.email = {
+        addresses: [{ address: 'support@omnipotech.example', line: 'software' }],
+        senders: 'registered',
+        authentication: { trust: RECEIVING_SERVER },
+      };
     }),
     now: '2026-11-24T15:00:00Z',
     env: { PUBLIC_URL: base },

@@ -4,7 +4,7 @@ import { mailboxOf } from '../../src/config/index.js';
 import { startMailbox } from '../../src/email/index.js';
 import { auth } from '../support/app.js';
 import { startMailServer } from '../support/dovecot.js';
-import { message, unfold } from '../support/mail-messages.js';
+import { message, RECEIVING_SERVER, unfold, verifiedBy } from '../support/mail-messages.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 
@@ -15,6 +15,7 @@ const organisation = organisationFrom(undefined, (doc) => {
       { address: 'noc@omnipotech.example', line: 'noc' },
     ],
     senders: 'registered',
+    authentication: { trust: RECEIVING_SERVER },
   };
 });
 
@@ -165,6 +166,7 @@ describe('email intake from the helpdesk mailbox (a real IMAP server)', async ()
     const raw = Buffer.concat([
       Buffer.from(
         [
+          verifiedBy('dana@acme.example'),
           'From: dana@acme.example',
           'To: support@omnipotech.example',
           'Subject: =?windows-1251?B?' + cp1251.toString('base64') + '?=',

@@ -4,13 +4,17 @@ import { mailboxOf } from '../../src/config/index.js';
 import { startMailbox } from '../../src/email/index.js';
 import { auth, signedIn } from '../support/app.js';
 import { startMailServer } from '../support/dovecot.js';
-import { message, unfold } from '../support/mail-messages.js';
+import { message, RECEIVING_SERVER, unfold, verifiedBy } from '../support/mail-messages.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 
 const withEmail = (senders: 'registered' | 'anyone') =>
   organisationFrom(undefined, (doc) => {
-    doc.email = { addresses: [{ address: 'support@omnipotech.example', line: 'software' }], senders };
+    doc.email = {
+      addresses: [{ address: 'support@omnipotech.example', line: 'software' }],
+      senders,
+      authentication: { trust: RECEIVING_SERVER },
+    };
   });
 
 const server = await startMailServer();
@@ -93,6 +97,7 @@ describe('email intake: what a message may hold, and the limits', async () => {
       Buffer.concat([
         Buffer.from(
           [
+            verifiedBy('dana@acme.example'),
             'From: dana@acme.example',
             'To: support@omnipotech.example',
             `Subject: =?${charset}?B?${text.toString('base64')}?=`,

@@ -10,6 +10,20 @@ export interface MessageSpec {
   /** Message-ID without brackets; default a fresh one. */
   id?: string;
   attachments?: { filename: string; contentType: string; content: Buffer }[];
+  /**
+   * Whether the helpdesk's receiving server (RECEIVING_SERVER) vouches for the sender with an
+   * Authentication-Results header on top (default true); false leaves the message unproven.
+   */
+  verified?: boolean;
+}
+
+/** The authserv-id of the helpdesk's receiving server in the tests' organisations (`email.authentication.trust`). */
+export const RECEIVING_SERVER = 'mx.omnipotech.example';
+
+/** The Authentication-Results header the receiving server adds above a message whose sender it verified. */
+export function verifiedBy(from: string, server = RECEIVING_SERVER): string {
+  const domain = (/<([^<>]+)>/.exec(from)?.[1] ?? from).split('@').pop()!.trim();
+  return `Authentication-Results: ${server}; dkim=pass header.d=${domain} header.s=mail; dmarc=pass (p=reject) header.from=${domain}`;
 }
 
 let sequence = 0;
@@ -19,6 +33,7 @@ const base64Lines = (data: Buffer) => (data.toString('base64').match(/.{1,76}/g)
 export function message(m: MessageSpec): { id: string; raw: string } {
   const id = m.id ?? `m${++sequence}.${Date.now()}@acme.example`;
   const head = [
+    ...(m.verified === false ? [] : [verifiedBy(m.from)]),
     `From: ${m.from}`,
     `To: ${m.to ?? 'support@omnipotech.example'}`,
     `Subject: ${m.subject}`,

@@ -23,7 +23,12 @@ export interface ServiceOptions {
   port?: number;
   /** How long to wait for /healthz to answer (default 30 s). */
   startTimeoutMs?: number;
+  /** Node's own flags, e.g. the deployed heap size (package.json's start script). */
+  nodeArgs?: string[];
 }
+
+/** The heap the service is deployed with (package.json's start script and the Dockerfile). */
+export const DEPLOYED_HEAP = ['--max-old-space-size=128', '--max-semi-space-size=8'];
 
 export interface Exit {
   code: number | null;
@@ -120,7 +125,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     errLines = [];
     const own = { lines, errLines };
     appendFileSync(logFile, `--- start ${new Date().toISOString()} ---\n`);
-    const args = ['--import', 'tsx', 'src/main.ts'];
+    const args = [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'];
     child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     const current = child;
