@@ -42,6 +42,7 @@ export function kitOf(s: DashboardDeps): Kit {
       zone: org.timezone,
       flash: takeFlash(req, res, cookieOpts),
       lineProblem: res.locals.lineProblem,
+      mailboxProblem: res.locals.mailboxProblem,
     }),
     actorOf: (account) => {
       const staff = staffOfAccount(org, account);

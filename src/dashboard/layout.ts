@@ -10,6 +10,7 @@ export interface PageContext {
   flash?: { kind: 'ok' | 'error'; text: string };
   /** A fault everyone must see (the helpdesk line not reaching the service). */
   lineProblem?: string;
+  mailboxProblem?: string;
 }
 
 const NAV: { path: string; label: string; need?: Permission }[] = [
@@ -40,6 +41,7 @@ export function page(ctx: PageContext, current: string, title: string, body: Htm
 </header>
 <main>
 ${ctx.lineProblem ? html`<p class="flash error" role="alert" data-line-problem><strong>${ctx.lineProblem}</strong></p>` : ''}
+${ctx.mailboxProblem ? html`<p class="flash error" role="alert" data-mailbox-problem><strong>${ctx.mailboxProblem}</strong></p>` : ''}
 ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
 <h1>${title}</h1>
 ${body}

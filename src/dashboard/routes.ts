@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { DateTime } from 'luxon';
 import type { DashboardDeps } from './deps.js';
 import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
@@ -8,6 +9,8 @@ import { billingPages, onCallPage } from './office-routes.js';
 import { auditPage } from './audit-routes.js';
 import { lineTestState } from '../ivr/index.js';
 import { announcementPages } from './announcement-routes.js';
+import { mailboxName, mailboxProblems } from '../email/status.js';
+import { mailRoutes } from './mail.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';
 import { signInRoutes, signOutRoute } from './sign-in.js';
@@ -62,6 +65,19 @@ export function dashboardRoutes(s: DashboardDeps): Router {
       next(err);
     }
   });
+  // A helpdesk mailbox nobody can read is on every page too: clients' mail is not becoming tickets.
+  router.use(async (_req, res, next) => {
+    try {
+      if (s.env.mailbox) {
+        const [problem] = await mailboxProblems(s.db.q, s.clock.now(), [mailboxName(s.env.mailbox)]);
+        if (problem)
+          res.locals.mailboxProblem = `${problem.text} since ${DateTime.fromJSDate(problem.since, { zone: s.organisation.timezone }).toFormat('ccc d LLL HH:mm')}${problem.error ? ` (${problem.error})` : ''}: clients' mail is not becoming tickets. Check IMAP_URL and the mailbox's password.`;
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
   signOutRoute(router, kit);
   router.get('/', (_req, res) => res.redirect(303, homeOf(res.locals.signed!.account)));
   queueRoutes(router, kit);
@@ -70,6 +86,7 @@ export function dashboardRoutes(s: DashboardDeps): Router {
   announcementPages(router, kit);
   billingPages(router, kit);
   auditPage(router, kit);
+  mailRoutes(router, kit);
 
   router.use((req, res) => {
     res

@@ -65,6 +65,8 @@ declare module 'express-serve-static-core' {
     signed?: Signed;
     /** Set when the last test of the helpdesk line failed: every page says so at the top. */
     lineProblem?: string;
+    /** Set when the helpdesk mailbox is not being read: every page says so at the top. */
+    mailboxProblem?: string;
   }
 }
 

@@ -13,10 +13,9 @@ import {
   type TicketSource,
   type TicketStatus,
 } from '../tickets/index.js';
-// The store alone: the IMAP client and the MIME parser are loaded only where IMAP_URL is set.
-import { unreadableSince } from '../email/store.js';
 import { html, type Html } from './html.js';
 import { csrfField, relative, when, type PageContext } from './layout.js';
+import { mailReport } from './mail.js';
 
 export const ticketFilters = z.object({
   status: z
@@ -38,8 +37,6 @@ type Filters = z.infer<typeof ticketFilters>;
 
 const PER_PAGE = 50;
 const SOURCE_NAMES: Record<TicketSource, string> = { phone: 'Phone', email: 'Email', api: 'API' };
-/** How long a message the mailbox could not read stays reported on the ticket list. */
-const UNREADABLE_DAYS = 14;
 const STATUS_NAMES: Record<TicketStatus, string> = {
   new: 'New',
   acknowledged: 'Acknowledged',
@@ -87,7 +84,7 @@ export async function ticketsPage(
     <label>Came by <select name="source">${option('any', 'Any', f.source === 'any')}${TICKET_SOURCES.map((s) => option(s, SOURCE_NAMES[s], f.source === s))}</select></label>
     <button type="submit">Filter</button>
   </form>
-  ${unreadableReport(ctx, await unreadableSince(db, new Date(now.getTime() - UNREADABLE_DAYS * 86_400_000)))}
+  ${await mailReport(db, ctx, now)}
   <p class="muted">${total} ticket${total === 1 ? '' : 's'}${total > PER_PAGE ? `, page ${f.page} of ${Math.ceil(total / PER_PAGE)}` : ''}</p>
   <table class="stack">
     <thead><tr><th>Ticket</th><th>Opened</th><th>Who</th><th>Came by</th><th>Priority</th><th>Status</th><th>SLA</th><th>With</th></tr></thead>
@@ -108,21 +105,6 @@ export async function ticketsPage(
     </tbody>
   </table>
   <p>${f.page > 1 ? html`<a href="${query(f.page - 1)}">← Newer</a> ` : ''}${f.page * PER_PAGE < total ? html`<a href="${query(f.page + 1)}">Older →</a>` : ''}</p>`;
-}
-
-/** Messages the helpdesk mailbox could not read: people must look at them in the mailbox itself. */
-function unreadableReport(ctx: PageContext, failed: Awaited<ReturnType<typeof unreadableSince>>): Html {
-  if (failed.length === 0) return html``;
-  return html`<section class="card" role="alert" data-unreadable>
-    <h2 style="margin-top:0"><span class="badge critical">mailbox</span> ${failed.length} message${failed.length === 1 ? '' : 's'} could not be read</h2>
-    <p class="muted">They became no ticket. They stay in the helpdesk mailbox, marked read: open them there and answer by hand.</p>
-    <table class="stack"><thead><tr><th>Received</th><th>From</th><th>Subject</th><th>Why</th></tr></thead><tbody>
-    ${failed.map(
-      (m) =>
-        html`<tr><td data-label="Received">${when(ctx, m.receivedAt)}</td><td data-label="From">${m.fromAddress ?? html`<span class="muted">unknown</span>`}</td><td data-label="Subject">${m.subject ?? ''}</td><td data-label="Why">${m.error ?? ''}</td></tr>`,
-    )}
-    </tbody></table>
-  </section>`;
 }
 
 /** One line of the timeline in words. */
@@ -276,7 +258,7 @@ function conversationOf(
       (m) => html`<li class="message ${m.direction}" data-message="${m.direction}">
         <p class="meta">${when(ctx, m.at)} ${
           m.direction === 'in'
-            ? html`<strong>${m.fromAddress}</strong> wrote`
+            ? html`<strong>${m.fromAddress}</strong> wrote${m.unverified ? html` <span class="badge warning" data-unverified title="Its sender's mail server did not prove the address (no DKIM or DMARC pass): it may be forged.">sender not verified</span>` : ''}`
             : html`<strong>${m.automatic ? 'Automatic reply' : (staffName(m.staffId) ?? 'Helpdesk')}</strong> to ${m.toAddress}`
         }<br><span class="muted">${m.subject}</span></p>
         <div class="body">${m.body}</div>

@@ -74,10 +74,11 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
   // up on only after several tries spread over ten minutes.
   const failures = new Map<number, { count: number; first: number }>();
 
-  const takeOne = async (uid: number, raw: RawMessage): Promise<boolean> => {
+  const takeOne = async (uid: number, raw: RawMessage, bytes?: number): Promise<boolean> => {
     const marker = markerOf(uid);
     try {
       await deps.db.withTransaction((tx) => markTaking(tx, marker, clock.now()));
+      if (bytes) log.info({ uid, bytes }, 'taking a large message');
       await takeMessage(deps, raw, { marker });
       failures.delete(uid);
       alone.delete(uid);
@@ -122,8 +123,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
       const { content } = await c.download(String(uid), undefined, { uid: true });
       if (!content) return false;
       await pipeline(content, createWriteStream(path));
-      log.info({ uid, bytes: size }, 'taking a large message');
-      return await takeOne(uid, { path });
+      return await takeOne(uid, { path }, size);
     } finally {
       await rm(path, { force: true });
     }

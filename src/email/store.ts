@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Q, ReadQ } from '../db/index.js';
+import { forUpdate, type Q, type ReadQ } from '../db/index.js';
 import { inboundMail, mailBounces, mailInFlight, type InboundOutcome, type SenderKind } from './schema.js';
 
 export type InboundMail = typeof inboundMail.$inferSelect;
@@ -60,12 +60,13 @@ export async function hold(tx: Q, key: string, held: string, why: string): Promi
 
 /** Takes a held message out of the quarantine, once: its key and content, or nothing when it is no longer held. */
 export async function takeHeld(tx: Q, id: number): Promise<{ key: string; held: string } | undefined> {
-  const [row] = await tx
-    .update(inboundMail)
-    .set({ held: null })
-    .where(and(eq(inboundMail.id, id), eq(inboundMail.outcome, 'quarantined'), isNotNull(inboundMail.held)))
-    .returning({ key: inboundMail.key, held: inboundMail.held });
-  return row?.held ? { key: row.key, held: row.held } : undefined;
+  const held = and(eq(inboundMail.id, id), eq(inboundMail.outcome, 'quarantined'), isNotNull(inboundMail.held));
+  const [row] = await forUpdate(
+    tx.select({ key: inboundMail.key, held: inboundMail.held }).from(inboundMail).where(held),
+  );
+  if (!row?.held) return undefined;
+  const taken = await tx.update(inboundMail).set({ held: null }).where(held).returning({ id: inboundMail.id });
+  return taken.length ? { key: row.key, held: row.held } : undefined;
 }
 
 /** Records a person's decision on a held message. */

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { dovecotBinary, startMailServer } from '../support/dovecot.js';
 import { message } from '../support/mail-messages.js';
 import { CONTRACT_YAML } from '../support/organisation.js';
+import { queryDatabase } from '../support/db.js';
 import { DEPLOYED_HEAP, startService, stopServices, type ServiceProcess } from '../support/service-process.js';
 
 /**
@@ -98,4 +99,33 @@ describe.skipIf(!dovecotBinary())('large mail, with the service at its deployed 
     const health = await fetch(`${service.url}/healthz`);
     expect(health.status).toBe(200);
   }, 180_000);
+
+  it('sets aside, on the next start, a message that was being taken when the service died, and reads on', async () => {
+    // 30 MB of log lines take a few seconds to read: the service is killed while it reads them.
+    const logLine = `2026-11-24T09:00:00Z nas[77]: scrub of pool tank, block ${'f'.repeat(24)} checked\r\n`;
+    const uid = await server.deliver(
+      mail('NAS scrub log', logLine.repeat(Math.ceil((30 * 1024 * 1024) / logLine.length))),
+    );
+    await service.waitForLog(new RegExp(`"uid":${uid},.*taking a large message`), 60_000);
+    await service.kill('SIGKILL');
+    await server.deliver(mail('After the restart', 'The scanner is offline.'));
+
+    await service.restart();
+    await service.waitForLog('it is set aside, not read again', 30_000);
+    await ticketNamed('After the restart', 60_000);
+    await vi.waitFor(async () => expect((await server.flags()).get(uid)?.has('\\Seen')).toBe(true));
+    const listed = (await api('/api/tickets')) as Listed[];
+    expect(listed.some((t) => t.summary === 'NAS scrub log')).toBe(false);
+    const [aside] = await queryDatabase<{ outcome: string; error: string; subject: string }>(
+      service.databaseUrl,
+      `select outcome, error, subject from inbound_mail where key like 'aside:%'`,
+    );
+    expect(aside).toMatchObject({ outcome: 'failed', subject: 'NAS scrub log' });
+    expect(aside!.error).toContain('the service stopped while it was being taken');
+    // Never read again: another start takes nothing more of it.
+    await service.restart();
+    await service.waitForLog('reading the helpdesk mailbox', 30_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(service.logs().some((l) => l.includes('taking a large message'))).toBe(false);
+  }, 240_000);
 });
