@@ -23,6 +23,8 @@ export const PROMPT_KEYS = [
   'record_again',
   'record_not_saved',
   'recording_kept',
+  'fault_record',
+  'fault_goodbye',
   'nothing_recorded',
   'emergency_thanks',
   'voicemail_thanks',
@@ -53,6 +55,7 @@ export const PROMPT_KEYS = [
   'page_closed',
   'page_not_acknowledged',
   'page_key_heard',
+  'staff_fault',
   'live_connecting',
   'live_whisper',
   'live_accepted',
@@ -101,6 +104,10 @@ const en: PromptSet = {
   record_not_saved: 'Sorry, we could not save your message. Please say it again after the tone.',
   recording_kept:
     'Your message has been recorded and will reach the on-call engineer, though it may take a few minutes. Goodbye.',
+  fault_record:
+    'Sorry, we have a technical problem. Please leave your message after the tone, with the best number to reach you. Press hash when you are done.',
+  fault_goodbye:
+    'Sorry, we still have a technical problem. If this is an emergency, please call again in a few minutes. Goodbye.',
   emergency_thanks:
     'Thank you. Your ticket number is {number}. The on-call engineer has been alerted and will call you back. Goodbye.',
   voicemail_thanks: 'Thank you. Your ticket number is {number}. We will get back to you. Goodbye.',
@@ -134,6 +141,7 @@ const en: PromptSet = {
   page_closed: 'That ticket is closed. Goodbye.',
   page_not_acknowledged: 'Not acknowledged. We will keep trying. Goodbye.',
   page_key_heard: 'You pressed {key}. That does not take the ticket.',
+  staff_fault: 'Switchboard has a fault and cannot go on with this call. Goodbye.',
   live_connecting: 'Please hold while we connect you to the on-call engineer.',
   live_whisper: 'Emergency call from {client}, ticket {number}, for {org}. To accept and be connected, press 1.',
   live_accepted: 'Accepted. Ticket {number} is yours. Connecting you now.',
@@ -183,6 +191,10 @@ const it: PromptSet = {
   record_not_saved: 'Ci scusi, non siamo riusciti a salvare il messaggio. Lo ripeta dopo il segnale.',
   recording_kept:
     'Il messaggio è stato registrato e arriverà al tecnico di turno, anche se potrebbe volerci qualche minuto. Arrivederci.',
+  fault_record:
+    'Ci scusi, abbiamo un problema tecnico. Lasci un messaggio dopo il segnale, con il numero a cui richiamarla. Prema cancelletto quando ha finito.',
+  fault_goodbye:
+    'Ci scusi, il problema tecnico persiste. Se si tratta di un’emergenza, richiami tra qualche minuto. Arrivederci.',
   emergency_thanks:
     'Grazie. Il numero della tua richiesta è {number}. Il tecnico reperibile è stato avvisato e ti richiamerà. Arrivederci.',
   voicemail_thanks: 'Grazie. Il numero della tua richiesta è {number}. Ti ricontatteremo. Arrivederci.',
@@ -216,6 +228,7 @@ const it: PromptSet = {
   page_closed: 'Quella richiesta è chiusa. Arrivederci.',
   page_not_acknowledged: 'Non presa in carico. Continueremo a provare. Arrivederci.',
   page_key_heard: 'Hai premuto {key}. Così la richiesta non è presa in carico.',
+  staff_fault: 'Switchboard ha un guasto e non può proseguire questa chiamata. Arrivederci.',
   live_connecting: 'Resta in linea: ti colleghiamo con il tecnico di reperibilità.',
   live_whisper:
     'Chiamata di emergenza da {client}, richiesta {number}, per {org}. Per accettare ed essere collegato, premi 1.',
@@ -265,6 +278,10 @@ const ru: PromptSet = {
   record_not_saved: 'К сожалению, не удалось сохранить сообщение. Повторите его после сигнала.',
   recording_kept:
     'Ваше сообщение записано и дойдёт до дежурного инженера, возможно, через несколько минут. До свидания.',
+  fault_record:
+    'Извините, у нас техническая неполадка. Оставьте сообщение после сигнала и назовите номер, по которому с вами связаться. Когда закончите, нажмите решётку.',
+  fault_goodbye:
+    'Извините, неполадка ещё не устранена. Если это авария, позвоните ещё раз через несколько минут. До свидания.',
   emergency_thanks: 'Спасибо. Номер вашей заявки {number}. Дежурный инженер оповещён и перезвонит вам. До свидания.',
   voicemail_thanks: 'Спасибо. Номер вашей заявки {number}. Мы с вами свяжемся. До свидания.',
   callback_code: 'Введите код клиента и нажмите решётку.',
@@ -295,6 +312,7 @@ const ru: PromptSet = {
   page_closed: 'Эта заявка закрыта. До свидания.',
   page_not_acknowledged: 'Не принято. Мы продолжим попытки. До свидания.',
   page_key_heard: 'Вы нажали {key}. Так заявка не принимается.',
+  staff_fault: 'В Switchboard произошёл сбой, продолжить этот звонок нельзя. До свидания.',
   live_connecting: 'Оставайтесь на линии: соединяем вас с дежурным инженером.',
   live_whisper: 'Аварийный звонок от {client}, заявка {number}, для {org}. Чтобы принять и соединиться, нажмите 1.',
   live_accepted: 'Принято. Заявка {number} ваша. Соединяем.',

@@ -78,3 +78,17 @@ export const MUST_COMMIT = new Set([
 
 /** Steps that answer with a text reply rather than a call's TwiML. */
 export const TEXT_STEPS = new Set(['/sms', '/sms/status']);
+
+/** Steps of the calls Switchboard places to staff (and their legs of a customer's call): staff, not callers, hear them. */
+export const STAFF_STEPS = new Set([
+  '/voice/line-test-leg',
+  '/voice/live-whisper',
+  '/voice/live-accept',
+  '/voice/page',
+  '/voice/page-ack',
+  '/voice/outbound-status',
+  '/voice/bridge',
+  '/voice/bridge-done',
+  '/voice/callback',
+  '/voice/callback-done',
+]);
