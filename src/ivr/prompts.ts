@@ -4,6 +4,7 @@ export const PROMPT_KEYS = [
   'closed_after_hours',
   'closed_weekend',
   'closed_holiday',
+  'announcements_more',
   'menu_open',
   'menu_closed',
   'invalid_choice',
@@ -79,6 +80,7 @@ const en: PromptSet = {
   closed_after_hours: 'Our office is closed right now.',
   closed_weekend: 'Our office is closed for the weekend.',
   closed_holiday: 'Our office is closed today for a holiday.',
+  announcements_more: 'You will find more on our status page.',
   menu_open:
     'For the helpdesk, press 1. To request a callback, press 2. To escalate an existing ticket, press 3. For an emergency, press 5.',
   menu_closed: 'For an emergency, press 5. To request a callback, press 2. To escalate an existing ticket, press 3.',
@@ -163,6 +165,7 @@ const it: PromptSet = {
   closed_after_hours: 'In questo momento il nostro ufficio è chiuso.',
   closed_weekend: 'Il nostro ufficio è chiuso per il fine settimana.',
   closed_holiday: 'Oggi il nostro ufficio è chiuso per festività.',
+  announcements_more: 'Trova altri avvisi e dettagli sulla nostra pagina di stato.',
   menu_open:
     'Per l’assistenza, premi 1. Per essere richiamato, premi 2. Per sollecitare una richiesta aperta, premi 3. Per un’emergenza, premi 5.',
   menu_closed:
@@ -251,6 +254,7 @@ const ru: PromptSet = {
   closed_after_hours: 'Сейчас наш офис закрыт.',
   closed_weekend: 'Наш офис закрыт на выходные.',
   closed_holiday: 'Сегодня наш офис закрыт в связи с праздником.',
+  announcements_more: 'Другие объявления и подробности — на нашей странице статуса.',
   menu_open:
     'Чтобы связаться со службой поддержки, нажмите 1. Чтобы заказать обратный звонок, нажмите 2. Чтобы ускорить открытую заявку, нажмите 3. В случае аварии нажмите 5.',
   menu_closed:
