@@ -57,7 +57,7 @@ export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<strin
   const now = deps.clock.now();
   // The daily test call from the organisation's own test number: seen, greeted, never logged or billed.
   if (isLineTestCall(deps.organisation, step.from)) {
-    await lineTestSeen(deps.db, deps.clock, 'greeting');
+    await lineTestSeen(deps.db, deps.clock, 'greeting', step.callSid);
     return greeting(deps, ratePeriodAt(deps.calendar, now));
   }
   const made = await newCall(deps, step, now);
@@ -116,7 +116,7 @@ const MENU: Record<string, MenuAction> = {
 
 export async function menuChoice(deps: IvrDeps, step: CallStep): Promise<string> {
   if (isLineTestCall(deps.organisation, step.from)) {
-    await lineTestSeen(deps.db, deps.clock, 'menu');
+    await lineTestSeen(deps.db, deps.clock, 'menu', step.callSid);
     return sayAndHangUp(deps.speech, ['Line test received. Goodbye.']);
   }
   const tryNo = attempt(step);
