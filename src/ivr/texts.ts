@@ -53,6 +53,8 @@ export function staffReply(org: string, answer: StaffAnswer): string {
         .join(' ');
     case 'escalated_now':
       return `${label}: escalated to the next step now.`;
+    case 'escalating_at':
+      return `${label}: the last step is still being answered; the next comes at ${answer.at}.`;
     case 'not_escalating':
       return answer.by
         ? `${label} is with ${answer.by}; it is not escalating.`

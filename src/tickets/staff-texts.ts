@@ -1,6 +1,6 @@
 import { mayDial, type StaffMember } from '../config/index.js';
 import { clientById } from '../clients/index.js';
-import { hurryEscalation, pagedStaff, ticketsPagedTo } from '../paging/index.js';
+import { hurryEscalation, localTime, pagedStaff, ticketsPagedTo } from '../paging/index.js';
 import { runDueEscalations } from './escalate.js';
 import { acknowledge, isResponsibleFor, isOpen, nameOf } from './acknowledge.js';
 import type { TicketDeps } from './deps.js';
@@ -22,6 +22,7 @@ export type StaffAnswer =
   | { kind: 'acknowledged'; number: number }
   | { kind: 'acknowledged_all'; numbers: number[]; taken: { number: number; by: string }[] }
   | { kind: 'escalated_now'; number: number }
+  | { kind: 'escalating_at'; number: number; at: string }
   | { kind: 'not_escalating'; number: number; by?: string }
   | { kind: 'escalate_refused'; number: number }
   | { kind: 'already'; number: number; by: string }
@@ -35,6 +36,12 @@ export type StaffAnswer =
   | { kind: 'no_caller_number'; number: number }
   | { kind: 'not_dialable'; number: number; countries: string[] }
   | { kind: 'calling'; number: number; phone: string };
+
+/**
+ * How long an escalation step is given to be answered before ESC may bring the next one: a phone rings
+ * for up to a minute, then reads the page twice. Eight ESCs in a row are one step, not the whole schedule.
+ */
+const ESC_ANSWER_MS = 2 * 60_000;
 
 /** How long a "take it anyway?" question stays open. */
 const OFFER_MS = 30 * 60_000;
@@ -126,18 +133,16 @@ export async function answerStaff(deps: TicketDeps, staff: StaffMember, command:
         return { kind: 'not_escalating', number: ticket.number, by: nameOf(deps.organisation, ticket.acknowledgedBy) };
       const now = deps.clock.now();
       const hurried = await deps.db.withTransaction(async (tx) => {
-        if (!(await hurryEscalation(tx, ticket.id, now))) return false;
-        await store.addEvent(
-          tx,
-          ticket.id,
-          now,
-          'note',
-          { text: `${staff.name} asked to escalate now (ESC)` },
-          staff.id,
-        );
-        return true;
+        const next = await hurryEscalation(tx, ticket.id, now, ESC_ANSWER_MS);
+        if (next?.moved) {
+          const text = `${staff.name} asked to escalate now (ESC)`;
+          await store.addEvent(tx, ticket.id, now, 'note', { text }, staff.id);
+        }
+        return next;
       });
       if (!hurried) return { kind: 'not_escalating', number: ticket.number };
+      if (hurried.nextAt > now)
+        return { kind: 'escalating_at', number: ticket.number, at: localTime(deps.organisation, hurried.nextAt) };
       await runDueEscalations(deps);
       return { kind: 'escalated_now', number: ticket.number };
     }
