@@ -28,4 +28,4 @@ export {
   type Weekday,
   type Window,
 } from './fields.js';
-export { canText, mayDial, numberInfo } from './numbers.js';
+export { canText, mayDial, mayReplyTo, numberInfo } from './numbers.js';

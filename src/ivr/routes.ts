@@ -3,7 +3,8 @@ import express, { Router, type Request } from 'express';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
 import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
 import { MUST_COMMIT, STAFF_STEPS, STEPS, TEXT_STEPS, type Step } from './steps.js';
-import { sayAndHangUp, smsReply } from './twiml.js';
+import { textNotActedOn } from './texts.js';
+import { sayAndHangUp } from './twiml.js';
 
 /** Strips control characters and bounds the length of anything Twilio (or anyone) sends. */
 function clean(value: unknown, max = 512): string | undefined {
@@ -48,8 +49,7 @@ export function callStepOf(rawBody: unknown, rawQuery: Record<string, unknown>):
  */
 function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   const s = deps.speech;
-  if (TEXT_STEPS.has(name))
-    return smsReply('Switchboard could not act on this message just now; please try again in a minute.');
+  if (TEXT_STEPS.has(name)) return textNotActedOn(deps, input);
   if (STAFF_STEPS.has(name)) return sayAndHangUp(s, [s.say('staff_fault')]);
   if (name === '/voice/recorded') {
     deps.onUnsavedRecording?.(input.form.RecordingSid);

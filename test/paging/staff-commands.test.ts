@@ -114,12 +114,16 @@ describe('ACK ALL and ESC by text', async () => {
     await sms(ED, `ACK ${ticket.number}`);
   });
 
-  it('ACK ALL takes every emergency paged to the sender that nobody has taken, and says which were taken already', async () => {
+  it('ACK ALL, then YES, takes every emergency paged to the sender that nobody has taken', async () => {
     const first = await emergency('+13125550502');
     const second = await emergency('+13125550503');
     const third = await emergency('+13125550504');
     await sms(ALAN, `ACK ${second.number}`);
-    const reply = await sms(ED, 'ack all');
+    const asked = await sms(ED, 'ack all');
+    expect(asked.text).toContain(
+      `ACK ALL would take 2 emergencies: TK-${first.number}, TK-${third.number}. Reply YES within 2 minutes`,
+    );
+    const reply = await sms(ED, 'YES');
     expect(reply.text).toContain(`TK-${first.number}, TK-${third.number} are yours. The others have been told.`);
     const rows = await h.db.q.select().from(tickets);
     for (const t of [first, third]) expect(rows.find((r) => r.id === t.id)?.acknowledgedBy).toBe('ed');
