@@ -18,4 +18,4 @@ export {
   packageUsedBetween,
   type PackageBalance,
 } from './packages.js';
-export { clientById, clientNames, listClients } from './store.js';
+export { clientById, clientNames, contactByPhone, listClients } from './store.js';

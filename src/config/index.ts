@@ -30,4 +30,4 @@ export {
   type Weekday,
   type Window,
 } from './fields.js';
-export { canText, mayDial, numberInfo } from './numbers.js';
+export { canText, mayDial, mayReplyTo, numberInfo } from './numbers.js';

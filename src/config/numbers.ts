@@ -7,9 +7,29 @@ let max: Max | undefined;
 const lib = () => (max ??= createRequire(import.meta.url)('libphonenumber-js/max') as Max);
 
 /** What the full metadata knows of an E.164 number: its country and kind (MOBILE, PREMIUM_RATE...), when it can tell. */
-export function numberInfo(phone: string): { country?: string; type?: string; callingCode?: string } {
+export function numberInfo(phone: string): {
+  country?: string;
+  type?: string;
+  callingCode?: string;
+  nonGeographic?: boolean;
+} {
   const parsed = lib().parsePhoneNumberFromString(phone);
-  return { country: parsed?.country, type: parsed?.getType(), callingCode: parsed?.countryCallingCode };
+  return {
+    country: parsed?.country,
+    type: parsed?.getType(),
+    callingCode: parsed?.countryCallingCode,
+    nonGeographic: parsed?.isNonGeographic(),
+  };
+}
+
+/**
+ * Whether a reply may be texted to a number that wrote to the helpdesk: not a premium-rate or shared-cost
+ * line, nor a number of an international network (+881 satellite, +882/+883 and the other codes of no
+ * country), where each reply costs a great deal and a stranger could have the helpdesk pay for a flood.
+ */
+export function mayReplyTo(phone: string): boolean {
+  const { type, nonGeographic } = numberInfo(phone);
+  return !nonGeographic && type !== 'PREMIUM_RATE' && type !== 'SHARED_COST';
 }
 
 /** Whether a number can take a text: anything not known to be a landline (US numbers cannot be told apart). */

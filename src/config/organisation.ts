@@ -297,6 +297,21 @@ function organisationSchema(country: CountryCode) {
             });
         });
       });
+      // Calls from the test number are greeted as test calls and never logged or paged: it must be nobody's phone.
+      const testFrom = org.self_test?.from;
+      const owner = org.staff.find((s) => s.phone === testFrom);
+      if (testFrom && owner)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['self_test', 'from'],
+          message: `"${testFrom}" is also the phone of ${owner.name} (staff); the line test needs a number nobody calls from`,
+        });
+      else if (testFrom && testFrom === org.organization.helpdesk_number)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['self_test', 'from'],
+          message: `"${testFrom}" is the helpdesk number itself; the line test needs a second number`,
+        });
       if (lines.size)
         org.email.addresses.forEach((a, i) => {
           if (a.line && !lines.has(a.line))

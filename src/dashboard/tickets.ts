@@ -133,6 +133,8 @@ function describeEvent(e: repo.TicketEvent, org: Organisation): Html {
       return html`Transcription sent to ${who(d.to)} by ${String(d.channel ?? '')}`;
     case 'ack_offered':
       return html`${who(e.actor)} asked to take it without having been paged, and was asked to confirm`;
+    case 'ack_all_offered':
+      return html`${who(e.actor)} sent ACK ALL and was asked to confirm with YES`;
     case 'page_delivered':
       return html`Page delivered to ${who(d.to)} by ${String(d.channel ?? '')}`;
     case 'page_failed':

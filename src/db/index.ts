@@ -14,7 +14,7 @@ export { openDatabase, describeDatabase } from './open.js';
 export { openSqlite, BUSY_TIMEOUT_MS, type SqliteDatabase } from './sqlite.js';
 export { openPostgres, type PostgresDatabase } from './postgres.js';
 export * as tables from './schema.js';
-export { readState, readStatesLike, writeState, readOrCreateState, nextNumber } from './state.js';
+export { readState, readStatesLike, writeState, readOrCreateState, nextNumber, countInWindow } from './state.js';
 export { takeLease, releaseLease, forgetLeases } from './leases.js';
 export { isBusy, retryWhenBusy } from './busy.js';
 export { errorCode, errorMessage, isUniqueViolation, isForeignKeyViolation } from './errors.js';

@@ -1,4 +1,4 @@
-import { eq, like, max, sql } from 'drizzle-orm';
+import { and, eq, like, max, ne, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Q, ReadQ } from './engine.js';
 import { counters, serviceState } from './tables.js';
@@ -48,4 +48,26 @@ export async function nextNumber(tx: Q, name: string, column: AnySQLiteColumn, f
     .values({ name, value: start - 1 })
     .onConflictDoNothing();
   return nextNumber(tx, name, column, first);
+}
+
+/**
+ * Counts one more under `key` in the fixed window of `windowMs` that holds `now`, and answers the count so
+ * far (1 for the first) and when the window ends. One conditional insert-or-increment, so every instance
+ * counts against the same row; the key's earlier windows are dropped as it goes.
+ */
+export async function countInWindow(
+  tx: Q,
+  key: string,
+  windowMs: number,
+  now: Date,
+): Promise<{ count: number; until: Date }> {
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  const name = `${key}@${start}`;
+  const [row] = await tx
+    .insert(counters)
+    .values({ name, value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .returning({ value: counters.value });
+  await tx.delete(counters).where(and(like(counters.name, `${key}@%`), ne(counters.name, name)));
+  return { count: row!.value, until: new Date(start + windowMs) };
 }

@@ -68,6 +68,15 @@ export const attempt = (step: CallStep, name = 'try'): number => {
   return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 1;
 };
 
+/**
+ * How a recording is asked for after a step failed: in the fault's own words (not "we did not hear a
+ * message"), and marked on its URLs, so that a second failure on the same call says goodbye instead of
+ * asking again.
+ */
+export interface AfterFault {
+  prompt: string;
+}
+
 /** Asks for a voicemail of a kind; `tryNo` 2 is the second and last chance. */
 export function askForRecording(
   deps: IvrDeps,
@@ -75,11 +84,13 @@ export function askForRecording(
   tryNo: number,
   before: string[],
   ticket?: { id: number; number: number },
+  fault?: AfterFault,
 ): string {
-  const q = { kind, try: tryNo, ticket: ticket?.id };
+  const q = { kind, try: tryNo, ticket: ticket?.id, fault: fault ? 1 : undefined };
   const s = deps.speech;
-  const prompt =
-    tryNo > 1
+  const prompt = fault
+    ? fault.prompt
+    : tryNo > 1
       ? s.say('record_again')
       : kind === 'emergency'
         ? s.say('emergency_record')

@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../calendar/index.js';
 import type { Voice } from '../channels/index.js';
+import { contactByPhone } from '../clients/index.js';
 import { callerIdOf, type Organisation } from '../config/index.js';
 import { errorMessage, readState, writeState, type Database, type Q, type ReadQ } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { architects } from '../oncall/index.js';
 import type { Pager } from '../paging/index.js';
+import type { CallStep } from './context.js';
 
 /** Where the last test of the helpdesk line stands (service_state, JSON; /healthz reads it too). */
 export const LINE_TEST_KEY = 'line_test';
@@ -24,6 +26,10 @@ export interface LineTest {
   status: 'calling' | 'seen' | 'failed';
   /** How far the call got: the greeting (the incoming-call webhook) and then the menu. */
   reached?: 'greeting' | 'menu';
+  /** Twilio's SID of the call the test placed. */
+  callSid?: string;
+  /** That call was answered: Twilio asked for its TwiML, with its SID (the helpdesk number picked up). */
+  legAnswered?: boolean;
   seenAt?: string;
   why?: string;
 }
@@ -85,22 +91,32 @@ export async function startLineTest(deps: LineTestDeps, by: string): Promise<Out
       'Twilio is not configured (TWILIO_* settings), so no test call can be placed.',
     );
   const now = deps.clock.now();
+  // Calls from the test number are greeted as test calls and never logged: a client's phone must never be one.
+  const client = await contactByPhone(deps.db, selfTest.from);
   const test: LineTest = {
-    id: randomUUID(),
+    id: randomBytes(12).toString('hex'),
     startedAt: now.toISOString(),
     from: selfTest.from,
     to: deps.organisation.helpdeskNumber,
     by,
     status: 'calling',
   };
+  if (client) {
+    const why = `self_test.from ${selfTest.from} is also the phone of ${client.contactName} at ${client.clientName}: calls from it would be taken for test calls`;
+    await deps.db.withTransaction((tx) => pageFailure(deps, tx, { ...test, status: 'failed', why }, now));
+    deps.onOutbox();
+    return ok({ ...test, status: 'failed', why });
+  }
   await deps.db.withTransaction((tx) => save(tx, test, now));
   try {
-    await deps.voice.call({
+    const placed = await deps.voice.call({
       to: test.to,
       from: test.from,
-      url: `${deps.publicUrl}/twilio/voice/line-test-leg`,
+      // The test's id in the URL (signed by Twilio like the rest) names the test this call belongs to.
+      url: `${deps.publicUrl}/twilio/voice/line-test-leg?test=${test.id}`,
       sendDigits: LINE_TEST_DIGITS,
     });
+    await update(deps.db, deps.clock, (t) => (t.id === test.id ? { ...t, callSid: placed.providerId } : undefined));
   } catch (err) {
     const failed: LineTest = {
       ...test,
@@ -157,12 +173,49 @@ export async function checkLineTest(deps: LineTestDeps): Promise<LineTest | unde
 export const isLineTestCall = (org: Organisation, from: string | undefined) =>
   Boolean(org.selfTest && from && callerIdOf(from, org.country) === org.selfTest.from);
 
-/** The test call reached the service: the line works. */
-export async function lineTestSeen(db: Database, clock: Clock, reached: 'greeting' | 'menu'): Promise<void> {
+/** Changes the current test in one transaction; `change` answers undefined to leave it as it is. */
+async function update(db: Database, clock: Clock, change: (test: LineTest) => LineTest | undefined): Promise<void> {
   const now = clock.now();
   await db.withTransaction(async (tx) => {
     const test = await lineTestState(tx);
-    if (!test) return;
-    await save(tx, { ...test, status: 'seen', reached, seenAt: test.seenAt ?? now.toISOString(), why: undefined }, now);
+    const changed = test && change(test);
+    if (changed) await save(tx, changed, now);
   });
+}
+
+/**
+ * The line works when both ends of the test are seen: the call the test placed was answered (its own
+ * SID), and the incoming-call webhook saw a call from the test number. Caller ID alone can be anyone's
+ * stray or late request; a test that has failed stays failed.
+ */
+const judged = (test: LineTest, now: Date): LineTest =>
+  test.legAnswered && test.reached
+    ? { ...test, status: 'seen', seenAt: test.seenAt ?? now.toISOString(), why: undefined }
+    : test;
+
+/** A call from the test number reached the greeting or the menu (the same SID as the placed call counts as its answer too). */
+export async function lineTestSeen(
+  db: Database,
+  clock: Clock,
+  reached: 'greeting' | 'menu',
+  callSid: string | undefined,
+): Promise<void> {
+  await update(db, clock, (test) => {
+    if (test.status === 'failed') return undefined;
+    const answered = test.legAnswered || Boolean(callSid && callSid === test.callSid);
+    const furthest = test.reached === 'menu' ? 'menu' : reached;
+    return judged({ ...test, reached: furthest, legAnswered: answered }, clock.now());
+  });
+}
+
+/** Twilio asks for the TwiML of the call the test placed: the helpdesk number answered it. It then waits on the line. */
+export async function lineTestLeg(deps: { db: Database; clock: Clock }, step: CallStep): Promise<string> {
+  const callSid = step.callSid;
+  await update(deps.db, deps.clock, (test) => {
+    if (test.status === 'failed' || test.id !== step.query.test || !callSid) return undefined;
+    // The SID is known once Twilio has answered the request that placed the call (it may ask for the TwiML first).
+    if (test.callSid && test.callSid !== callSid) return undefined;
+    return judged({ ...test, callSid, legAnswered: true }, deps.clock.now());
+  });
+  return '<?xml version="1.0" encoding="UTF-8"?><Response><Pause length="40"/><Hangup/></Response>';
 }

@@ -106,8 +106,9 @@ export async function liveWhisper(deps: IvrDeps, step: CallStep): Promise<string
 
 /**
  * 1 accepts: the ticket is theirs (acknowledged by phone) and the call is put through once the
- * confirmation is spoken. Anything else, or nothing, hangs up this leg; the caller's <Dial> then ends
- * and they are asked for a voicemail, which pages everyone.
+ * confirmation is spoken. Someone else took it meanwhile: they hear who, and are still put through (the
+ * caller is on the line now). A ticket closed meanwhile is not put through. Anything else, or nothing,
+ * hangs up this leg; the caller's <Dial> then ends and they are asked for a voicemail, which pages everyone.
  */
 export async function liveAccept(deps: IvrDeps, step: CallStep): Promise<string> {
   const s = deps.speech;
@@ -117,9 +118,13 @@ export async function liveAccept(deps: IvrDeps, step: CallStep): Promise<string>
   if (key !== '1') return sayAndHangUp(s, [...(key ? [s.say('page_key_heard', { key })] : []), s.say('live_declined')]);
   // The ticket is theirs first; only then is the call marked put through (so a failure here leaves a
   // call the caller's <Dial> end treats as missed, and pages).
-  await acknowledge(deps.tickets, target.ticket.number, target.staff, 'phone');
+  const outcome = await acknowledge(deps.tickets, target.ticket.number, target.staff, 'phone');
+  const number = spellNumber(target.ticket.number);
+  if (outcome.result === 'not_found') return sayAndHangUp(s, [s.say('live_closed', { number })]);
   await deps.db.withTransaction((tx) => setOutcome(tx, target.parent, 'bridged', target.ticket.id));
-  return sayOnly(s, [s.say('live_accepted', { number: spellNumber(target.ticket.number) })]);
+  if (outcome.result === 'already' && outcome.ticket.acknowledgedBy !== target.staff.id)
+    return sayOnly(s, [s.say('live_taken_by', { number, name: outcome.by })]);
+  return sayOnly(s, [s.say('live_accepted', { number })]);
 }
 
 /**

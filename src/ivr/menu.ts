@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ratePeriodAt, type RatePeriod } from '../calendar/index.js';
+import { ratePeriodAt } from '../calendar/index.js';
 import { clientById, clientBySupportCode, identifyCaller } from '../clients/index.js';
 import {
   callerIdOf,
@@ -26,6 +26,7 @@ import { spellDigits } from './prompts.js';
 import { isLineTestCall, lineTestSeen } from './line-test.js';
 import { emergencyMessage } from './live.js';
 import { dial, gather, sayAndHangUp } from './twiml.js';
+import { greeting, menuPrompt } from './greeting.js';
 
 const MAX_TRIES = 3;
 
@@ -34,10 +35,6 @@ const spokenWhen = (deps: IvrDeps, at: Date) =>
   DateTime.fromJSDate(at, { zone: deps.organisation.timezone })
     .setLocale(deps.organisation.language)
     .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
-
-function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
-  return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
-}
 
 /** Notes the caller's progress on the call's row, in its own small transaction. */
 const note = (deps: IvrDeps, step: CallStep, what: string, changes: Parameters<typeof noteStep>[3] = {}) =>
@@ -60,7 +57,7 @@ export async function incomingCall(deps: IvrDeps, step: CallStep): Promise<strin
   const now = deps.clock.now();
   // The daily test call from the organisation's own test number: seen, greeted, never logged or billed.
   if (isLineTestCall(deps.organisation, step.from)) {
-    await lineTestSeen(deps.db, deps.clock, 'greeting');
+    await lineTestSeen(deps.db, deps.clock, 'greeting', step.callSid);
     return greeting(deps, ratePeriodAt(deps.calendar, now));
   }
   const made = await newCall(deps, step, now);
@@ -107,40 +104,6 @@ async function newCall(
   };
 }
 
-// The greeting depends only on the rate period and the announcements heard, and every call hears it:
-// render each once (the announcements in force change rarely; the cache is emptied past a few hundred).
-const greetings = new WeakMap<IvrDeps, Map<string, string>>();
-
-function greeting(deps: IvrDeps, period: RatePeriod, heard: { id: number; text: string }[] = []): string {
-  let cache = greetings.get(deps);
-  if (!cache) greetings.set(deps, (cache = new Map()));
-  // An announcement's text never changes (it is taken down and posted anew), so its id names it.
-  const key = heard.length ? `${period}|${heard.map((a) => a.id).join(',')}` : period;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const s = deps.speech;
-  const closed = {
-    after_hours: 'closed_after_hours',
-    weekend: 'closed_weekend',
-    holiday: 'closed_holiday',
-    business: undefined,
-  } as const;
-  const welcome = [
-    s.say('welcome', { org: deps.organisation.name }),
-    ...heard.map((a) => a.text),
-    ...(closed[period] ? [s.say(closed[period])] : []),
-  ];
-  const xml = gather(s, {
-    before: welcome,
-    prompts: [menuPrompt(deps, period)],
-    action: voiceUrl(deps, 'menu', { try: 1 }),
-    mode: 'key',
-  });
-  if (cache.size > 500) cache.clear();
-  cache.set(key, xml);
-  return xml;
-}
-
 type MenuAction = (deps: IvrDeps, step: CallStep, call: CallRow | undefined) => string | Promise<string>;
 
 /** The phone tree at a glance: the key a caller presses and what it does. */
@@ -153,7 +116,7 @@ const MENU: Record<string, MenuAction> = {
 
 export async function menuChoice(deps: IvrDeps, step: CallStep): Promise<string> {
   if (isLineTestCall(deps.organisation, step.from)) {
-    await lineTestSeen(deps.db, deps.clock, 'menu');
+    await lineTestSeen(deps.db, deps.clock, 'menu', step.callSid);
     return sayAndHangUp(deps.speech, ['Line test received. Goodbye.']);
   }
   const tryNo = attempt(step);

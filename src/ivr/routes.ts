@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router, type Request } from 'express';
 import { requireTwilioSignature, validTwilioSignature } from '../http/twilio-signature.js';
 import { askForRecording, attempt, type CallStep, type IvrDeps } from './context.js';
-import { MUST_COMMIT, STEPS, TEXT_STEPS, type Step } from './steps.js';
-import { sayAndHangUp, smsReply } from './twiml.js';
+import { MUST_COMMIT, STAFF_STEPS, STEPS, TEXT_STEPS, type Step } from './steps.js';
+import { textNotActedOn } from './texts.js';
+import { sayAndHangUp } from './twiml.js';
 
 /** Strips control characters and bounds the length of anything Twilio (or anyone) sends. */
 function clean(value: unknown, max = 512): string | undefined {
@@ -40,21 +41,24 @@ export function callStepOf(rawBody: unknown, rawQuery: Record<string, unknown>):
 }
 
 /**
- * What the caller hears when a step fails: a recording that could not be saved is asked for once more
- * (it also stays at Twilio, where reconciliation finds it); a text gets an apology; anything else still
- * takes a message, as an emergency to be safe.
+ * What the phone hears when a step fails. Staff on a call Switchboard placed are told the service has a
+ * fault, and the call ends (a customer's voicemail prompt means nothing to them). A caller's recording
+ * that could not be saved is asked for once more (it also stays at Twilio, where reconciliation finds
+ * it); any other caller still leaves a message, as an emergency to be safe, and a second failure on that
+ * path says goodbye rather than asking again. A text gets an apology.
  */
 function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
   const s = deps.speech;
-  if (TEXT_STEPS.has(name))
-    return smsReply('Switchboard could not act on this message just now; please try again in a minute.');
+  if (TEXT_STEPS.has(name)) return textNotActedOn(deps, input);
+  if (STAFF_STEPS.has(name)) return sayAndHangUp(s, [s.say('staff_fault')]);
   if (name === '/voice/recorded') {
     deps.onUnsavedRecording?.(input.form.RecordingSid);
     if (attempt(input) < 2 && input.form.Digits !== 'hangup')
-      return askForRecording(deps, 'emergency', 2, [s.say('record_not_saved')]);
+      return askForRecording(deps, 'emergency', 2, [], undefined, { prompt: s.say('record_not_saved') });
     return sayAndHangUp(s, [s.say('recording_kept')]);
   }
-  return askForRecording(deps, 'emergency', 2, [s.say('record_again')]);
+  if (input.query.fault) return sayAndHangUp(s, [s.say('fault_goodbye')]);
+  return askForRecording(deps, 'emergency', 2, [], undefined, { prompt: s.say('fault_record') });
 }
 
 /** The answer to a webhook whose work could not be committed: Twilio tries again, or falls back. */

@@ -16,6 +16,7 @@ import { callStatus, noRecording, recorded, recordingStatus, transcription } fro
 import { bridge, bridgeDone, callbackCall, callbackDone, outboundStatus, pageAck, pageCall } from './staff-calls.js';
 import { incomingText, textStatus } from './texts.js';
 import { liveAccept, liveDone, liveWhisper } from './live.js';
+import { lineTestLeg } from './line-test.js';
 
 /** A webhook step: what Twilio sent, one service call, and TwiML from the prompts. */
 export type Step = (deps: IvrDeps, step: CallStep) => Promise<string>;
@@ -44,8 +45,7 @@ export const STEPS: Record<string, Step> = {
   '/voice/transcription': transcription,
   '/voice/status': callStatus,
   // The daily line test's own leg: it waits on the line while its keys walk the helpdesk's menu.
-  '/voice/line-test-leg': async () =>
-    '<?xml version="1.0" encoding="UTF-8"?><Response><Pause length="40"/><Hangup/></Response>',
+  '/voice/line-test-leg': lineTestLeg,
   // Live connect: the on-call engineer's phone hears who is calling and presses 1, then the caller's dial ends.
   '/voice/live-whisper': liveWhisper,
   '/voice/live-accept': liveAccept,
@@ -78,3 +78,17 @@ export const MUST_COMMIT = new Set([
 
 /** Steps that answer with a text reply rather than a call's TwiML. */
 export const TEXT_STEPS = new Set(['/sms', '/sms/status']);
+
+/** Steps of the calls Switchboard places to staff (and their legs of a customer's call): staff, not callers, hear them. */
+export const STAFF_STEPS = new Set([
+  '/voice/line-test-leg',
+  '/voice/live-whisper',
+  '/voice/live-accept',
+  '/voice/page',
+  '/voice/page-ack',
+  '/voice/outbound-status',
+  '/voice/bridge',
+  '/voice/bridge-done',
+  '/voice/callback',
+  '/voice/callback-done',
+]);

@@ -1,8 +1,10 @@
-import { callerIdOf } from '../config/index.js';
-import { recordProviderStatus, ticketLabel } from '../paging/index.js';
-import { answerStaff, staffByPhone, type StaffAnswer, type StaffCommand } from '../tickets/index.js';
+import { identifyCaller } from '../clients/index.js';
+import { callerIdOf, mayReplyTo } from '../config/index.js';
+import { localTime, recordProviderStatus, ticketLabel } from '../paging/index.js';
+import { ACK_ALL_MS, answerStaff, staffByPhone, type StaffAnswer, type StaffCommand } from '../tickets/index.js';
 import type { CallStep, IvrDeps } from './context.js';
-import { smsReply } from './twiml.js';
+import { TEXT_LIMITS, textAllowance } from './text-limits.js';
+import { noSmsReply, smsReply } from './twiml.js';
 
 const NUMBER = String.raw`#?\s*(?:TK\s*-?\s*)?(\d{1,9})`;
 const ACK = new RegExp(`^(?:ACK|A|OK)\\s*${NUMBER}$`);
@@ -36,12 +38,30 @@ export function parseText(body: string): StaffCommand | undefined {
   return undefined;
 }
 
-/** The reply to a staff member's text, in words. */
-export function staffReply(org: string, answer: StaffAnswer): string {
+/** What the SMS adapter itself answers, beside the staff commands' outcomes. */
+export type TextReply =
+  StaffAnswer | { kind: 'too_many'; limit: number; minutes: number; until: string } | { kind: 'calls_only' };
+
+/** Ticket labels in a text: the first ten, then how many more. */
+const labels = (numbers: number[]) =>
+  numbers.length > 10
+    ? `${numbers.slice(0, 10).map(ticketLabel).join(', ')} and ${numbers.length - 10} more`
+    : numbers.map(ticketLabel).join(', ');
+
+/** The reply to a text to the helpdesk number, in words. */
+export function staffReply(org: string, answer: TextReply): string {
   const label = 'number' in answer ? ticketLabel(answer.number) : '';
   switch (answer.kind) {
     case 'help':
-      return `${org}: ACK 1042 takes ticket 1042; ACK ALL takes every emergency paged to you; ESC 1042 escalates it to the next step now; CALL 1042 connects you to its caller from the helpdesk number; HELP lists these.`;
+      return `${org}: ACK 1042 takes ticket 1042; ACK ALL (then YES) takes every emergency paged to you; ESC 1042 escalates it to the next step now; CALL 1042 connects you to its caller from the helpdesk number; HELP lists these.`;
+    case 'ack_all_asked':
+      return `ACK ALL would take ${answer.numbers.length} ${answer.numbers.length === 1 ? 'emergency' : 'emergencies'}: ${labels(answer.numbers)}. Reply YES within ${ACK_ALL_MS / 60_000} minutes to take them all.`;
+    case 'ack_all_lapsed':
+      return `The ACK ALL question has lapsed (YES must come within ${ACK_ALL_MS / 60_000} minutes); nothing was taken. Send ACK ALL again.`;
+    case 'too_many':
+      return `Too many texts from this number: Switchboard acts on ${answer.limit} every ${answer.minutes} minutes, and on none of the rest. Until ${answer.until}, take tickets by the link in the page, on Slack or on the escalation's call.`;
+    case 'calls_only':
+      return `${org}: this number takes calls, not texts. Call us, and press 5 for an emergency.`;
     case 'acknowledged_all':
       return [
         answer.numbers.length
@@ -53,6 +73,8 @@ export function staffReply(org: string, answer: StaffAnswer): string {
         .join(' ');
     case 'escalated_now':
       return `${label}: escalated to the next step now.`;
+    case 'escalating_at':
+      return `${label}: the last step is still being answered; the next comes at ${answer.at}.`;
     case 'not_escalating':
       return answer.by
         ? `${label} is with ${answer.by}; it is not escalating.`
@@ -86,16 +108,39 @@ export function staffReply(org: string, answer: StaffAnswer): string {
   }
 }
 
-/** A text to the helpdesk number: staff commands; anyone else is told the number takes calls. */
+/**
+ * A text to the helpdesk number: staff commands, up to their limit. A client is told once a day that the
+ * number takes calls. Anyone else, and any number a reply would be costly to (premium-rate, international
+ * networks), gets no reply at all: each one is paid for.
+ */
 export async function incomingText(deps: IvrDeps, step: CallStep): Promise<string> {
   const org = deps.organisation.name;
-  const staff = step.form.From
-    ? staffByPhone(deps.organisation, callerIdOf(step.form.From, deps.organisation.country))
-    : undefined;
-  if (!step.form.From) return smsReply('Switchboard could not tell who sent this message.');
-  if (!staff) return smsReply(`${org}: this number takes calls, not texts. Call us, and press 5 for an emergency.`);
+  const from = callerIdOf(step.form.From, deps.organisation.country);
+  if (!from) return noSmsReply();
+  const now = deps.clock.now();
+  const staff = staffByPhone(deps.organisation, from);
+  if (!staff) {
+    if (!mayReplyTo(from) || !(await identifyCaller(deps.clients, from))) return noSmsReply();
+    const allowed = await textAllowance(deps.db, 'client', from, now);
+    return allowed.verdict === 'answer' ? smsReply(staffReply(org, { kind: 'calls_only' })) : noSmsReply();
+  }
+  const allowed = await textAllowance(deps.db, 'staff', from, now);
+  if (allowed.verdict === 'silent') return noSmsReply();
+  if (allowed.verdict === 'warn') {
+    const { count, windowMs } = TEXT_LIMITS.staff;
+    const until = localTime(deps.organisation, allowed.until);
+    return smsReply(staffReply(org, { kind: 'too_many', limit: count, minutes: windowMs / 60_000, until }));
+  }
   const command = parseText(step.form.Body ?? '') ?? { kind: 'help' as const };
   return smsReply(staffReply(org, await answerStaff(deps.tickets, staff, command)));
+}
+
+/** A text that could not be acted on: staff are told to try again; nobody else is sent anything. */
+export function textNotActedOn(deps: IvrDeps, step: CallStep): string {
+  const from = callerIdOf(step.form.From, deps.organisation.country);
+  return staffByPhone(deps.organisation, from)
+    ? smsReply('Switchboard could not act on this message just now; please try again in a minute.')
+    : noSmsReply();
 }
 
 /** Twilio's delivery status for a text the service sent. */
@@ -108,5 +153,5 @@ export async function textStatus(deps: IvrDeps, step: CallStep): Promise<string>
       step.form.ErrorCode,
     );
   }
-  return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+  return noSmsReply();
 }

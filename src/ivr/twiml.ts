@@ -119,3 +119,6 @@ export function smsReply(text: string): string {
   mr.message(text);
   return mr.toString();
 }
+
+/** No reply to an incoming SMS (nothing is sent, nothing is paid for). */
+export const noSmsReply = (): string => new MessagingResponse().toString();

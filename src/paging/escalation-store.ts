@@ -1,5 +1,5 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
-import { skipLocked, type Q } from '../db/index.js';
+import { forUpdate, skipLocked, type Q } from '../db/index.js';
 import { escalations } from './schema.js';
 
 export type Escalation = typeof escalations.$inferSelect;
@@ -39,16 +39,31 @@ export async function advanceEscalation(tx: Q, id: number, step: number, nextAt:
   await tx.update(escalations).set({ step, nextAt, updatedAt: now }).where(eq(escalations.id, id));
 }
 
-export async function endEscalation(tx: Q, id: number, status: 'stopped' | 'exhausted', now: Date): Promise<void> {
+export async function endEscalation(tx: Q, id: number, status: 'stopped', now: Date): Promise<void> {
   await tx.update(escalations).set({ status, updatedAt: now }).where(eq(escalations.id, id));
 }
 
-/** Brings an active escalation's next step forward to now (a person texted ESC); false when none is running. */
-export async function hurryEscalation(tx: Q, ticketId: number, now: Date): Promise<boolean> {
-  const rows = await tx
-    .update(escalations)
-    .set({ nextAt: now, updatedAt: now })
-    .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')))
-    .returning({ id: escalations.id });
-  return rows.length > 0;
+/**
+ * Brings an active escalation's next step forward (a person texted ESC), but never sooner than `answerMs`
+ * after the current step began (`updatedAt`), so that step can still be answered. Answers when the next
+ * step is now due, and whether that moved; undefined when no escalation is running.
+ */
+export async function hurryEscalation(
+  tx: Q,
+  ticketId: number,
+  now: Date,
+  answerMs: number,
+): Promise<{ nextAt: Date; moved: boolean } | undefined> {
+  const [row] = await forUpdate(
+    tx
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active'))),
+  );
+  if (!row) return undefined;
+  const earliest = new Date(Math.max(now.getTime(), row.updatedAt.getTime() + answerMs));
+  if (row.nextAt <= earliest) return { nextAt: row.nextAt, moved: false };
+  // updatedAt stays the current step's start: a second ESC counts from the same moment.
+  await tx.update(escalations).set({ nextAt: earliest }).where(eq(escalations.id, row.id));
+  return { nextAt: earliest, moved: true };
 }

@@ -12,7 +12,7 @@ export interface EscalationPolicy {
 
 export type StepDecision =
   | { kind: 'send'; label: string; sends: StepSend[]; step: number; nextAt: Date }
-  | { kind: 'stop'; why: 'acknowledged' | 'exhausted' };
+  | { kind: 'stop'; why: 'acknowledged' };
 
 /**
  * The policy, one step after each ack_timeout without an acknowledgement: page everyone again and
@@ -31,7 +31,8 @@ const STEPS: { label: string; sends: StepSend[] }[] = [
 
 /**
  * One escalation step, as a pure function of where the schedule stands: what to send now and when to
- * look again, or that it stops (someone took the ticket, or every round has been tried).
+ * look again, or that it stops because someone took the ticket. An unacknowledged emergency is never
+ * left with nobody paged: once every round has been tried, the last step repeats each ack_timeout.
  */
 export function escalationStep(
   state: { step: number; unacknowledged: boolean },
@@ -39,8 +40,8 @@ export function escalationStep(
   now: Date,
 ): StepDecision {
   if (!state.unacknowledged) return { kind: 'stop', why: 'acknowledged' };
-  if (state.step >= STEPS.length * Math.max(1, policy.repeat)) return { kind: 'stop', why: 'exhausted' };
-  const plan = STEPS[state.step % STEPS.length]!;
+  const rounds = STEPS.length * Math.max(1, policy.repeat);
+  const plan = state.step >= rounds ? STEPS[STEPS.length - 1]! : STEPS[state.step % STEPS.length]!;
   return {
     kind: 'send',
     label: plan.label,

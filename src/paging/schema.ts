@@ -67,6 +67,7 @@ export const outbox = sqliteTable(
   ],
 );
 
+/** `exhausted` is kept for rows of earlier releases, whose schedule ended after its rounds; none ends so now. */
 export const ESCALATION_STATUSES = ['active', 'stopped', 'exhausted'] as const;
 
 /**
@@ -81,6 +82,7 @@ export const escalations = sqliteTable(
     step: integer('step').notNull().default(0),
     nextAt: integer('next_at', { mode: 'timestamp_ms' }).notNull(),
     status: text('status', { enum: ESCALATION_STATUSES }).notNull(),
+    /** While active, when the current step began (ESC counts from it); once ended, when it ended. */
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('escalations_due_idx').on(t.status, t.nextAt)],

@@ -129,6 +129,29 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
   return router;
 }
 
+/** What the service reads of an interactivity payload; Slack sends more, which is left alone. */
+const slackPayloadSchema = z.object({
+  type: z.string().optional(),
+  user: z.object({ id: z.string().optional() }).optional(),
+  actions: z.array(z.object({ action_id: z.string().optional(), value: z.string().optional() })).optional(),
+});
+
+/** The `payload` form field as the object Slack sends, or why it is not one (a signed request can still be malformed). */
+function slackPayload(field: unknown): z.infer<typeof slackPayloadSchema> | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof field === 'string' ? field : '');
+  } catch {
+    return 'payload is not JSON';
+  }
+  const parsed = slackPayloadSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return `payload${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')} ${
+    issue.path.length ? 'has the wrong shape' : 'must be a JSON object'
+  }`;
+}
+
 /** Slack's Interactivity Request URL: the Acknowledge button. Signed with the signing secret, five-minute window. */
 export function slackRoutes(deps: AckRouteDeps): Router {
   const router = Router();
@@ -162,12 +185,9 @@ export function slackRoutes(deps: AckRouteDeps): Router {
           .status(401)
           .json({ error: { code: 'bad_signature', message: 'Missing, wrong or stale X-Slack-Signature' } });
       }
-      let payload: { type?: string; user?: { id?: string }; actions?: { action_id?: string; value?: string }[] };
-      try {
-        payload = JSON.parse(String(req.body?.payload ?? ''));
-      } catch {
-        return void res.status(400).json({ error: { code: 'bad_payload', message: 'payload is not JSON' } });
-      }
+      const payload = slackPayload(req.body?.payload);
+      if (typeof payload === 'string')
+        return void res.status(400).json({ error: { code: 'bad_payload', message: payload } });
       const action = payload.actions?.[0];
       if (payload.type !== 'block_actions' || action?.action_id !== 'acknowledge')
         return void res.status(200).json({ text: 'Nothing to do.' });

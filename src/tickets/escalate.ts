@@ -41,29 +41,15 @@ async function runStep(deps: TicketDeps, tx: Q, esc: Escalation, now: Date): Pro
   const org = deps.organisation;
   const ticket = await store.ticketByIdForUpdate(tx, esc.ticketId);
   const decision = escalationStep({ step: esc.step, unacknowledged: ticket?.status === 'new' }, org.escalation, now);
-  if (!ticket || decision.kind === 'stop') {
-    if (ticket && decision.kind === 'stop' && decision.why === 'exhausted') {
-      await store.addEvent(
-        tx,
-        ticket.id,
-        now,
-        'note',
-        { text: 'escalation finished without an acknowledgement' },
-        'switchboard',
-      );
-    }
-    return endEscalation(
-      tx,
-      esc.id,
-      decision.kind === 'stop' && decision.why === 'exhausted' ? 'exhausted' : 'stopped',
-      now,
-    );
-  }
+  if (!ticket || decision.kind === 'stop') return endEscalation(tx, esc.id, 'stopped', now);
   const everyone = await whoToPage(tx, org, now, ticket.line);
+  const onCall = everyone.slice(0, 1);
+  const lineArchitects = architects(org, ticket.line);
   const people: Record<StepSend['who'], StaffMember[]> = {
     everyone,
-    on_call: everyone.slice(0, 1),
-    architects: architects(org, ticket.line),
+    on_call: onCall,
+    // A line with no architects: their step phones the on-call engineer, so a step never reaches nobody.
+    architects: lineArchitects.length ? lineArchitects : onCall,
   };
   const key = `esc:${esc.id}:${esc.step}`;
   const about = { key, ticketId: ticket.id, purpose: 'page' as const };

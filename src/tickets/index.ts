@@ -49,7 +49,7 @@ export {
   type AckChannel,
   type AckOutcome,
 } from './acknowledge.js';
-export { answerStaff, callCaller, type StaffAnswer, type StaffCommand } from './staff-texts.js';
+export { answerStaff, callCaller, ACK_ALL_MS, type StaffAnswer, type StaffCommand } from './staff-texts.js';
 export {
   changePriority,
   changeStatus,

@@ -35,6 +35,8 @@ export const TICKET_EVENT_TYPES = [
   'requester_notified',
   /** Someone not paged about the ticket asked to take it, and was asked to confirm. */
   'ack_offered',
+  /** ACK ALL named the ticket among those it would take; YES within two minutes takes them. */
+  'ack_all_offered',
   /** A message of the email conversation: from the requester, or sent to them. */
   'email_received',
   'email_sent',

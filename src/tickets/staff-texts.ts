@@ -1,9 +1,10 @@
 import { mayDial, type StaffMember } from '../config/index.js';
 import { clientById } from '../clients/index.js';
-import { hurryEscalation, pagedStaff, ticketsPagedTo } from '../paging/index.js';
+import { hurryEscalation, localTime, pagedStaff, ticketsPagedTo } from '../paging/index.js';
 import { runDueEscalations } from './escalate.js';
 import { acknowledge, isResponsibleFor, isOpen, nameOf } from './acknowledge.js';
 import type { TicketDeps } from './deps.js';
+import * as offers from './offer-store.js';
 import * as store from './store.js';
 import type { Ticket } from './store.js';
 
@@ -21,7 +22,10 @@ export type StaffAnswer =
   | { kind: 'help' }
   | { kind: 'acknowledged'; number: number }
   | { kind: 'acknowledged_all'; numbers: number[]; taken: { number: number; by: string }[] }
+  | { kind: 'ack_all_asked'; numbers: number[] }
+  | { kind: 'ack_all_lapsed' }
   | { kind: 'escalated_now'; number: number }
+  | { kind: 'escalating_at'; number: number; at: string }
   | { kind: 'not_escalating'; number: number; by?: string }
   | { kind: 'escalate_refused'; number: number }
   | { kind: 'already'; number: number; by: string }
@@ -35,6 +39,15 @@ export type StaffAnswer =
   | { kind: 'no_caller_number'; number: number }
   | { kind: 'not_dialable'; number: number; countries: string[] }
   | { kind: 'calling'; number: number; phone: string };
+
+/**
+ * How long an escalation step is given to be answered before ESC may bring the next one: a phone rings
+ * for up to a minute, then reads the page twice. Eight ESCs in a row are one step, not the whole schedule.
+ */
+const ESC_ANSWER_MS = 2 * 60_000;
+
+/** How long an ACK ALL question waits for its YES. */
+export const ACK_ALL_MS = 2 * 60_000;
 
 /** How long a "take it anyway?" question stays open. */
 const OFFER_MS = 30 * 60_000;
@@ -90,6 +103,19 @@ export async function callCaller(deps: TicketDeps, staff: StaffMember, number: n
   return { kind: 'calling', number, phone: ticket.callerNumber };
 }
 
+/** YES to an ACK ALL: each ticket it named is taken, unless someone took it meanwhile (the reply names them). */
+async function takeEvery(deps: TicketDeps, staff: StaffMember, offered: number[]): Promise<StaffAnswer> {
+  const numbers: number[] = [];
+  const taken: { number: number; by: string }[] = [];
+  for (const number of offered) {
+    const outcome = await acknowledge(deps, number, staff, 'sms');
+    if (outcome.result === 'acknowledged') numbers.push(number);
+    else if (outcome.result === 'already' && outcome.ticket.acknowledgedBy !== staff.id)
+      taken.push({ number, by: outcome.by });
+  }
+  return { kind: 'acknowledged_all', numbers, taken };
+}
+
 /** Answers a staff member's text to the helpdesk number. */
 export async function answerStaff(deps: TicketDeps, staff: StaffMember, command: StaffCommand): Promise<StaffAnswer> {
   const open = async (n: number) => {
@@ -106,17 +132,15 @@ export async function answerStaff(deps: TicketDeps, staff: StaffMember, command:
       return callCaller(deps, staff, command.number);
     }
     case 'ack_all': {
-      // Everything paged to this person that nobody has taken yet, in one reply.
-      const waiting = await store.waitingNumbers(deps.db.q, await ticketsPagedTo(deps.db.q, staff.id));
+      // Everything paged to this person that nobody has taken yet: named first, taken only on YES, since
+      // one text would otherwise silence every escalation at once. The question is on each timeline.
+      const waiting = await store.waitingTickets(deps.db.q, await ticketsPagedTo(deps.db.q, staff.id));
       if (waiting.length === 0) return { kind: 'nothing_waiting' };
-      const numbers: number[] = [];
-      const taken: { number: number; by: string }[] = [];
-      for (const number of waiting.sort((a, b) => a - b)) {
-        const outcome = await acknowledge(deps, number, staff, 'sms');
-        if (outcome.result === 'acknowledged') numbers.push(number);
-        else if (outcome.result === 'already') taken.push({ number, by: outcome.by });
-      }
-      return { kind: 'acknowledged_all', numbers, taken };
+      const now = deps.clock.now();
+      await deps.db.withTransaction(async (tx) => {
+        for (const t of waiting) await store.addEvent(tx, t.id, now, 'ack_all_offered', {}, staff.id);
+      });
+      return { kind: 'ack_all_asked', numbers: waiting.map((t) => t.number).sort((a, b) => a - b) };
     }
     case 'escalate': {
       const ticket = await open(command.number);
@@ -126,25 +150,33 @@ export async function answerStaff(deps: TicketDeps, staff: StaffMember, command:
         return { kind: 'not_escalating', number: ticket.number, by: nameOf(deps.organisation, ticket.acknowledgedBy) };
       const now = deps.clock.now();
       const hurried = await deps.db.withTransaction(async (tx) => {
-        if (!(await hurryEscalation(tx, ticket.id, now))) return false;
-        await store.addEvent(
-          tx,
-          ticket.id,
-          now,
-          'note',
-          { text: `${staff.name} asked to escalate now (ESC)` },
-          staff.id,
-        );
-        return true;
+        const next = await hurryEscalation(tx, ticket.id, now, ESC_ANSWER_MS);
+        if (next?.moved) {
+          const text = `${staff.name} asked to escalate now (ESC)`;
+          await store.addEvent(tx, ticket.id, now, 'note', { text }, staff.id);
+        }
+        return next;
       });
       if (!hurried) return { kind: 'not_escalating', number: ticket.number };
+      if (hurried.nextAt > now)
+        return { kind: 'escalating_at', number: ticket.number, at: localTime(deps.organisation, hurried.nextAt) };
       await runDueEscalations(deps);
       return { kind: 'escalated_now', number: ticket.number };
     }
     case 'confirm': {
-      const offered = await store.offeredSince(deps.db.q, staff.id, new Date(deps.clock.now().getTime() - OFFER_MS));
+      const now = deps.clock.now().getTime();
+      // A bare YES first answers an ACK ALL of the last two minutes.
+      if (command.number === undefined) {
+        const toAll = await offers.offeredToAllSince(deps.db.q, staff.id, new Date(now - ACK_ALL_MS));
+        if (toAll.length) return takeEvery(deps, staff, toAll);
+      }
+      const offered = await offers.offeredSince(deps.db.q, staff.id, new Date(now - OFFER_MS));
       const number = command.number ?? (offered.length === 1 ? offered[0] : undefined);
-      if (number === undefined) return offered.length ? { kind: 'confirm_which', numbers: offered } : { kind: 'help' };
+      if (number === undefined && offered.length) return { kind: 'confirm_which', numbers: offered };
+      if (number === undefined) {
+        const lapsed = await offers.offeredToAllSince(deps.db.q, staff.id, new Date(now - OFFER_MS));
+        return lapsed.length ? { kind: 'ack_all_lapsed' } : { kind: 'help' };
+      }
       if (!offered.includes(number)) return { kind: 'ack_first', number };
       return take(deps, number, staff, 'sms');
     }

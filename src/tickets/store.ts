@@ -214,33 +214,17 @@ export function ticketsDueForWarning(tx: Q, now: Date, limit: number): Promise<T
 }
 
 /** Which of these tickets are still waiting for someone to take them (new), newest first. */
-export async function waitingNumbers(q: ReadQ, ids: number[]): Promise<number[]> {
+export async function waitingTickets(q: ReadQ, ids: number[]): Promise<{ id: number; number: number }[]> {
   if (ids.length === 0) return [];
-  const rows = await q
-    .select({ number: tickets.number })
+  return q
+    .select({ id: tickets.id, number: tickets.number })
     .from(tickets)
     .where(and(inArray(tickets.id, ids), eq(tickets.status, 'new')))
     .orderBy(desc(tickets.createdAt));
-  return rows.map((r) => r.number);
 }
 
-/** Open tickets a person was asked to confirm taking (a "take it anyway?" question) since an instant, newest first. */
-export async function offeredSince(q: ReadQ, staffId: string, since: Date): Promise<number[]> {
-  const rows = await q
-    .selectDistinct({ number: tickets.number })
-    .from(ticketEvents)
-    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
-    .where(
-      and(
-        eq(ticketEvents.type, 'ack_offered'),
-        eq(ticketEvents.actor, staffId),
-        gte(ticketEvents.at, since),
-        inArray(tickets.status, [...OPEN_STATUSES]),
-      ),
-    )
-    .orderBy(desc(tickets.number));
-  return rows.map((r) => r.number);
-}
+export const waitingNumbers = async (q: ReadQ, ids: number[]): Promise<number[]> =>
+  (await waitingTickets(q, ids)).map((t) => t.number);
 
 /**
  * Emergencies billed on top of the contract that were opened in [from, to): the caller was told the

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auth, testApp } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
-import { Caller } from '../support/phone.js';
+import { Caller, PUBLIC_URL, TWILIO_AUTH_TOKEN } from '../support/phone.js';
+import { spoken } from '../support/twiml.js';
 import { simpleParser } from 'mailparser';
 import { pagingHarness } from '../support/paging.js';
 import { unfold } from '../support/mail-messages.js';
@@ -101,6 +102,40 @@ describe('announcements: what callers hear after the welcome', async () => {
     expect(client.body.error.fields['clientIds[0]']).toBe('there is no client 424242');
     await post({ text: '' }).expect(400);
     await post({ text: 'x', startsAt: 'tomorrow' }).expect(400);
+  });
+});
+
+describe('announcements: they never hold the menu for long', async () => {
+  const { app } = await testApp({ organisation, now: NOW, env: { PUBLIC_URL, TWILIO_AUTH_TOKEN } });
+  // Eleven long notices: read in full before the menu, they made minutes of speech no key could cut short.
+  const notices = Array.from(
+    { length: 11 },
+    (_, i) => `Notice ${i + 1}: ${'The mail relay in the north data centre is being replaced. '.repeat(15).trim()}`,
+  );
+  for (const text of notices) await request(app).post('/api/announcements').set(auth).send({ text }).expect(201);
+
+  it('reads them inside the menu’s listening, so a key cuts them short', async () => {
+    const caller = new Caller(app, '+13125550100');
+    await caller.dial();
+    // Nothing is spoken before the menu starts listening.
+    expect(caller.verbs.map((v) => v.verb)).toEqual(['Gather', 'Redirect']);
+    const inGather = spoken(caller.verbs[0]!.children);
+    expect(inGather).toMatch(/^Thank you for calling Omnipotech\. Notice 9: /);
+    expect(inGather).toContain('For the helpdesk, press 1.');
+    // A caller who knows what they want presses 5 at once.
+    await caller.press('5');
+    expect(caller.heard).toContain('support code');
+  });
+
+  it('reads the newest three, each cut to 400 characters, and sends callers to the status page for the rest', async () => {
+    const caller = new Caller(app, '+13125550101');
+    await caller.dial();
+    const says = caller.verbs[0]!.children.filter((v) => v.verb === 'Say').map((v) => v.text);
+    const read = says.filter((t) => t.startsWith('Notice '));
+    expect(read.map((t) => t.split(':')[0])).toEqual(['Notice 9', 'Notice 10', 'Notice 11']);
+    for (const t of read) expect(t.length).toBeLessThanOrEqual(400);
+    expect(says).toContain('You will find more on our status page.');
+    expect(says.join(' ').length).toBeLessThan(1600);
   });
 });
 

@@ -191,6 +191,21 @@ describe('the organisation file', () => {
     ]);
   });
 
+  it('refuses a self_test.from that is a staff member’s phone or the helpdesk number, naming the field', () => {
+    const staff = problemsOf((d) => (d.self_test = { at: '07:00', from: '+15550200003' })).map((p) =>
+      p.replace(/^organisation file \S+: /, ''),
+    );
+    expect(staff).toEqual([
+      'self_test.from: "+15550200003" is also the phone of Ed Engineer (staff); the line test needs a number nobody calls from',
+    ]);
+    const helpdesk = problemsOf((d) => (d.self_test = { at: '07:00', from: '+12817684800' })).map((p) =>
+      p.replace(/^organisation file \S+: /, ''),
+    );
+    expect(helpdesk).toEqual([
+      'self_test.from: "+12817684800" is the helpdesk number itself; the line test needs a second number',
+    ]);
+  });
+
   it('explains a missing file and broken YAML', () => {
     const missing = readOrganisationFile(join(dir, 'nope.yaml'));
     expect(!missing.ok && missing.problems[0]).toMatch(/nope\.yaml: cannot be read \(no such file\)/);

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { calls } from '../../src/db/schema.js';
-import { checkLineTest, runDailyLineTest, startLineTest } from '../../src/ivr/index.js';
+import { checkLineTest, LINE_TEST_WAIT_MS, runDailyLineTest, startLineTest } from '../../src/ivr/index.js';
+import { auth } from '../support/app.js';
 import { organisationFrom } from '../support/organisation.js';
 import { pagingHarness } from '../support/paging.js';
 import { twilioPost } from '../support/phone.js';
@@ -25,7 +26,7 @@ describe('the daily test of the emergency line', async () => {
     expect(started.ok && started.value.status).toBe('calling');
     const placed = h.twilio.calls.at(-1)!;
     expect(placed).toMatchObject({ to: HELPDESK, from: TEST_NUMBER, sendDigits: 'wwwwwwww9' });
-    expect(placed.url).toMatch(/\/twilio\/voice\/line-test-leg$/);
+    expect(placed.url).toMatch(/\/twilio\/voice\/line-test-leg\?test=[0-9a-f]+$/);
     // The stand-in Twilio connects the call to the helpdesk number's Voice URL, then the keys reach the menu.
     const leg = await twilioPost(h.app, placed.url, { CallSid: placed.sid }).expect(200);
     expect(parseTwiml(leg.text).map((v) => v.verb)).toEqual(['Pause', 'Hangup']);
@@ -41,7 +42,26 @@ describe('the daily test of the emergency line', async () => {
     expect(await checkLineTest(deps)).toBeUndefined();
   });
 
+  it('is passed only by the call it placed: a stray request from the test number changes nothing', async () => {
+    const started = await startLineTest(deps, 'Olive Office');
+    expect(started.ok && started.value.status).toBe('calling');
+    const placed = h.twilio.calls.at(-1)!;
+    const stray = { CallSid: 'CA00000000000000000000000000000stray', From: TEST_NUMBER, To: HELPDESK };
+    await twilioPost(h.app, '/twilio/voice', stray).expect(200);
+    await twilioPost(h.app, '/twilio/voice/menu?try=1', { ...stray, Digits: '9' }).expect(200);
+    // Twilio's request for the test leg's TwiML, but for another call.
+    await twilioPost(h.app, placed.url, { CallSid: 'CA0000000000000000000000000000other' }).expect(200);
+    expect((await health()).lineTest).toMatchObject({ status: 'calling' });
+    h.clock.advance(LINE_TEST_WAIT_MS + 1000);
+    expect(await checkLineTest(deps)).toMatchObject({ status: 'failed' });
+    // Nor does a late request from the number turn a failed test into a passed one.
+    await twilioPost(h.app, '/twilio/voice', stray).expect(200);
+    await twilioPost(h.app, placed.url, { CallSid: placed.sid }).expect(200);
+    expect((await health()).lineTest).toMatchObject({ status: 'failed' });
+  });
+
   it('pages the architects and fails /healthz when the call never reaches the service', async () => {
+    h.twilio.messages.length = 0; // the test above failed one too
     await startLineTest(deps, 'the daily test');
     h.clock.advance(60_000);
     expect(await checkLineTest(deps)).toBeUndefined(); // still within the two minutes
@@ -83,5 +103,31 @@ describe('the daily test of the emergency line', async () => {
     expect(h.twilio.calls.at(-1)).toMatchObject({ to: HELPDESK, from: TEST_NUMBER });
     h.clock.advance(60_000);
     expect(await runDailyLineTest(deps)).toBeUndefined();
+  });
+});
+
+describe('a test number that is also a client’s phone', async () => {
+  const h = await pagingHarness({
+    organisation: organisationFrom(undefined, (doc) => {
+      doc.self_test = { at: '07:00', from: TEST_NUMBER };
+    }),
+  });
+  const deps = { ...h.services.tickets, voice: h.channels.voice };
+
+  it('is refused when the test starts, naming the field and the client, and no call is placed', async () => {
+    await request(h.app)
+      .post('/api/clients')
+      .set(auth)
+      .send({ name: 'Acme Dental', supportCode: '482913', contacts: [{ name: 'Dana', phone: TEST_NUMBER }] })
+      .expect(201);
+    const started = await startLineTest(deps, 'Olive Office');
+    expect(started.ok && started.value).toMatchObject({ status: 'failed' });
+    expect(started.ok && started.value.why).toBe(
+      'self_test.from +15550209999 is also the phone of Dana at Acme Dental: calls from it would be taken for test calls',
+    );
+    expect(h.twilio.calls).toEqual([]);
+    expect((await request(h.app).get('/healthz').expect(503)).body.problems).toEqual([
+      expect.stringContaining('self_test.from +15550209999 is also the phone of Dana at Acme Dental'),
+    ]);
   });
 });

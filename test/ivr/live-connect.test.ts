@@ -164,6 +164,44 @@ describe('live connect: the on-call engineer is rung first, and must press 1', a
     ]);
   });
 
+  it('tells an engineer who presses 1 that someone else has taken the ticket meanwhile, and still connects them', async () => {
+    const caller = await calling('+13125550666', '5', '', '1');
+    const { ticket } = await ticketOf(caller.callSid);
+    const erin = new EngineerLeg(h.app, dialOf(caller).number, caller.callSid);
+    await erin.answer();
+    // While Erin listens to the whisper, Alan takes the ticket.
+    await request(h.app).post(`/api/tickets/${ticket.number}/ack`).set(auth).send({ staffId: 'alan' }).expect(200);
+    await erin.press('1');
+    const digits = String(ticket.number).split('').join(' ');
+    expect(erin.heard).toBe(`Ticket ${digits} is already with Alan Architect. Connecting you now.`);
+    expect(erin.verbs.map((v) => v.verb)).toEqual(['Say']);
+    await dialEnded(h, caller, { DialCallStatus: 'completed', DialCallDuration: '40', DialCallSid: erin.callSid });
+    const after = await ticketOf(caller.callSid);
+    expect(after.ticket.acknowledgedBy).toBe('alan');
+    expect(after.call.outcome).toBe('bridged');
+    const events = await h.db.q.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id));
+    expect(events.filter((e) => e.type === 'acknowledged').map((e) => e.actor)).toEqual(['alan']);
+  });
+
+  it('does not put an engineer through to a ticket closed meanwhile: the caller leaves a message instead', async () => {
+    const caller = await calling('+13125550667', '5', '', '1');
+    const { ticket } = await ticketOf(caller.callSid);
+    const erin = new EngineerLeg(h.app, dialOf(caller).number, caller.callSid);
+    await erin.answer();
+    await request(h.app)
+      .patch(`/api/tickets/${ticket.number}`)
+      .set(auth)
+      .send({ staffId: 'alan', status: 'resolved' })
+      .expect(200);
+    await erin.press('1');
+    const digits = String(ticket.number).split('').join(' ');
+    expect(erin.heard).toBe(`Ticket ${digits} has been closed. The caller will leave a message. Goodbye.`);
+    expect(erin.verbs.map((v) => v.verb)).toEqual(['Say', 'Hangup']);
+    expect((await ticketOf(caller.callSid)).call.outcome).not.toBe('bridged');
+    await dialEnded(h, caller, { DialCallStatus: 'completed', DialCallDuration: '9', DialCallSid: erin.callSid });
+    expect(caller.recordVerb).toBeDefined();
+  });
+
   it('never lets an answering machine accept: the caller leaves a voicemail and everyone is paged about the same ticket', async () => {
     h.twilio.messages.length = 0;
     const caller = await calling(BETA_PHONE, '5', '1');

@@ -95,7 +95,8 @@ describe('the greeting and menu', async () => {
     const caller = new Caller(italian.app, ACME_PHONE);
     await caller.dial();
     expect(caller.heard).toContain('Grazie per aver chiamato Omnipotech.');
-    expect(caller.verbs[0]!.attrs).toMatchObject({ language: 'it-IT', voice: 'Polly.Bianca' });
+    // The greeting is read inside the menu's <Gather>.
+    expect(caller.verbs[0]!.children[0]!.attrs).toMatchObject({ language: 'it-IT', voice: 'Polly.Bianca' });
   });
 });
 

@@ -37,6 +37,11 @@ function slackClick(user: string, value: string, at = Math.floor(h.clock.now().g
     user: { id: user },
     actions: [{ action_id: 'acknowledge', value }],
   });
+  return slackPost(payload, at, secret);
+}
+
+/** A signed Slack request whose `payload` field holds this text. */
+function slackPost(payload: string, at = Math.floor(h.clock.now().getTime() / 1000), secret = SECRET) {
   const body = `payload=${encodeURIComponent(payload)}`;
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${at}:${body}`).digest('hex')}`;
   return request(h.app)
@@ -64,6 +69,15 @@ describe('acknowledging from Slack, a link and the API', async () => {
     await slackClick('U0123', String(first.number), Math.floor(h.clock.now().getTime() / 1000) - 301).expect(401);
     expect((await h.db.q.select().from(tickets)).at(-1)!.status).toBe('new');
   });
+
+  it.each(['null', '42', '"acknowledge"', '[]', '{"actions": "acknowledge"}', '{"user": null}'])(
+    'answers a signed Slack payload of %s with a clear 400, not a 500',
+    async (payload) => {
+      const res = await slackPost(payload).expect(400);
+      expect(res.body.error).toMatchObject({ code: 'bad_payload' });
+      expect(res.body.error.message).toContain('payload');
+    },
+  );
 
   it('takes the ticket for the staff member linked to the Slack user who clicked', async () => {
     // Erin is linked to Slack user U0123 in the organisation file.

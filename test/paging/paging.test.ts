@@ -118,13 +118,16 @@ describe('paging an emergency', async () => {
     h.twilio.calls.length = 0;
   });
 
-  it('answers an unknown reply from staff with help, and a stranger with the helpdesk’s number use', async () => {
+  it('answers an unknown reply from staff with help, a client with the helpdesk’s number use, and a stranger not at all', async () => {
     const help = await twilioPost(h.app, '/twilio/sms', { From: ED, Body: 'what is this?' }).expect(200);
     expect(spoken(parseTwiml(help.text)) || help.text).toContain(
-      'ACK 1042 takes ticket 1042; ACK ALL takes every emergency paged to you; ESC 1042 escalates it to the next step now',
+      'ACK 1042 takes ticket 1042; ACK ALL (then YES) takes every emergency paged to you; ESC 1042 escalates it to the next step now',
     );
+    const client = await twilioPost(h.app, '/twilio/sms', { From: ACME_PHONE, Body: 'ACK 1001' }).expect(200);
+    expect(client.text).toContain('this number takes calls, not texts');
+    // A stranger is sent nothing: every reply is paid for.
     const stranger = await twilioPost(h.app, '/twilio/sms', { From: '+13125550000', Body: 'ACK 1001' }).expect(200);
-    expect(stranger.text).toContain('this number takes calls, not texts');
+    expect(stranger.text).not.toContain('<Message>');
   });
 
   it('phones the on-call engineer when nobody acknowledges in time; an answering machine is not an acknowledgement; pressing 1 is', async () => {
