@@ -1,16 +1,16 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { MailboxTarget } from '../config/index.js';
 import { errorMessage, releaseLease, takeLease } from '../db/index.js';
 import type { IntakeDeps } from './deps.js';
 import { MAX_MESSAGE_BYTES, recordUnreadable, takeMessage } from './intake.js';
 import { lanesOf } from './lanes.js';
 import { reportMailbox, mailboxName } from './status.js';
-import { doneTaking, inFlight, markTaking, suspect } from './store.js';
+import { setAsideWhatDied } from './aside.js';
+import { downloadTo, fetchSources, headOfMessage, imapClient } from './imap.js';
+import { doneTaking, markTaking } from './store.js';
 import type { RawMessage } from './parser-pool.js';
 
 export interface Mailbox {
@@ -105,10 +105,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
   };
 
   /** The first 64 KB of a message: its headers, for a record of a message that is not read whole. */
-  const headAt = async (uid: number): Promise<Buffer> => {
-    const m = await client?.fetchOne(String(uid), { source: { start: 0, maxLength: 64 * 1024 } }, { uid: true });
-    return m && m.source ? m.source : Buffer.alloc(0);
-  };
+  const headAt = async (uid: number): Promise<Buffer> => (client ? headOfMessage(client, uid) : Buffer.alloc(0));
 
   /** A message too large to hold in memory: streamed to a file, taken from there, the file removed. */
   const takeLarge = async (c: ImapFlow, uid: number, size: number): Promise<boolean> => {
@@ -120,9 +117,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
     }
     const path = join(await spool, `${uid}.eml`);
     try {
-      const { content } = await c.download(String(uid), undefined, { uid: true });
-      if (!content) return false;
-      await pipeline(content, createWriteStream(path));
+      if (!(await downloadTo(c, uid, path))) return false;
       return await takeOne(uid, { path }, size);
     } finally {
       await rm(path, { force: true });
@@ -183,52 +178,10 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
     }
   };
 
-  const fetchSources = async (c: ImapFlow, batch: number[]) => {
-    const sources = new Map<number, Buffer>();
-    for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true }))
-      if (m.source) sources.set(m.uid, m.source);
-    return sources;
-  };
-
-  /**
-   * What a reader that died left in flight: one message being taken is set aside; several, each is
-   * taken again on its own (src/email/schema.ts, mailInFlight). Marks of an earlier UIDVALIDITY name
-   * nothing any more and are dropped.
-   */
   const setAside = async (c: ImapFlow) => {
-    const marks = await inFlight(deps.db.q, name);
-    const current = marks.filter((m) => m.uid.startsWith(`${name}|${validity}|`));
-    for (const m of marks.filter((m) => !current.includes(m)))
-      await deps.db.withTransaction((tx) => doneTaking(tx, m.uid));
-    const uidOf = (marker: string) => Number(marker.split('|').pop());
-    const taking = current.filter((m) => !m.suspect);
-    if (taking.length === 1) {
-      const [mark] = taking;
-      const uid = uidOf(mark!.uid);
-      const head = await headAt(uid);
-      if (head.length) {
-        await recordUnreadable(
-          deps,
-          head,
-          'the service stopped while it was being taken; set aside so that it is not read again',
-          { marker: mark!.uid, key: `aside:${mark!.uid}` },
-        );
-        await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-      } else await deps.db.withTransaction((tx) => doneTaking(tx, mark!.uid));
-      log.error({ uid }, 'a message was being taken when the service stopped: it is set aside, not read again');
-    } else if (taking.length > 1) {
-      await deps.db.withTransaction((tx) =>
-        suspect(
-          tx,
-          taking.map((m) => m.uid),
-        ),
-      );
-      log.warn(
-        { uids: taking.map((m) => uidOf(m.uid)) },
-        'messages were being taken when the service stopped: each is taken again on its own',
-      );
-    }
-    alone = new Set((await inFlight(deps.db.q, name)).filter((m) => m.suspect).map((m) => uidOf(m.uid)));
+    alone = await setAsideWhatDied(deps, name, validity, headAt, (uid) =>
+      c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true }).then(() => undefined),
+    );
   };
 
   const drain = (): Promise<void> => {
@@ -255,22 +208,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
 
   const connect = async () => {
     if (stopped || !holding || client) return;
-    const c = new ImapFlow({
-      host: target.host,
-      port: target.port,
-      secure: target.secure,
-      auth: { user: target.user, pass: target.password },
-      logger: false,
-      // Plain imap:// only where TLS is not offered (a local server); imaps:// checks the certificate.
-      doSTARTTLS: target.secure ? undefined : false,
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 5 * 60_000,
-      // IDLE again a moment after each reading: until IDLE starts the server cannot say that mail arrived,
-      // so mail landing in between waits for it (imapflow's default is 15 s; 500 ms measured as the whole
-      // of a message's median wait in bench:email).
-      autoIdleDelay: 100,
-    });
+    const c = imapClient(target);
     c.on('error', (err: unknown) => log.warn({ err: errorMessage(err) }, 'mailbox connection error'));
     c.on('close', () => {
       if (client === c) client = undefined;
