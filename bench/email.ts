@@ -1,16 +1,22 @@
 /**
  * Email intake against a private Dovecot (Debian's dovecot-imapd), with the service running as its own
- * process (dist/main.js) and a local SMTP server taking its replies. Prints
- *  - landing: 200 messages from people at a registered client's domain, one at a time: from the IMAP APPEND that lands a
- *    message to its automatic reply reaching SMTP (the reply is written in the ticket's transaction, so
- *    it also bounds "ticket committed"), p50 and p99;
- *  - backlog: 5,000 messages, each from a different person at the client's domain, waiting in the
- *    mailbox when the service starts (as after an outage): messages taken per second, the time until
- *    every automatic reply reached SMTP, and the service's peak RSS (VmHWM).
+ * process (dist/main.js, at the deployed heap) and a local SMTP server taking its replies. The senders are
+ * people at 250 registered clients' domains, each vouched for by the receiving server
+ * (Authentication-Results, `email.authentication.trust`). Prints
+ *  - landing: 200 messages, one at a time: from the IMAP APPEND that lands a message to its automatic
+ *    reply reaching SMTP (the reply is written in the ticket's transaction, so it also bounds "ticket
+ *    committed"), p50 and p99;
+ *  - backlog: 5,000 messages, each from a different person, waiting in the mailbox when the service
+ *    starts (as after an outage): messages taken per second, the time until every automatic reply reached
+ *    SMTP, and the service's peak RSS (VmHWM);
+ *  - large mail: 2,000 ordinary messages arriving at a steady pace with 5% large ones (1–20 MB: log
+ *    files pasted as text, PDFs and archives attached) mixed in: whether the service lived, the ordinary
+ *    messages' APPEND -> reply p50 and p99, what became of the large ones, and the peak RSS.
  *
  *   npm run bench:email                        (SQLite)
  *   npm run bench:email -- --engine postgres
  *   npm run bench:email -- --backlog 1000      (a smaller backlog)
+ *   npm run bench:email -- --ordinary 500 --large 5 --rate 20   (the large-mail run: messages, % large, per second)
  *   SERVICE_FLAGS=--cpu-prof npm run bench:email   (node flags for the service, e.g. to profile it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMailServer, type MailServer } from '../test/support/dovecot.js';
 import { startSmtp } from '../test/support/fake-mail-chat.js';
-import { message } from '../test/support/mail-messages.js';
+import { message, RECEIVING_SERVER } from '../test/support/mail-messages.js';
+import { describeLarge, runLargeMail, type LargeFigures } from './email-large.js';
 import { benchDatabase, countRows, enginesOf, numberOption, stopEngines, type BenchEngine } from './engines.js';
 
 const PORT = 3921;
@@ -39,7 +46,11 @@ escalation: { ack_timeout: 1h }
 email:
   addresses: [{ address: support@bench.example, line: software }]
   senders: registered
+  authentication: { trust: ${RECEIVING_SERVER} }
 `;
+/** Clients, one domain each: a domain's people who are not named contacts open at most 20 tickets an hour. */
+const CLIENTS = 250;
+const domainOf = (i: number) => `client${i % CLIENTS}.example`;
 
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 
@@ -101,18 +112,22 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, ever
   return check();
 }
 
-async function registerClient() {
-  const res = await fetch(`http://127.0.0.1:${PORT}/api/clients`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Acme Dental',
-      supportCode: '4417',
-      contacts: [{ name: 'Dana Dentist', phone: '+12815550142', email: 'dana@acme.example' }],
-      domains: ['acme.example'],
-    }),
-  });
-  if (res.status !== 201) throw new Error(`registering the client: ${res.status} ${await res.text()}`);
+async function registerClients() {
+  for (let i = 0; i < CLIENTS; i++) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/api/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: `Client ${i}`,
+        supportCode: String(4000 + i),
+        contacts: [
+          { name: `Contact ${i}`, phone: `+1281555${String(i).padStart(4, '0')}`, email: `contact@${domainOf(i)}` },
+        ],
+        domains: [domainOf(i)],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`registering client ${i}: ${res.status} ${await res.text()}`);
+  }
 }
 
 interface Figures {
@@ -123,6 +138,7 @@ interface Figures {
   repliedMs: number | undefined;
   tickets: number;
   peakMb: number;
+  large?: LargeFigures;
 }
 
 const body = (i: number) =>
@@ -136,13 +152,13 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
   try {
     // (a) One message at a time, with the service idling on the mailbox.
     let service = await startService(dir, env, databaseUrl);
-    await registerClient();
+    await registerClients();
     await new Promise((r) => setTimeout(r, 1000)); // the mailbox is open and IDLE
     const landing: number[] = [];
     for (let i = 0; i < 200; i++) {
       const { id, raw } = message({
         // A sender of their own each: past ten tickets an hour, one sender's mail is added, not answered.
-        from: `Lena ${i} <lena${i}@acme.example>`,
+        from: `Lena ${i} <lena${i}@${domainOf(i)}>`,
         to: 'support@bench.example',
         subject: `Single ${i}`,
         body: body(i),
@@ -162,7 +178,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
       { length: backlog },
       (_, i) =>
         message({
-          from: `Person ${i} <person${i}@acme.example>`,
+          from: `Person ${i} <person${i}@${domainOf(i)}>`,
           to: 'support@bench.example',
           subject: `Backlog ${i}`,
           body: body(i),
@@ -187,6 +203,28 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
     const peakMb = peakRss(service.child.pid!);
     const tickets = await countRows(databaseUrl, 'tickets');
     await stop(service);
+
+    // (c) Large mail mixed into a steady stream, on a database of its own.
+    const largeDb = await benchDatabase(engine, dir);
+    const largeImap = await startMailServer();
+    service = await startService(dir, { ...env, IMAP_URL: largeImap.url() }, largeDb);
+    let large: LargeFigures;
+    try {
+      await registerClients();
+      large = await runLargeMail({
+        imap: largeImap,
+        smtp,
+        service: service.child,
+        domainOf,
+        ordinary: numberOption('ordinary', 2000),
+        largePercent: numberOption('large', 5),
+        rate: numberOption('rate', 20),
+      });
+      large.tickets = await countRows(largeDb, 'tickets');
+    } finally {
+      if (service.child.exitCode === null) await stop(service);
+      await largeImap.stop();
+    }
     return {
       engine,
       landing,
@@ -195,6 +233,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
       repliedMs: repliedAt !== undefined ? repliedAt - start : undefined,
       tickets,
       peakMb,
+      large,
     };
   } finally {
     await Promise.all([imap.stop(), smtp.close()]);
@@ -224,6 +263,7 @@ async function main() {
       `    every automatic reply at SMTP after ${r.repliedMs !== undefined ? `${r.repliedMs} ms` : 'NOT within 5 min'}; tickets in the database: ${r.tickets}`,
     );
     console.log(`    peak RSS of the service: ${r.peakMb} MB  (target < 200 MB)`);
+    if (r.large) console.log(describeLarge(r.large));
   }
 }
 
