@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
+import { jsonBody, urlWithoutNul } from './http/input.js';
 import { clientRoutes, listClients, type ClientDeps } from './clients/index.js';
 import {
   announcementBoard,
@@ -157,6 +158,7 @@ export function createApp(services: Services): App {
   const https = services.publicUrl.startsWith('https://');
   const incomingCall = incomingCallFastPath(services.ivr, env.TWILIO_AUTH_TOKEN, securityHeaderList(https));
   app.set('query parser', 'simple');
+  app.use(urlWithoutNul);
   app.use(securityHeaders(https));
 
   app.use(
@@ -181,7 +183,7 @@ export function createApp(services: Services): App {
 
   const api = express.Router();
   api.use(requireApiToken(env.API_TOKEN));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(jsonBody({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
   api.use(announcementRoutes(services.announcements));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
