@@ -6,7 +6,7 @@ import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readOrCreateState, type Database } from './db/index.js';
-import { healthRoutes } from './http/health.js';
+import { healthRoutes } from './health.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
@@ -165,9 +165,11 @@ export function createApp(services: Services): App {
     healthRoutes({
       db,
       clock,
+      log,
       channels: services.channels,
       outbox: services.outbox,
       unsignedWebhooks: env.unsignedWebhooks,
+      apiToken: env.API_TOKEN,
     }),
   );
   app.use('/twilio', twilioRoutes(services.ivr, env.TWILIO_AUTH_TOKEN));

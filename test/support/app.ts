@@ -21,6 +21,8 @@ export interface TestAppOptions {
   /** Build the real Twilio/SMTP/Slack clients from `env` (pointed at local fakes), as main.ts does. */
   realChannels?: boolean;
   outbox?: AppDeps['outbox'];
+  /** Where the app logs (default: nowhere). */
+  log?: Logger;
   /** A migrated database to run on (e.g. reached through a test's proxy); default a new one of the engine under test. */
   databaseUrl?: string;
 }
@@ -39,7 +41,7 @@ export async function testApp(options: TestAppOptions = {}) {
   };
   const { db, path, url } = options.databaseUrl ? openedAt(options.databaseUrl) : await migratedDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
-  const log: Logger = pino({ level: 'silent' });
+  const log: Logger = options.log ?? pino({ level: 'silent' });
   const channels = options.realChannels
     ? createChannels(parsed.value, log)
     : options.channels
