@@ -74,6 +74,6 @@ export async function signedIn(
   const form = await agent.get('/dashboard/login');
   const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
   await agent.post('/dashboard/login').type('form').send({ _csrf: token, email: account.email, password }).expect(303);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/tickets')).text)![1]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/oncall')).text)![1]!;
   return { agent, csrf };
 }
