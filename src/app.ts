@@ -187,7 +187,7 @@ export function createApp(services: Services): App {
   api.use(requireApiToken(env.API_TOKEN));
   api.use(jsonBody({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
-  api.use(announcementRoutes(services.announcements));
+  api.use(announcementRoutes({ ...services.announcements, clientIpHeader: env.CLIENT_IP_HEADER }));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
   api.use(ticketRoutes(tickets));
   api.use(callbackRoutes(services.callbacks));
