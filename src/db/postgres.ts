@@ -16,6 +16,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface PostgresDatabase extends Database {
   readonly engine: 'postgres';
   readonly pool: pg.Pool;
+  /** Whether this instance's connections to the server are encrypted (TLS), as the server sees them. */
+  usesTls(): Promise<boolean>;
 }
 
 type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> };
@@ -120,6 +122,9 @@ function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase
         options?.retryForMs,
       ),
     savepoint: (tx, work) => (tx as unknown as Transactional).transaction((inner) => work(inner)),
+    usesTls: async () =>
+      (await pool.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()')).rows[0]?.ssl ===
+      true,
     reserved,
     migrate: async () => {
       const client = await pool.connect();

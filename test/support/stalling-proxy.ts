@@ -14,8 +14,8 @@ export interface StallingProxy {
   close(): Promise<void>;
 }
 
-/** A TCP path to a server (PostgreSQL here) that a test can make go silent. */
-export async function stallingProxy(target: URL): Promise<StallingProxy> {
+/** A TCP path to a server (PostgreSQL here) that a test can make go silent; it listens on `host` (default 127.0.0.1). */
+export async function stallingProxy(target: URL, host = '127.0.0.1'): Promise<StallingProxy> {
   const open = new Set<[Socket, Socket]>();
   let stalled = false;
   let stallNew = false;
@@ -40,9 +40,9 @@ export async function stallingProxy(target: URL): Promise<StallingProxy> {
       held.push(client);
     } else join(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const url = new URL(target);
-  url.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  url.host = `${host}:${(server.address() as { port: number }).port}`;
   return {
     url: url.toString(),
     stall(options = {}) {
