@@ -11,6 +11,7 @@
  *   npm run bench:email                        (SQLite)
  *   npm run bench:email -- --engine postgres
  *   npm run bench:email -- --backlog 1000      (a smaller backlog)
+ *   npm run bench:email -- --smoke             (3 landing, a backlog of 20: fails unless every message is answered)
  *   SERVICE_FLAGS=--cpu-prof npm run bench:email   (node flags for the service, e.g. to profile it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,7 @@ import { startSmtp } from '../test/support/fake-mail-chat.js';
 import { message } from '../test/support/mail-messages.js';
 import { benchDatabase, countRows, enginesOf, numberOption, stopEngines, type BenchEngine } from './engines.js';
 
+const SMOKE = process.argv.includes('--smoke');
 const PORT = 3921;
 const API_TOKEN = 'bench-token-0123456789';
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
@@ -139,7 +141,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
     await registerClient();
     await new Promise((r) => setTimeout(r, 1000)); // the mailbox is open and IDLE
     const landing: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < (SMOKE ? 3 : 200); i++) {
       const { id, raw } = message({
         // A sender of their own each: past ten tickets an hour, one sender's mail is added, not answered.
         from: `Lena ${i} <lena${i}@acme.example>`,
@@ -203,7 +205,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
 
 async function main() {
   const engines = enginesOf();
-  const backlog = numberOption('backlog', 5000);
+  const backlog = numberOption('backlog', SMOKE ? 20 : 5000);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-email-bench-'));
   const results: Figures[] = [];
   try {
@@ -224,6 +226,7 @@ async function main() {
       `    every automatic reply at SMTP after ${r.repliedMs !== undefined ? `${r.repliedMs} ms` : 'NOT within 5 min'}; tickets in the database: ${r.tickets}`,
     );
     console.log(`    peak RSS of the service: ${r.peakMb} MB  (target < 200 MB)`);
+    if (SMOKE && (r.repliedMs === undefined || r.tickets < r.backlog)) process.exitCode = 1;
   }
 }
 
