@@ -17,6 +17,7 @@
  *   npm run bench:email -- --engine postgres
  *   npm run bench:email -- --backlog 1000      (a smaller backlog)
  *   npm run bench:email -- --ordinary 500 --large 5 --rate 20   (the large-mail run: messages, % large, per second)
+ *   npm run bench:email -- --smoke             (3 landing, a backlog of 20: fails unless every message is answered)
  *   SERVICE_FLAGS=--cpu-prof npm run bench:email   (node flags for the service, e.g. to profile it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +30,7 @@ import { message, RECEIVING_SERVER } from '../test/support/mail-messages.js';
 import { describeLarge, runLargeMail, type LargeFigures } from './email-large.js';
 import { benchDatabase, countRows, enginesOf, numberOption, stopEngines, type BenchEngine } from './engines.js';
 
+const SMOKE = process.argv.includes('--smoke');
 const PORT = 3921;
 const API_TOKEN = 'bench-token-0123456789';
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
@@ -49,7 +51,7 @@ email:
   authentication: { trust: ${RECEIVING_SERVER} }
 `;
 /** Clients, one domain each: a domain's people who are not named contacts open at most 20 tickets an hour. */
-const CLIENTS = 250;
+const CLIENTS = process.argv.includes('--smoke') ? 10 : 250;
 const domainOf = (i: number) => `client${i % CLIENTS}.example`;
 
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
@@ -155,7 +157,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
     await registerClients();
     await new Promise((r) => setTimeout(r, 1000)); // the mailbox is open and IDLE
     const landing: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < (SMOKE ? 3 : 200); i++) {
       const { id, raw } = message({
         // A sender of their own each: past ten tickets an hour, one sender's mail is added, not answered.
         from: `Lena ${i} <lena${i}@${domainOf(i)}>`,
@@ -216,7 +218,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
         smtp,
         service: service.child,
         domainOf,
-        ordinary: numberOption('ordinary', 2000),
+        ordinary: numberOption('ordinary', SMOKE ? 20 : 2000),
         largePercent: numberOption('large', 5),
         rate: numberOption('rate', 20),
       });
@@ -242,7 +244,7 @@ async function run(engine: BenchEngine, backlog: number, dir: string): Promise<F
 
 async function main() {
   const engines = enginesOf();
-  const backlog = numberOption('backlog', 5000);
+  const backlog = numberOption('backlog', SMOKE ? 20 : 5000);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-email-bench-'));
   const results: Figures[] = [];
   try {
@@ -264,6 +266,8 @@ async function main() {
     );
     console.log(`    peak RSS of the service: ${r.peakMb} MB  (target < 200 MB)`);
     if (r.large) console.log(describeLarge(r.large));
+    if (SMOKE && (r.repliedMs === undefined || r.tickets < r.backlog)) process.exitCode = 1;
+    if (SMOKE && r.large && (!r.large.alive || r.large.unanswered > 0)) process.exitCode = 1;
   }
 }
 

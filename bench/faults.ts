@@ -13,6 +13,8 @@
  *    SMS pages at the Twilio stand-in, with Slack never answering, and with Slack healthy to compare.
  *
  *   npm run bench:faults     (ROUNDS=3 for a short run; SEED=n repeats a run; services listen from PORT_BASE=4200)
+ *   npm run bench:faults -- --smoke   (one crash point of 5 emergencies, 10 singles each way: the path still
+ *                                      works; pages lost or SMS duplicated still fail it, the speed targets do not)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,12 +26,14 @@ import twilio from 'twilio';
 import { AUTH_TOKEN, startFakeTwilio, type FakeTwilio, type Fault } from '../test/support/fake-twilio.js';
 import { startSlack, type ReceivedMail } from '../test/support/fake-mail-chat.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 20);
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
-const BURST = 20;
-const KILL_WITHIN_MS = 1_500;
+const SMOKE = process.argv.includes('--smoke');
+const ROUNDS = Number(process.env.ROUNDS ?? (SMOKE ? 1 : 20));
+// A smoke run's draws are the same every time (one of each fault, and a few seconds of retries).
+const SEED = Number(process.env.SEED ?? (SMOKE ? 292_234_540 : Math.floor(Math.random() * 2 ** 31)));
+const BURST = SMOKE ? 5 : 20;
+const KILL_WITHIN_MS = SMOKE ? 300 : 1_500;
 const WAIT_MS = 60_000;
-const SINGLES = 200;
+const SINGLES = SMOKE ? 10 : 200;
 const PORT_BASE = Number(process.env.PORT_BASE ?? 4200);
 /** A round's burst begins this long after the previous round's restart, when that service has caught up. */
 const STAGGER_MS = 3_000;
@@ -209,7 +213,9 @@ function leaveVoicemail(home: Home, fake: FakeTwilio, { recordingSid, call }: Em
 function readDatabase(dbPath: string) {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true, timeout: 1_000 });
   try {
-    const tickets = 'select recording_sid as sid, source, number from voicemails join tickets t on t.id = ticket_id';
+    // How the voicemail came in (its webhook, or reconciliation): tickets have a source of their own since email intake.
+    const tickets =
+      'select v.recording_sid as sid, v.source, t.number from voicemails v join tickets t on t.id = v.ticket_id';
     const rows = db.prepare(tickets).all() as { sid: string; source: string; number: number }[];
     const open = "select count(*) as n from outbox where status not in ('sent', 'failed', 'bundled')";
     return { tickets: new Map(rows.map((r) => [r.sid, r])), unsettled: (db.prepare(open).get() as { n: number }).n };
@@ -390,17 +396,26 @@ async function main() {
     const lost = rounds.reduce((s, r) => s + r.lost, 0);
     const duplicates = rounds.reduce((s, r) => s + r.duplicates, 0);
     const worst = Math.max(0, ...rounds.map((r) => r.restartToLast));
-    const checks: [string, boolean, string][] = [
-      [`pages lost over ${ROUNDS} crash points: ${lost} of ${ROUNDS * BURST * 5}`, lost === 0, '0'],
-      [`SMS duplicated where Twilio had accepted: ${duplicates}`, duplicates === 0, '0'],
-      [`restart -> last page, worst round: ${worst} ms`, worst < 30_000, '< 30000 ms'],
-      [`Slack hung, webhook -> last SMS page (${SINGLES} in turn): ${hung.text}`, hung.p99 < 100, 'p99 < 100 ms'],
+    // The speed targets need the full load on a quiet machine; a smoke run holds the checks of what is kept.
+    const checks: [string, boolean, string, 'kept' | 'speed'][] = [
+      [`pages lost over ${ROUNDS} crash points: ${lost} of ${ROUNDS * BURST * 5}`, lost === 0, '0', 'kept'],
+      [`SMS duplicated where Twilio had accepted: ${duplicates}`, duplicates === 0, '0', 'kept'],
+      [`restart -> last page, worst round: ${worst} ms`, worst < 30_000, '< 30000 ms', 'speed'],
+      [
+        `Slack hung, webhook -> last SMS page (${SINGLES} in turn): ${hung.text}`,
+        SMOKE ? hung.p99 < Infinity : hung.p99 < 100,
+        SMOKE ? 'every page arrives' : 'p99 < 100 ms',
+        SMOKE ? 'kept' : 'speed',
+      ],
     ];
-    console.log('summary');
-    for (const [line, ok, target] of checks) console.log(`  ${line}  (target ${target})  ${ok ? 'ok' : 'MISSED'}`);
+    console.log(`summary${SMOKE ? ' (smoke: a tiny load; the speed targets are not held to)' : ''}`);
+    for (const [line, ok, target, kind] of checks)
+      console.log(
+        `  ${line}  (target ${target})  ${ok ? 'ok' : SMOKE && kind === 'speed' ? 'missed (not held)' : 'MISSED'}`,
+      );
     console.log(`  Slack healthy, the same measure for comparison: ${healthy.text}`);
     console.log(`  run took ${Math.round((Date.now() - started) / 1000)} s`);
-    if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
+    if (checks.some(([, ok, , kind]) => !ok && (kind === 'kept' || !SMOKE))) process.exitCode = 1;
   } finally {
     await Promise.all([...openFakes].map(closeFakes));
     cleanUp();

@@ -5,9 +5,11 @@
  * Prints, per page, the server time for 30 requests (p50, p95, max) after 3 warm-ups. Target: < 200 ms.
  *
  *   npm run bench:office
+ *   npm run bench:office -- --smoke   (200 tickets, 100 callbacks, 2,000 events, each page twice: every page
+ *                                      still answers 200 and the ledger prices every event, else it fails)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,9 +25,15 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
   .split(' ')
   .filter((a) => a.startsWith('--'));
-const TICKETS = 5_000;
+const SMOKE = process.argv.includes('--smoke');
+const TICKETS = SMOKE ? 200 : 5_000;
 const CLIENTS = 50;
-const CALLBACKS = 2_000;
+const CALLBACKS = SMOKE ? 100 : 2_000;
+/** Billable events in the month: the tickets' own, and calls for the rest. */
+const EVENTS = SMOKE ? 2_000 : 100_000;
+/** Requests per page, the first few not counted (warm-up). */
+const REQUESTS = SMOKE ? 2 : 33;
+const WARM_UP = SMOKE ? 1 : 3;
 const PASSWORD = 'bench passphrase 2026';
 
 /** A month of history, written straight into a migrated SQLite file (as the service would have, but faster). */
@@ -108,7 +116,7 @@ async function seed(path: string): Promise<{ month: string; seconds: number }> {
       events += 2;
     }
     // The rest are calls: 60,000, some running past a period boundary.
-    while (events + calls < 100_000) {
+    while (events + calls < EVENTS) {
       const start = at();
       const c = pick(CLIENTS);
       call.run(`CAcall${calls}`, `+1312555${String(1000 + c)}`, c, pick(TICKETS), start, start + pick(1800) * 1000);
@@ -133,7 +141,7 @@ async function seed(path: string): Promise<{ month: string; seconds: number }> {
   const recorded = await syncLedger(db, calendarOf(org), new Date());
   await db.close();
   const seconds = (performance.now() - started) / 1000;
-  if (recorded < 100_000) throw new Error(`only ${recorded} events recorded`);
+  if (recorded < EVENTS) throw new Error(`only ${recorded} events recorded`);
   console.log(
     `seeded ${TICKETS} tickets, ${CALLBACKS} open callbacks, ${recorded} billable events; ledger sync of all of them: ${seconds.toFixed(1)} s`,
   );
@@ -179,14 +187,14 @@ async function signIn(): Promise<string> {
 async function time(cookie: string, path: string): Promise<{ p50: number; p95: number; max: number; bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
-  for (let i = 0; i < 33; i++) {
+  for (let i = 0; i < REQUESTS; i++) {
     const started = performance.now();
     const res = await fetch(`${BASE}${path}`, { headers: { cookie } });
     const body = await res.text();
     const ms = performance.now() - started;
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
     bytes = body.length;
-    if (i >= 3) times.push(ms);
+    if (i >= WARM_UP) times.push(ms);
   }
   times.sort((a, b) => a - b);
   return {
@@ -216,7 +224,7 @@ async function main() {
       ['queue rows (live refresh)', '/dashboard/queue/rows'],
       ['tickets, open', '/dashboard/tickets'],
       ['tickets, all, page 50', '/dashboard/tickets?status=all&page=50'],
-      ['ticket page', '/dashboard/tickets/3500'],
+      ['ticket page', `/dashboard/tickets/${1000 + TICKETS / 2}`],
       [`monthly report ${month}, all clients`, `/dashboard/reports?month=${month}`],
       [`monthly report ${month}, one client`, `/dashboard/reports?month=${month}&client=7`],
       ['monthly report CSV, all clients', `/dashboard/reports.csv?month=${month}`],
@@ -235,6 +243,7 @@ async function main() {
     if (rss) console.log(`\nservice peak RSS: ${(Number(rss) / 1024).toFixed(0)} MB`);
   } finally {
     child.kill('SIGTERM');
+    if (SMOKE) await new Promise((done) => child.once('exit', done)).then(() => rmSync(dir, { recursive: true }));
   }
 }
 

@@ -18,6 +18,8 @@
  *   npm run bench:voice -- --engine postgres (or both: SQLite and PostgreSQL side by side)
  *   npm run bench:voice -- --lines           (two service lines, and two live announcements: one for
  *                                             every caller, one for a line's clients)
+ *   npm run bench:voice -- --smoke           (one round of a second, 10 connections: the path still works;
+ *                                             fails on any call not answered 2xx or not persisted, or an error logged)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,14 +34,15 @@ import { benchDatabase, countRows, enginesOf, stopEngines, type BenchEngine } fr
 const LINES = process.argv.includes('--lines');
 const API_TOKEN = 'bench-api-token-0123456789';
 
-const DURATION = Number(process.env.DURATION ?? 10);
+const SMOKE = process.argv.includes('--smoke');
+const DURATION = Number(process.env.DURATION ?? (SMOKE ? 1 : 10));
 /**
  * This machine's speed drifts from minute to minute (the same load has measured 5,140 and 6,164 req/s
  * two minutes apart), so the service and the bare ceiling are measured in alternating rounds and
  * each is reported by its median round, with every round's p99 shown.
  */
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.ROUNDS ?? (SMOKE ? 1 : 3));
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? (SMOKE ? 10 : 50));
 /** With both engines, the paced load's rate as a share of SQLite's median throughput (the PostgreSQL target's). */
 const PACED_SHARE = Number(process.env.PACED_SHARE ?? 0.8);
 /** The paced load's keep-alive connections, opened before it starts (as many as the closed loop's). */
@@ -381,6 +384,12 @@ function report(measured: Measured[]) {
     console.log(`  errors logged         ${m.errors}`);
     if (m.persisted < m.answered) {
       console.log(`  FAILED: ${m.answered - m.persisted} calls answered with 2xx were not persisted`);
+      process.exitCode = 1;
+    }
+    // A smoke run's load is tiny: every call must be answered 2xx, and nothing go wrong on the way.
+    const refused = m.result.non2xx + m.result.errors + m.paced.reduce((n, p) => n + p.non2xx + p.errors, 0);
+    if (SMOKE && (m.answered === 0 || refused > 0 || m.errors > 0)) {
+      console.log(`  FAILED (smoke): ${m.answered} answered 2xx, ${refused} not, ${m.errors} errors logged`);
       process.exitCode = 1;
     }
   }

@@ -6,10 +6,11 @@ import type { Config } from './config/index.js';
 import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.js';
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readOrCreateState, type Database } from './db/index.js';
-import { healthRoutes } from './http/health.js';
+import { healthRoutes } from './health.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
+import { jsonBody, urlWithoutNul } from './http/input.js';
 import { clientRoutes, listClients, type ClientDeps } from './clients/index.js';
 import {
   announcementBoard,
@@ -157,15 +158,18 @@ export function createApp(services: Services): App {
   const https = services.publicUrl.startsWith('https://');
   const incomingCall = incomingCallFastPath(services.ivr, env.TWILIO_AUTH_TOKEN, securityHeaderList(https));
   app.set('query parser', 'simple');
+  app.use(urlWithoutNul);
   app.use(securityHeaders(https));
 
   app.use(
     healthRoutes({
       db,
       clock,
+      log,
       channels: services.channels,
       outbox: services.outbox,
       unsignedWebhooks: env.unsignedWebhooks,
+      apiToken: env.API_TOKEN,
     }),
   );
   app.use('/twilio', twilioRoutes(services.ivr, env.TWILIO_AUTH_TOKEN));
@@ -181,9 +185,9 @@ export function createApp(services: Services): App {
 
   const api = express.Router();
   api.use(requireApiToken(env.API_TOKEN));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(jsonBody({ limit: '1mb' }));
   api.use(clientRoutes(services.clients));
-  api.use(announcementRoutes(services.announcements));
+  api.use(announcementRoutes({ ...services.announcements, clientIpHeader: env.CLIENT_IP_HEADER }));
   api.use(onCallRoutes({ db, clock, organisation: config.organisation }));
   api.use(ticketRoutes(tickets));
   api.use(callbackRoutes(services.callbacks));

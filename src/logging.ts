@@ -1,4 +1,4 @@
-import { pino, stdSerializers, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -7,7 +7,11 @@ export type { Logger };
  * terminal. Secrets are redacted under these keys, and an error's text loses the query parameters a
  * database error quotes (callers' numbers and words) and any link token.
  */
-export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY)): Logger {
+export function createLogger(
+  level: string,
+  pretty = Boolean(process.stdout.isTTY),
+  destination?: DestinationStream,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: 'switchboard' },
@@ -25,6 +29,7 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
     },
     serializers: { err: scrubError },
   };
+  if (destination) return pino(options, destination);
   if (!pretty) return pino(options);
   return pino(
     options,
@@ -35,12 +40,44 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
   );
 }
 
+/**
+ * The values a failed statement carried ("params: …" in drizzle's message, on as many lines as they
+ * have; the message ends there) replaced: they are callers' numbers, staff replies, voicemail words.
+ */
+export function withoutParams(text: string): string {
+  const at = text.startsWith('params: ') ? 0 : text.indexOf('\nparams: ');
+  return at < 0 ? text : `${text.slice(0, at)}${at ? '\n' : ''}params: [not logged]`;
+}
+
+const ownMessage = (e: Error) => scrubForLog(withoutParams(String(e.message)));
+
+/** Where the error came from: its name and cleaned message, then only the stack's frames. */
+const ownStack = (e: Error) =>
+  [
+    `${e.name}: ${ownMessage(e)}`,
+    ...String(e.stack ?? '')
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line)),
+  ].join('\n');
+
+/**
+ * An error as the log keeps it: its type, message and stack, and those of its causes, with the
+ * statement's values taken out and numbers, addresses and link tokens masked, plus its `code` and
+ * `status`. Nothing else of it (a driver's error carries the failing row in `detail`, drizzle's the
+ * values in `params`, a provider's the request's body).
+ */
 function scrubError(err: unknown) {
-  if (!(err instanceof Error)) return scrubForLog(String(err));
-  const out = stdSerializers.err(err) as ReturnType<typeof stdSerializers.err> & { message: string; stack: string };
-  const clean = (text: string | undefined) =>
-    text ? scrubForLog(text.replace(/params: .*$/gm, 'params: [not logged]')) : text;
-  return { ...out, message: clean(out.message), stack: clean(out.stack) };
+  if (!(err instanceof Error)) return scrubForLog(withoutParams(String(err)));
+  const chain: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  const { code, status } = err as { code?: unknown; status?: unknown };
+  return {
+    type: err.constructor?.name ?? err.name,
+    message: chain.map(ownMessage).join(': '),
+    stack: chain.map((e, i) => (i ? `caused by: ${ownStack(e)}` : ownStack(e))).join('\n'),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+  };
 }
 
 /** +15550200001 as +1555***0001: enough to tell numbers apart in a log without storing whose it is. */

@@ -5,9 +5,11 @@ import { loadConfig } from './config/index.js';
 import {
   describeDatabase,
   errorMessage,
+  isOnThisMachine,
   openDatabase,
   readOrCreateState,
   type Database,
+  type PostgresDatabase,
   type SqliteDatabase,
 } from './db/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
@@ -60,6 +62,16 @@ async function main(): Promise<void> {
       `Switchboard cannot start: the database ${where} cannot be opened or migrated: ${errorMessage(err)}\n`,
     );
     process.exit(1);
+  }
+
+  // Callers' numbers and words travel to the database: across a network, they should be encrypted.
+  if (db.engine === 'postgres' && !isOnThisMachine(config.env.database)) {
+    const tls = await (db as PostgresDatabase).usesTls().catch(() => undefined);
+    if (tls === false)
+      log.warn(
+        { database: where },
+        'PostgreSQL is reached without TLS on a host that is not this machine: add sslmode=verify-full to DATABASE_URL (see the README, "Several instances on PostgreSQL")',
+      );
   }
 
   // SQLite's file belongs to this process alone; a PostgreSQL server checkpoints by itself.

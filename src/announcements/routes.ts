@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { clientIp } from '../http/client-ip.js';
 import { parseInput, sendOutcome } from '../http/json.js';
 import {
   newAnnouncementSchema,
@@ -16,8 +17,12 @@ const idParam = z.object({
 });
 
 /** GET/POST/DELETE /api/announcements: known outages and planned work read to callers after the welcome. */
-export function announcementRoutes(deps: AnnouncementDeps & { board: AnnouncementBoard }): Router {
+export function announcementRoutes(
+  deps: AnnouncementDeps & { board: AnnouncementBoard; clientIpHeader?: string },
+): Router {
   const router = Router();
+  // The API token is the administrator's: the audit trail says `api`, and the address it came from.
+  const who = (req: Request) => ({ actor: 'api', ip: clientIp(req, deps.clientIpHeader) });
   router.get('/announcements', async (_req, res) => {
     const now = deps.clock.now();
     res.json((await listAnnouncements(deps.db.q)).map((a) => ({ ...a, live: isLive(a, now) })));
@@ -25,7 +30,7 @@ export function announcementRoutes(deps: AnnouncementDeps & { board: Announcemen
   router.post('/announcements', async (req, res) => {
     const input = parseInput(newAnnouncementSchema, req.body, res);
     if (!input) return;
-    const outcome = await postAnnouncement(deps, input, 'api');
+    const outcome = await postAnnouncement(deps, input, who(req));
     if (outcome.ok) await deps.board.refresh();
     sendOutcome(
       res,
@@ -36,7 +41,7 @@ export function announcementRoutes(deps: AnnouncementDeps & { board: Announcemen
   router.delete('/announcements/:id', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
     if (!params) return;
-    const outcome = await takeDownAnnouncement(deps, params.id);
+    const outcome = await takeDownAnnouncement(deps, params.id, who(req));
     if (outcome.ok) await deps.board.refresh();
     sendOutcome(res, outcome);
   });

@@ -4,6 +4,7 @@ import { lineProblem } from '../config/index.js';
 import type { Database, Q } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { clientById } from '../clients/index.js';
+import { recordAudit, type AuditAction } from '../audit/index.js';
 import * as store from './store.js';
 import type { Announcement } from './store.js';
 
@@ -19,6 +20,23 @@ export interface AnnouncementDeps {
   tellClients?: (tx: Q, announcement: Announcement, phase: NoticePhase) => Promise<number>;
   /** Wakes the sender after messages were queued. */
   onOutbox?: () => void;
+}
+
+/** Who posts or takes down an announcement, for the audit trail: an account's email or `api`, and the address. */
+export interface Who {
+  actor: string;
+  ip?: string | null;
+}
+
+/** An entry of the audit trail about an announcement, in the transaction that did it. */
+const audit = (tx: Q, at: Date, action: AuditAction, who: Who | undefined, detail: Record<string, unknown>) =>
+  recordAudit(tx, { at, action, actor: who?.actor ?? null, ip: who?.ip ?? null, detail });
+
+/** Tells the clients (when the announcement asks for it), and records how many were emailed. */
+async function tell(deps: AnnouncementDeps, tx: Q, a: Announcement, phase: NoticePhase, who?: Who, now?: Date) {
+  const emailed = await deps.tellClients!(tx, a, phase);
+  await audit(tx, now ?? deps.clock.now(), 'announcement_emailed', who, { announcementId: a.id, phase, emailed });
+  return emailed;
 }
 
 /** What the clients are told: it is posted; it is over; or it was taken down before it started. */
@@ -51,7 +69,7 @@ export type NewAnnouncementInput = z.infer<typeof newAnnouncementSchema>;
 export async function postAnnouncement(
   deps: AnnouncementDeps,
   input: NewAnnouncementInput,
-  by: string,
+  who: Who,
 ): Promise<Outcome<Announcement & { notified: number }>> {
   const now = deps.clock.now();
   const startsAt = input.startsAt ? new Date(input.startsAt) : null;
@@ -83,22 +101,29 @@ export async function postAnnouncement(
       clientIds: input.clientIds ? [...new Set(input.clientIds)] : null,
       lines: input.lines ? [...new Set(input.lines)] : null,
       createdAt: now,
-      createdBy: by,
+      createdBy: who.actor,
       notify,
     });
-    return { ...row, notified: notify ? await deps.tellClients!(tx, row, 'posted') : 0 };
+    const { text, startsAt: from, endsAt: until, clientIds, lines } = row;
+    await audit(tx, now, 'announcement_posted', who, { announcementId: row.id, text, from, until, clientIds, lines });
+    return { ...row, notified: notify ? await tell(deps, tx, row, 'posted', who, now) : 0 };
   });
   if (posted.notified) deps.onOutbox?.();
   return ok(posted);
 }
 
-export async function takeDownAnnouncement(deps: AnnouncementDeps, id: number): Promise<Outcome<Announcement>> {
+export async function takeDownAnnouncement(
+  deps: AnnouncementDeps,
+  id: number,
+  who: Who,
+): Promise<Outcome<Announcement>> {
   const now = deps.clock.now();
   let told = 0;
   const ended = await deps.db.withTransaction(async (tx) => {
     const row = await store.endAnnouncement(tx, id, now);
+    if (row) await audit(tx, now, 'announcement_taken_down', who, { announcementId: id, text: row.text });
     if (row?.notify && deps.tellClients && (await store.claimEndNotice(tx, id, now)))
-      told = await deps.tellClients(tx, row, endPhase(row));
+      told = await tell(deps, tx, row, endPhase(row), who, now);
     return row;
   });
   if (told) deps.onOutbox?.();
@@ -172,8 +197,11 @@ export async function tellEndedAnnouncements(deps: AnnouncementDeps): Promise<nu
   const now = deps.clock.now();
   let told = 0;
   for (const a of await store.overAndUntold(deps.db.q, now)) {
+    // Nobody took it down: the service tells its clients (no actor in the audit trail).
     const sent = await deps.db.withTransaction(async (tx) =>
-      (await store.claimEndNotice(tx, a.id, now)) ? deps.tellClients!(tx, a, endPhase(a)).then(() => true) : false,
+      (await store.claimEndNotice(tx, a.id, now))
+        ? tell(deps, tx, a, endPhase(a), undefined, now).then(() => true)
+        : false,
     );
     if (sent) told++;
   }

@@ -1,6 +1,9 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 
-/** What the audit trail records: who got in, who was kept out, and every use of a link that needs no account. */
+/**
+ * What the audit trail records: who got in, who was kept out, every use of a link that needs no account,
+ * and what was announced to callers and clients.
+ */
 export const AUDIT_ACTIONS = [
   'sign_in',
   'sign_in_failed',
@@ -15,6 +18,9 @@ export const AUDIT_ACTIONS = [
   'link_refused',
   'mail_accepted',
   'mail_discarded',
+  'announcement_posted',
+  'announcement_taken_down',
+  'announcement_emailed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

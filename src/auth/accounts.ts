@@ -190,6 +190,8 @@ export async function signOut(
 /** What each role may do in the dashboard. */
 export const CAN = {
   workQueue: ['admin', 'office', 'engineer', 'architect'],
+  /** Ticket pages, their voicemails and customers' attachments: the roles that work tickets. */
+  seeTickets: ['admin', 'office', 'engineer', 'architect'],
   changeTickets: ['admin', 'office', 'engineer', 'architect'],
   seeAfterHours: ['admin', 'billing', 'office', 'architect'],
   seeReports: ['admin', 'billing'],

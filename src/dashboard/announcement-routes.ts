@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
@@ -9,6 +9,7 @@ import {
   takeDownAnnouncement,
 } from '../announcements/index.js';
 import { clientNames } from '../clients/index.js';
+import { clientIp } from '../http/client-ip.js';
 import type { Kit } from './kit.js';
 import { html } from './html.js';
 import { csrfField, page, when } from './layout.js';
@@ -19,6 +20,10 @@ const PATH = '/dashboard/announcements';
 /** Known outages and planned work: what callers hear right after the welcome. */
 export function announcementPages(router: Router, { s, org, ctxOf, send, after, refuse }: Kit): void {
   const deps = s.announcements;
+  const who = (req: Request, res: Response) => ({
+    actor: res.locals.signed!.account.email,
+    ip: clientIp(req, s.env.CLIENT_IP_HEADER),
+  });
   router.get('/announcements', allow('manageAnnouncements'), async (req, res) => {
     const ctx = ctxOf(req, res);
     const now = s.clock.now();
@@ -94,7 +99,7 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
           ? 'Write what callers should hear, in at most 1,000 characters: they listen to all of it.'
           : 'Choose the clients and lines from the lists.',
       );
-    const outcome = await postAnnouncement(deps, parsed.data, res.locals.signed!.account.email);
+    const outcome = await postAnnouncement(deps, parsed.data, who(req, res));
     if (outcome.ok) await deps.board.refresh();
     const emailed = (n: number) =>
       n === 0 ? '' : n === 1 ? ' One contact is being emailed.' : ` ${n} contacts are being emailed.`;
@@ -111,7 +116,7 @@ export function announcementPages(router: Router, { s, org, ctxOf, send, after, 
   router.post('/announcements/:id/end', allow('manageAnnouncements'), async (req, res) => {
     const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(req.params.id);
     if (!id.success) return refuse(res, PATH, 'No such announcement.');
-    const outcome = await takeDownAnnouncement(deps, id.data);
+    const outcome = await takeDownAnnouncement(deps, id.data, who(req, res));
     if (outcome.ok) await deps.board.refresh();
     after(res, outcome, PATH, (a) =>
       a.notify

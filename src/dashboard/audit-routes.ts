@@ -19,9 +19,12 @@ const ACTION_NAMES: Record<AuditAction, string> = {
   link_refused: 'A link was refused',
   mail_accepted: 'Accepted a held email',
   mail_discarded: 'Discarded a held email',
+  announcement_posted: 'Posted an announcement',
+  announcement_taken_down: 'Took down an announcement',
+  announcement_emailed: 'Emailed the clients about an announcement',
 };
 
-/** The audit trail, newest first, for administrators: who signed in (or was kept out), and every link used. */
+/** The audit trail, newest first, for administrators: who signed in (or was kept out), every link used, every announcement. */
 export function auditPage(router: Router, { s, ctxOf, send }: Kit): void {
   router.get('/audit', allow('seeAudit'), async (req, res) => {
     const ctx = ctxOf(req, res);

@@ -1,5 +1,6 @@
 import { RATE_PERIODS, type RatePeriod } from '../calendar/index.js';
 import type { BillableEvent, MonthlyReport } from '../billing/index.js';
+import { can } from '../auth/index.js';
 import { describeBalance } from '../clients/index.js';
 import { html, type Html } from './html.js';
 import { when, type PageContext } from './layout.js';
@@ -30,6 +31,10 @@ const EVENT_NAMES: Record<string, string> = {
   work_time: 'Work time',
 };
 
+/** A ticket's number, linked to its page for the roles that may open it (billing sees the number alone). */
+const ticketCell = (ctx: PageContext, label: string, number: string | number) =>
+  can(ctx.account.role, 'seeTickets') ? html`<a href="/dashboard/tickets/${number}">${label}</a>` : html`${label}`;
+
 const fmt = (n: number) => (Math.round(n * 10) / 10).toLocaleString('en-US');
 
 export function eventRows(ctx: PageContext, events: BillableEvent[]): Html {
@@ -39,7 +44,7 @@ export function eventRows(ctx: PageContext, events: BillableEvent[]): Html {
       <td data-label="When">${when(ctx, new Date(e.start))}</td>
       <td data-label="What">${EVENT_NAMES[e.type] ?? e.type}</td>
       <td data-label="Client">${e.client ?? html`<span class="muted">Unidentified</span>`}</td>
-      <td data-label="Ticket">${e.ticket ? html`<a href="/dashboard/tickets/${e.ticket.replace(/\D/g, '')}">${e.ticket}</a>` : ''}</td>
+      <td data-label="Ticket">${e.ticket ? ticketCell(ctx, e.ticket, e.ticket.replace(/\D/g, '')) : ''}</td>
       <td data-label="Minutes" class="num">${fmt(e.minutes)}</td>
       <td data-label="Rate period">${e.pieces.map((p) => html`<span class="badge">${PERIOD_NAMES[p.ratePeriod]}${e.pieces.length > 1 ? ` ${fmt(p.minutes)} min` : ''}</span> `)}</td>
     </tr>`,
@@ -107,7 +112,7 @@ export function reportPage(ctx: PageContext, report: MonthlyReport, clients: { i
       ? html`<h2>Emergencies billed beyond the contract (${report.billableEmergencies.length})</h2><table class="stack" data-billable><thead><tr><th>Ticket</th><th>Opened</th><th>Client</th><th>Terms</th><th>Caller</th></tr></thead><tbody>
       ${report.billableEmergencies.map(
         (e) =>
-          html`<tr><td data-label="Ticket"><a href="/dashboard/tickets/${e.number}">TK-${e.number}</a></td><td data-label="Opened">${when(ctx, e.createdAt)}</td><td data-label="Client">${e.clientId ? (clients.find((c) => c.id === e.clientId)?.name ?? `Client ${e.clientId}`) : 'Unidentified caller'}</td><td data-label="Terms">${e.terms === 'consented' ? html`consented${e.consentAt ? html` at ${when(ctx, new Date(e.consentAt))}` : ''}` : 'told the after-hours rate applies'}</td><td data-label="Caller">${e.caller ?? ''}</td></tr>`,
+          html`<tr><td data-label="Ticket">${ticketCell(ctx, `TK-${e.number}`, e.number)}</td><td data-label="Opened">${when(ctx, e.createdAt)}</td><td data-label="Client">${e.clientId ? (clients.find((c) => c.id === e.clientId)?.name ?? `Client ${e.clientId}`) : 'Unidentified caller'}</td><td data-label="Terms">${e.terms === 'consented' ? html`consented${e.consentAt ? html` at ${when(ctx, new Date(e.consentAt))}` : ''}` : 'told the after-hours rate applies'}</td><td data-label="Caller">${e.caller ?? ''}</td></tr>`,
       )}
       </tbody></table>`
       : ''

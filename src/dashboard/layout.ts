@@ -15,7 +15,7 @@ export interface PageContext {
 
 const NAV: { path: string; label: string; need?: Permission }[] = [
   { path: '/dashboard/queue', label: 'Callbacks', need: 'workQueue' },
-  { path: '/dashboard/tickets', label: 'Tickets' },
+  { path: '/dashboard/tickets', label: 'Tickets', need: 'seeTickets' },
   { path: '/dashboard/oncall', label: 'On call' },
   { path: '/dashboard/announcements', label: 'Announcements', need: 'manageAnnouncements' },
   { path: '/dashboard/after-hours', label: 'After-hours log', need: 'seeAfterHours' },

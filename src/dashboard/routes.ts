@@ -1,6 +1,7 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { DateTime } from 'luxon';
+import { formBody } from '../http/input.js';
 import type { DashboardDeps } from './deps.js';
 import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
@@ -42,7 +43,7 @@ export function dashboardRoutes(s: DashboardDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  router.use(formBody({ extended: false, limit: '64kb', parameterLimit: 50 }));
   router.get(
     '/assets/app.css',
     (_req, res) => void res.set('Cache-Control', 'public, max-age=3600').type('css').send(CSS),

@@ -31,12 +31,12 @@ const numberParam = z.object({ number: z.coerce.number().int().positive().max(99
 /** Tickets: the filtered list, a ticket's page, and what staff do to a ticket. */
 export function ticketPageRoutes(router: Router, kit: Kit): void {
   const { s, org, ctxOf, actorOf, send, after, refuse, invalid } = kit;
-  router.get('/tickets', async (req, res) => {
+  router.get('/tickets', allow('seeTickets'), async (req, res) => {
     const ctx = ctxOf(req, res);
     const body = await ticketsPage(s.db.q, ctx, org, ticketFilters.parse(req.query), s.clock.now());
     send(res, page(ctx, '/dashboard/tickets', 'Tickets', body));
   });
-  router.get('/tickets/:number', async (req, res) => {
+  router.get('/tickets/:number', allow('seeTickets'), async (req, res) => {
     const ctx = ctxOf(req, res);
     const p = numberParam.safeParse({ number: String(req.params.number).replace(/^tk-?/i, '') });
     const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;
@@ -57,7 +57,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     send(res, page(ctx, '/dashboard/tickets', `${ticketLabel(ticket.number)} · ${ticket.summary}`, body));
   });
   // The ticket page's player: the session is the permission, so no bearer link is minted for it.
-  router.get('/tickets/:number/voicemails/:id/audio', async (req, res) => {
+  router.get('/tickets/:number/voicemails/:id/audio', allow('seeTickets'), async (req, res) => {
     const p = numberParam.safeParse(req.params);
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     const voicemail = id.success ? await voicemailById(s.db.q, id.data) : undefined;
@@ -76,7 +76,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
   });
   // An attachment of the conversation: always a download (never shown inline, so a hostile HTML or SVG
   // file cannot run in the dashboard's origin), and each download is in the audit trail.
-  router.get('/tickets/:number/attachments/:id', async (req, res) => {
+  router.get('/tickets/:number/attachments/:id', allow('seeTickets'), async (req, res) => {
     const p = numberParam.safeParse(req.params);
     const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(req.params.id);
     const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;

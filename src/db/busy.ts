@@ -24,13 +24,19 @@ const retries = pLimit(1);
 const PAUSE_AFTER_BUSY_MS = 20;
 
 /**
+ * How long a transaction keeps trying while another writer is in the way: a webhook that cannot write
+ * gives up in time to answer well before Twilio's 15 s (a webhook answers within WEBHOOK_DEADLINE_MS, 5 s).
+ */
+export const RETRY_BUDGET_MS = 4_000;
+
+/**
  * Runs `work` again while another writer is in the way, waiting between tries without blocking the
  * event loop, for at most `budgetMs`; then the last error is thrown. Work given here must be safe to
  * repeat (each step keys its writes, as webhooks are retried anyway), and must not itself retry
  * (Database.withTransaction already does): SQLite's retries take turns, so a retry inside a retry
  * would wait for itself.
  */
-export async function retryWhenBusy<T>(work: () => T | Promise<T>, budgetMs = 8_000): Promise<T> {
+export async function retryWhenBusy<T>(work: () => T | Promise<T>, budgetMs = RETRY_BUDGET_MS): Promise<T> {
   const giveUpAt = Date.now() + budgetMs;
   let gate: <R>(run: () => Promise<R>) => Promise<R>;
   try {

@@ -25,7 +25,7 @@ export type Q = Omit<
 export type ReadQ = Pick<Q, 'select' | 'selectDistinct' | '$with' | 'with'>;
 
 export interface TransactionOptions {
-  /** How long to keep trying while another writer is in the way (default 8 s); 0 tries once (health checks). */
+  /** How long to keep trying while another writer is in the way (default 4 s); 0 tries once (health checks). */
   retryForMs?: number;
   /**
    * How long a statement may wait for a row or table another transaction has locked before failing

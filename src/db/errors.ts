@@ -18,5 +18,8 @@ export function errorMessage(err: unknown): string {
   const e = err as { message?: unknown; cause?: { message?: unknown } } | undefined;
   const cause = e?.cause?.message;
   if (typeof cause === 'string' && typeof e?.message === 'string' && e.message.startsWith('Failed query')) return cause;
-  return typeof e?.message === 'string' ? e.message : String(err);
+  const text = typeof e?.message === 'string' ? e.message : String(err);
+  // Never the values a statement carried (drizzle's message ends with them, on as many lines as they have).
+  const params = text.indexOf('\nparams: ');
+  return params < 0 ? text : `${text.slice(0, params)}\nparams: [not logged]`;
 }

@@ -10,7 +10,7 @@ export {
   type ReadQ,
   type TransactionOptions,
 } from './engine.js';
-export { openDatabase, describeDatabase } from './open.js';
+export { openDatabase, describeDatabase, isOnThisMachine } from './open.js';
 export { openSqlite, BUSY_TIMEOUT_MS, type SqliteDatabase } from './sqlite.js';
 export { openPostgres, type PostgresDatabase } from './postgres.js';
 export * as tables from './schema.js';

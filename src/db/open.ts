@@ -14,3 +14,16 @@ export function describeDatabase(target: DatabaseTarget): string {
   const url = new URL(target.url);
   return `postgres://${url.host}${url.pathname}`;
 }
+
+/**
+ * Whether the database is on this machine (a file, or a PostgreSQL server on a loopback address or a
+ * Unix socket): what travels to it never crosses a network.
+ */
+export function isOnThisMachine(target: DatabaseTarget): boolean {
+  if (target.engine === 'sqlite') return true;
+  const url = new URL(target.url);
+  const socket = url.searchParams.get('host');
+  if (socket?.startsWith('/')) return true;
+  const host = decodeURIComponent(url.hostname).replace(/^\[|\]$/g, '');
+  return host === '' || host.startsWith('/') || host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

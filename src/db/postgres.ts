@@ -16,6 +16,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface PostgresDatabase extends Database {
   readonly engine: 'postgres';
   readonly pool: pg.Pool;
+  /** Whether this instance's connections to the server are encrypted (TLS), as the server sees them. */
+  usesTls(): Promise<boolean>;
 }
 
 type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> };
@@ -31,6 +33,17 @@ const RESERVED_CONNECTIONS = 3;
  * connection, and whatever tries it again (Twilio's retry, the pager's next pass) gets a new one.
  */
 export const HOLD_LIMIT_MS = 30_000;
+
+/**
+ * How long a statement on the shared connections (webhooks, the API, the dashboard, jobs) may wait for a
+ * lock, and run at all, before the server cancels it. Twilio waits 15 s for a webhook's answer: a table
+ * locked by someone else or a statement that does not end must fail in seconds, so the webhook answers
+ * in time (503, or the same safe TwiML as when its work cannot be saved) and Twilio retries or falls
+ * back at once, with nothing committed behind its back. Every statement here takes milliseconds, so a
+ * healthy database never meets these. The pager's reserved connections and migrations have no limit:
+ * a page must still go out while calls wait.
+ */
+export const SHARED_LIMITS = { lockTimeoutMs: 2_000, statementTimeoutMs: 4_000 } as const;
 
 export interface PostgresOptions {
   onIdleError?: (err: Error) => void;
@@ -50,8 +63,15 @@ const unlimited = new WeakSet<pg.PoolClient>();
  */
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresDatabase {
   const { onIdleError = () => undefined, holdLimitMs = HOLD_LIMIT_MS } = options;
-  const poolOf = (max: number) => {
-    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
+  const poolOf = (max: number, limits?: typeof SHARED_LIMITS) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      // Sent with the connection's start-up message: no extra round trip per statement.
+      ...(limits ? { lock_timeout: limits.lockTimeoutMs, statement_timeout: limits.statementTimeoutMs } : {}),
+    });
     // A connection that breaks while idle (the server restarted) is dropped from the pool, not fatal.
     pool.on('error', onIdleError);
     const held = new WeakMap<pg.PoolClient, NodeJS.Timeout>();
@@ -70,7 +90,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     pool.on('release', (_err, client) => clearTimeout(held.get(client)));
     return pool;
   };
-  const pool = poolOf(10);
+  const pool = poolOf(10, SHARED_LIMITS);
   let reserved: PostgresDatabase | undefined;
   const main = over(pool, () => (reserved ??= over(poolOf(RESERVED_CONNECTIONS), () => reserved!)));
   return {
@@ -102,18 +122,27 @@ function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase
         options?.retryForMs,
       ),
     savepoint: (tx, work) => (tx as unknown as Transactional).transaction((inner) => work(inner)),
+    usesTls: async () =>
+      (await pool.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()')).rows[0]?.ssl ===
+      true,
     reserved,
     migrate: async () => {
       const client = await pool.connect();
       // Waiting here while another instance migrates is expected, however long that takes.
       unlimited.add(client);
       try {
+        await client.query('set statement_timeout = 0; set lock_timeout = 0');
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         await migrate(drizzle(client) as NodePgDatabase, { migrationsFolder: POSTGRES_MIGRATIONS });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        // Back to the limits the connection started with before the pool hands it to a request (or dropped).
+        const unreset = await client.query('reset statement_timeout; reset lock_timeout').then(
+          () => undefined,
+          (err: Error) => err,
+        );
         unlimited.delete(client);
-        client.release();
+        client.release(unreset);
       }
     },
     close: () => pool.end(),

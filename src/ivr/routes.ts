@@ -64,22 +64,46 @@ function afterFailure(deps: IvrDeps, name: string, input: CallStep): string {
 /** The answer to a webhook whose work could not be committed: Twilio tries again, or falls back. */
 const NOT_SAVED = 'Switchboard could not save this; try again';
 
-/** Runs a step (each of its transactions retried while another writer holds the database); a failure never answers as a success. */
+/**
+ * Twilio waits 15 s for a webhook's answer, then plays an error or the fallback document: a step not
+ * done by then is answered as one that failed, so Twilio retries or falls back at once. Its database
+ * work gives up before this by itself (a lock waited for 2 s at most on PostgreSQL, busy retries for
+ * 4 s); this bounds a server that answers nothing at all (paused, or the network path gone).
+ */
+export const WEBHOOK_DEADLINE_MS = 5_000;
+const LATE = Symbol('late');
+
+/**
+ * Runs a step (each of its transactions retried while another writer holds the database) and answers
+ * within WEBHOOK_DEADLINE_MS; a failure never answers as a success.
+ */
 async function runStep(
   deps: IvrDeps,
   name: string,
   step: Step,
   input: CallStep,
 ): Promise<{ status: number; body: string }> {
+  const context = { step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid };
+  const failed = () =>
+    MUST_COMMIT.has(name) ? { status: 503, body: NOT_SAVED } : { status: 200, body: afterFailure(deps, name, input) };
+  let timer: NodeJS.Timeout | undefined;
+  const work = (async () => step(deps, input))();
   try {
-    return { status: 200, body: await step(deps, input) };
+    const body = await Promise.race([
+      work,
+      new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), WEBHOOK_DEADLINE_MS))),
+    ]);
+    if (body !== LATE) return { status: 200, body };
+    deps.log.error(context, `Twilio step not done within ${WEBHOOK_DEADLINE_MS} ms; answered as not done`);
+    // Each step keys its writes, so work that still finishes (a server that answers again) is found by
+    // Twilio's retry rather than done twice.
+    work.catch((err: unknown) => deps.log.warn({ ...context, err }, 'a Twilio step answered as not done then failed'));
+    return failed();
   } catch (err) {
-    deps.log.error(
-      { err, step: name, callSid: input.callSid, recordingSid: input.form.RecordingSid },
-      'Twilio step could not complete',
-    );
-    if (MUST_COMMIT.has(name)) return { status: 503, body: NOT_SAVED };
-    return { status: 200, body: afterFailure(deps, name, input) };
+    deps.log.error({ ...context, err }, 'Twilio step could not complete');
+    return failed();
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { verifyLink } from '../http/signed-links.js';
 import { parseInput, sendProblem, staffNamed } from '../http/json.js';
 import { clientIp } from '../http/client-ip.js';
+import { formBody, withoutNul } from '../http/input.js';
 import { recordAudit, type AuditAction } from '../audit/index.js';
 import { ticketLabel } from '../paging/index.js';
 import { acknowledge, nameOf, staffBySlack, type AckOutcome } from './acknowledge.js';
@@ -95,7 +96,7 @@ export function ackLinkRoutes(deps: AckRouteDeps): Router {
   });
   router.post(
     '/ack/:ticketId/:staffId',
-    express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
+    ...formBody({ extended: false, limit: '4kb', parameterLimit: 5 }),
     async (req, res) => {
       const { staff, ticket, expired, audit } = await check(req);
       if (!staff || !ticket) return void refuse(res, expired);
@@ -140,7 +141,7 @@ const slackPayloadSchema = z.object({
 function slackPayload(field: unknown): z.infer<typeof slackPayloadSchema> | string {
   let json: unknown;
   try {
-    json = JSON.parse(typeof field === 'string' ? field : '');
+    json = withoutNul(JSON.parse(typeof field === 'string' ? field : ''));
   } catch {
     return 'payload is not JSON';
   }
@@ -157,7 +158,7 @@ export function slackRoutes(deps: AckRouteDeps): Router {
   const router = Router();
   router.post(
     '/slack/actions',
-    express.urlencoded({
+    ...formBody({
       extended: false,
       limit: '64kb',
       verify: (req, _res, buf) => {

@@ -61,12 +61,19 @@ describe.skipIf(!onSqlite)('a database locked by another writer (two processes o
       RecordingDuration: '20',
       CallSid: a.callSid,
     };
-    const released = holdLock(path!, 9_000); // longer than the service waits (8 s)
+    const released = holdLock(path!, 9_000); // longer than a webhook waits (a few seconds; Twilio's limit is 15 s)
+    const started = Date.now();
     const [status, heard] = await Promise.all([
-      twilioPost(app, record.recordingStatusCallback!, statusCallback),
+      twilioPost(app, record.recordingStatusCallback!, statusCallback).then((res) => ({
+        res,
+        ms: Date.now() - started,
+      })),
       b.leaveVoicemail(20).then(() => b.heard),
     ]);
-    expect(status.status).toBe(503);
+    const answeredIn = Date.now() - started;
+    expect(status.res.status).toBe(503);
+    expect(status.ms).toBeLessThan(6_000);
+    expect(answeredIn).toBeLessThan(6_000);
     expect(heard).toContain('we could not save your message. Please say it again after the tone');
     expect(b.recordVerb.attrs.action).toContain('try=2');
     expect(await db.q.select().from(tickets)).toHaveLength(0);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { testApp } from '../support/app.js';
+import { API_TOKEN, auth, testApp } from '../support/app.js';
 import { startService, stopServices } from '../support/service-process.js';
 
 afterAll(() => stopServices());
@@ -34,7 +34,7 @@ describe('unsigned Twilio webhooks', async () => {
       expect(loadConfig({ PUBLIC_URL: local }).ok).toBe(true);
     const { app } = await testApp();
     await request(app).post('/twilio/voice').type('form').send(call).expect(200);
-    expect((await request(app).get('/healthz').expect(200)).body).toMatchObject({
+    expect((await request(app).get('/healthz').set(auth).expect(200)).body).toMatchObject({
       status: 'ok',
       unsignedWebhooks: true,
     });
@@ -45,16 +45,16 @@ describe('unsigned Twilio webhooks', async () => {
       env: { PUBLIC_URL: 'https://helpdesk.example.com', TWILIO_AUTH_TOKEN: 'secret-token' },
     });
     await request(app).post('/twilio/voice').type('form').send(call).expect(403);
-    expect((await request(app).get('/healthz').expect(200)).body).toMatchObject({ unsignedWebhooks: false });
+    expect((await request(app).get('/healthz').set(auth).expect(200)).body).toMatchObject({ unsignedWebhooks: false });
   });
 
   it('may be allowed on a lab with ALLOW_UNSIGNED_WEBHOOKS=true, loudly', async () => {
     const service = await startService({
-      env: { PUBLIC_URL: 'https://lab.example.com', ALLOW_UNSIGNED_WEBHOOKS: 'true' },
+      env: { PUBLIC_URL: 'https://lab.example.com', ALLOW_UNSIGNED_WEBHOOKS: 'true', API_TOKEN },
     });
     const warning = await service.waitForLog('UNSIGNED WEBHOOKS');
     expect(JSON.parse(warning)).toMatchObject({ level: 50 });
-    const health = await (await fetch(`${service.url}/healthz`)).json();
+    const health = await (await fetch(`${service.url}/healthz`, { headers: auth })).json();
     expect(health).toMatchObject({ status: 'ok', unsignedWebhooks: true });
     const answer = await fetch(`${service.url}/twilio/voice`, { method: 'POST', body: new URLSearchParams(call) });
     expect(answer.status).toBe(200);

@@ -19,7 +19,7 @@ describe('the daily test of the emergency line', async () => {
     }),
   });
   const deps = { ...h.services.tickets, voice: h.channels.voice };
-  const health = async () => (await request(h.app).get('/healthz')).body;
+  const health = async () => (await request(h.app).get('/healthz').set(auth)).body;
 
   it('calls the helpdesk from the test number, walks to the menu, and counts the line as working when its own webhook sees the call', async () => {
     const started = await startLineTest(deps, 'Olive Office');

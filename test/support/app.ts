@@ -5,6 +5,9 @@ import { createApp, servicesOf, type AppDeps } from '../../src/app.js';
 import { parseEnv, type Config, type Organisation } from '../../src/config/index.js';
 import { fixedClock } from '../../src/calendar/index.js';
 import { createChannels, logOnlyChannels, type Channels } from '../../src/channels/index.js';
+import { afterAll } from 'vitest';
+import { databaseOf } from '../../src/config/env.js';
+import { openDatabase } from '../../src/db/index.js';
 import { migratedDatabase } from './db.js';
 import { organisationFrom } from './organisation.js';
 
@@ -18,6 +21,10 @@ export interface TestAppOptions {
   /** Build the real Twilio/SMTP/Slack clients from `env` (pointed at local fakes), as main.ts does. */
   realChannels?: boolean;
   outbox?: AppDeps['outbox'];
+  /** Where the app logs (default: nowhere). */
+  log?: Logger;
+  /** A migrated database to run on (e.g. reached through a test's proxy); default a new one of the engine under test. */
+  databaseUrl?: string;
 }
 
 /**
@@ -32,9 +39,9 @@ export async function testApp(options: TestAppOptions = {}) {
     organisation: options.organisation ?? organisationFrom(),
     organisationSource: 'test',
   };
-  const { db, path, url } = await migratedDatabase();
+  const { db, path, url } = options.databaseUrl ? openedAt(options.databaseUrl) : await migratedDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T15:00:00Z');
-  const log: Logger = pino({ level: 'silent' });
+  const log: Logger = options.log ?? pino({ level: 'silent' });
   const channels = options.realChannels
     ? createChannels(parsed.value, log)
     : options.channels
@@ -43,6 +50,12 @@ export async function testApp(options: TestAppOptions = {}) {
   const services = await servicesOf({ config, db, clock, channels, log, outbox: options.outbox });
   const app = createApp(services);
   return { app, db, path, url, clock, config, channels, log, services };
+}
+
+function openedAt(url: string) {
+  const db = openDatabase(databaseOf(url)!);
+  afterAll(() => db.close());
+  return { db, url, path: undefined };
 }
 
 export const auth = { Authorization: `Bearer ${API_TOKEN}` };
@@ -61,6 +74,6 @@ export async function signedIn(
   const form = await agent.get('/dashboard/login');
   const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
   await agent.post('/dashboard/login').type('form').send({ _csrf: token, email: account.email, password }).expect(303);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/tickets')).text)![1]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/dashboard/oncall')).text)![1]!;
   return { agent, csrf };
 }
