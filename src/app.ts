@@ -7,6 +7,7 @@ import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readOrCreateState, type Database } from './db/index.js';
 import { healthRoutes } from './health.js';
+import { mailboxName } from './email/status.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
@@ -170,6 +171,7 @@ export function createApp(services: Services): App {
       outbox: services.outbox,
       unsignedWebhooks: env.unsignedWebhooks,
       apiToken: env.API_TOKEN,
+      mailbox: env.mailbox ? mailboxName(env.mailbox) : undefined,
     }),
   );
   app.use('/twilio', twilioRoutes(services.ivr, env.TWILIO_AUTH_TOKEN));

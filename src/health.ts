@@ -4,6 +4,7 @@ import type { Clock } from './calendar/index.js';
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readState, writeState, type Database } from './db/index.js';
 import { sameSecret } from './http/auth.js';
+import { mailboxProblems, type MailboxProblem } from './email/status.js';
 import { backlog, type ChannelHealth } from './paging/index.js';
 
 /** A page not delivered after this long means paging is stuck: /healthz says 503 so a monitor notices. */
@@ -23,6 +24,8 @@ export interface HealthDeps {
   /** With `Authorization: Bearer $API_TOKEN`, /healthz shows its details (errors, hosts, providers' words). */
   apiToken?: string;
   outbox?: { health?(): Record<Channel, ChannelHealth> };
+  /** The helpdesk mailbox IMAP_URL names (src/email/status.ts), when email intake is on. */
+  mailbox?: string;
 }
 
 /** What one look at the database found. */
@@ -32,6 +35,7 @@ interface DatabaseLook {
   error?: string;
   outbox: { undelivered: number; oldestPageAt: Date | null } | { error: string };
   lineTest?: { status: string; startedAt?: string; why?: string };
+  mailbox?: MailboxProblem;
 }
 
 async function lookAtDatabase(deps: HealthDeps): Promise<DatabaseLook> {
@@ -68,7 +72,15 @@ async function lookAtDatabase(deps: HealthDeps): Promise<DatabaseLook> {
   } catch {
     lineTest = undefined;
   }
-  return { writable, ...(error ? { error } : {}), outbox, ...(lineTest ? { lineTest } : {}) };
+  // Whether the helpdesk mailbox is being read (its reader reports every 10 s, src/email/status.ts).
+  const [mailbox] = deps.mailbox ? await mailboxProblems(deps.db.q, now, [deps.mailbox]).catch(() => []) : [];
+  return {
+    writable,
+    ...(error ? { error } : {}),
+    outbox,
+    ...(lineTest ? { lineTest } : {}),
+    ...(mailbox ? { mailbox } : {}),
+  };
 }
 
 /**
@@ -139,6 +151,11 @@ export function healthRoutes(deps: HealthDeps): Router {
       outbox.oldestPageAgeSeconds !== null &&
       outbox.oldestPageAgeSeconds * 1000 > PAGE_STALE_MS
         ? [`a page has waited ${outbox.oldestPageAgeSeconds} s to be delivered`]
+        : []),
+      ...(found.mailbox
+        ? [
+            `${found.mailbox.text.replace(/^The h/, 'the h')} since ${found.mailbox.since.toISOString()}${details && found.mailbox.error ? `: ${found.mailbox.error}` : ''}`,
+          ]
         : []),
       ...(line?.status === 'failed'
         ? [
