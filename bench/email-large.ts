@@ -109,11 +109,14 @@ export async function runLargeMail(o: {
       }
       index();
     }
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 180_000;
     while (Date.now() < deadline && [...appended.keys()].some((id) => !replies.has(id))) {
       await new Promise((r) => setTimeout(r, 100));
       index();
     }
+    // The large ones too: every message taken (\Seen) before what became of them is counted.
+    while (Date.now() < deadline && [...(await o.imap.flags()).values()].some((f) => !f.has('\\Seen')))
+      await new Promise((r) => setTimeout(r, 250));
   } finally {
     await client.logout().catch(() => client.close());
   }

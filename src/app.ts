@@ -8,6 +8,7 @@ import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readOrCreateState, type Database } from './db/index.js';
 import { healthRoutes } from './health.js';
 import { mailboxName } from './email/status.js';
+import { conversationMail } from './email/threading.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
 import { errorHandler, notFoundJson } from './http/json.js';
@@ -87,7 +88,17 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     levels: organisation.supportLevels.map((l) => l.name),
     lines: organisation.serviceLines.map((l) => l.id),
   };
-  const tickets: TicketDeps = { db, clock, organisation, calendar, publicUrl, linkSecret, pager, onOutbox };
+  const tickets: TicketDeps = {
+    db,
+    clock,
+    organisation,
+    calendar,
+    publicUrl,
+    linkSecret,
+    pager,
+    onOutbox,
+    conversationMail: conversationMail(publicUrl),
+  };
   const callbackCalendar = organisation.callbackHours
     ? calendarOf({ ...organisation, businessHours: organisation.callbackHours })
     : calendar;

@@ -12,7 +12,7 @@ import {
   statusChangeSchema,
   streamRecording,
   attachmentOf,
-  replyByEmail,
+  replyToClient,
   type Actor,
   ticketByNumber,
   ticketLabel,
@@ -157,7 +157,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     (n, actor, body) => {
       const input = z.object({ text: z.string().trim().min(1).max(20_000) }).safeParse(body);
       return input.success
-        ? replyByEmail(s.tickets, n, input.data.text, actor)
+        ? replyToClient(s.tickets, n, input.data.text, actor)
         : invalid('Write the reply first (at most 20,000 characters).');
     },
     'Reply sent to the requester.',

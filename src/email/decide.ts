@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Q } from '../db/index.js';
+import { latestEmailTicketOf } from '../tickets/index.js';
 import {
   addEmailToTicket,
-  latestEmailTicketOf,
   mayWriteOn,
   openTicketByEmail,
   ticketOfReply,
   type IncomingEmail,
   type Sender,
-} from '../tickets/index.js';
+} from './tickets.js';
+import { refusalMessageId } from './threading.js';
 import type { IntakeDeps, Taken } from './deps.js';
 import { answeredSince, domainTicketsSince, hold, settle, ticketsOpenedSince } from './store.js';
 
@@ -81,7 +81,7 @@ export async function decide(
         {
           key: `email-refused:${mail.from}:${day}`,
           thread: {
-            messageId: `refused.${createHash('sha1').update(mail.key).digest('hex')}@${new URL(deps.tickets.publicUrl).hostname}`,
+            messageId: refusalMessageId(deps.tickets.publicUrl, mail.key),
             inReplyTo: mail.messageId,
             references: [mail.messageId],
           },

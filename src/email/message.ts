@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingEmail } from '../tickets/index.js';
+import type { IncomingEmail } from './tickets.js';
 import { TEXT_BYTES, type ParsedMessage } from './parse.js';
 
 /** Of a message's text, what a ticket keeps: the new part (quoted history trimmed), and the whole. */

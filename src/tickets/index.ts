@@ -8,7 +8,7 @@ export {
   type VoicemailOutcome,
 } from './voicemail.js';
 export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
-export type { TicketDeps } from './deps.js';
+export type { TicketDeps, ConversationMail, MailThread } from './deps.js';
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
 export { ackLinkRoutes, slackRoutes, ackApiRoutes, type AckRouteDeps } from './ack-routes.js';
 export { streamRecording } from './audio.js';
@@ -67,17 +67,21 @@ export { runDueEscalations } from './escalate.js';
 export { timelineRecorder } from './timeline.js';
 export { ackLink } from './links.js';
 export {
-  openTicketByEmail,
-  addEmailToTicket,
-  ticketOfReply,
-  mayWriteOn,
-  latestEmailTicketOf,
+  keepClientMessage,
+  clientWrote,
+  keepSent,
   conversationOf,
-  replyByEmail,
-  replyAddress,
   attachmentOf,
-  type IncomingEmail,
-  type Sender,
+  threadOfTicket,
+  ticketOfMessageIds,
+  latestEmailTicketOf,
+  replyAddress,
+  replyToClient,
+  type ClientMessage,
+  type SentMessage,
   type TicketMessage,
   type TicketAttachment,
-} from './email.js';
+  type NewAttachment,
+} from './conversation.js';
+export { openTicket, type WrittenRequest } from './open.js';
+export { factsOf, requesterOf } from './facts.js';

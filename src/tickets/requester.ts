@@ -2,7 +2,7 @@ import { canText } from '../config/index.js';
 import { errorMessage, type Q } from '../db/index.js';
 import type { RequesterChange } from '../paging/index.js';
 import type { TicketDeps } from './deps.js';
-import { keepNotice, threadFor } from './email.js';
+import { keepSent } from './conversation.js';
 import { factsOf, requesterOf } from './facts.js';
 import { addEvent, type Ticket } from './store.js';
 
@@ -12,7 +12,7 @@ import { addEvent, type Ticket } from './store.js';
  * is announced once. `skipSms` leaves out the text when the caller already got one (a new voicemail).
  */
 export async function notifyRequester(
-  deps: Pick<TicketDeps, 'pager' | 'publicUrl'>,
+  deps: Pick<TicketDeps, 'pager' | 'conversationMail'>,
   tx: Q,
   ticket: Ticket,
   change: RequesterChange,
@@ -24,13 +24,19 @@ export async function notifyRequester(
   const phone = who.phone && !options.skipSms && canText(who.phone) ? who.phone : undefined;
   const notice = { kind: 'requester' as const, change, ticket: await factsOf(tx, ticket), name: who.name };
   // A ticket that came by email answers in its conversation: "Re: [TK-1042] …", threaded to the last message.
-  const thread = ticket.source === 'email' && who.email ? await threadFor(tx, deps, ticket) : undefined;
+  const thread = ticket.source === 'email' && who.email ? await deps.conversationMail.threadFor(tx, ticket) : undefined;
   const channels = await deps.pager.tellCustomer(tx, { email: who.email, phone }, notice, {
     key: `requester:${eventId}`,
     ticketId: ticket.id,
     thread,
   });
-  if (thread && channels.includes('email')) await keepNotice(tx, ticket, thread, who.email!, change.kind, now);
+  if (thread && channels.includes('email'))
+    await keepSent(tx, ticket, {
+      thread,
+      to: who.email!,
+      body: `Notice to the requester: ${change.kind.replace(/_/g, ' ')}.`,
+      at: now,
+    });
   if (channels.length) await addEvent(tx, ticket.id, now, 'requester_notified', { change: change.kind, channels });
 }
 
@@ -40,7 +46,7 @@ export async function notifyRequester(
  * undone and the timeline says so; the caller's transaction goes on.
  */
 export async function notifyRequesterSafely(
-  deps: Pick<TicketDeps, 'pager' | 'db' | 'publicUrl'>,
+  deps: Pick<TicketDeps, 'pager' | 'db' | 'conversationMail'>,
   tx: Q,
   ticket: Ticket,
   change: RequesterChange,

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from '../paging/index.js';
 import * as store from './store.js';
-import { conversationOf } from './email.js';
+import { conversationOf } from './conversation.js';
 import { voicemailLink } from './voicemail.js';
 import { streamRecording } from './audio.js';
 import {

@@ -40,6 +40,8 @@ export const TICKET_EVENT_TYPES = [
   /** A message of the email conversation: from the requester, or sent to them. */
   'email_received',
   'email_sent',
+  /** A client wrote on the portal. */
+  'portal_message',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
@@ -149,11 +151,17 @@ export const workLogs = sqliteTable(
   (t) => [index('work_logs_ticket_idx').on(t.ticketId), index('work_logs_started_idx').on(t.startedAt)],
 );
 
+/** `in`: the client wrote it; `out`: the helpdesk wrote it (to the client, or an internal note). */
 export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+/** Where a message came from: the client's email or portal, the phone (a summary), or staff (dashboard, API). */
+export const MESSAGE_CHANNELS = ['email', 'portal', 'phone', 'staff'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 
 /**
- * A ticket's email conversation, each message once: what the requester wrote (the text shown with
- * quoted history trimmed, the original kept) and what was sent to them, with the headers that thread it.
+ * A ticket's conversation, each message once, whichever way it came: what the client wrote (the text
+ * shown with quoted history trimmed, the original kept), what the helpdesk sent them, and staff's
+ * internal notes (never sent, never shown to the client). Messages that travel by email keep the
+ * headers that thread them.
  */
 export const ticketMessages = sqliteTable(
   'ticket_messages',
@@ -163,13 +171,19 @@ export const ticketMessages = sqliteTable(
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
     direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    channel: text('channel', { enum: MESSAGE_CHANNELS }).notNull().default('email'),
+    /** Staff only: never sent to the client, never shown on the portal. */
+    internal: integer('internal', { mode: 'boolean' }).notNull().default(false),
     /**
-     * The Message-ID, without angle brackets: how replies name this message. Not unique: devices such as
-     * UPS units send every message as <1@localhost>, and each is a message of its own.
+     * The Message-ID, without angle brackets: how replies by email name this message (every message has
+     * one, minted where it did not come by email). Not unique: devices such as UPS units send every
+     * message as <1@localhost>, and each is a message of its own.
      */
     messageId: text('message_id').notNull(),
     inReplyTo: text('in_reply_to'),
+    /** The client's address, or `helpdesk` for what the helpdesk wrote. */
     fromAddress: text('from_address').notNull(),
+    /** Where it was sent; empty for a note or a message on the portal. */
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     /** What the timeline shows: the new text, quoted history trimmed. */

@@ -13,6 +13,8 @@ CREATE TABLE `mail_in_flight` (
 );
 --> statement-breakpoint
 DROP INDEX `ticket_messages_message_id_unique`;--> statement-breakpoint
+ALTER TABLE `ticket_messages` ADD `channel` text DEFAULT 'email' NOT NULL;--> statement-breakpoint
+ALTER TABLE `ticket_messages` ADD `internal` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `ticket_messages` ADD `unverified` integer DEFAULT false NOT NULL;--> statement-breakpoint
 CREATE INDEX `ticket_messages_message_id_idx` ON `ticket_messages` (`message_id`);--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `from_domain` text;--> statement-breakpoint
@@ -21,4 +23,5 @@ ALTER TABLE `inbound_mail` ADD `verdict` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `held` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `decided_by` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `decided_at` integer;--> statement-breakpoint
-CREATE INDEX `inbound_mail_domain_idx` ON `inbound_mail` (`from_domain`,`received_at`);
+CREATE INDEX `inbound_mail_domain_idx` ON `inbound_mail` (`from_domain`,`received_at`);--> statement-breakpoint
+UPDATE ticket_messages SET channel = 'staff' WHERE staff_id IS NOT NULL;
