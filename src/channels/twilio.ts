@@ -5,7 +5,10 @@ import { DeliveryError, type RecordingSummary, type Sent, type Sms, type Voice }
 export interface TwilioSettings {
   accountSid: string;
   authToken: string;
+  /** The helpdesk number: calls come from it, and texts too unless a Messaging Service sends them. */
   from: string;
+  /** Texts go out through this Messaging Service, from a number of its pool that Twilio picks. */
+  messagingServiceSid?: string;
   /** Replaces https://api.twilio.com (local simulators, tests). */
   apiUrl?: string;
   /** How long one REST request may take, in ms. */
@@ -61,7 +64,9 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
           providerId: (
             await client.messages.create({
               to: m.to,
-              from: settings.from,
+              ...(settings.messagingServiceSid
+                ? { messagingServiceSid: settings.messagingServiceSid }
+                : { from: settings.from }),
               body: m.body,
               statusCallback: m.statusCallback,
             })
