@@ -72,13 +72,22 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
             })
           ).sid,
         })),
-      // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet.
+      // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet. With a
+      // Messaging Service the From is whichever pool number Twilio picked, so only To is asked for, and the
+      // text is known as ours by its service (or, sent before the service was set, the helpdesk number).
       findSent: (q) =>
-        guarded(async () =>
-          (await client.messages.list({ to: q.to, from: settings.from, limit: 50 }))
+        guarded(async () => {
+          const service = settings.messagingServiceSid;
+          const listed = await client.messages.list({
+            to: q.to,
+            ...(service ? {} : { from: settings.from }),
+            limit: 50,
+          });
+          return listed
+            .filter((m) => !service || m.messagingServiceSid === service || m.from === settings.from)
             .filter((m) => m.dateCreated.getTime() >= since(q.since) && m.body.trim() === q.body.trim())
-            .map((m): Sent => ({ providerId: m.sid })),
-        ),
+            .map((m): Sent => ({ providerId: m.sid }));
+        }),
     },
     voice: {
       live: true,
