@@ -28,6 +28,7 @@ export function createChannels(env: Env, log: Logger): Channels {
           accountSid: env.TWILIO_ACCOUNT_SID,
           authToken: env.TWILIO_AUTH_TOKEN,
           from: env.TWILIO_PHONE_NUMBER,
+          messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
           apiUrl: env.TWILIO_API_URL,
           timeoutMs: env.TWILIO_TIMEOUT,
         })
@@ -48,6 +49,11 @@ export function createChannels(env: Env, log: Logger): Channels {
     !env.SMTP_URL && 'email: set SMTP_URL and MAIL_FROM',
     !(env.SLACK_BOT_TOKEN && env.SLACK_CHANNEL) && 'Slack: set SLACK_BOT_TOKEN and SLACK_CHANNEL',
   ].filter(Boolean);
+  if (twilio && env.TWILIO_MESSAGING_SERVICE_SID) {
+    log.info(
+      `SMS go out through Messaging Service ${env.TWILIO_MESSAGING_SERVICE_SID} (its sender pool); calls come from the helpdesk number`,
+    );
+  }
   for (const line of off) log.warn(`log-only channel: ${line}; messages are written to this log instead of sent`);
   if (!env.TWILIO_AUTH_TOKEN && env.ALLOW_UNSIGNED_WEBHOOKS === 'true') {
     log.error(

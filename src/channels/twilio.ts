@@ -5,7 +5,10 @@ import { DeliveryError, type RecordingSummary, type Sent, type Sms, type Voice }
 export interface TwilioSettings {
   accountSid: string;
   authToken: string;
+  /** The helpdesk number: calls come from it, and texts too unless a Messaging Service sends them. */
   from: string;
+  /** Texts go out through this Messaging Service, from a number of its pool that Twilio picks. */
+  messagingServiceSid?: string;
   /** Replaces https://api.twilio.com (local simulators, tests). */
   apiUrl?: string;
   /** How long one REST request may take, in ms. */
@@ -61,19 +64,30 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
           providerId: (
             await client.messages.create({
               to: m.to,
-              from: settings.from,
+              ...(settings.messagingServiceSid
+                ? { messagingServiceSid: settings.messagingServiceSid }
+                : { from: settings.from }),
               body: m.body,
               statusCallback: m.statusCallback,
             })
           ).sid,
         })),
-      // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet.
+      // No date filter: Twilio's DateSent filters whole days and a queued text has no date_sent yet. With a
+      // Messaging Service the From is whichever pool number Twilio picked, so only To is asked for, and the
+      // text is known as ours by its service (or, sent before the service was set, the helpdesk number).
       findSent: (q) =>
-        guarded(async () =>
-          (await client.messages.list({ to: q.to, from: settings.from, limit: 50 }))
+        guarded(async () => {
+          const service = settings.messagingServiceSid;
+          const listed = await client.messages.list({
+            to: q.to,
+            ...(service ? {} : { from: settings.from }),
+            limit: 50,
+          });
+          return listed
+            .filter((m) => !service || m.messagingServiceSid === service || m.from === settings.from)
             .filter((m) => m.dateCreated.getTime() >= since(q.since) && m.body.trim() === q.body.trim())
-            .map((m): Sent => ({ providerId: m.sid })),
-        ),
+            .map((m): Sent => ({ providerId: m.sid }));
+        }),
     },
     voice: {
       live: true,

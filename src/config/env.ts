@@ -90,6 +90,16 @@ const envSchema = z
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_PHONE_NUMBER: optionalText,
     TWILIO_API_URL: optionalText.pipe(z.url().optional()),
+    /** SMS go out through this Messaging Service (its sender pool); calls still come from TWILIO_PHONE_NUMBER. */
+    TWILIO_MESSAGING_SERVICE_SID: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^MG[0-9a-fA-F]{32}$/,
+          'must be a Messaging Service SID: MG and 32 hex digits (Twilio Console, Messaging, Services)',
+        )
+        .optional(),
+    ),
     SMTP_URL: optionalText.pipe(z.url({ message: 'must look like smtp://user:pass@host:587' }).optional()),
     MAIL_FROM: optionalText,
     SLACK_BOT_TOKEN: optionalText,

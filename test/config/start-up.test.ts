@@ -45,6 +45,15 @@ describe('start-up', () => {
     expect(result.stderr).toContain('environment DATABASE_URL: must look like file:PATH');
   });
 
+  it('refuses a Messaging Service SID that is not MG and 32 hex digits, in one line naming it', async () => {
+    const result = await start({ TWILIO_MESSAGING_SERVICE_SID: 'MG12345' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'environment TWILIO_MESSAGING_SERVICE_SID: must be a Messaging Service SID: MG and 32 hex digits (Twilio Console, Messaging, Services)',
+    );
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
   it('says in one line which PostgreSQL it could not reach, with the password left out', async () => {
     const result = await start({ DATABASE_URL: 'postgres://switchboard:s3cret-password@127.0.0.1:1/switchboard' });
     expect(result.code).toBe(1);

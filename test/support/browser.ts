@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath } from './prerequisites.js';
 
-/** Debian's chromium (installed by .ci/run); CHROMIUM_PATH overrides it elsewhere. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's chromium (npm test installs it when missing); CHROMIUM_PATH overrides it elsewhere. */
+export const CHROMIUM = chromiumPath(process.env);
 
 /** Headless Chromium as root on a machine with no outside network: no sandbox, no background traffic. */
 export function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
+      `No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium; npm test does) or set CHROMIUM_PATH`,
     );
   }
   return chromium.launch({

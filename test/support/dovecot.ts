@@ -5,11 +5,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { DOVEADM, DOVECOT } from './prerequisites.js';
 
 const run = promisify(execFile);
-
-const DOVECOT = '/usr/sbin/dovecot';
-const DOVEADM = '/usr/bin/doveadm';
 
 /**
  * A private IMAP server from Debian's `dovecot-imapd` package: its own configuration file (nothing of
@@ -109,7 +107,7 @@ const tail = (text: string, lines: number) => text.trimEnd().split('\n').slice(-
 
 export async function startMailServer(options: MailServerOptions = {}): Promise<MailServer> {
   const bin = dovecotBinary();
-  if (!bin) throw new Error("Dovecot is not installed: install Debian's dovecot-imapd package (.ci/run does)");
+  if (!bin) throw new Error("Dovecot is not installed: install Debian's dovecot-imapd package (npm test does)");
   const user = options.user ?? 'helpdesk';
   const password = options.password ?? 'helpdesk-secret';
   // The name becomes a folder, a passwd-file key and a doveadm argument; the password travels base64-encoded.

@@ -3,11 +3,20 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export const ACCOUNT_SID = 'AC00000000000000000000000000000000';
 export const AUTH_TOKEN = 'twilio-test-auth-token'; // the same token signs webhooks in test/support/phone.ts
+/** The account's Messaging Service: a text created with it (and no From) goes from a number of its pool. */
+export const MESSAGING_SERVICE_SID = 'MG0123456789abcdef0123456789abcdef';
+export const SENDER_POOL = ['+12817684901', '+12817684902', '+12817684903'] as const;
+/** Twilio names a default service on every text sent without one (since 2024), From number or not. */
+const DEFAULT_SERVICE_SID = `MGdefa0170${'0'.repeat(24)}`;
 
 export interface SentMessage {
   sid: string;
   to: string;
+  /** The number it went from: the From asked for, or the pool number the Messaging Service picked. */
   from: string;
+  /** The From the request named (none when it named a Messaging Service alone). */
+  requestedFrom?: string;
+  messagingServiceSid?: string;
   body: string;
   statusCallback?: string;
   receivedAt: number;
@@ -97,27 +106,33 @@ let serial = 0;
 const sid = (prefix: string) => `${prefix}${(++serial).toString(16).padStart(32, '0')}`;
 const base = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
 
-function messageJson(m: SentMessage) {
-  const created = new Date(m.receivedAt).toUTCString();
+/**
+ * A message as Twilio shows it. `created`: the answer to the POST, where a text sent through a Messaging
+ * Service is only `accepted`, with no sender picked yet (no From, no segments); listed later, it is queued
+ * with the pool number it goes from.
+ */
+function messageJson(m: SentMessage, created = false) {
+  const date = new Date(m.receivedAt).toUTCString();
+  const picking = created && m.messagingServiceSid !== undefined && m.requestedFrom === undefined;
   return {
     sid: m.sid,
     account_sid: ACCOUNT_SID,
     to: m.to,
-    from: m.from,
+    from: picking ? null : m.from,
     body: m.body,
-    status: 'queued',
+    status: picking ? 'accepted' : 'queued',
     direction: 'outbound-api',
-    num_segments: '1',
+    num_segments: picking ? '0' : '1',
     num_media: '0',
-    date_created: created,
-    date_updated: created,
+    date_created: date,
+    date_updated: date,
     date_sent: null,
     error_code: null,
     error_message: null,
     price: null,
     price_unit: 'USD',
     api_version: '2010-04-01',
-    messaging_service_sid: null,
+    messaging_service_sid: m.messagingServiceSid ?? DEFAULT_SERVICE_SID,
     uri: `${base}/Messages/${m.sid}.json`,
     subresource_uris: { media: `${base}/Messages/${m.sid}/Media.json` },
   };
@@ -146,7 +161,12 @@ function callJson(c: PlacedCall) {
   };
 }
 
-/** One page in Twilio's list envelope, newest first, filtered by To/From; `Page` and `PageSize` page it. */
+/**
+ * One page in Twilio's list envelope, newest first, filtered by To and From (the number a text went from:
+ * a pool number for one sent through a Messaging Service); `Page` and `PageSize` page it. Messages also
+ * filter on DateSent (`DateSent`, `DateSent<`, `DateSent>`), which a queued text has not got yet: these
+ * texts stay queued, so such a filter leaves every one out, as Twilio leaves out texts still queued.
+ */
 function listPage<T extends { to: string; from: string; receivedAt: number }>(
   resource: 'Messages' | 'Calls',
   items: T[],
@@ -155,8 +175,9 @@ function listPage<T extends { to: string; from: string; receivedAt: number }>(
 ) {
   const to = query.get('To');
   const from = query.get('From');
+  const bySentDate = resource === 'Messages' && ['DateSent', 'DateSent<', 'DateSent>'].some((k) => query.has(k));
   const matching = items
-    .filter((i) => (!to || i.to === to) && (!from || i.from === from))
+    .filter((i) => (!to || i.to === to) && (!from || i.from === from) && !bySentDate)
     .map((item, index) => ({ item, index }))
     .sort((a, b) => b.item.receivedAt - a.item.receivedAt || b.index - a.index)
     .map((x) => x.item);
@@ -171,7 +192,7 @@ function listPage<T extends { to: string; from: string; receivedAt: number }>(
   const slice = matching.slice(page * pageSize, (page + 1) * pageSize);
   const more = (page + 1) * pageSize < matching.length;
   return {
-    [resource.toLowerCase()]: slice.map(render),
+    [resource.toLowerCase()]: slice.map((item) => render(item)),
     first_page_uri: uri(0),
     next_page_uri: more ? uri(page + 1) : null,
     previous_page_uri: page > 0 ? uri(page - 1) : null,
@@ -201,6 +222,12 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   };
   const expectedAuth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
   const heldSockets = new Set<Socket>();
+  // Sticky sender: a recipient keeps the pool number they were first texted from.
+  const stickySenders = new Map<string, string>();
+  const poolNumberFor = (to: string) => {
+    if (!stickySenders.has(to)) stickySenders.set(to, SENDER_POOL[stickySenders.size % SENDER_POOL.length]!);
+    return stickySenders.get(to)!;
+  };
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
   const later = (ms: number, run: () => void) => {
@@ -285,9 +312,21 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const error = fake.failWith?.(kind, form.To!);
       if (error) return fail(error, fault);
       if (kind === 'message') {
-        const m = { sid: sid('SM'), to: form.To!, from: form.From!, body: form.Body!, receivedAt: fake.now() };
-        fake.messages.push({ ...m, statusCallback: form.StatusCallback });
-        return answer(fault, 201, messageJson(m));
+        const service = form.MessagingServiceSid;
+        if (!form.From && !service)
+          return fail({ status: 400, code: 21603, message: "A 'From' or 'MessagingServiceSid' parameter is required" });
+        const m: SentMessage = {
+          sid: sid('SM'),
+          to: form.To!,
+          from: form.From ?? poolNumberFor(form.To!),
+          ...(form.From ? { requestedFrom: form.From } : {}),
+          ...(service ? { messagingServiceSid: service } : {}),
+          body: form.Body!,
+          statusCallback: form.StatusCallback,
+          receivedAt: fake.now(),
+        };
+        fake.messages.push(m);
+        return answer(fault, 201, messageJson(m, true));
       }
       const c = { sid: sid('CA'), to: form.To!, from: form.From!, url: form.Url!, receivedAt: fake.now() };
       fake.calls.push({ ...c, machineDetection: form.MachineDetection, sendDigits: form.SendDigits });

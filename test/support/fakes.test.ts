@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import twilio from 'twilio';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startSlack, startSmtp } from './fake-mail-chat.js';
-import { ACCOUNT_SID, AUTH_TOKEN, startFakeTwilio } from './fake-twilio.js';
+import { ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_SID, SENDER_POOL, startFakeTwilio } from './fake-twilio.js';
 import { postTwilioWebhook, startService, stopServices } from './service-process.js';
 
 // The stand-ins misbehave at the wire, as seen by the real SDKs the service uses.
@@ -91,6 +91,45 @@ describe('fake Twilio faults', () => {
     await vi.waitFor(() => expect(fake.audioAborted).toBe(1)); // the broken stream was the fake's doing, not counted
     fake.fault = undefined;
     fake.audio.bytes = 0;
+  });
+
+  it('sends a text created with a Messaging Service from a pool number, the same one for each recipient', async () => {
+    fake.messages.length = 0;
+    const other = '+13125550199';
+    const created = await client.messages.create({
+      to: TO,
+      messagingServiceSid: MESSAGING_SERVICE_SID,
+      body: 'pooled',
+    });
+    // As Twilio answers: accepted, no sender picked yet.
+    expect(created).toMatchObject({ status: 'accepted', from: null, messagingServiceSid: MESSAGING_SERVICE_SID });
+    await client.messages.create({ to: other, messagingServiceSid: MESSAGING_SERVICE_SID, body: 'pooled too' });
+    await client.messages.create({ to: TO, messagingServiceSid: MESSAGING_SERVICE_SID, body: 'pooled again' });
+    await client.messages.create({ to: TO, from: FROM, body: 'from the helpdesk' });
+    const [first, second, third] = fake.messages;
+    expect(SENDER_POOL).toContain(first!.from);
+    expect(SENDER_POOL).toContain(second!.from);
+    expect(second!.from).not.toBe(first!.from);
+    expect(third!.from).toBe(first!.from); // sticky sender
+    expect(first!.messagingServiceSid).toBe(MESSAGING_SERVICE_SID);
+    expect(first!.requestedFrom).toBeUndefined();
+
+    // Lists filter on the number a text went from: the helpdesk number finds only its own text.
+    const fromHelpdesk = await client.messages.list({ to: TO, from: FROM, limit: 20 });
+    expect(fromHelpdesk.map((m) => m.body)).toEqual(['from the helpdesk']);
+    const toRecipient = await client.messages.list({ to: TO, limit: 20 });
+    expect(toRecipient.map((m) => [m.body, m.from, m.status])).toEqual([
+      ['from the helpdesk', FROM, 'queued'],
+      ['pooled again', first!.from, 'queued'],
+      ['pooled', first!.from, 'queued'],
+    ]);
+    expect(toRecipient[2]!.messagingServiceSid).toBe(MESSAGING_SERVICE_SID);
+    expect(toRecipient[0]!.messagingServiceSid).not.toBe(MESSAGING_SERVICE_SID); // Twilio's default service
+    // A queued text has no date_sent yet, so a DateSent filter leaves it out.
+    expect(await client.messages.list({ to: TO, dateSentAfter: new Date(Date.now() - 3600_000), limit: 20 })).toEqual(
+      [],
+    );
+    await expect(client.messages.create({ to: TO, body: 'from nowhere' })).rejects.toMatchObject({ code: 21603 });
   });
 });
 

@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { POSTGRES_ROOT } from './prerequisites.js';
 
 const run = promisify(execFile);
 
@@ -35,7 +36,7 @@ export interface ClusterOptions {
 
 /** The newest installed server's programs (Debian: /usr/lib/postgresql/<major>/bin). */
 export function postgresBin(): string | undefined {
-  const root = '/usr/lib/postgresql';
+  const root = POSTGRES_ROOT;
   if (!existsSync(root)) return undefined;
   const majors = readdirSync(root)
     .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
@@ -53,7 +54,7 @@ async function freePort(): Promise<number> {
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const bin = postgresBin();
-  if (!bin) throw new Error("PostgreSQL is not installed: install Debian's postgresql package (.ci/run does)");
+  if (!bin) throw new Error("PostgreSQL is not installed: install Debian's postgresql package (npm test does)");
   const asRoot = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-pg-'));
   const data = join(dir, 'data');
