@@ -4,7 +4,6 @@ import { can, staffOfAccount, type Account } from '../auth/index.js';
 import type { Outcome } from '../http/problems.js';
 import {
   acknowledge,
-  callCaller,
   changePriority,
   changeStatus,
   logWork,
@@ -20,7 +19,7 @@ import {
 } from '../tickets/index.js';
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
-import { staffReply } from '../ivr/index.js';
+import { callCaller, staffReply } from '../ivr/index.js';
 import type { Kit } from './kit.js';
 import { messagePage, page } from './layout.js';
 import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';

@@ -7,6 +7,7 @@ export type { IvrDeps, CallStep } from './context.js';
 export { reconcileRecordings } from './reconcile.js';
 export { pageForgottenLiveCalls } from './live.js';
 export { parseText, staffReply } from './texts.js';
+export { callCaller, answerStaff } from './staff-commands.js';
 export { dial, sayAndHangUp } from './twiml.js';
 export {
   startLineTest,

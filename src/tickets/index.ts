@@ -10,7 +10,6 @@ export {
 export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
 export type { TicketDeps, ConversationMail, MailThread } from './deps.js';
 export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
-export { ackLinkRoutes, slackRoutes, ackApiRoutes, type AckRouteDeps } from './ack-routes.js';
 export { streamRecording } from './audio.js';
 export {
   ticketByNumber,
@@ -46,10 +45,29 @@ export {
   isOpen,
   isResponsibleFor,
   staffByPhone,
+  staffBySlack,
+  nameOf,
   type AckChannel,
   type AckOutcome,
 } from './acknowledge.js';
-export { answerStaff, callCaller, ACK_ALL_MS, type StaffAnswer, type StaffCommand } from './staff-texts.js';
+export {
+  ACK_ALL_MS,
+  ANSWER_CHANNELS,
+  answerWords,
+  type AnswerChannel,
+  type StaffAnswer,
+  type StaffCommand,
+} from './answers.js';
+export {
+  askToTakeAll,
+  confirmTaking,
+  escalateSooner,
+  openTicketNumbered,
+  ringForCallBack,
+  takeByLink,
+  takeOrOffer,
+  whoseTicket,
+} from './staff-actions.js';
 export {
   changePriority,
   changeStatus,

@@ -22,6 +22,8 @@ import {
   workLogSchema,
 } from './changes.js';
 import type { TicketDeps } from './deps.js';
+import { acknowledge } from './acknowledge.js';
+import { answerWords, type StaffAnswer } from './answers.js';
 
 const byStaff = z.object({ staffId: z.string().trim().min(1, 'is required') });
 /** A status change, a priority change, or both; returning a ticket to the requester needs the question. */
@@ -58,9 +60,33 @@ export const ticketNumberParam = z.object({
     .transform(Number),
 });
 
+const ackBody = z.object({ staffId: z.string().trim().min(1, 'is required') });
+
 export function ticketRoutes(deps: TicketDeps): Router {
   const router = Router();
   const q = deps.db.q;
+  // POST /api/tickets/:number/ack {staffId}: acknowledgement on someone's behalf, by an administrator.
+  router.post('/tickets/:number/ack', async (req, res) => {
+    const p = parseInput(ticketNumberParam, req.params, res);
+    const body = p && parseInput(ackBody, req.body, res);
+    const staff = body && staffNamed(deps.organisation, body.staffId, res);
+    if (!p || !body || !staff) return;
+    const outcome = await acknowledge(deps, p.number, staff, 'api');
+    const words = (answer: StaffAnswer) => answerWords(answer, 'api', deps.organisation.name);
+    if (outcome.result === 'not_found')
+      return sendProblem(res, {
+        kind: 'not_found',
+        code: 'ticket_not_found',
+        message: words({ kind: 'no_open_ticket', number: p.number }),
+      });
+    if (outcome.result === 'already')
+      return sendProblem(res, {
+        kind: 'conflict',
+        code: 'already_acknowledged',
+        message: words({ kind: 'already', number: p.number, by: outcome.by }),
+      });
+    res.json(outcome.ticket);
+  });
   // PATCH /api/tickets/:number {staffId, priority?, status?, message?}: staff change priority or status.
   router.patch('/tickets/:number', async (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);
