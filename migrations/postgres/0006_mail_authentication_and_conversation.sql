@@ -15,6 +15,7 @@ CREATE TABLE "mail_in_flight" (
 ALTER TABLE "ticket_messages" DROP CONSTRAINT "ticket_messages_message_id_unique";--> statement-breakpoint
 ALTER TABLE "inbound_mail" ADD COLUMN "from_domain" text;--> statement-breakpoint
 ALTER TABLE "inbound_mail" ADD COLUMN "sender" text;--> statement-breakpoint
+ALTER TABLE "inbound_mail" ADD COLUMN "verified" boolean;--> statement-breakpoint
 ALTER TABLE "inbound_mail" ADD COLUMN "verdict" text;--> statement-breakpoint
 ALTER TABLE "inbound_mail" ADD COLUMN "held" text;--> statement-breakpoint
 ALTER TABLE "inbound_mail" ADD COLUMN "decided_by" text;--> statement-breakpoint

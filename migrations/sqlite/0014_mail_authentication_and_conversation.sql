@@ -19,6 +19,7 @@ ALTER TABLE `ticket_messages` ADD `unverified` integer DEFAULT false NOT NULL;--
 CREATE INDEX `ticket_messages_message_id_idx` ON `ticket_messages` (`message_id`);--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `from_domain` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `sender` text;--> statement-breakpoint
+ALTER TABLE `inbound_mail` ADD `verified` integer;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `verdict` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `held` text;--> statement-breakpoint
 ALTER TABLE `inbound_mail` ADD `decided_by` text;--> statement-breakpoint

@@ -10,13 +10,16 @@ import {
 } from './tickets.js';
 import { refusalMessageId } from './threading.js';
 import type { IntakeDeps, Taken } from './deps.js';
-import { answeredSince, domainTicketsSince, hold, settle, ticketsOpenedSince } from './store.js';
+import { answeredUnprovenSince, domainTicketsSince, hold, settle, ticketsOpenedSince } from './store.js';
 
 /** New tickets one sender may open in an hour; past it, messages are added to their latest ticket. */
 export const TICKETS_PER_SENDER_HOUR = 10;
 /** New tickets a domain's senders who are not named contacts may open in an hour; past it, messages are held for staff. */
 export const TICKETS_PER_DOMAIN_HOUR = 20;
-/** Automatic answers (acknowledgements and refusals) in an hour, whoever they go to; past it, none. */
+/**
+ * Automatic answers in an hour to senders whose address is not proven (refusals, and acknowledgements of
+ * tickets they opened); past it, they get none. Proven senders have their own limits above.
+ */
 export const AUTO_REPLIES_PER_HOUR = 200;
 const HOUR = 3_600_000;
 
@@ -69,7 +72,8 @@ export async function decide(
     await settle(tx, mail.key, 'added', ticket.id);
     return { outcome: 'added', ticketNumber: ticket.number };
   }
-  const mayAnswer = async () => (await answeredSince(tx, hourAgo)) < AUTO_REPLIES_PER_HOUR;
+  const mayAnswer = async () =>
+    mail.unverified === false || (await answeredUnprovenSince(tx, hourAgo)) < AUTO_REPLIES_PER_HOUR;
   if (!registered && organisation.email.senders === 'registered') {
     // One explanation a day per address; never a ticket. It echoes nothing the sender wrote.
     const day = mail.receivedAt.toISOString().slice(0, 10);

@@ -137,13 +137,15 @@ async function takeParsed(
     from && (match || organisation.email.senders === 'anyone') ? await verdictOf(deps, raw, parsed, from) : undefined;
   const mail = {
     ...incomingOf(parsed, key, to?.address ?? parsed.recipients[0] ?? '', now),
-    ...(verdict && !verdict.verified ? { unverified: true } : {}),
+    // Proven (false), not proven (true), or not checked (a stranger while only registered senders are taken).
+    ...(verdict ? { unverified: !verdict.verified } : {}),
   };
   const taken = await db.withTransaction(async (tx): Promise<Taken & { fresh: boolean }> => {
     await finish(tx);
     // Claimed first: a second reading of the same message, here or on another instance, stops here.
     const kind = match?.contactId ? 'contact' : match ? 'domain' : 'stranger';
-    if (!(await claim(tx, key, { ...summary, verdict: verdict?.why, sender: kind }, 'ignored', now)))
+    const judged = { verified: verdict?.verified, verdict: verdict?.why, sender: kind } as const;
+    if (!(await claim(tx, key, { ...summary, ...judged }, 'ignored', now)))
       return { outcome: 'duplicate', fresh: false };
     const sender = { clientId: match?.clientId, contactId: match?.contactId, line: to?.line };
     return { ...(await decide(deps, tx, mail, sender)), fresh: true };

@@ -49,7 +49,8 @@ export const inboundMail = sqliteTable(
     ticketId: integer('ticket_id'),
     error: text('error'),
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
-    /** How its sender was judged (dmarc=pass, no Authentication-Results…), when it was. */
+    /** Whether its sender was proven (DKIM or DMARC), when that was checked; and how it was judged. */
+    verified: integer('verified', { mode: 'boolean' }),
     verdict: text('verdict'),
     /** A held message as the tickets would take it (JSON), until staff accept or discard it. */
     held: text('held'),

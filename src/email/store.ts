@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { forUpdate, type Q, type ReadQ } from '../db/index.js';
 import { inboundMail, mailBounces, mailInFlight, type InboundOutcome, type SenderKind } from './schema.js';
 
@@ -12,7 +12,7 @@ export type InboundMail = typeof inboundMail.$inferSelect;
 export async function claim(
   tx: Q,
   key: string,
-  mail: { from?: string; to?: string; subject?: string; verdict?: string; sender?: SenderKind },
+  mail: { from?: string; to?: string; subject?: string; verified?: boolean; verdict?: string; sender?: SenderKind },
   outcome: InboundOutcome,
   now: Date,
   error?: string,
@@ -28,6 +28,7 @@ export async function claim(
       outcome,
       error: error ?? null,
       receivedAt: now,
+      verified: mail.verified ?? null,
       verdict: mail.verdict?.slice(0, 300) ?? null,
       sender: mail.sender ?? null,
     })
@@ -109,12 +110,21 @@ export async function domainTicketsSince(q: ReadQ, domain: string, since: Date):
   return Number(row?.n ?? 0);
 }
 
-/** Messages answered automatically since a moment: each opened ticket and each refusal got one. */
-export async function answeredSince(q: ReadQ, since: Date): Promise<number> {
+/**
+ * Senders whose address is not proven that were answered automatically since a moment: each refusal,
+ * and each ticket opened by one (their hourly limit: an answer to a forged address is mail to a stranger).
+ */
+export async function answeredUnprovenSince(q: ReadQ, since: Date): Promise<number> {
   const [row] = await q
     .select({ n: count() })
     .from(inboundMail)
-    .where(and(inArray(inboundMail.outcome, ['ticket', 'refused']), gte(inboundMail.receivedAt, since)));
+    .where(
+      and(
+        inArray(inboundMail.outcome, ['ticket', 'refused']),
+        gte(inboundMail.receivedAt, since),
+        or(isNull(inboundMail.verified), eq(inboundMail.verified, false)),
+      ),
+    );
   return Number(row?.n ?? 0);
 }
 

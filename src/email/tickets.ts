@@ -36,7 +36,7 @@ export interface IncomingEmail {
   /**
    * Its sender's address is not proven (no DKIM or DMARC pass): marked on the ticket, and nothing it
    * wrote (display name, subject) is echoed in the automatic reply, which could otherwise be relayed
-   * to whatever address was forged.
+   * to whatever address was forged. False: proven; absent: not checked.
    */
   unverified?: boolean;
 }
