@@ -7,8 +7,8 @@ import { calendarOf, type BusinessCalendar, type Clock } from './calendar/index.
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readOrCreateState, type Database } from './db/index.js';
 import { healthRoutes } from './health.js';
-import { ackLinkRoutes } from './links/ack-page.js';
-import { slackRoutes } from './slack/actions.js';
+import { ackLinkRoutes, voicemailRoutes } from './links/index.js';
+import { slackRoutes } from './slack/index.js';
 import { mailboxName } from './email/status.js';
 import { conversationMail } from './email/threading.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
@@ -25,7 +25,7 @@ import {
 } from './announcements/index.js';
 import { onCallRoutes } from './oncall/index.js';
 import { createPager, type ChannelHealth, type DeliveryRecorder, type Pager } from './paging/index.js';
-import { ticketRoutes, timelineRecorder, voicemailRoutes, type TicketDeps } from './tickets/index.js';
+import { ticketRoutes, timelineRecorder, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
 import { billingRoutes } from './billing/index.js';
 import { dashboardRoutes } from './dashboard/index.js';

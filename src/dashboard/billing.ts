@@ -2,6 +2,7 @@ import { RATE_PERIODS, type RatePeriod } from '../calendar/index.js';
 import type { BillableEvent, MonthlyReport } from '../billing/index.js';
 import { can } from '../auth/index.js';
 import { describeBalance } from '../clients/index.js';
+import { ticketLabel } from '../tickets/index.js';
 import { html, type Html } from './html.js';
 import { when, type PageContext } from './layout.js';
 
@@ -112,7 +113,7 @@ export function reportPage(ctx: PageContext, report: MonthlyReport, clients: { i
       ? html`<h2>Emergencies billed beyond the contract (${report.billableEmergencies.length})</h2><table class="stack" data-billable><thead><tr><th>Ticket</th><th>Opened</th><th>Client</th><th>Terms</th><th>Caller</th></tr></thead><tbody>
       ${report.billableEmergencies.map(
         (e) =>
-          html`<tr><td data-label="Ticket">${ticketCell(ctx, `TK-${e.number}`, e.number)}</td><td data-label="Opened">${when(ctx, e.createdAt)}</td><td data-label="Client">${e.clientId ? (clients.find((c) => c.id === e.clientId)?.name ?? `Client ${e.clientId}`) : 'Unidentified caller'}</td><td data-label="Terms">${e.terms === 'consented' ? html`consented${e.consentAt ? html` at ${when(ctx, new Date(e.consentAt))}` : ''}` : 'told the after-hours rate applies'}</td><td data-label="Caller">${e.caller ?? ''}</td></tr>`,
+          html`<tr><td data-label="Ticket">${ticketCell(ctx, ticketLabel(e.number), e.number)}</td><td data-label="Opened">${when(ctx, e.createdAt)}</td><td data-label="Client">${e.clientId ? (clients.find((c) => c.id === e.clientId)?.name ?? `Client ${e.clientId}`) : 'Unidentified caller'}</td><td data-label="Terms">${e.terms === 'consented' ? html`consented${e.consentAt ? html` at ${when(ctx, new Date(e.consentAt))}` : ''}` : 'told the after-hours rate applies'}</td><td data-label="Caller">${e.caller ?? ''}</td></tr>`,
       )}
       </tbody></table>`
       : ''

@@ -9,7 +9,6 @@ import {
   logWork,
   priorityChangeSchema,
   statusChangeSchema,
-  streamRecording,
   attachmentOf,
   replyToClient,
   type Actor,
@@ -20,6 +19,7 @@ import {
 import { recordAudit } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { callCaller, staffReply } from '../ivr/index.js';
+import { streamRecording } from '../http/stream-recording.js';
 import type { Kit } from './kit.js';
 import { messagePage, page } from './layout.js';
 import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';

@@ -1,6 +1,7 @@
 import type { StaffMember } from '../config/index.js';
 import { architects } from '../oncall/index.js';
 import {
+  ticketLabel,
   advanceEscalation,
   endEscalation,
   escalationStep,
@@ -71,7 +72,7 @@ async function runStep(deps: TicketDeps, tx: Q, esc: Escalation, now: Date): Pro
         await deps.pager.ring(
           tx,
           person,
-          { kind: 'call', url, about: `phone call about TK-${ticket.number}` },
+          { kind: 'call', url, about: `phone call about ${ticketLabel(ticket.number)}` },
           { ...about, key: `${key}:${person.id}:voice` },
         );
       }

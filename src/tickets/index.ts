@@ -9,8 +9,7 @@ export {
 } from './voicemail.js';
 export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
 export type { TicketDeps, ConversationMail, MailThread } from './deps.js';
-export { ticketRoutes, voicemailRoutes, ticketNumberParam } from './routes.js';
-export { streamRecording } from './audio.js';
+export { ticketRoutes, ticketNumberParam } from './routes.js';
 export {
   ticketByNumber,
   ticketById,

@@ -1,18 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Logger } from 'pino';
-import type { Voice } from '../channels/index.js';
 import { sendProblem, sendOutcome, parseInput, staffNamed } from '../http/json.js';
-import { verifyLink } from '../http/signed-links.js';
 import { clientById } from '../clients/index.js';
 import type { ReadQ } from '../db/index.js';
-import { recordAudit } from '../audit/index.js';
-import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from '../paging/index.js';
 import * as store from './store.js';
 import { conversationOf } from './conversation.js';
 import { voicemailLink } from './voicemail.js';
-import { streamRecording } from './audio.js';
 import {
   changePriority,
   changeStatus,
@@ -128,43 +122,6 @@ export function ticketRoutes(deps: TicketDeps): Router {
       timeline: await store.eventsOf(q, ticket.id),
       messages: (await conversationOf(q, ticket.id)).map(({ original: _, ...m }) => m),
     });
-  });
-  return router;
-}
-
-/** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
-export function voicemailRoutes(deps: TicketDeps & { voice: Voice; log: Logger; clientIpHeader?: string }): Router {
-  const router = Router();
-  router.get('/voicemails/:id', async (req, res) => {
-    const now = deps.clock.now();
-    const check = verifyLink(deps.linkSecret, 'voicemail', String(req.query.t ?? ''), now);
-    const ip = clientIp(req, deps.clientIpHeader);
-    res.set('Cache-Control', 'no-store');
-    if (!check.ok || check.id !== req.params.id) {
-      const expired = check.ok === false && check.reason === 'expired';
-      const detail = {
-        link: 'voicemail',
-        id: String(req.params.id).slice(0, 20),
-        reason: check.ok ? 'other id' : check.reason,
-      };
-      await deps.db.withTransaction((tx) => recordAudit(tx, { at: now, action: 'link_refused', ip, detail }));
-      res
-        .status(expired ? 410 : 403)
-        .type('text/plain')
-        .send(
-          expired
-            ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.'
-            : 'This voicemail link is not valid.',
-        );
-      return;
-    }
-    const voicemail = await store.voicemailById(deps.db.q, Number(check.id));
-    if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
-    const used = { voicemailId: voicemail.id, ticketId: voicemail.ticketId };
-    await deps.db.withTransaction((tx) =>
-      recordAudit(tx, { at: now, action: 'voicemail_link_used', ip, detail: used }),
-    );
-    await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
   });
   return router;
 }

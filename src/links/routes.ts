@@ -4,7 +4,17 @@ import { recordAudit, type AuditAction } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { formBody } from '../http/input.js';
 import { verifyLink } from '../http/signed-links.js';
-import { answerWords, nameOf, takeByLink, ticketById, ticketLabel, type TicketDeps } from '../tickets/index.js';
+import type { Voice } from '../channels/index.js';
+import { streamRecording } from '../http/stream-recording.js';
+import {
+  answerWords,
+  nameOf,
+  takeByLink,
+  ticketById,
+  ticketLabel,
+  voicemailById,
+  type TicketDeps,
+} from '../tickets/index.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -103,5 +113,42 @@ export function ackLinkRoutes(deps: AckPageDeps): Router {
         .send(page(label, words));
     },
   );
+  return router;
+}
+
+/** GET /voicemails/:id?t=… : the signed link in a page streams the audio from Twilio; no account needed. */
+export function voicemailRoutes(deps: AckPageDeps & { voice: Voice }): Router {
+  const router = Router();
+  router.get('/voicemails/:id', async (req, res) => {
+    const now = deps.clock.now();
+    const check = verifyLink(deps.linkSecret, 'voicemail', String(req.query.t ?? ''), now);
+    const ip = clientIp(req, deps.clientIpHeader);
+    res.set('Cache-Control', 'no-store');
+    if (!check.ok || check.id !== req.params.id) {
+      const expired = check.ok === false && check.reason === 'expired';
+      const detail = {
+        link: 'voicemail',
+        id: String(req.params.id).slice(0, 20),
+        reason: check.ok ? 'other id' : check.reason,
+      };
+      await deps.db.withTransaction((tx) => recordAudit(tx, { at: now, action: 'link_refused', ip, detail }));
+      res
+        .status(expired ? 410 : 403)
+        .type('text/plain')
+        .send(
+          expired
+            ? 'This voicemail link has expired. Open the ticket in the dashboard to hear it.'
+            : 'This voicemail link is not valid.',
+        );
+      return;
+    }
+    const voicemail = await voicemailById(deps.db.q, Number(check.id));
+    if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
+    const used = { voicemailId: voicemail.id, ticketId: voicemail.ticketId };
+    await deps.db.withTransaction((tx) =>
+      recordAudit(tx, { at: now, action: 'voicemail_link_used', ip, detail: used }),
+    );
+    await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
+  });
   return router;
 }

@@ -1,0 +1,1 @@
+export { ackLinkRoutes, voicemailRoutes, type AckPageDeps } from './routes.js';

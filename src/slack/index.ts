@@ -1,0 +1,1 @@
+export { slackRoutes, type SlackDeps } from './routes.js';
