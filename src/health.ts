@@ -4,7 +4,7 @@ import type { Clock } from './calendar/index.js';
 import type { Channel, Channels } from './channels/index.js';
 import { errorMessage, readState, writeState, type Database } from './db/index.js';
 import { sameSecret } from './http/auth.js';
-import { mailboxProblems, type MailboxProblem } from './email/status.js';
+import { mailboxProblems, type MailboxProblem } from './email/index.js';
 import { backlog, type ChannelHealth } from './paging/index.js';
 
 /** A page not delivered after this long means paging is stuck: /healthz says 503 so a monitor notices. */

@@ -2,9 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { ReadQ } from '../db/index.js';
 import { can } from '../auth/index.js';
-// The stores and the quarantine alone: the IMAP client and the MIME parser are loaded only where IMAP_URL is set.
-import { acceptHeld, discardHeld } from '../email/quarantine.js';
-import { bouncesSince, heldMail, unreadableSince } from '../email/store.js';
+import { acceptHeld, bouncesSince, discardHeld, heldMail, unreadableSince } from '../email/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { ticketLabel } from '../tickets/index.js';
 import type { Kit } from './kit.js';

@@ -10,7 +10,7 @@ import { billingPages, onCallPage } from './office-routes.js';
 import { auditPage } from './audit-routes.js';
 import { lineTestState } from '../ivr/index.js';
 import { announcementPages } from './announcement-routes.js';
-import { mailboxName, mailboxProblems } from '../email/status.js';
+import { mailboxName, mailboxProblems } from '../email/index.js';
 import { mailRoutes } from './mail.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { dkimVerify, dmarc, type DNSResolver } from 'mailauth';
+import type { DNSResolver } from 'mailauth';
 import { getDomain } from 'tldts';
 
 /** Whether a message's From address is proven, and how that was decided (for staff and the log). */
@@ -77,6 +77,8 @@ export function verdictOfResults(headers: string[], trust: string, fromDomain: s
  */
 export async function verifyItself(raw: Readable, fromDomain: string, resolver?: DNSResolver): Promise<Verdict> {
   try {
+    // Loaded only where a message must be checked here (no trusted receiving server).
+    const { dkimVerify, dmarc } = await import('mailauth');
     const dkim = await dkimVerify(raw, resolver ? { resolver } : {});
     const passed = dkim.results.filter((r) => r.status.result === 'pass');
     const policy = await dmarc({

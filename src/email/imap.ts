@@ -1,10 +1,16 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+
+export type { ImapFlow };
 import type { MailboxTarget } from '../config/index.js';
 
-/** A connection to the helpdesk mailbox. TLS certificates are checked (imaps://). */
-export function imapClient(target: MailboxTarget): ImapFlow {
+/**
+ * A connection to the helpdesk mailbox. TLS certificates are checked (imaps://). The IMAP client is
+ * loaded only where there is a mailbox to read.
+ */
+export async function imapClient(target: MailboxTarget): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
   return new ImapFlow({
     host: target.host,
     port: target.port,

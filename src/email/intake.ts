@@ -9,14 +9,10 @@ import { automaticKind } from './automatic.js';
 import { decide } from './decide.js';
 import type { IntakeDeps, TakeOptions, Taken } from './deps.js';
 import { glance, incomingOf, keyOf } from './message.js';
+import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_BYTES } from './limits.js';
 import type { ParsedMessage } from './parse.js';
 import { parserPool, UnreadableMessage, type MailParserPool, type RawMessage } from './parser-pool.js';
 import { claim, doneTaking, recordBounce } from './store.js';
-
-/** An attachment over this size is listed on the ticket without its content. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** Larger messages are not read at all: reported, and left in the mailbox. */
-export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 
 let sharedParser: MailParserPool | undefined;
 const parserOf = (deps: IntakeDeps) => deps.parser ?? (sharedParser ??= parserPool());

@@ -1,15 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImapFlow } from 'imapflow';
 import type { MailboxTarget } from '../config/index.js';
 import { errorMessage, releaseLease, takeLease } from '../db/index.js';
 import type { IntakeDeps } from './deps.js';
-import { MAX_MESSAGE_BYTES, recordUnreadable, takeMessage } from './intake.js';
+import { recordUnreadable, takeMessage } from './intake.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
 import { lanesOf } from './lanes.js';
 import { reportMailbox, mailboxName } from './status.js';
 import { setAsideWhatDied } from './aside.js';
-import { downloadTo, fetchSources, headOfMessage, imapClient } from './imap.js';
+import { downloadTo, fetchSources, headOfMessage, imapClient, type ImapFlow } from './imap.js';
 import { doneTaking, markTaking } from './store.js';
 import type { RawMessage } from './parser-pool.js';
 
@@ -208,7 +208,7 @@ export function startMailbox(deps: IntakeDeps, target: MailboxTarget, options: {
 
   const connect = async () => {
     if (stopped || !holding || client) return;
-    const c = imapClient(target);
+    const c = await imapClient(target);
     c.on('error', (err: unknown) => log.warn({ err: errorMessage(err) }, 'mailbox connection error'));
     c.on('close', () => {
       if (client === c) client = undefined;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingEmail } from './tickets.js';
-import { TEXT_BYTES, type ParsedMessage } from './parse.js';
+import { TEXT_BYTES } from './limits.js';
+import type { ParsedMessage } from './parse.js';
 
 /** Of a message's text, what a ticket keeps: the new part (quoted history trimmed), and the whole. */
 const BODY_CHARS = 100_000;

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
 import { htmlToText } from 'html-to-text';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import { MAX_KEPT_BYTES, SUBJECT_CHARS, TEXT_BYTES, TEXT_LINES } from './limits.js';
 
 /**
  * Reading a message within a fixed memory budget. mailparser keeps a message's text parts whole in
@@ -12,17 +13,13 @@ import { MailParser, type AddressObject, type AttachmentStream, type MessageText
  * counted, not held. Attachments are streamed: the first `maxAttachmentBytes` of each is kept, the rest
  * is counted. Whatever the message's size, what is held stays within these bounds.
  */
-export const TEXT_BYTES = 1024 * 1024;
-export const TEXT_LINES = 20_000;
 /** A header block (of the message or of one part) larger than this makes the message unreadable; so do more parts. */
 const HEAD_BYTES = 512 * 1024;
 const ALL_HEADS_BYTES = 2 * 1024 * 1024;
 const MAX_PARTS = 500;
-/** All of a message's kept attachments together; past it, attachments are listed without their content. */
-export const MAX_KEPT_BYTES = 25 * 1024 * 1024;
+
 /** Header values kept longer than this are cut (a 216 KB subject was seen). */
 const HEADER_VALUE_CHARS = 4_000;
-export const SUBJECT_CHARS = 300;
 const TEXT_TYPES = ['text/plain', 'text/html', 'message/delivery-status'];
 
 /** The headers the intake's rules read (automatic mail, loops, authentication, threading), top first. */

@@ -1,0 +1,13 @@
+/** What a message may hold, and what of it is kept: the memory budget of reading one (src/email/parse.ts). */
+
+/** Of a message's text parts, what is kept: the first TEXT_BYTES and TEXT_LINES; the rest is counted, not held. */
+export const TEXT_BYTES = 1024 * 1024;
+export const TEXT_LINES = 20_000;
+/** A subject kept longer than this is cut (a 216 KB subject was seen). */
+export const SUBJECT_CHARS = 300;
+/** An attachment over this size is listed on the ticket without its content. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** All of a message's kept attachments together; past it, attachments are listed without their content. */
+export const MAX_KEPT_BYTES = 25 * 1024 * 1024;
+/** Larger messages are not read at all: reported, and left in the mailbox. */
+export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
