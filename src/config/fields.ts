@@ -125,7 +125,16 @@ export const phone = (country: CountryCode) =>
     return e164;
   });
 
-/** ["staff", 1, "phone"] as "staff[1].phone". */
+/**
+ * A section of the organisation file turned into the shape the code uses. Zod skips a `.transform`
+ * once any field below it has a problem, even one (a name too short, an unknown time zone) that
+ * lets the file's cross-section checks run on; those checks would then meet the file's shape instead
+ * of this one. An overwrite runs exactly when they do, so they always see the shape they read.
+ */
+export function reshape<S extends z.ZodType, T>(section: S, shape: (file: z.output<S>) => T): z.ZodType<T, z.input<S>> {
+  return section.overwrite(shape as never) as unknown as z.ZodType<T, z.input<S>>;
+}
+
 /** The closest of `known` to a misspelt key, if it is close enough to be a likely typo. */
 export function closestKey(key: string, known: string[]): string | undefined {
   if (known.length === 0) return undefined;
@@ -154,6 +163,7 @@ export function unknownKeysText(issue: { keys: string[]; path?: PropertyKey[]; i
 export const unknownKeyLines = (message: string): [string, string][] =>
   message.split('\n').map((line) => line.split('\t', 2) as [string, string]);
 
+/** ["staff", 1, "phone"] as "staff[1].phone". */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

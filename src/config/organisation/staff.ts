@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { CountryCode } from 'libphonenumber-js';
+import { phone } from '../fields.js';
+
+export const ROLES = ['engineer', 'architect', 'office'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One person under `staff:`. */
+export const staffMember = (country: CountryCode) =>
+  z
+    .object({
+      id: z
+        .string()
+        .trim()
+        .min(1)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore only'),
+      name: z.string().trim().min(1),
+      role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+      phone: phone(country),
+      email: z.email({ message: 'is not a valid email address' }),
+      slack: z.string().trim().min(1).optional(),
+      /** A phone that cannot take texts: pages come as voice calls. */
+      landline: z.boolean().default(false),
+    })
+    .strict();
+
+export type StaffMember = z.output<ReturnType<typeof staffMember>>;
