@@ -3,7 +3,7 @@ import type { Organisation } from '../config/index.js';
 import type { Channel } from '../channels/index.js';
 import type { Q } from '../db/index.js';
 import { outbox } from './schema.js';
-import type { OutboxRow } from './outbox.js';
+import type { OutboxRow } from './outbox-store.js';
 import type { Notice, RenderContext } from './notices.js';
 import { renderEmail } from './render-email.js';
 import { renderSms } from './render-sms.js';
