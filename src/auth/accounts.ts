@@ -1,17 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Q, ReadQ } from '../db/index.js';
+import type { Database, ReadQ } from '../db/index.js';
 import type { Organisation } from '../config/index.js';
-import { recordAudit, type AuditAction } from '../audit/index.js';
-import { accounts, sessions, ACCOUNT_ROLES, type AccountRole } from './schema.js';
+import { recordAudit, recordAuditAlone, type AuditAction } from '../audit/index.js';
+import { ACCOUNT_ROLES, type AccountRole } from './schema.js';
 import { checkPassword, decoyHash, hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+import * as store from './store.js';
+import type { Account } from './store.js';
 
-export type Account = typeof accounts.$inferSelect;
+export type { Account } from './store.js';
 
 export const MAX_FAILED_SIGN_INS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
 export const SESSION_MS = 12 * 3_600_000;
+const LIMIT: store.Lockout = { maxFailures: MAX_FAILED_SIGN_INS, lockoutMs: LOCKOUT_MS };
 
 export const newAccountSchema = z.object({
   email: z.email('is not a valid email address').transform((e) => e.toLowerCase()),
@@ -28,21 +30,18 @@ export async function saveAccount(
 ): Promise<{ account: Account; created: boolean }> {
   const passwordHash = await hashPassword(input.password);
   return db.withTransaction(async (tx) => {
-    const [existing] = await tx.select().from(accounts).where(eq(accounts.email, input.email));
+    const existing = await store.accountByEmail(tx, input.email);
     if (existing) {
-      const [account] = await tx
-        .update(accounts)
-        .set({ name: input.name, role: input.role, passwordHash, failedSignIns: 0, lockedUntil: null })
-        .where(eq(accounts.id, existing.id))
-        .returning();
-      await tx.delete(sessions).where(eq(sessions.accountId, existing.id));
-      return { account: account!, created: false };
+      const account = await store.resetAccount(tx, existing.id, { name: input.name, role: input.role, passwordHash });
+      await store.deleteSessionsOf(tx, existing.id);
+      return { account, created: false };
     }
-    const [account] = await tx
-      .insert(accounts)
-      .values({ email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now })
-      .returning();
-    return { account: account!, created: true };
+    const account = await store.insertAccount(
+      tx,
+      { email: input.email, name: input.name, role: input.role, passwordHash },
+      now,
+    );
+    return { account, created: true };
   });
 }
 
@@ -70,32 +69,24 @@ export async function signIn(
   const actor = typedEmail(attempt.email);
   const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
     db.withTransaction((tx) => recordAudit(tx, { at: now, action, actor, ip: attempt.ip, detail }));
-  const account = await db.withTransaction((tx) => reserveAttempt(tx, actor, now));
+  const account = await db.withTransaction((tx) => store.reserveAttempt(tx, actor, now, LIMIT));
   if (account?.lockedUntil && account.lockedUntil > now) {
     await audit('sign_in_locked', { until: account.lockedUntil });
     return { ok: false, reason: 'locked', until: account.lockedUntil };
   }
   const check = await checkPassword(attempt.password, account?.passwordHash ?? decoyHash);
   if (check === 'busy') {
-    if (account) await db.withTransaction((tx) => releaseAttempt(tx, account.id));
+    if (account) await db.withTransaction((tx) => store.releaseAttempt(tx, account.id));
     await audit('sign_in_throttled', { by: 'busy' });
     return { ok: false, reason: 'busy' };
   }
   if (account && check === 'right') {
-    const [signedIn] = await db.withTransaction((tx) =>
-      tx
-        .update(accounts)
-        .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
-        .where(eq(accounts.id, account.id))
-        .returning(),
-    );
-    await audit('sign_in', { role: signedIn!.role });
-    return { ok: true, account: signedIn! };
+    const signedIn = await db.withTransaction((tx) => store.markSignedIn(tx, account.id, now));
+    await audit('sign_in', { role: signedIn.role });
+    return { ok: true, account: signedIn };
   }
   const until =
-    account && account.failedSignIns >= MAX_FAILED_SIGN_INS
-      ? await db.withTransaction((tx) => lockAccount(tx, account.id, now))
-      : undefined;
+    account && account.failedSignIns >= MAX_FAILED_SIGN_INS ? await lockAccount(db, account.id, now) : undefined;
   await audit(
     'sign_in_failed',
     account ? { failures: account.failedSignIns, ...(until && { lockedUntil: until }) } : { account: 'none' },
@@ -103,44 +94,28 @@ export async function signIn(
   return until ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
 }
 
-/**
- * Counts an attempt before its password is checked, and returns the account as it now stands (none
- * for an unknown email). A locked account's count stands still; an expired lock starts a fresh count;
- * an attempt beyond the limit locks the account itself, so a count left high by a crash cannot refuse
- * sign-ins forever without a lock that expires.
- */
-async function reserveAttempt(tx: Q, email: string, now: Date): Promise<Account | undefined> {
-  const lockedNow = sql`${accounts.lockedUntil} > ${now.getTime()}`;
-  const [row] = await tx
-    .update(accounts)
-    .set({
-      failedSignIns: sql`CASE WHEN ${lockedNow} THEN ${accounts.failedSignIns} WHEN ${accounts.lockedUntil} IS NOT NULL THEN 1
-        ELSE ${accounts.failedSignIns} + 1 END`,
-      lockedUntil: sql`CASE WHEN ${lockedNow} THEN ${accounts.lockedUntil}
-        WHEN ${accounts.lockedUntil} IS NULL AND ${accounts.failedSignIns} >= ${MAX_FAILED_SIGN_INS} THEN cast(${now.getTime() + LOCKOUT_MS} as bigint) END`,
-    })
-    .where(eq(accounts.email, email))
-    .returning();
-  return row;
-}
-
-/** An attempt that was never checked (the hashing queue was full) does not count. */
-async function releaseAttempt(tx: Q, accountId: number): Promise<void> {
-  await tx
-    .update(accounts)
-    .set({ failedSignIns: sql`${accounts.failedSignIns} - 1` })
-    .where(and(eq(accounts.id, accountId), gt(accounts.failedSignIns, 0)));
+/** A sign-in refused by a rate limit before any password was checked: the audit trail records who tried and from where. */
+export function signInThrottled(
+  db: Database,
+  attempt: { email: string; ip: string; by: string; limit: number },
+  now: Date,
+): Promise<void> {
+  const { ip, by, limit } = attempt;
+  return recordAuditAlone(db, {
+    at: now,
+    action: 'sign_in_throttled',
+    actor: typedEmail(attempt.email),
+    ip,
+    detail: { by, limit },
+  });
 }
 
 /** The limit's failure locks the account, unless a right password has reset the count meanwhile. */
-async function lockAccount(tx: Q, accountId: number, now: Date): Promise<Date | undefined> {
+async function lockAccount(db: Database, accountId: number, now: Date): Promise<Date | undefined> {
   const until = new Date(now.getTime() + LOCKOUT_MS);
-  const locked = await tx
-    .update(accounts)
-    .set({ lockedUntil: until })
-    .where(and(eq(accounts.id, accountId), gte(accounts.failedSignIns, MAX_FAILED_SIGN_INS)))
-    .returning({ id: accounts.id });
-  return locked.length ? until : undefined;
+  return (await db.withTransaction((tx) => store.lockAccount(tx, accountId, until, MAX_FAILED_SIGN_INS)))
+    ? until
+    : undefined;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -155,8 +130,8 @@ export async function startSession(
   const csrfToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_MS);
   await db.withTransaction(async (tx) => {
-    await tx.delete(sessions).where(lt(sessions.expiresAt, now));
-    await tx.insert(sessions).values({ tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt });
+    await store.deleteExpiredSessions(tx, now);
+    await store.insertSession(tx, { tokenHash: digest(token), accountId, csrfToken, createdAt: now, expiresAt });
   });
   return { token, csrfToken, expiresAt };
 }
@@ -166,12 +141,7 @@ export async function sessionOf(
   token: string,
   now: Date,
 ): Promise<{ account: Account; csrfToken: string } | undefined> {
-  const [row] = await q
-    .select({ account: accounts, csrfToken: sessions.csrfToken })
-    .from(sessions)
-    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(and(eq(sessions.tokenHash, digest(token)), gt(sessions.expiresAt, now)));
-  return row;
+  return store.sessionByHash(q, digest(token), now);
 }
 
 /** Signing out: the session ends, and the audit trail records who and from where. */
@@ -182,7 +152,7 @@ export async function signOut(
   now: Date,
 ): Promise<void> {
   await db.withTransaction(async (tx) => {
-    await tx.delete(sessions).where(eq(sessions.tokenHash, digest(token)));
+    await store.deleteSession(tx, digest(token));
     await recordAudit(tx, { at: now, action: 'sign_out', actor: who.email, ip: who.ip });
   });
 }

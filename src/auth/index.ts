@@ -2,6 +2,7 @@ export {
   saveAccount,
   signIn,
   signOut,
+  signInThrottled,
   typedEmail,
   startSession,
   sessionOf,

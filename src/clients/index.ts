@@ -11,11 +11,11 @@ export {
 export type { Client, Contact, CallerMatch, SenderMatch } from './store.js';
 export {
   addPackage,
-  packagesOf,
+  addClientPackage,
+  packagesOfClient,
   drawFromPackage,
   describeBalance,
   newPackageSchema,
-  packageUsedBetween,
-  type PackageBalance,
 } from './packages.js';
+export { packagesOf, packageUsedBetween, type PackageBalance } from './packages-store.js';
 export { clientById, clientNames, contactByPhone, listClients } from './store.js';

@@ -1,19 +1,10 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Q, ReadQ } from '../db/index.js';
-import { packageUsage, supportPackages, PACKAGE_UNITS, type PackageUnit } from './schema.js';
-
-export interface PackageBalance {
-  id: number;
-  clientId: number;
-  unit: PackageUnit;
-  /** Tickets, or minutes for hours. */
-  quantity: number;
-  used: number;
-  remaining: number;
-  note: string | null;
-  createdAt: Date;
-}
+import type { Q } from '../db/index.js';
+import { ok, type Outcome } from '../http/problems.js';
+import { PACKAGE_UNITS, type PackageUnit } from './schema.js';
+import * as store from './packages-store.js';
+import type { PackageBalance } from './packages-store.js';
+import { getClient, type ClientDeps } from './service.js';
 
 export const newPackageSchema = z.object({
   unit: z.enum(PACKAGE_UNITS, { message: 'must be tickets or hours' }),
@@ -22,37 +13,28 @@ export const newPackageSchema = z.object({
   note: z.string().trim().max(500).optional(),
 });
 
-export async function addPackage(
-  q: Q,
-  clientId: number,
-  input: z.infer<typeof newPackageSchema>,
-  now: Date,
-): Promise<PackageBalance> {
+export type NewPackageInput = z.infer<typeof newPackageSchema>;
+
+export async function addPackage(tx: Q, clientId: number, input: NewPackageInput, now: Date): Promise<PackageBalance> {
   const quantity = input.unit === 'hours' ? Math.round(input.quantity * 60) : Math.round(input.quantity);
-  const [row] = await q
-    .insert(supportPackages)
-    .values({ clientId, unit: input.unit, quantity, note: input.note ?? null, createdAt: now })
-    .returning();
-  return { ...row!, used: 0, remaining: row!.quantity };
+  return store.insertPackage(tx, { clientId, unit: input.unit, quantity, note: input.note ?? null }, now);
 }
 
-/** A client's packages with what is left of each, oldest first. */
-export async function packagesOf(q: ReadQ, clientId: number): Promise<PackageBalance[]> {
-  const rows = await q
-    .select({
-      id: supportPackages.id,
-      clientId: supportPackages.clientId,
-      unit: supportPackages.unit,
-      quantity: supportPackages.quantity,
-      note: supportPackages.note,
-      createdAt: supportPackages.createdAt,
-      // Named in full: a bare column here would be read as the subquery's own "id".
-      used: sql<number>`coalesce((select sum(u.amount) from package_usage u where u.package_id = "support_packages"."id"), 0)`,
-    })
-    .from(supportPackages)
-    .where(eq(supportPackages.clientId, clientId))
-    .orderBy(asc(supportPackages.createdAt), asc(supportPackages.id));
-  return rows.map((r) => ({ ...r, used: Number(r.used), remaining: r.quantity - Number(r.used) }));
+/** A client's packages, or why not (no such client). */
+export async function packagesOfClient(deps: ClientDeps, clientId: number): Promise<Outcome<PackageBalance[]>> {
+  const client = await getClient(deps, clientId);
+  return client.ok ? ok(await store.packagesOf(deps.db.q, clientId)) : client;
+}
+
+/** Sells a client a prepaid package of tickets or hours. */
+export async function addClientPackage(
+  deps: ClientDeps,
+  clientId: number,
+  input: NewPackageInput,
+): Promise<Outcome<PackageBalance>> {
+  const client = await getClient(deps, clientId);
+  if (!client.ok) return client;
+  return ok(await deps.db.withTransaction((tx) => addPackage(tx, clientId, input, deps.clock.now())));
 }
 
 /**
@@ -69,15 +51,12 @@ export async function drawFromPackage(
   now: Date,
 ): Promise<PackageBalance | undefined> {
   if (!clientId || amount <= 0) return undefined;
-  const open = (await packagesOf(tx, clientId)).find((p) => p.unit === unit && p.remaining > 0);
+  const open = (await store.packagesOf(tx, clientId)).find((p) => p.unit === unit && p.remaining > 0);
   if (!open) return undefined;
   const drawn = Math.min(amount, open.remaining);
-  const inserted = await tx
-    .insert(packageUsage)
-    .values({ packageId: open.id, itemKey, amount: drawn, at: now })
-    .onConflictDoNothing()
-    .returning({ id: packageUsage.id });
-  return inserted.length ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn } : undefined;
+  return (await store.insertUsage(tx, { packageId: open.id, itemKey, amount: drawn }, now))
+    ? { ...open, used: open.used + drawn, remaining: open.remaining - drawn }
+    : undefined;
 }
 
 /** "3 of 10 tickets left", "4 h 30 min of 20 h left". */
@@ -85,13 +64,4 @@ export function describeBalance(p: PackageBalance): string {
   if (p.unit === 'tickets') return `${p.remaining} of ${p.quantity} tickets left`;
   const h = (min: number) => (min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`);
   return `${h(p.remaining)} of ${h(p.quantity)} left`;
-}
-
-/** What was drawn from a package between two instants. */
-export async function packageUsedBetween(q: ReadQ, packageId: number, from: Date, to: Date): Promise<number> {
-  const [row] = await q
-    .select({ n: sql<number>`coalesce(sum(${packageUsage.amount}), 0)` })
-    .from(packageUsage)
-    .where(and(eq(packageUsage.packageId, packageId), gte(packageUsage.at, from), lt(packageUsage.at, to)));
-  return Number(row?.n ?? 0);
 }

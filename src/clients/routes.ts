@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput, sendOutcome } from '../http/json.js';
 import { createClient, getClient, listClients, newClientSchema, type ClientDeps } from './service.js';
-import { addPackage, newPackageSchema, packagesOf } from './packages.js';
+import { addClientPackage, newPackageSchema, packagesOfClient } from './packages.js';
 
 const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number') });
 
@@ -22,18 +22,12 @@ export function clientRoutes(deps: ClientDeps): Router {
   // Prepaid support packages: a number of tickets or hours, drawn down as work is billed.
   router.get('/clients/:id/packages', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
-    if (!params) return;
-    const client = await getClient(deps, params.id);
-    if (!client.ok) return sendOutcome(res, client);
-    res.json(await packagesOf(deps.db.q, params.id));
+    if (params) sendOutcome(res, await packagesOfClient(deps, params.id));
   });
   router.post('/clients/:id/packages', async (req, res) => {
     const params = parseInput(idParam, req.params, res);
     const input = params && parseInput(newPackageSchema, req.body, res);
-    if (!params || !input) return;
-    const client = await getClient(deps, params.id);
-    if (!client.ok) return sendOutcome(res, client);
-    res.status(201).json(await deps.db.withTransaction((tx) => addPackage(tx, params.id, input, deps.clock.now())));
+    if (params && input) sendOutcome(res, await addClientPackage(deps, params.id, input), 201);
   });
   return router;
 }

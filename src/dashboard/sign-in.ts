@@ -1,8 +1,7 @@
 import type { Request, RequestHandler, Router } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import { DateTime } from 'luxon';
-import { recordAudit } from '../audit/index.js';
-import { signIn, signOut, startSession, typedEmail, SESSION_MS } from '../auth/index.js';
+import { signIn, signInThrottled, signOut, startSession, typedEmail, SESSION_MS } from '../auth/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { maskEmail } from '../logging.js';
 import type { Kit } from './kit.js';
@@ -56,11 +55,9 @@ function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
         const info = (req as AugmentedRequest)[property]!;
         // A flood past the limit costs one audit row and one log line per window, not one per request.
         if (info.used === info.limit + 1) {
-          const actor = typedEmail(email);
-          const entry = { at: s.clock.now(), action: 'sign_in_throttled', actor, ip, detail: { by, limit } } as const;
-          s.db
-            .withTransaction((tx) => recordAudit(tx, entry))
-            .catch((err: unknown) => s.log.error({ err }, 'audit entry not saved'));
+          signInThrottled(s.db, { email, ip, by, limit }, s.clock.now()).catch((err: unknown) =>
+            s.log.error({ err }, 'audit entry not saved'),
+          );
           s.log.warn({ ip, by, limit }, 'dashboard sign-in throttled');
         }
         res

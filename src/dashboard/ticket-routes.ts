@@ -16,7 +16,7 @@ import {
   ticketLabel,
   voicemailById,
 } from '../tickets/index.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAuditAlone } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { callCaller, staffReply } from '../ivr/index.js';
 import { streamRecording } from '../http/stream-recording.js';
@@ -70,7 +70,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
       ip: clientIp(req, s.env.CLIENT_IP_HEADER),
       detail: { voicemailId: voicemail.id, ticketId: ticket.id },
     };
-    await s.db.withTransaction((tx) => recordAudit(tx, entry));
+    await recordAuditAlone(s.db, entry);
     await streamRecording(s.voice, voicemail.recordingSid, res, s.log);
   });
   // An attachment of the conversation: always a download (never shown inline, so a hostile HTML or SVG
@@ -93,7 +93,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
       ip: clientIp(req, s.env.CLIENT_IP_HEADER),
       detail: { ticketId: ticket.id, attachmentId: id.data, filename: file.filename },
     };
-    await s.db.withTransaction((tx) => recordAudit(tx, entry));
+    await recordAuditAlone(s.db, entry);
     res.attachment(file.filename);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");

@@ -11,7 +11,7 @@ import {
   rowsOfTicket,
   updateProviderStatus,
   type OutboxRow,
-} from './outbox.js';
+} from './outbox-store.js';
 
 /** What became of a message, for the timeline of the tickets it covers (written by whoever keeps timelines). */
 export interface DeliveryEvent {

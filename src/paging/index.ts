@@ -12,7 +12,14 @@ export {
   type TicketRef,
 } from './notices.js';
 export { localTime, priorityName } from './words.js';
-export { backlog, existingDedupeKeys, pagedStaff, rowsOfTicket, ticketsPagedTo, type OutboxRow } from './outbox.js';
+export {
+  backlog,
+  existingDedupeKeys,
+  pagedStaff,
+  rowsOfTicket,
+  ticketsPagedTo,
+  type OutboxRow,
+} from './outbox-store.js';
 export { recordProviderStatus, backoffMs, type DeliveryEvent, type DeliveryRecorder } from './delivery.js';
 export { escalationStep, type EscalationPolicy, type StepDecision, type StepSend } from './escalation.js';
 export {

@@ -1,7 +1,7 @@
 import type { Channel } from '../channels/index.js';
 import type { Organisation, StaffMember } from '../config/index.js';
 import type { Q } from '../db/index.js';
-import { enqueue, type NewOutboxRow } from './outbox.js';
+import { enqueue, type NewOutboxRow } from './outbox-store.js';
 import { ticketLabel, type Notice, type NoticeKind, type RenderContext } from './notices.js';
 import type { OutboxPurpose } from './schema.js';
 import { renderEmail } from './render-email.js';

@@ -1,6 +1,6 @@
 import type { Sent } from '../channels/index.js';
 import { backoffMs, postReference, recordSent, type DeliveryDeps } from './delivery.js';
-import { heldProviderIds, markRetry, markUnknown, type OutboxRow } from './outbox.js';
+import { heldProviderIds, markRetry, markUnknown, type OutboxRow } from './outbox-store.js';
 
 /** Asks the provider whether it took a message; undefined when it cannot tell (SMTP), so it is sent again. */
 async function findAtProvider(deps: DeliveryDeps, row: OutboxRow): Promise<Sent[] | undefined> {

@@ -12,7 +12,7 @@ import {
   expireLeasesOfOthers,
   nextDueAt,
   type OutboxRow,
-} from './outbox.js';
+} from './outbox-store.js';
 import { settle } from './settle.js';
 
 export interface OutboxDeps extends DeliveryDeps {

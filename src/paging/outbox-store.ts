@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
 import type { Channel } from '../channels/index.js';
 import { skipLocked, type Q, type ReadQ } from '../db/index.js';
 import { outbox } from './schema.js';
@@ -210,4 +210,67 @@ export async function ticketsPagedTo(q: ReadQ, staffId: string): Promise<number[
     .groupBy(outbox.ticketId)
     .orderBy(desc(sql`max(${outbox.id})`));
   return rows.map((r) => r.ticketId!).filter(Boolean);
+}
+
+// Bundling (src/paging/bundling.ts): pages past a person's burst are held, then sent as one summary.
+
+/**
+ * When messages to one person on one channel were handed to the provider since `since` (or are being
+ * handed now), in order: by when the hand-over began (a row's last attempt time), so a slow provider
+ * does not stretch the window.
+ */
+export async function handOverTimes(q: ReadQ, staffId: string, channel: Channel, since: Date): Promise<number[]> {
+  const handedOver = sql<number>`coalesce(${outbox.attemptedAt}, ${outbox.nextAttemptAt})`;
+  const rows = await q
+    .select({ at: handedOver })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.staffId, staffId),
+        eq(outbox.channel, channel),
+        inArray(outbox.purpose, ['page', 'page_summary']),
+        inArray(outbox.status, ['sending', 'sent', 'unknown', 'settling']),
+        gte(handedOver, since.getTime()),
+      ),
+    );
+  return rows.map((r) => Number(r.at)).sort((a, b) => a - b);
+}
+
+/** A pending page held back until `until`, to go out in a summary. */
+export async function holdRow(tx: Q, id: number, until: Date): Promise<void> {
+  await tx
+    .update(outbox)
+    .set({ status: 'held', nextAttemptAt: until })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')));
+}
+
+/** Held pages whose time has come, oldest first. */
+export function heldDue(tx: Q, now: Date): Promise<OutboxRow[]> {
+  return tx
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.status, 'held'), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.id));
+}
+
+/** Held pages wait on until `at`. */
+export async function postponeRows(tx: Q, ids: number[], at: Date): Promise<void> {
+  await tx.update(outbox).set({ nextAttemptAt: at }).where(inArray(outbox.id, ids));
+}
+
+/** Writes a summary of held pages (its dedupe key names the first, so it is written once); returns its id. */
+export async function insertSummary(tx: Q, row: NewOutboxRow): Promise<number> {
+  const [summary] = await tx
+    .insert(outbox)
+    .values({ ...row, status: 'pending', attempts: 0 })
+    .returning({ id: outbox.id });
+  return summary!.id;
+}
+
+/** Held pages that went out in summary `summaryId`. */
+export async function markBundled(tx: Q, ids: number[], summaryId: number): Promise<void> {
+  await tx
+    .update(outbox)
+    .set({ status: 'bundled', providerId: `summary:${summaryId}` })
+    .where(inArray(outbox.id, ids));
 }
