@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { recordAudit, type AuditAction } from '../audit/index.js';
+import { recordAuditAlone, type AuditAction } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { formBody } from '../http/input.js';
 import { verifyLink } from '../http/signed-links.js';
@@ -45,15 +45,13 @@ export function ackLinkRoutes(deps: AckPageDeps): Router {
       verdict?.ok && verdict.id === req.params.ticketId ? await ticketById(deps.db.q, Number(verdict.id)) : undefined;
     const expired = verdict?.ok === false && verdict.reason === 'expired';
     const audit = (action: AuditAction, detail: Record<string, unknown> = {}) =>
-      deps.db.withTransaction((tx) =>
-        recordAudit(tx, {
-          at: deps.clock.now(),
-          action,
-          actor: staff?.id ?? null,
-          ip: clientIp(req, deps.clientIpHeader),
-          detail: { link: 'ack', ticketId: ticket?.id ?? String(req.params.ticketId).slice(0, 20), ...detail },
-        }),
-      );
+      recordAuditAlone(deps.db, {
+        at: deps.clock.now(),
+        action,
+        actor: staff?.id ?? null,
+        ip: clientIp(req, deps.clientIpHeader),
+        detail: { link: 'ack', ticketId: ticket?.id ?? String(req.params.ticketId).slice(0, 20), ...detail },
+      });
     if (!staff || !ticket) await audit('link_refused', { reason: expired ? 'expired' : 'invalid' });
     return { staff, ticket, expired, audit };
   };
@@ -131,7 +129,7 @@ export function voicemailRoutes(deps: AckPageDeps & { voice: Voice }): Router {
         id: String(req.params.id).slice(0, 20),
         reason: check.ok ? 'other id' : check.reason,
       };
-      await deps.db.withTransaction((tx) => recordAudit(tx, { at: now, action: 'link_refused', ip, detail }));
+      await recordAuditAlone(deps.db, { at: now, action: 'link_refused', ip, detail });
       res
         .status(expired ? 410 : 403)
         .type('text/plain')
@@ -145,9 +143,7 @@ export function voicemailRoutes(deps: AckPageDeps & { voice: Voice }): Router {
     const voicemail = await voicemailById(deps.db.q, Number(check.id));
     if (!voicemail) return void res.status(404).type('text/plain').send('This voicemail no longer exists.');
     const used = { voicemailId: voicemail.id, ticketId: voicemail.ticketId };
-    await deps.db.withTransaction((tx) =>
-      recordAudit(tx, { at: now, action: 'voicemail_link_used', ip, detail: used }),
-    );
+    await recordAuditAlone(deps.db, { at: now, action: 'voicemail_link_used', ip, detail: used });
     await streamRecording(deps.voice, voicemail.recordingSid, res, deps.log);
   });
   return router;
