@@ -7,8 +7,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { parseEnv } from '../config/index.js';
 import { describeDatabase, errorMessage, openDatabase } from '../db/index.js';
-import { newAccountSchema, saveAccount } from '../auth/index.js';
-import { ACCOUNT_ROLES } from '../auth/schema.js';
+import { ACCOUNT_ROLES, newAccountSchema, saveAccount } from '../auth/index.js';
 
 const USAGE = `Usage: npm run user:add -- --email EMAIL --name "FULL NAME" --role ROLE
   ROLE is one of: ${ACCOUNT_ROLES.join(', ')}

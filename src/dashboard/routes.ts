@@ -11,7 +11,7 @@ import { auditPage } from './audit-routes.js';
 import { lineTestState } from '../ivr/index.js';
 import { announcementPages } from './announcement-routes.js';
 import { mailboxName, mailboxProblems } from '../email/index.js';
-import { mailRoutes } from './mail.js';
+import { mailRoutes } from './mail-routes.js';
 import { queueRoutes } from './queue-routes.js';
 import { requireSession } from './session.js';
 import { signInRoutes, signOutRoute } from './sign-in.js';
