@@ -14,11 +14,11 @@ import { escalateTicket, isOpen, ticketByNumber } from '../tickets/index.js';
 import { maskPhone } from '../logging.js';
 import { attempt, askForRecording, voiceUrl, type CallStep, type IvrDeps } from './context.js';
 import {
-  callBySid,
-  noteStep,
+  callOf,
+  changeCall,
+  noteOnCall,
   recordIncomingCall,
-  setOutcome,
-  updateCall,
+  recordOutcome,
   type CallRow,
   type NewCall,
 } from './store.js';
@@ -35,19 +35,6 @@ const spokenWhen = (deps: IvrDeps, at: Date) =>
   DateTime.fromJSDate(at, { zone: deps.organisation.timezone })
     .setLocale(deps.organisation.language)
     .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
-
-/** Notes the caller's progress on the call's row, in its own small transaction. */
-const note = (deps: IvrDeps, step: CallStep, what: string, changes: Parameters<typeof noteStep>[3] = {}) =>
-  step.callSid ? deps.db.withTransaction((tx) => noteStep(tx, step.callSid!, what, changes)) : Promise.resolve();
-const change = (deps: IvrDeps, step: CallStep, changes: Parameters<typeof updateCall>[2]) =>
-  step.callSid ? deps.db.withTransaction((tx) => updateCall(tx, step.callSid!, changes)) : Promise.resolve();
-export const outcome = (
-  deps: IvrDeps,
-  step: CallStep,
-  ...args: Parameters<typeof setOutcome> extends [unknown, unknown, ...infer R] ? R : never
-) => (step.callSid ? deps.db.withTransaction((tx) => setOutcome(tx, step.callSid!, ...args)) : Promise.resolve());
-const callOf = (deps: IvrDeps, step: CallStep) =>
-  step.callSid ? callBySid(deps.db.q, step.callSid) : Promise.resolve(undefined);
 
 /**
  * A new call: note it (on disk before the caller is answered), recognise the caller by caller ID,
@@ -125,13 +112,13 @@ export async function menuChoice(deps: IvrDeps, step: CallStep): Promise<string>
   const key = step.digits.slice(0, 1);
   const action = MENU[key];
   if (action && (key !== '1' || period === 'business')) {
-    await note(deps, step, key, key === '5' ? { emergency: true } : {});
+    await noteOnCall(deps, step, key, key === '5' ? { emergency: true } : {});
     return action(deps, step, call);
   }
   const s = deps.speech;
   const why = key === '1' ? s.say('helpdesk_closed') : key ? s.say('invalid_choice') : s.say('no_choice');
   if (tryNo >= MAX_TRIES) {
-    await note(deps, step, 'voicemail');
+    await noteOnCall(deps, step, 'voicemail');
     return askForRecording(deps, 'general', 1, [why]);
   }
   return gather(s, {
@@ -159,7 +146,7 @@ function helpdesk(deps: IvrDeps): string {
 /** After ringing the helpdesk: answered and finished, or nobody free (offer a callback or a message). */
 export async function helpdeskDone(deps: IvrDeps, step: CallStep): Promise<string> {
   if (step.form.DialCallStatus === 'completed') {
-    await outcome(deps, step, 'transferred');
+    await recordOutcome(deps, step, 'transferred');
     return sayAndHangUp(deps.speech, []);
   }
   return gather(deps.speech, {
@@ -171,10 +158,10 @@ export async function helpdeskDone(deps: IvrDeps, step: CallStep): Promise<strin
 
 export async function helpdeskMissed(deps: IvrDeps, step: CallStep): Promise<string> {
   if (step.digits.startsWith('2')) {
-    await note(deps, step, '2');
+    await noteOnCall(deps, step, '2');
     return askSupportCode(deps, 'callback/code', 1, []);
   }
-  await note(deps, step, 'voicemail');
+  await noteOnCall(deps, step, 'voicemail');
   return askForRecording(deps, 'general', 1, []);
 }
 
@@ -216,7 +203,7 @@ async function beforeRecording(
     const terms = contract.level?.afterHoursEmergency;
     if (terms === 'none') return askTerms(deps, 1, before);
     if (terms === 'billable') {
-      await change(deps, step, { afterHoursTerms: 'billable' });
+      await changeCall(deps, step, { afterHoursTerms: 'billable' });
       return lineThenRecording(deps, step, contract.lines, [...before, deps.speech.say('after_hours_billable')]);
     }
   }
@@ -243,7 +230,7 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
   const s = deps.speech;
   const key = step.digits.slice(0, 1);
   if (key === '1') {
-    await note(deps, step, 'consent', { afterHoursTerms: 'consented', consentAt: deps.clock.now() });
+    await noteOnCall(deps, step, 'consent', { afterHoursTerms: 'consented', consentAt: deps.clock.now() });
     return lineThenRecording(deps, step, (await contractOf(deps, call?.clientId)).lines, [
       s.say('after_hours_go_ahead'),
     ]);
@@ -252,7 +239,7 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
     const phone =
       call?.fromNumber && mayDial(deps.organisation.callbackCountries, call.fromNumber) ? call.fromNumber : undefined;
     if (phone) {
-      await note(deps, step, '2');
+      await noteOnCall(deps, step, '2');
       const { callback } = await queueCallback(deps.callbacks, {
         clientId: call?.clientId,
         contactId: call?.contactId,
@@ -260,11 +247,11 @@ export async function emergencyTerms(deps: IvrDeps, step: CallStep): Promise<str
         callSid: step.callSid,
         reason: 'After-hours emergency not included in the contract: call back when the office opens',
       });
-      await outcome(deps, step, 'callback_queued');
+      await recordOutcome(deps, step, 'callback_queued');
       return sayAndHangUp(s, [s.say('after_hours_callback', { when: spokenWhen(deps, callback.dueAt) })]);
     }
     // No number to call back: the callback path asks for one.
-    await note(deps, step, '2');
+    await noteOnCall(deps, step, '2');
     return gather(s, {
       prompts: [s.say('callback_need_number', { client: '' })],
       action: voiceUrl(deps, 'callback/number', { try: 1 }),
@@ -284,7 +271,7 @@ async function lineThenRecording(
   lines: ServiceLine[],
   before: string[],
 ): Promise<string> {
-  if (lines.length === 1) await change(deps, step, { line: lines[0]!.id });
+  if (lines.length === 1) await changeCall(deps, step, { line: lines[0]!.id });
   if (lines.length <= 1) return emergencyMessage(deps, step, lines[0]?.id, before);
   return askLine(deps, lines, 1, before);
 }
@@ -308,7 +295,7 @@ export async function emergencyLine(deps: IvrDeps, step: CallStep): Promise<stri
   const { lines } = await contractOf(deps, call?.clientId);
   const chosen = /^[1-9]/.test(step.digits) ? lines[Number(step.digits[0]) - 1] : undefined;
   if (chosen) {
-    await note(deps, step, `line:${chosen.id}`, { line: chosen.id });
+    await noteOnCall(deps, step, `line:${chosen.id}`, { line: chosen.id });
     return emergencyMessage(deps, step, chosen.id, []);
   }
   const why = deps.speech.say(step.digits ? 'invalid_choice' : 'no_choice');
@@ -329,7 +316,7 @@ async function emergency(deps: IvrDeps, step: CallStep, call: CallRow | undefine
 
 export async function emergencyCode(deps: IvrDeps, step: CallStep): Promise<string> {
   const client = step.digits ? await clientBySupportCode(deps.clients, step.digits) : undefined;
-  if (client) await change(deps, step, { clientId: client.id });
+  if (client) await changeCall(deps, step, { clientId: client.id });
   const before = step.digits && !client ? [deps.speech.say('emergency_code_unknown')] : [];
   const call = client ? undefined : await callOf(deps, step);
   return beforeRecording(deps, step, client?.id ?? call?.clientId, before);
@@ -356,14 +343,14 @@ async function checkSupportCode(
   const tryNo = attempt(step);
   if (!client) {
     if (tryNo >= MAX_TRIES) {
-      await note(deps, step, 'voicemail');
+      await noteOnCall(deps, step, 'voicemail');
       return askForRecording(deps, 'general', 1, [deps.speech.say('code_gave_up')]);
     }
     return askSupportCode(deps, path, tryNo + 1, [deps.speech.say('code_wrong')]);
   }
   const call = await callOf(deps, step);
   const contact = client.contacts.find((c) => c.phone && c.phone === call?.fromNumber);
-  await change(deps, step, { clientId: client.id, contactId: contact?.id ?? null });
+  await changeCall(deps, step, { clientId: client.id, contactId: contact?.id ?? null });
   return next(client.name, client.id);
 }
 
@@ -413,7 +400,7 @@ export async function callbackNumber(deps: IvrDeps, step: CallStep): Promise<str
     callSid: step.callSid,
     reason: 'Requested by phone',
   });
-  await outcome(deps, step, 'callback_queued');
+  await recordOutcome(deps, step, 'callback_queued');
   const now = deps.clock.now();
   if (callback.dueAt.getTime() <= now.getTime() + 60_000)
     return sayAndHangUp(s, [s.say('callback_booked_soon', { position })]);
@@ -448,15 +435,15 @@ export async function ticketNumber(deps: IvrDeps, step: CallStep): Promise<strin
   if (!ticket || !call?.clientId || ticket.clientId !== call.clientId || !isOpen(ticket)) {
     const notFound = deps.speech.say('ticket_not_found');
     if (tryNo >= MAX_TRIES) {
-      await note(deps, step, 'voicemail');
+      await noteOnCall(deps, step, 'voicemail');
       return askForRecording(deps, 'general', 1, [notFound]);
     }
     return askTicketNumber(deps, tryNo + 1, [notFound]);
   }
   await escalateTicket(deps.tickets, ticket.id, step.callSid);
   if (step.callSid) {
-    await outcome(deps, step, 'ticket_escalated', ticket.id);
-    await note(deps, step, `ticket:${ticket.number}`);
+    await recordOutcome(deps, step, 'ticket_escalated', ticket.id);
+    await noteOnCall(deps, step, `ticket:${ticket.number}`);
   }
   return askForRecording(deps, 'escalation', 1, [], ticket);
 }
