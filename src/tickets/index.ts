@@ -101,4 +101,5 @@ export {
   type NewAttachment,
 } from './conversation.js';
 export { openTicket, type WrittenRequest } from './open.js';
+export { MAX_ATTACHMENT_BYTES, MAX_KEPT_BYTES, MAX_ATTACHMENTS } from './limits.js';
 export { factsOf, requesterOf } from './facts.js';
