@@ -94,6 +94,7 @@ export {
   latestEmailTicketOf,
   replyAddress,
   replyToClient,
+  noteForStaff,
   type ClientMessage,
   type SentMessage,
   type TicketMessage,
