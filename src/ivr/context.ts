@@ -31,6 +31,9 @@ export interface IvrDeps {
   onUnsavedRecording?: (recordingSid: string | undefined) => void;
 }
 
+/** What a pure TwiML renderer reads: the words, the webhooks' base URL and the organisation file. */
+export type TwimlDeps = Pick<IvrDeps, 'speech' | 'publicUrl' | 'organisation'>;
+
 /** What Twilio tells us on every step of a call (or text), already cleaned. */
 export interface CallStep {
   callSid?: string;
@@ -63,6 +66,9 @@ export function voiceUrl(
  */
 export const RETRY_ON_FAILURE = '#rc=3&rp=ct,rt,5xx';
 
+/** A question in the menu is asked this many times at most (a wrong answer, or none, asks again). */
+export const MAX_TRIES = 3;
+
 export const attempt = (step: CallStep, name = 'try'): number => {
   const n = Number(step.query[name]);
   return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 1;
@@ -79,7 +85,7 @@ export interface AfterFault {
 
 /** Asks for a voicemail of a kind; `tryNo` 2 is the second and last chance. */
 export function askForRecording(
-  deps: IvrDeps,
+  deps: TwimlDeps,
   kind: VoicemailKind,
   tryNo: number,
   before: string[],

@@ -7,7 +7,7 @@ import { gather } from './twiml.js';
 export const ANNOUNCEMENTS_READ = 3;
 export const ANNOUNCEMENT_CHARS = 400;
 
-export function menuPrompt(deps: IvrDeps, period: RatePeriod): string {
+export function menuPrompt(deps: Pick<IvrDeps, 'speech'>, period: RatePeriod): string {
   return deps.speech.say(period === 'business' ? 'menu_open' : 'menu_closed');
 }
 

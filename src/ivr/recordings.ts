@@ -6,9 +6,8 @@ import {
   type VoicemailKind,
 } from '../tickets/index.js';
 import { CALL_ENDED, attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
-import { outcome } from './menu.js';
 import { liveCallEnded } from './live.js';
-import { callBySid, closeUnfinished, noteStep } from './store.js';
+import { callBySid, callOf, closeUnfinished, noteOnCall, recordOutcome } from './store.js';
 import { empty, sayAndHangUp } from './twiml.js';
 
 function kindOf(step: CallStep): VoicemailKind {
@@ -27,7 +26,7 @@ const validSid = (sid: string | undefined) => (sid && /^[A-Za-z0-9]{2,64}$/.test
 async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | 'recording_status') {
   const recordingSid = validSid(step.form.RecordingSid);
   if (!recordingSid) return undefined;
-  const call = step.callSid ? await callBySid(deps.db.q, step.callSid) : undefined;
+  const call = await callOf(deps, step);
   const ticketId = Number(step.query.ticket);
   const escalating =
     kindOf(step) === 'escalation' && Number.isInteger(ticketId) && (await ticketById(deps.db.q, ticketId))
@@ -53,7 +52,7 @@ async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | '
   });
   if (result.result !== 'too_short' && result.ticket) {
     const kind = kindOf(step);
-    await outcome(
+    await recordOutcome(
       deps,
       step,
       kind === 'emergency' ? 'emergency_voicemail' : kind === 'escalation' ? 'ticket_escalated' : 'voicemail',
@@ -78,7 +77,7 @@ export async function recorded(deps: IvrDeps, step: CallStep): Promise<string> {
   const s = deps.speech;
   if (!result.ticket) return sayAndHangUp(s, [s.say('goodbye')]);
   const number = spellNumber(result.ticket.number);
-  if (step.callSid) await deps.db.withTransaction((tx) => noteStep(tx, step.callSid!, 'voicemail'));
+  await noteOnCall(deps, step, 'voicemail');
   const key =
     result.ticket.emergency && kindOf(step) === 'emergency'
       ? 'emergency_thanks'
@@ -95,7 +94,7 @@ export async function noRecording(deps: IvrDeps, step: CallStep): Promise<string
   if (step.callSid) {
     const call = await callBySid(deps.db.q, step.callSid);
     if (call?.outcome === 'in_progress')
-      await outcome(deps, step, call.emergency ? 'abandoned_emergency' : 'abandoned');
+      await recordOutcome(deps, step, call.emergency ? 'abandoned_emergency' : 'abandoned');
   }
   return sayAndHangUp(deps.speech, [deps.speech.say('nothing_recorded')]);
 }

@@ -1,17 +1,12 @@
 import type { CallStep, IvrDeps } from './context.js';
-import {
-  callbackCode,
-  callbackNumber,
-  emergencyCode,
-  emergencyLine,
-  emergencyTerms,
-  helpdeskDone,
-  helpdeskMissed,
-  incomingCall,
-  menuChoice,
-  ticketCode,
-  ticketNumber,
-} from './menu.js';
+import { incomingCall } from './incoming-call.js';
+import { menuChoice } from './menu.js';
+import { emergencyTerms } from './menu/after-hours-terms.js';
+import { callbackCode, callbackNumber } from './menu/callback.js';
+import { emergencyCode } from './menu/emergency.js';
+import { helpdeskDone, helpdeskMissed } from './menu/helpdesk.js';
+import { emergencyLine } from './menu/service-line.js';
+import { ticketCode, ticketNumber } from './menu/ticket.js';
 import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
 import { bridge, bridgeDone, callbackCall, callbackDone, outboundStatus, pageAck, pageCall } from './staff-calls.js';
 import { incomingText, textStatus } from './texts.js';

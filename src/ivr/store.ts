@@ -11,6 +11,8 @@ import type { RatePeriod } from '../calendar/index.js';
 import { calls, type CallOutcome } from './schema.js';
 
 export type CallRow = typeof calls.$inferSelect;
+/** Changes to a call's row (its client once identified, its line, the after-hours terms...). */
+export type CallChanges = Partial<typeof calls.$inferInsert>;
 
 export interface NewCall {
   callSid: string;
@@ -179,12 +181,7 @@ export const callBySid = async (q: ReadQ, callSid: string): Promise<CallRow | un
   (await q.select().from(calls).where(eq(calls.callSid, callSid)))[0];
 
 /** Adds a step to the call's menu path ("5", "voicemail"...). */
-export async function noteStep(
-  tx: Q,
-  callSid: string,
-  step: string,
-  changes: Partial<typeof calls.$inferInsert> = {},
-): Promise<void> {
+export async function noteStep(tx: Q, callSid: string, step: string, changes: CallChanges = {}): Promise<void> {
   await tx
     .update(calls)
     .set({
@@ -194,7 +191,7 @@ export async function noteStep(
     .where(eq(calls.callSid, callSid));
 }
 
-export async function updateCall(tx: Q, callSid: string, changes: Partial<typeof calls.$inferInsert>): Promise<void> {
+export async function updateCall(tx: Q, callSid: string, changes: CallChanges): Promise<void> {
   await tx.update(calls).set(changes).where(eq(calls.callSid, callSid));
 }
 
@@ -228,6 +225,26 @@ export async function setOutcome(tx: Q, callSid: string, outcome: CallOutcome, t
     .set({ outcome, ...(ticketId ? { ticketId } : {}) })
     .where(eq(calls.callSid, callSid));
 }
+
+// A webhook step's own call: its row, and its changes, each in a small transaction of its own. Nothing
+// is read or written for a step without a CallSid.
+type CallDeps = { db: Database };
+type StepOfCall = { callSid?: string };
+
+export const callOf = (deps: CallDeps, step: StepOfCall): Promise<CallRow | undefined> =>
+  step.callSid ? callBySid(deps.db.q, step.callSid) : Promise.resolve(undefined);
+/** Adds the caller's progress to the call's menu path, with any changes to its row. */
+export const noteOnCall = (deps: CallDeps, step: StepOfCall, what: string, changes: CallChanges = {}): Promise<void> =>
+  step.callSid ? deps.db.withTransaction((tx) => noteStep(tx, step.callSid!, what, changes)) : Promise.resolve();
+export const changeCall = (deps: CallDeps, step: StepOfCall, changes: CallChanges): Promise<void> =>
+  step.callSid ? deps.db.withTransaction((tx) => updateCall(tx, step.callSid!, changes)) : Promise.resolve();
+export const recordOutcome = (
+  deps: CallDeps,
+  step: StepOfCall,
+  outcome: CallOutcome,
+  ticketId?: number,
+): Promise<void> =>
+  step.callSid ? deps.db.withTransaction((tx) => setOutcome(tx, step.callSid!, outcome, ticketId)) : Promise.resolve();
 
 /** The calls about a ticket (the caller's, and calls back to them), oldest first. */
 export function callsOfTicket(q: ReadQ, ticketId: number): Promise<CallRow[]> {

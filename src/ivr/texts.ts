@@ -73,7 +73,7 @@ export async function incomingText(deps: IvrDeps, step: CallStep): Promise<strin
 export function textNotActedOn(deps: IvrDeps, step: CallStep): string {
   const from = callerIdOf(step.form.From, deps.organisation.country);
   return staffByPhone(deps.organisation, from)
-    ? smsReply('Switchboard could not act on this message just now; please try again in a minute.')
+    ? smsReply(staffReply(deps.organisation.name, { kind: 'not_acted_on' }))
     : noSmsReply();
 }
 

@@ -33,7 +33,8 @@ export type StaffAnswer =
   | { kind: 'calling'; number: number; phone: string }
   // What the text adapter itself answers, beside the commands' outcomes.
   | { kind: 'too_many'; limit: number; minutes: number; until: string }
-  | { kind: 'calls_only' };
+  | { kind: 'calls_only' }
+  | { kind: 'not_acted_on' };
 
 /** Where an answer is read: a text to the helpdesk number, the page behind a link, Slack, or the API. */
 export const ANSWER_CHANNELS = ['sms', 'link', 'slack', 'api'] as const;
@@ -103,6 +104,7 @@ const WORDS: { [K in StaffAnswer['kind']]: Words<K> } = {
   too_many: (a) =>
     `Too many texts from this number: Switchboard acts on ${a.limit} every ${a.minutes} minutes, and on none of the rest. Until ${a.until}, take tickets by the link in the page, on Slack or on the escalation's call.`,
   calls_only: (_a, _via, org) => `${org}: this number takes calls, not texts. Call us, and press 5 for an emergency.`,
+  not_acted_on: () => 'Switchboard could not act on this message just now; please try again in a minute.',
 };
 
 /** An answer in words, as the channel it goes back on shows it. */

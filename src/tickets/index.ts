@@ -1,12 +1,11 @@
 export {
   recordVoicemail,
-  recordTranscription,
-  escalateTicket,
   voicemailLink,
   MIN_SECONDS,
   type IncomingRecording,
   type VoicemailOutcome,
 } from './voicemail.js';
+export { escalateTicket, recordTranscription } from './by-phone.js';
 export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
 export type { TicketDeps, ConversationMail, MailThread } from './deps.js';
 export { ticketRoutes, ticketNumberParam } from './routes.js';
