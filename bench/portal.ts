@@ -264,6 +264,11 @@ async function main() {
   const smtp = await startSmtp();
   const child = await startService(dir, dbPath, smtp.env);
   let failed = false;
+  const kb = (field: string) =>
+    Math.round(
+      Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    );
+  console.log(`service RSS once started: ${kb('VmRSS')} MB`);
   try {
     const signIns: number[] = [];
     let link = '';
@@ -273,6 +278,7 @@ async function main() {
       signIns.push(got.ms);
       if (c === 1) link = got.link;
     }
+    if (process.env.BENCH_TRACE_RSS) console.log(`RSS after sign-ins ${kb('VmRSS')} MB (peak ${kb('VmHWM')})`);
     const signedIn = await fetch(`${BASE}${link}`, { redirect: 'manual' });
     const cookie = cookiesOf(signedIn);
     if (signedIn.status !== 303 || !cookie.includes('switchboard_portal=')) throw new Error('the link did not sign in');
@@ -293,11 +299,12 @@ async function main() {
     for (const [name, path, mustHave] of pages) {
       const t = await time(cookie, path, mustHave);
       p95s.push(t.p95);
+      if (process.env.BENCH_TRACE_RSS) console.log(`RSS after ${path} ${kb('VmRSS')} MB (peak ${kb('VmHWM')})`);
       console.log(
         `${name.padEnd(42)}${t.p50.toFixed(1).padStart(9)}${t.p95.toFixed(1).padStart(9)}${(t.bytes / 1024).toFixed(0).padStart(7)}`,
       );
     }
-    const rss = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024);
+    const rss = kb('VmHWM');
     console.log(`\nservice peak RSS: ${rss} MB`);
     if (!SMOKE) {
       const misses = [
