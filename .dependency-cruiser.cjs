@@ -4,8 +4,8 @@
  *   foundations   config, calendar, channels (the vendors), db, http, logging: know no capability
  *   core          audit, clients, oncall, announcements, paging, tickets, callbacks, billing, auth:
  *                 audit, clients, on-call ← paging ← tickets ← callbacks, billing; auth sits on audit
- *   channels      ivr (the phone), email, slack, links (signed link pages): adapt a vendor's input to the
- *                 core, and never import each other
+ *   channels      ivr (the phone), email, slack, links (signed link pages), portal (clients' contacts and the
+ *                 public notices): adapt their input to the core, and never import each other
  *   entry points  app.ts, main.ts, scheduler.ts, health.ts, cli/, dashboard/
  *
  * Each rule is tried by test/architecture/rules.test.ts, which adds the forbidden import to a copy of
@@ -13,19 +13,20 @@
  */
 const FOUNDATIONS = '^src/(config|calendar|channels|db|http)/|^src/logging\\.ts$';
 const CORE = '^src/(audit|clients|oncall|announcements|paging|tickets|callbacks|billing|auth)/';
-const CHANNELS = '^src/(ivr|email|slack|links)/';
+const CHANNELS = '^src/(ivr|email|slack|links|portal)/';
 const ENTRY_POINTS = '^src/(dashboard/|cli/|app\\.ts$|main\\.ts$|scheduler\\.ts$|health\\.ts$)';
 /** The catalogue of every table (for drizzle-kit and the PostgreSQL dialect) gathers each capability's schema. */
 const CATALOGUE = '^src/db/(schema|postgres-tables)\\.ts$';
 /** Where SQL may be written: stores, schemas, and the database foundation. */
 const DATA_ACCESS = ['(^|/)[^/]*store[^/]*\\.ts$', '(^|/)schema\\.ts$', '^src/db/'];
-/** Where Express may be imported: route files, the HTTP foundation, and the two helpers the dashboard's routes share. */
+/** Where Express may be imported: route files, the HTTP foundation, and the helpers the dashboard's and the portal's routes share. */
 const ROUTES = [
   '(^|/)[^/]*routes\\.ts$',
   '^src/http/',
   '^src/app\\.ts$',
   '^src/health\\.ts$',
   '^src/dashboard/(kit|session|sign-in)\\.ts$',
+  '^src/portal/(kit|session)\\.ts$',
 ];
 
 /** Each vendor's SDK, and the files that own it. */
@@ -85,7 +86,7 @@ module.exports = {
       name: 'channels-apart',
       severity: 'error',
       comment: 'Channels never import each other: each adapts its own vendor to the core.',
-      from: { path: '^src/(ivr|email|slack|links)/' },
+      from: { path: CHANNELS },
       to: { path: CHANNELS, pathNot: '^src/$1/' },
     },
     {

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
  * backing off, a bundling window), and their ports differ. Their speed is not judged here.
  */
 const LANES = [
-  ['faults', 'office'],
+  ['faults', 'office', 'portal'],
   ['email', 'paging', 'voice'],
 ] as const;
 const BENCHMARKS = LANES.flat();

@@ -9,6 +9,7 @@ import { errorMessage, readOrCreateState, type Database } from './db/index.js';
 import { healthRoutes } from './health.js';
 import { ackLinkRoutes, voicemailRoutes } from './links/index.js';
 import { slackRoutes } from './slack/index.js';
+import { portalRoutes, statusRoutes, type PortalDeps } from './portal/index.js';
 import { conversationMail, mailboxName } from './email/index.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
@@ -200,6 +201,18 @@ export function createApp(services: Services): App {
   api.use(billingRoutes({ db, calendar: services.calendar, clock }));
   api.use(notFoundJson);
   app.use('/api', api);
+
+  const portal: PortalDeps = {
+    db,
+    clock,
+    log,
+    organisation: config.organisation,
+    publicUrl: services.publicUrl,
+    tickets,
+    clientIpHeader: env.CLIENT_IP_HEADER,
+  };
+  app.use(statusRoutes(portal));
+  app.use('/portal', portalRoutes(portal));
 
   app.use(
     '/dashboard',

@@ -12,3 +12,4 @@ export {
 } from './service.js';
 export { announcementRoutes } from './routes.js';
 export { listAnnouncements, type Announcement } from './store.js';
+export { recentNotices, RECENT_NOTICES_MS, type PublicNotice } from './notices.js';

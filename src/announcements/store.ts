@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
 import { announcements } from './schema.js';
 
@@ -60,3 +60,17 @@ export async function claimEndNotice(tx: Q, id: number, now: Date): Promise<bool
     .returning({ id: announcements.id });
   return rows.length > 0;
 }
+
+/** Announcements not over before `since` (taken down or ended since then, current, or yet to start). */
+export const notOverBefore = (q: ReadQ, since: Date, limit = 200): Promise<Announcement[]> =>
+  q
+    .select()
+    .from(announcements)
+    .where(
+      and(
+        or(isNull(announcements.deletedAt), gte(announcements.deletedAt, since)),
+        or(isNull(announcements.endsAt), gte(announcements.endsAt, since)),
+      ),
+    )
+    .orderBy(desc(announcements.createdAt), desc(announcements.id))
+    .limit(limit);

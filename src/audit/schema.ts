@@ -2,7 +2,7 @@ import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 
 /**
  * What the audit trail records: who got in, who was kept out, every use of a link that needs no account,
- * and what was announced to callers and clients.
+ * what was announced to callers and clients, and clients' contacts signing in to the portal.
  */
 export const AUDIT_ACTIONS = [
   'sign_in',
@@ -21,6 +21,12 @@ export const AUDIT_ACTIONS = [
   'announcement_posted',
   'announcement_taken_down',
   'announcement_emailed',
+  /** Someone asked the portal for a sign-in link (emailed or not: the detail says). */
+  'portal_link_requested',
+  /** A portal sign-in link that was used already, expired, or never issued. */
+  'portal_link_refused',
+  'portal_sign_in',
+  'portal_sign_out',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

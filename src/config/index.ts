@@ -8,6 +8,8 @@ export {
   PRIORITIES,
   AFTER_HOURS,
   UNVERIFIED_POLICIES,
+  PORTAL_VISIBILITIES,
+  type PortalVisibility,
   type UnverifiedPolicy,
   type AfterHoursEntitlement,
   type ServiceLine,

@@ -10,6 +10,7 @@ export { ROLES, type Role, type StaffMember } from './organisation/staff.js';
 export { SHIFTS, type OnCallRotation } from './organisation/on-call.js';
 export { UNVERIFIED_POLICIES, type UnverifiedPolicy } from './organisation/email.js';
 export { lineProblem } from './organisation/service-lines.js';
+export { PORTAL_VISIBILITIES, type PortalVisibility } from './organisation/portal.js';
 export {
   PRIORITIES,
   AFTER_HOURS,
@@ -54,6 +55,7 @@ function assemble(file: OrganisationFile) {
     callbackCountries: file.callback_countries,
     billingRecipients: file.billing,
     email: { ...file.email, addresses: [...file.email.addresses, ...lineAddresses] },
+    portal: file.portal,
     serviceLines: file.service_lines.map((line) => ({
       ...line,
       liveConnect: line.liveConnect ?? emergency.liveConnect,

@@ -45,6 +45,7 @@ audio { width:100%; }
 ol.conversation { list-style:none; padding:0; margin:0; }
 ol.conversation li.message { border:1px solid var(--line); border-radius:8px; padding:.6rem .8rem; margin-bottom:.75rem; }
 ol.conversation li.message.out { background:#f3f7fc; margin-left:1.5rem; }
+ol.conversation li.message.internal { background:#fffaf0; border-style:dashed; }
 ol.conversation .meta { margin:0 0 .4rem; }
 ol.conversation .body { white-space:pre-wrap; overflow-wrap:anywhere; }
 ol.conversation details { margin-top:.5rem; color:var(--muted); }

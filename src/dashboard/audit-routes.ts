@@ -15,13 +15,17 @@ const ACTION_NAMES: Record<AuditAction, string> = {
   ack_link_used: 'Used an acknowledgement link',
   voicemail_link_used: 'Played a voicemail by its link',
   voicemail_played: 'Played a voicemail in the dashboard',
-  attachment_downloaded: 'Downloaded an email attachment',
+  attachment_downloaded: 'Downloaded an attachment',
   link_refused: 'A link was refused',
   mail_accepted: 'Accepted a held email',
   mail_discarded: 'Discarded a held email',
   announcement_posted: 'Posted an announcement',
   announcement_taken_down: 'Took down an announcement',
   announcement_emailed: 'Emailed the clients about an announcement',
+  portal_link_requested: 'Asked the portal for a sign-in link',
+  portal_link_refused: 'A portal sign-in link was refused',
+  portal_sign_in: 'Signed in to the portal',
+  portal_sign_out: 'Signed out of the portal',
 };
 
 /** The audit trail, newest first, for administrators: who signed in (or was kept out), every link used, every announcement. */

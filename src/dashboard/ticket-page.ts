@@ -6,6 +6,7 @@ import * as repo from '../tickets/index.js';
 import { OPEN_STATUSES, PRIORITIES } from '../tickets/index.js';
 import { html, type Html } from './html.js';
 import { csrfField, when, type PageContext } from './layout.js';
+import { conversationSection } from './conversation.js';
 import { SOURCE_NAMES, STATUS_NAMES, callKind, describeEvent, slaBadge } from './ticket-words.js';
 
 /** One ticket: its facts, voicemail, email conversation, the forms that work on it, its calls and its timeline. */
@@ -64,7 +65,7 @@ export async function ticketPage(
       )}
     </section>
   </div>
-  ${conversation.length || replyTo ? conversationOf(ctx, org, path, conversation, replyTo) : ''}
+  ${conversation.length || opts.canChange ? conversationSection(ctx, org, path, conversation, replyTo, opts.canChange) : ''}
   ${opts.canChange ? actionsOf(ctx, ticket, path, open, opts.isStaff) : ''}
   ${
     ticketCalls.length
@@ -83,59 +84,6 @@ export async function ticketPage(
     <ol class="timeline">
       ${timeline.map((e) => html`<li data-event="${e.type}">${when(ctx, e.at)}${describeEvent(e, org)}</li>`)}
     </ol>
-  </section>`;
-}
-
-const size = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-
-/** The ticket's email conversation, oldest first, and the form that answers the requester in it. */
-function conversationOf(
-  ctx: PageContext,
-  org: Organisation,
-  path: string,
-  messages: Awaited<ReturnType<typeof repo.conversationOf>>,
-  replyTo: string | undefined,
-): Html {
-  const staffName = (id: string | null) => (id ? (org.staff.find((s) => s.id === id)?.name ?? id) : undefined);
-  return html`<section class="card" id="conversation">
-    <h2 style="margin-top:0">Email</h2>
-    ${messages.length === 0 ? html`<p class="muted">No email on this ticket yet.</p>` : ''}
-    <ol class="conversation">
-    ${messages.map(
-      (m) => html`<li class="message ${m.direction}" data-message="${m.direction}">
-        <p class="meta">${when(ctx, m.at)} ${
-          m.direction === 'in'
-            ? html`<strong>${m.fromAddress}</strong> wrote${m.unverified ? html` <span class="badge warning" data-unverified title="Its sender's mail server did not prove the address (no DKIM or DMARC pass): it may be forged.">sender not verified</span>` : ''}`
-            : html`<strong>${m.automatic ? 'Automatic reply' : (staffName(m.staffId) ?? 'Helpdesk')}</strong> to ${m.toAddress}`
-        }<br><span class="muted">${m.subject}</span></p>
-        <div class="body">${m.body}</div>
-        ${
-          m.direction === 'in' && m.original.trim() !== m.body.trim()
-            ? html`<details><summary>Whole message, with the quoted history</summary><div class="body">${m.original}</div></details>`
-            : ''
-        }
-        ${
-          m.attachments.length
-            ? html`<ul class="attachments">${m.attachments.map((a) =>
-                a.kept
-                  ? html`<li><a href="${path}/attachments/${a.id}" download>${a.filename}</a> <span class="muted">${size(a.size)}</span></li>`
-                  : html`<li>${a.filename} <span class="muted">${size(a.size)}, over the size limit: not kept</span></li>`,
-              )}</ul>`
-            : ''
-        }
-      </li>`,
-    )}
-    </ol>
-    ${
-      replyTo
-        ? html`<form method="post" action="${path}/reply" class="reply">${csrfField(ctx)}
-        <label for="reply">Reply to ${replyTo} <span class="muted">(sent from the helpdesk's address in this conversation; their answer comes back here)</span></label>
-        <textarea id="reply" name="text" rows="5" maxlength="20000" required style="width:100%"></textarea>
-        <button type="submit">Send reply</button>
-      </form>`
-        : ''
-    }
   </section>`;
 }
 

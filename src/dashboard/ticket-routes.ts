@@ -11,6 +11,7 @@ import {
   statusChangeSchema,
   attachmentOf,
   replyToClient,
+  noteForStaff,
   type Actor,
   ticketByNumber,
   ticketLabel,
@@ -160,6 +161,16 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
         : invalid('Write the reply first (at most 20,000 characters).');
     },
     'Reply sent to the requester.',
+  );
+  ticketAction(
+    'note',
+    (n, actor, body) => {
+      const input = z.object({ text: z.string().trim().min(1).max(20_000) }).safeParse(body);
+      return input.success
+        ? noteForStaff(s.tickets, n, input.data.text, actor)
+        : invalid('Write the note first (at most 20,000 characters).');
+    },
+    'Note added; only staff see it.',
   );
   ticketAction(
     'work',

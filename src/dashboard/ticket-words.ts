@@ -11,7 +11,12 @@ import { relative } from './layout.js';
 
 // The words staff read on the ticket pages: a ticket's status and source, its SLA, its timeline and calls.
 
-export const SOURCE_NAMES: Record<TicketSource, string> = { phone: 'Phone', email: 'Email', api: 'API' };
+export const SOURCE_NAMES: Record<TicketSource, string> = {
+  phone: 'Phone',
+  email: 'Email',
+  portal: 'Portal',
+  api: 'API',
+};
 export const STATUS_NAMES: Record<TicketStatus, string> = {
   new: 'New',
   acknowledged: 'Acknowledged',
@@ -82,6 +87,8 @@ export function describeEvent(e: TicketEvent, org: Organisation): Html {
       return html`Email from ${String(d.from ?? '')}: “${String(d.subject ?? '')}”`;
     case 'email_sent':
       return html`${d.automatic ? 'Automatic email' : html`Email by ${who(e.actor)}`} to ${String(d.to ?? '')}`;
+    case 'portal_message':
+      return html`Written on the portal by ${String(d.from ?? '')}`;
   }
   return html`${e.type}`;
 }

@@ -21,6 +21,8 @@ export const {
   oncallOverrides,
   outbox,
   packageUsage,
+  portalSessions,
+  portalSignInLinks,
   serviceState,
   sessions,
   supportPackages,

@@ -11,3 +11,4 @@ export * from '../auth/schema.js';
 export * from '../audit/schema.js';
 export * from '../email/schema.js';
 export * from '../announcements/schema.js';
+export * from '../portal/schema.js';

@@ -4,7 +4,7 @@
  */
 export { startMailbox, type Mailbox } from './mailbox.js';
 export { takeMessage } from './intake.js';
-export { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_BYTES } from './limits.js';
+export { MAX_MESSAGE_BYTES } from './limits.js';
 export type { IntakeDeps, Taken } from './deps.js';
 export { trimQuoted } from './message.js';
 export { parserPool, type MailParserPool } from './parser-pool.js';

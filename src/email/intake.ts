@@ -9,7 +9,8 @@ import { automaticKind } from './automatic.js';
 import { decide } from './decide.js';
 import type { IntakeDeps, TakeOptions, Taken } from './deps.js';
 import { glance, incomingOf, keyOf } from './message.js';
-import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_ATTACHMENT_BYTES, MAX_KEPT_BYTES } from '../tickets/index.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
 import type { ParsedMessage } from './parse.js';
 import { parserPool, UnreadableMessage, type MailParserPool, type RawMessage } from './parser-pool.js';
 import { claim, doneTaking, recordBounce } from './store.js';
@@ -77,7 +78,10 @@ export async function takeMessage(
     );
   let parsed: ParsedMessage;
   try {
-    parsed = await parserOf(deps).parse(source, deps.maxAttachmentBytes ?? MAX_ATTACHMENT_BYTES);
+    parsed = await parserOf(deps).parse(source, {
+      attachment: deps.maxAttachmentBytes ?? MAX_ATTACHMENT_BYTES,
+      kept: MAX_KEPT_BYTES,
+    });
   } catch (err) {
     if (!(err instanceof UnreadableMessage)) throw err;
     return recordUnreadable(deps, await headOf(source), errorMessage(err), options);

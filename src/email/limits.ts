@@ -5,9 +5,6 @@ export const TEXT_BYTES = 1024 * 1024;
 export const TEXT_LINES = 20_000;
 /** A subject kept longer than this is cut (a 216 KB subject was seen). */
 export const SUBJECT_CHARS = 300;
-/** An attachment over this size is listed on the ticket without its content. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** All of a message's kept attachments together; past it, attachments are listed without their content. */
-export const MAX_KEPT_BYTES = 25 * 1024 * 1024;
+/* What a ticket keeps of the files (one, and a message's together) is the tickets' rule: src/tickets/limits.ts. */
 /** Larger messages are not read at all: reported, and left in the mailbox. */
 export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;

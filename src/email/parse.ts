@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Joiner, Splitter } from '@zone-eu/mailsplit';
 import { htmlToText } from 'html-to-text';
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
-import { MAX_KEPT_BYTES, SUBJECT_CHARS, TEXT_BYTES, TEXT_LINES } from './limits.js';
+import { SUBJECT_CHARS, TEXT_BYTES, TEXT_LINES } from './limits.js';
 
 /**
  * Reading a message within a fixed memory budget. mailparser keeps a message's text parts whole in
@@ -159,21 +159,31 @@ function addressesOf(...headers: (AddressObject | AddressObject[] | undefined)[]
   return out;
 }
 
+/** What of a message's files is kept (the tickets' limits, src/tickets/limits.ts): each, and all together. */
+export interface AttachmentLimits {
+  attachment: number;
+  kept: number;
+}
+
 /**
- * Reads an attachment's stream, keeping it when it is within `limit` and the message's kept attachments
- * stay within MAX_KEPT_BYTES; the rest is counted, not held. The content gets a buffer of its own, so
+ * Reads an attachment's stream, keeping it when it is within `limits.attachment` and the message's kept
+ * attachments stay within `limits.kept`; the rest is counted, not held. The content gets a buffer of its own, so
  * that it can be handed to another thread without taking a shared pool with it.
  */
-async function readAttachment(a: AttachmentStream, limit: number, kept: { bytes: number }): Promise<ParsedAttachment> {
+async function readAttachment(
+  a: AttachmentStream,
+  limits: AttachmentLimits,
+  kept: { bytes: number },
+): Promise<ParsedAttachment> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of a.content as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size <= limit && kept.bytes + size <= MAX_KEPT_BYTES) chunks.push(chunk);
+    if (size <= limits.attachment && kept.bytes + size <= limits.kept) chunks.push(chunk);
     else chunks.length = 0;
   }
   a.release?.();
-  const keep = size <= limit && kept.bytes + size <= MAX_KEPT_BYTES;
+  const keep = size <= limits.attachment && kept.bytes + size <= limits.kept;
   if (keep) kept.bytes += size;
   const inline = a.contentDisposition === 'inline' || Boolean(a.related);
   const subtype = /^image\/([a-z0-9.+-]{1,20})$/i.exec(a.contentType ?? '')?.[1];
@@ -199,7 +209,7 @@ function reportRecipientsIn(text: string): string[] {
 }
 
 /** Parses a raw message from a stream, within the budget above; throws when it cannot be read at all. */
-export async function parseMessage(raw: Readable, maxAttachmentBytes: number): Promise<ParsedMessage> {
+export async function parseMessage(raw: Readable, limits: AttachmentLimits): Promise<ParsedMessage> {
   const budget = new TextBudget();
   const parser = new MailParser({
     skipTextToHtml: true,
@@ -214,7 +224,7 @@ export async function parseMessage(raw: Readable, maxAttachmentBytes: number): P
   const kept = { bytes: 0 };
   let text: MessageText | undefined;
   parser.on('data', (data: AttachmentStream | MessageText) => {
-    if (data.type === 'attachment') attachments.push(readAttachment(data, maxAttachmentBytes, kept));
+    if (data.type === 'attachment') attachments.push(readAttachment(data, limits, kept));
     else text = data;
   });
   await pipeline(raw, new Splitter({ maxHeadSize: HEAD_BYTES }), budget, new Joiner(), parser);

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ParsedMessage } from './parse.js';
+import type { AttachmentLimits, ParsedMessage } from './parse.js';
 
 /** Where a raw message is: in memory (most), or in a file (large ones are streamed there first). */
 export type RawMessage = { bytes: Buffer; path?: undefined } | { path: string; bytes?: undefined };
@@ -10,7 +10,7 @@ export interface ParseJob {
   id: number;
   bytes?: Uint8Array;
   path?: string;
-  maxAttachmentBytes: number;
+  limits: AttachmentLimits;
 }
 export type ParseAnswer = { id: number; parsed: ParsedMessage; error?: undefined } | { id: number; error: string };
 
@@ -23,7 +23,7 @@ export const PARSE_TIMEOUT_MS = 60_000;
 export class UnreadableMessage extends Error {}
 
 export interface MailParserPool {
-  parse(raw: RawMessage, maxAttachmentBytes: number): Promise<ParsedMessage>;
+  parse(raw: RawMessage, limits: AttachmentLimits): Promise<ParsedMessage>;
   stop(): Promise<void>;
 }
 
@@ -59,7 +59,7 @@ export function parserPool(options: { heapMb?: number; timeoutMs?: number } = {}
     return w;
   };
 
-  const parseOne = (raw: RawMessage, maxAttachmentBytes: number) =>
+  const parseOne = (raw: RawMessage, limits: AttachmentLimits) =>
     new Promise<ParsedMessage>((resolve, reject) => {
       const w = (worker ??= start());
       const id = ++nextId;
@@ -97,13 +97,13 @@ export function parserPool(options: { heapMb?: number; timeoutMs?: number } = {}
       }, timeoutMs);
       w.on('message', onMessage).on('exit', onExit).on('error', onError);
       w.ref();
-      const job: ParseJob = { id, path: raw.path, bytes: raw.bytes, maxAttachmentBytes };
+      const job: ParseJob = { id, path: raw.path, bytes: raw.bytes, limits };
       w.postMessage(job);
     }).finally(() => worker?.unref());
 
   return {
-    parse(raw, maxAttachmentBytes) {
-      const result = queue.then(() => parseOne(raw, maxAttachmentBytes));
+    parse(raw, limits) {
+      const result = queue.then(() => parseOne(raw, limits));
       queue = result.then(
         () => undefined,
         () => undefined,

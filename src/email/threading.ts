@@ -43,4 +43,5 @@ export async function threadFor(q: ReadQ, publicUrl: string, ticket: Ticket): Pr
 /** What the tickets are handed to thread their mail (requester notices, staff replies). */
 export const conversationMail = (publicUrl: string): ConversationMail => ({
   threadFor: (q, ticket) => threadFor(q, publicUrl, ticket),
+  newMessageId: (number) => mintMessageId(publicUrl, number),
 });

@@ -31,6 +31,7 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   staff_reply: 'requester',
   line_test_failed: 'page',
   announcement: 'notice',
+  portal_link: 'requester',
   requester: 'requester',
   monthly_report: 'report',
   call: 'notice',

@@ -26,6 +26,7 @@ export const NOTICE_KINDS = [
   'staff_reply',
   'line_test_failed',
   'announcement',
+  'portal_link',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -110,6 +111,8 @@ export type Notice =
   | { kind: 'staff_reply'; ticket: TicketRef; text: string; by: string }
   /** The daily test call to the helpdesk number never reached the service: callers may not be getting through. */
   | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string }
+  /** A sign-in link to the clients' portal, for the address that asked for it. */
+  | { kind: 'portal_link'; link: string; minutes: number }
   /** A known outage or planned work, told to the affected clients' contacts when posted and when over. */
   | {
       kind: 'announcement';

@@ -21,6 +21,13 @@ export interface EmailMessage {
 
 const tag = (ctx: RenderContext) => `[${ctx.organisation}]`;
 
+/** Where a ticket is followed on the clients' portal, and the public notices page. */
+const onThePortal = (ctx: RenderContext, number: number) =>
+  wordsFor(ctx.language).onThePortal({
+    ticketUrl: `${ctx.publicUrl}/portal/tickets/${number}`,
+    statusUrl: `${ctx.publicUrl}/status`,
+  });
+
 /** Emails: a subject that says it all, and every fact someone at a desk may want. */
 const EMAIL: Renderer<EmailMessage> = {
   emergency: (n, ctx) => {
@@ -123,7 +130,14 @@ const EMAIL: Renderer<EmailMessage> = {
     const label = ticketLabel(n.ticket.number);
     return {
       subject: `[${label}] ${w.subject(ctx.organisation, label)}`,
-      text: `${n.name ? `${n.name},\n\n` : ''}${requesterText(ctx, n.ticket, { kind: 'opened' })}\n\n${w.followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n`,
+      text: `${n.name ? `${n.name},\n\n` : ''}${requesterText(ctx, n.ticket, { kind: 'opened' })}\n\n${w.followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n\n${onThePortal(ctx, n.ticket.number)}\n`,
+    };
+  },
+  portal_link: (n, ctx) => {
+    const w = wordsFor(ctx.language);
+    return {
+      subject: w.portalLinkSubject(ctx.organisation),
+      text: `${w.portalLink({ org: ctx.organisation, link: n.link, minutes: n.minutes })}\n`,
     };
   },
   email_refused: (_n, ctx) => {
@@ -183,7 +197,7 @@ const EMAIL: Renderer<EmailMessage> = {
     const label = ticketLabel(n.ticket.number);
     return {
       subject: `[${label}] ${wordsFor(ctx.language).subject(ctx.organisation, label)}`,
-      text: `${n.text.trim()}\n\n-- \n${n.by}, ${ctx.organisation}\n${wordsFor(ctx.language).followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n`,
+      text: `${n.text.trim()}\n\n-- \n${n.by}, ${ctx.organisation}\n${wordsFor(ctx.language).followUp({ label, number: n.ticket.number, helpdesk: ctx.helpdeskNumber })}\n${onThePortal(ctx, n.ticket.number)}\n`,
     };
   },
 };

@@ -76,6 +76,7 @@ const SLACK: Renderer<SlackMessage> = {
   requester: () => undefined,
   monthly_report: () => undefined,
   announcement: () => undefined,
+  portal_link: () => undefined,
   call: () => undefined,
 };
 

@@ -58,6 +58,7 @@ const SMS: Renderer<string> = {
   requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),
   monthly_report: () => undefined,
   announcement: () => undefined,
+  portal_link: () => undefined,
   call: () => undefined,
 };
 

@@ -13,6 +13,11 @@ interface Words {
   resolved: (v: Vars & { note?: string }) => string;
   /** In the automatic reply to an email: how to follow up, and how to escalate by phone. */
   followUp: (v: { label: string; number: number; helpdesk: string }) => string;
+  /** In the automatic reply to every new ticket: where to follow it on the portal, and the public notices. */
+  onThePortal: (v: { ticketUrl: string; statusUrl: string }) => string;
+  portalLinkSubject: (org: string) => string;
+  /** The email with a sign-in link to the portal. */
+  portalLink: (v: { org: string; link: string; minutes: number }) => string;
   refusedSubject: (org: string) => string;
   /** To a sender who is not registered: how to reach support. */
   refused: (org: string, helpdesk: string) => string;
@@ -42,6 +47,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: ticket ${v.label} is resolved.${v.note ? ` ${v.note}` : ''} If it is not, call ${v.helpdesk}, press 3 and enter ${v.number}.`,
     followUp: (v) =>
       `To add to it, reply to this email and keep [${v.label}] in the subject. If it is urgent, call ${v.helpdesk}, press 3 and enter ${v.number} to escalate it.`,
+    onThePortal: (v) =>
+      `Follow the ticket on the portal, where you can also reply, add files and close it: ${v.ticketUrl}\nService notices: ${v.statusUrl}`,
+    portalLinkSubject: (org) => `[${org}] Your sign-in link`,
+    portalLink: (v) =>
+      `To sign in to the ${v.org} support portal, open this link within ${v.minutes} minutes. It works once.\n\n${v.link}\n\nIf you did not ask for it, ignore this email: nobody can sign in without the link.`,
     refusedSubject: (org) => `[${org}] Please write from your registered address`,
     refused: (org, helpdesk) =>
       `${org}: we could not open a ticket, because this address is not registered with us. Please write from the address your company registered with ${org}, or ask your administrator to add you. For anything urgent, call ${helpdesk}.`,
@@ -60,6 +70,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: la richiesta ${v.label} è risolta.${v.note ? ` ${v.note}` : ''} Se non lo è, chiami il ${v.helpdesk}, prema 3 e digiti ${v.number}.`,
     followUp: (v) =>
       `Per aggiungere qualcosa, risponda a questa email lasciando [${v.label}] nell'oggetto. Se è urgente, chiami il ${v.helpdesk}, prema 3 e digiti ${v.number} per sollecitarla.`,
+    onThePortal: (v) =>
+      `Segua la richiesta sul portale, dove può anche rispondere, allegare file e chiuderla: ${v.ticketUrl}\nAvvisi sul servizio: ${v.statusUrl}`,
+    portalLinkSubject: (org) => `[${org}] Il suo link di accesso`,
+    portalLink: (v) =>
+      `Per accedere al portale di assistenza di ${v.org}, apra questo link entro ${v.minutes} minuti. Funziona una sola volta.\n\n${v.link}\n\nSe non l'ha chiesto lei, ignori questa email: senza il link nessuno può accedere.`,
     refusedSubject: (org) => `[${org}] Scriva dall'indirizzo registrato`,
     refused: (org, helpdesk) =>
       `${org}: non abbiamo aperto una richiesta perché questo indirizzo non è registrato. Scriva dall'indirizzo che la sua azienda ha registrato presso ${org}, oppure chieda al suo amministratore di aggiungerla. Per le urgenze chiami il ${helpdesk}.`,
@@ -78,6 +93,11 @@ const WORDS: Record<'en' | 'it' | 'ru', Words> = {
       `${v.org}: заявка ${v.label} решена.${v.note ? ` ${v.note}` : ''} Если это не так, позвоните ${v.helpdesk}, нажмите 3 и введите ${v.number}.`,
     followUp: (v) =>
       `Чтобы дополнить заявку, ответьте на это письмо, сохранив [${v.label}] в теме. Если дело срочное, позвоните ${v.helpdesk}, нажмите 3 и введите ${v.number}.`,
+    onThePortal: (v) =>
+      `Следите за заявкой на портале: там можно ответить, приложить файлы и закрыть её: ${v.ticketUrl}\nСообщения о работе сервиса: ${v.statusUrl}`,
+    portalLinkSubject: (org) => `[${org}] Ваша ссылка для входа`,
+    portalLink: (v) =>
+      `Чтобы войти на портал поддержки ${v.org}, откройте эту ссылку в течение ${v.minutes} минут. Она действует один раз.\n\n${v.link}\n\nЕсли вы её не запрашивали, просто проигнорируйте это письмо: без ссылки никто не сможет войти.`,
     refusedSubject: (org) => `[${org}] Пишите с зарегистрированного адреса`,
     refused: (org, helpdesk) =>
       `${org}: мы не открыли заявку, потому что этот адрес у нас не зарегистрирован. Напишите с адреса, который ваша компания зарегистрировала в ${org}, или попросите администратора добавить вас. По срочным вопросам звоните ${helpdesk}.`,

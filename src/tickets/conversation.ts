@@ -111,8 +111,8 @@ export async function clientWrote(deps: TicketDeps, tx: Q, ticket: Ticket, m: Cl
 }
 
 /** Records a message the helpdesk sent the client into the conversation. */
-export async function keepSent(tx: Q, ticket: Ticket, m: SentMessage): Promise<void> {
-  await conversation.insertMessage(tx, {
+export async function keepSent(tx: Q, ticket: Ticket, m: SentMessage): Promise<TicketMessage> {
+  const message = await conversation.insertMessage(tx, {
     ticketId: ticket.id,
     direction: 'out',
     channel: m.staffId ? 'staff' : 'email',
@@ -135,6 +135,7 @@ export async function keepSent(tx: Q, ticket: Ticket, m: SentMessage): Promise<v
     { to: m.to, subject: m.thread.subject, automatic: !m.staffId },
     m.staffId,
   );
+  return message;
 }
 
 /** A ticket's conversation, oldest first (`withInternal: false` for what the client may see). */
@@ -177,11 +178,12 @@ export async function replyToClient(
   number: number,
   text: string,
   actor: { id: string; name: string },
-): Promise<Outcome<{ ticket: Ticket; to: string }>> {
+): Promise<Outcome<{ ticket: Ticket; to: string; message: TicketMessage }>> {
   const now = deps.clock.now();
   const body = text.replace(/\r\n/g, '\n').trim();
   if (!body) return fail('invalid', 'reply_empty', 'Write the reply first.');
-  const result = await deps.db.withTransaction(async (tx): Promise<Outcome<{ ticket: Ticket; to: string }>> => {
+  type Replied = Outcome<{ ticket: Ticket; to: string; message: TicketMessage }>;
+  const result = await deps.db.withTransaction(async (tx): Promise<Replied> => {
     const ticket = await store.ticketByNumberForUpdate(tx, number);
     if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
     const to = await replyAddress(tx, ticket);
@@ -198,10 +200,43 @@ export async function replyToClient(
       { kind: 'staff_reply', ticket: { number: ticket.number }, text: body, by: actor.name },
       { key: `staff-reply:${thread.messageId}`, ticketId: ticket.id, thread },
     );
-    await keepSent(tx, ticket, { thread, to, body, at: now, staffId: actor.id });
+    const message = await keepSent(tx, ticket, { thread, to, body, at: now, staffId: actor.id });
     const updated = await store.updateTicket(tx, ticket.id, { updatedAt: now });
-    return ok({ ticket: updated, to });
+    return ok({ ticket: updated, to, message });
   });
   if (result.ok) deps.onOutbox();
   return result;
+}
+
+/** A note on the conversation for staff only: never sent, never shown to the client. */
+export async function noteForStaff(
+  deps: TicketDeps,
+  number: number,
+  text: string,
+  actor: { id: string; name: string },
+): Promise<Outcome<TicketMessage>> {
+  const now = deps.clock.now();
+  const body = text.replace(/\r\n/g, '\n').trim();
+  if (!body) return fail('invalid', 'note_empty', 'Write the note first.');
+  return deps.db.withTransaction(async (tx): Promise<Outcome<TicketMessage>> => {
+    const ticket = await store.ticketByNumberForUpdate(tx, number);
+    if (!ticket) return fail('not_found', 'ticket_not_found', `No ticket ${ticketLabel(number)}`);
+    const message = await conversation.insertMessage(tx, {
+      ticketId: ticket.id,
+      direction: 'out',
+      channel: 'staff',
+      internal: true,
+      messageId: deps.conversationMail.newMessageId(ticket.number),
+      fromAddress: 'helpdesk',
+      toAddress: '',
+      subject: ticket.summary,
+      body,
+      original: body,
+      staffId: actor.id,
+      at: now,
+    });
+    await store.addEvent(tx, ticket.id, now, 'note', { text: 'internal note', messageId: message.id }, actor.id);
+    await store.updateTicket(tx, ticket.id, { updatedAt: now });
+    return ok(message);
+  });
 }

@@ -18,6 +18,11 @@ export interface MailThread {
  */
 export interface ConversationMail {
   threadFor(q: ReadQ, ticket: Ticket): Promise<MailThread>;
+  /**
+   * A new Message-ID for a message of the ticket's conversation that did not come by email (written on
+   * the portal, a staff note), so that mail replying to it, or naming it, finds the ticket.
+   */
+  newMessageId(ticketNumber: number): string;
 }
 
 /** What the ticket services are handed (by app.ts). */

@@ -93,6 +93,7 @@ export {
   latestEmailTicketOf,
   replyAddress,
   replyToClient,
+  noteForStaff,
   type ClientMessage,
   type SentMessage,
   type TicketMessage,
@@ -100,4 +101,18 @@ export {
   type NewAttachment,
 } from './conversation.js';
 export { openTicket, type WrittenRequest } from './open.js';
+export { visibleTickets, visibleTicket, openedBySince, type Viewer } from './visible-store.js';
+export {
+  openForClient,
+  replyFromClient,
+  solvedByClient,
+  reopenedByClient,
+  mayReopen,
+  closedAt,
+  REOPEN_WITHIN_MS,
+  type ClientViewer,
+  type ClientWriting,
+  type NewClientTicket,
+} from './client-actions.js';
+export { MAX_ATTACHMENT_BYTES, MAX_KEPT_BYTES, MAX_ATTACHMENTS } from './limits.js';
 export { factsOf, requesterOf } from './facts.js';

@@ -23,8 +23,9 @@ export async function notifyRequester(
   const who = await requesterOf(tx, ticket);
   const phone = who.phone && !options.skipSms && canText(who.phone) ? who.phone : undefined;
   const notice = { kind: 'requester' as const, change, ticket: await factsOf(tx, ticket), name: who.name };
-  // A ticket that came by email answers in its conversation: "Re: [TK-1042] …", threaded to the last message.
-  const thread = ticket.source === 'email' && who.email ? await deps.conversationMail.threadFor(tx, ticket) : undefined;
+  // A ticket asked for in writing (email, the portal) answers in its conversation: "Re: [TK-1042] …", threaded.
+  const written = ticket.source === 'email' || ticket.source === 'portal';
+  const thread = written && who.email ? await deps.conversationMail.threadFor(tx, ticket) : undefined;
   const channels = await deps.pager.tellCustomer(tx, { email: who.email, phone }, notice, {
     key: `requester:${eventId}`,
     ticketId: ticket.id,

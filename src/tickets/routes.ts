@@ -5,7 +5,7 @@ import { clientById } from '../clients/index.js';
 import type { ReadQ } from '../db/index.js';
 import { ticketLabel } from '../paging/index.js';
 import * as store from './store.js';
-import { conversationOf } from './conversation.js';
+import { conversationOf, noteForStaff, replyToClient } from './conversation.js';
 import { voicemailLink } from './voicemail.js';
 import {
   changePriority,
@@ -56,6 +56,15 @@ export const ticketNumberParam = z.object({
 
 const ackBody = z.object({ staffId: z.string().trim().min(1, 'is required') });
 
+/** A staff reply to the client (emailed, and on the portal), or with `internal` a note only staff see. */
+const staffMessage = z
+  .object({
+    staffId: byStaff.shape.staffId,
+    body: z.string().trim().min(1, 'is required').max(20_000, 'must be at most 20,000 characters'),
+    internal: z.boolean({ message: 'must be true or false' }).optional(),
+  })
+  .strict();
+
 export function ticketRoutes(deps: TicketDeps): Router {
   const router = Router();
   const q = deps.db.q;
@@ -92,6 +101,21 @@ export function ticketRoutes(deps: TicketDeps): Router {
       if (!changed.ok || !body.priority) return sendOutcome(res, changed);
     }
     sendOutcome(res, await changePriority(deps, p.number, body.priority!, actor));
+  });
+  // POST /api/tickets/:number/messages {staffId, body, internal?}: a reply to the client, or a staff note.
+  router.post('/tickets/:number/messages', async (req, res) => {
+    const p = parseInput(ticketNumberParam, req.params, res);
+    const body = p && parseInput(staffMessage, req.body, res);
+    const actor = body && staffNamed(deps.organisation, body.staffId, res);
+    if (!p || !body || !actor) return;
+    const outcome = body.internal
+      ? await noteForStaff(deps, p.number, body.body, actor)
+      : await replyToClient(deps, p.number, body.body, actor).then((r) =>
+          r.ok ? { ...r, value: r.value.message } : r,
+        );
+    if (!outcome.ok) return sendOutcome(res, outcome);
+    const { original: _, ...message } = outcome.value;
+    res.status(201).json(message);
   });
   router.post('/tickets/:number/work', async (req, res) => {
     const p = parseInput(ticketNumberParam, req.params, res);

@@ -45,8 +45,8 @@ export const TICKET_EVENT_TYPES = [
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
-/** How a ticket came in: a call, the helpdesk mailbox, or the API. */
-export const TICKET_SOURCES = ['phone', 'email', 'api'] as const;
+/** How a ticket came in: a call, the helpdesk mailbox, the clients' portal, or the API. */
+export const TICKET_SOURCES = ['phone', 'email', 'portal', 'api'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
 export const tickets = sqliteTable(

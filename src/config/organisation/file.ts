@@ -5,6 +5,7 @@ import { callbackCountries, emergency, helpdesk, prompts, selfTest } from './cal
 import { email } from './email.js';
 import { rotation } from './on-call.js';
 import { organization } from './organization.js';
+import { portal } from './portal.js';
 import { escalation, paging } from './paging.js';
 import { serviceLine } from './service-lines.js';
 import { staffMember } from './staff.js';
@@ -36,6 +37,7 @@ export const organisationFile = (country: CountryCode) =>
       callback_countries: callbackCountries(country),
       billing: billingRecipients,
       email,
+      portal,
       service_lines: z.array(serviceLine).default(() => []),
       support_levels: supportLevels,
       self_test: selfTest(country),

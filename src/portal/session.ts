@@ -1,0 +1,165 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { parse, serialize } from 'cookie';
+import { clientById, type Client } from '../clients/index.js';
+import type { NewAttachment, ClientViewer } from '../tickets/index.js';
+import type { PortalDeps } from './deps.js';
+import { isMultipart, readMultipart, type FormProblem } from './form.js';
+import type { Words } from './words.js';
+import { messagePage, type Flash } from './layout.js';
+import { sessionOf } from './sign-in.js';
+import type { PortalSession } from './store.js';
+
+/** The portal's own cookies, apart from staff's: its session, the sign-in form's token, a message for the next page. */
+export const PORTAL_COOKIE = 'switchboard_portal';
+export const FORM_COOKIE = 'switchboard_portal_form';
+const FLASH_COOKIE = 'switchboard_portal_flash';
+
+export interface CookieOptions {
+  secure: boolean;
+}
+
+export const cookiesOf = (req: Request) => parse(req.headers.cookie ?? '');
+
+export function setCookie(
+  res: Response,
+  name: string,
+  value: string,
+  opts: CookieOptions & { maxAgeSeconds?: number; sameSite?: 'lax' | 'strict' },
+): void {
+  res.append(
+    'Set-Cookie',
+    serialize(name, value, {
+      httpOnly: true,
+      sameSite: opts.sameSite ?? 'lax',
+      secure: opts.secure,
+      path: '/portal',
+      ...(opts.maxAgeSeconds !== undefined ? { maxAge: opts.maxAgeSeconds } : {}),
+    }),
+  );
+}
+
+export const clearCookie = (res: Response, name: string, opts: CookieOptions) =>
+  setCookie(res, name, '', { ...opts, maxAgeSeconds: 0 });
+
+export const sameToken = (a: unknown, b: string | undefined): boolean => {
+  if (typeof a !== 'string' || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The sign-in form's token (double-submit: a cookie and a hidden field that must match). */
+export function formToken(req: Request, res: Response, opts: CookieOptions): string {
+  const existing = cookiesOf(req)[FORM_COOKIE];
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const token = randomBytes(32).toString('base64url');
+  setCookie(res, FORM_COOKIE, token, { ...opts, sameSite: 'strict', maxAgeSeconds: 3600 });
+  return token;
+}
+
+/** Who is signed in, for the portal's pages and actions. */
+export interface Signed {
+  session: PortalSession;
+  client: Client;
+  viewer: ClientViewer;
+  csrf: string;
+  /** A posted form's fields and files (multipart forms are read here, so their token is checked like any). */
+  fields: Record<string, string>;
+  files: NewAttachment[];
+  /** Why a multipart form's files were refused, if they were (the fields are still read). */
+  formProblem?: FormProblem;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    portal?: Signed;
+  }
+}
+
+const stringFields = (body: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+
+/**
+ * Every page past sign-in: a live portal session, or off to sign in (an action is refused with 401). Every
+ * POST carries the session's token in `_csrf`, or it is refused with 403 and nothing changes.
+ */
+export function requirePortal(deps: PortalDeps, w: Words) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const token = cookiesOf(req)[PORTAL_COOKIE];
+    const session = token ? await sessionOf(deps, token) : undefined;
+    const client = session ? await clientById(deps.db.q, session.clientId) : undefined;
+    if (!session || !client) {
+      if (req.method === 'GET') return void res.redirect(303, '/portal');
+      return void res
+        .status(401)
+        .type('html')
+        .send(messagePage(w, w.signedOut, w.sessionEnded, '/portal'));
+    }
+    let fields = stringFields(req.body);
+    let files: NewAttachment[] = [];
+    let formProblem: FormProblem | undefined;
+    if (req.method === 'POST' && isMultipart(req)) {
+      const form = await readMultipart(req);
+      if (form.ok) ({ fields, files } = form);
+      formProblem = form.problem;
+    }
+    if (req.method === 'POST' && !sameToken(fields._csrf, session.csrfToken)) {
+      const [status, text] =
+        formProblem?.kind === 'busy'
+          ? [503, w.problems.busy]
+          : formProblem?.kind === 'unreadable'
+            ? [400, w.problems.unreadable]
+            : formProblem?.kind === 'too_large'
+              ? [413, w.problems.filesTooLarge]
+              : [403, w.formExpired];
+      return void res
+        .status(status)
+        .type('html')
+        .send(messagePage(w, w.portal(deps.organisation.name), text));
+    }
+    const contact = client.contacts.find((c) => c.id === session.contactId);
+    res.locals.portal = {
+      session,
+      client,
+      viewer: {
+        clientId: client.id,
+        contactId: session.contactId,
+        email: session.email,
+        name: contact?.name,
+        visibility: deps.organisation.portal.visibility,
+      },
+      csrf: session.csrfToken,
+      fields,
+      files,
+      formProblem,
+    };
+    next();
+  };
+}
+
+/** A message for the next page, after a redirect. */
+export function flash(res: Response, kind: 'ok' | 'error', text: string, opts: CookieOptions): void {
+  setCookie(res, FLASH_COOKIE, Buffer.from(JSON.stringify({ kind, text })).toString('base64url'), {
+    ...opts,
+    maxAgeSeconds: 60,
+  });
+}
+
+export function takeFlash(req: Request, res: Response, opts: CookieOptions): Flash | undefined {
+  const value = cookiesOf(req)[FLASH_COOKIE];
+  if (!value) return undefined;
+  clearCookie(res, FLASH_COOKIE, opts);
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { kind?: unknown; text?: unknown };
+    if ((parsed.kind === 'ok' || parsed.kind === 'error') && typeof parsed.text === 'string')
+      return { kind: parsed.kind, text: parsed.text.slice(0, 500) };
+  } catch {
+    // A mangled cookie is ignored.
+  }
+  return undefined;
+}
