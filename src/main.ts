@@ -11,6 +11,7 @@ import {
   type Database,
   type PostgresDatabase,
   type SqliteDatabase,
+  connectionBudget,
 } from './db/index.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { createLogger } from './logging.js';
@@ -49,9 +50,10 @@ async function main(): Promise<void> {
   let db: Database;
   let installId: string;
   try {
-    db = openDatabase(config.env.database, (err) =>
-      log.warn({ err: err.message }, 'a database connection broke while idle; it is replaced'),
-    );
+    db = openDatabase(config.env.database, {
+      onIdleError: (err) => log.warn({ err: err.message }, 'a database connection broke while idle; it is replaced'),
+      poolSize: config.env.DATABASE_POOL_SIZE,
+    });
     // Several instances starting at once take turns migrating (PostgreSQL); the others find it done.
     await db.migrate();
     installId = await db.withTransaction((tx) =>
@@ -62,6 +64,22 @@ async function main(): Promise<void> {
       `Switchboard cannot start: the database ${where} cannot be opened or migrated: ${errorMessage(err)}\n`,
     );
     process.exit(1);
+  }
+
+  // Each instance opens up to its pool and the pager's connections: the server must have room for at least one.
+  if (db.engine === 'postgres') {
+    const budget = await connectionBudget(db as PostgresDatabase, config.env.DATABASE_POOL_SIZE).catch(() => undefined);
+    if (budget && budget.perInstance > budget.available) {
+      process.stderr.write(
+        `Switchboard cannot start: DATABASE_POOL_SIZE=${config.env.DATABASE_POOL_SIZE} needs ${budget.perInstance} connections to PostgreSQL (the pool and 3 for the pager), and the server allows ${budget.available} (max_connections ${budget.maxConnections}, less those kept for superusers): lower DATABASE_POOL_SIZE or raise max_connections\n`,
+      );
+      process.exit(1);
+    }
+    if (budget)
+      log.info(
+        { ...budget, instances: Math.floor(budget.available / budget.perInstance) },
+        `each instance opens up to ${budget.perInstance} connections to PostgreSQL; the server has room for ${Math.floor(budget.available / budget.perInstance)} such instances (fewer if others use it)`,
+      );
   }
 
   // Callers' numbers and words travel to the database: across a network, they should be encrypted.

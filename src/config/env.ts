@@ -70,6 +70,9 @@ export function isLocalUrl(url: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
 }
 
+/** PostgreSQL connections per instance for its work, unless DATABASE_POOL_SIZE says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
 const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -81,6 +84,15 @@ const envSchema = z
         message:
           'must look like file:PATH (SQLite, e.g. file:./data/switchboard.db) or postgres://user:pass@host:5432/db',
       }),
+    /** PostgreSQL: connections each instance opens for its work (the pager keeps 3 more of its own). */
+    DATABASE_POOL_SIZE: optionalText.transform((v, ctx) => {
+      const n = Number(v ?? DEFAULT_POOL_SIZE);
+      if (!Number.isInteger(n) || n < 2 || n > 500) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a number of connections from 2 to 500, like 10` });
+        return z.NEVER;
+      }
+      return n;
+    }),
     PUBLIC_URL: optionalText.pipe(
       z.url({ message: 'must be an absolute URL such as https://switchboard.example.com' }).optional(),
     ),

@@ -12,7 +12,7 @@ export {
 } from './engine.js';
 export { openDatabase, describeDatabase, isOnThisMachine } from './open.js';
 export { openSqlite, BUSY_TIMEOUT_MS, type SqliteDatabase } from './sqlite.js';
-export { openPostgres, type PostgresDatabase } from './postgres.js';
+export { openPostgres, connectionBudget, type ConnectionBudget, type PostgresDatabase } from './postgres.js';
 export * as tables from './schema.js';
 export { readState, readStatesLike, writeState, readOrCreateState, nextNumber, countInWindow } from './state.js';
 export { takeLease, releaseLease, forgetLeases } from './leases.js';

@@ -4,8 +4,11 @@ import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 /** Opens the database DATABASE_URL names (without migrating it). */
-export function openDatabase(target: DatabaseTarget, onIdleError?: (err: Error) => void): Database {
-  return target.engine === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, { onIdleError });
+export function openDatabase(
+  target: DatabaseTarget,
+  options: { onIdleError?: (err: Error) => void; poolSize?: number } = {},
+): Database {
+  return target.engine === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
 }
 
 /** How the database is named in logs and messages: the file, or the server and database without the password. */

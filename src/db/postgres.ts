@@ -20,6 +20,24 @@ export interface PostgresDatabase extends Database {
   usesTls(): Promise<boolean>;
 }
 
+/** The connections one instance may open (its pool and the pager's), and how many the server lets ordinary roles open. */
+export interface ConnectionBudget {
+  perInstance: number;
+  available: number;
+  maxConnections: number;
+}
+
+/** Reads the server's connection limit, to tell how many instances of this pool size it can take. */
+export async function connectionBudget(db: PostgresDatabase, poolSize: number): Promise<ConnectionBudget> {
+  const { rows } = await db.pool.query<{ max: number; kept: number }>(
+    `select current_setting('max_connections')::int as max,
+            current_setting('superuser_reserved_connections')::int
+              + coalesce(nullif(current_setting('reserved_connections', true), '')::int, 0) as kept`,
+  );
+  const { max, kept } = rows[0]!;
+  return { perInstance: poolSize + RESERVED_CONNECTIONS, available: max - kept, maxConnections: max };
+}
+
 type Transactional = { transaction<T>(work: (tx: Q) => Promise<T>): Promise<T> };
 
 /** Connections kept for the pager (`reserved()`), beside the pool everything else shares. */
@@ -47,6 +65,8 @@ export const SHARED_LIMITS = { lockTimeoutMs: 2_000, statementTimeoutMs: 4_000 }
 
 export interface PostgresOptions {
   onIdleError?: (err: Error) => void;
+  /** Connections for everything but the pager (DATABASE_POOL_SIZE); 10 unless set. */
+  poolSize?: number;
   holdLimitMs?: number;
 }
 
@@ -62,7 +82,7 @@ const unlimited = new WeakSet<pg.PoolClient>();
  * run at READ COMMITTED; stores lock the rows they change (forUpdate) and claim work with SKIP LOCKED.
  */
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresDatabase {
-  const { onIdleError = () => undefined, holdLimitMs = HOLD_LIMIT_MS } = options;
+  const { onIdleError = () => undefined, holdLimitMs = HOLD_LIMIT_MS, poolSize = 10 } = options;
   const poolOf = (max: number, limits?: typeof SHARED_LIMITS) => {
     const pool = new pg.Pool({
       connectionString: url,
@@ -90,7 +110,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     pool.on('release', (_err, client) => clearTimeout(held.get(client)));
     return pool;
   };
-  const pool = poolOf(10, SHARED_LIMITS);
+  const pool = poolOf(poolSize, SHARED_LIMITS);
   let reserved: PostgresDatabase | undefined;
   const main = over(pool, () => (reserved ??= over(poolOf(RESERVED_CONNECTIONS), () => reserved!)));
   return {

@@ -54,6 +54,16 @@ describe('start-up', () => {
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('refuses a pool size that is not a number of connections from 2 to 500', async () => {
+    for (const size of ['lots', '1', '10.5']) {
+      const result = await start({ DATABASE_POOL_SIZE: size });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `environment DATABASE_POOL_SIZE: "${size}" is not a number of connections from 2 to 500, like 10`,
+      );
+    }
+  });
+
   it('says in one line which PostgreSQL it could not reach, with the password left out', async () => {
     const result = await start({ DATABASE_URL: 'postgres://switchboard:s3cret-password@127.0.0.1:1/switchboard' });
     expect(result.code).toBe(1);
