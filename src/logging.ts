@@ -106,3 +106,35 @@ export const withoutLinkTokens = (text: string) => text.replace(/([?&]t=)[^\s&"'
 
 /** What a log may show of a message: no link token, no full number, no full address. */
 export const scrubForLog = (text: string) => maskEmailsIn(maskPhonesIn(withoutLinkTokens(text)));
+
+/** What node-cron says about a job, as node-cron's logger interface has it. */
+export interface JobLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string | Error, err?: Error): void;
+  debug(message: string | Error, err?: Error): void;
+}
+
+/**
+ * node-cron's own messages about one job, in this service's log with the job's name: its default logger
+ * prints "task still running, new execution blocked by overlap prevention!" to the console without saying
+ * which job. A job that loops by itself until its work is done (the outbox) overlaps its own tick on
+ * purpose; there that is a debug line, elsewhere a warning that the job ran longer than its period.
+ */
+export function jobLogger(log: Logger, job: string, overlap: 'expected' | 'warn' = 'warn'): JobLogger {
+  const own = log.child({ job });
+  const errorOf = (message: string | Error, err?: Error) => (message instanceof Error ? message : err);
+  return {
+    info: (message) => own.debug(message),
+    warn: (message) => {
+      if (/still running/.test(message)) {
+        if (overlap === 'expected') own.debug('still running at its next tick; it carries on by itself');
+        else own.warn(`job ${job} was still running at its next scheduled time, so that run was skipped`);
+        return;
+      }
+      own.warn(`job ${job}: ${message}`);
+    },
+    error: (message, err) => own.error({ err: errorOf(message, err) }, `job ${job} failed`),
+    debug: (message, err) => own.debug({ err: errorOf(message, err) }, `job ${job}: ${String(message)}`),
+  };
+}

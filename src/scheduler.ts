@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
+import { jobLogger } from './logging.js';
 import type { Services } from './app.js';
 import { forgetLeases, releaseLease, takeLease } from './db/index.js';
 import {
@@ -89,13 +90,13 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
         started: (await runDailyLineTest(lineTest)) ? 1 : 0,
         failed: (await checkLineTest(lineTest)) ? 1 : 0,
       })),
-      { noOverlap: true, name: 'line-test' },
+      { noOverlap: true, name: 'line-test', logger: jobLogger(log, 'line-test') },
     ),
     // SLA: warn the assignee at 75% of the time, the architects at breach.
     cron.schedule(
       '* * * * *',
       leased('sla-checks', () => runSlaChecks(services.tickets)),
-      { noOverlap: true, name: 'sla' },
+      { noOverlap: true, name: 'sla', logger: jobLogger(log, 'sla') },
     ),
     // The office hears of overdue callbacks once an hour, while the office is open.
     cron.schedule(
@@ -105,19 +106,24 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
           ? { overdue: await sendOverdueSummary(services.callbacks) }
           : undefined,
       ),
-      { noOverlap: true, name: 'overdue-callbacks' },
+      { noOverlap: true, name: 'overdue-callbacks', logger: jobLogger(log, 'overdue-callbacks') },
     ),
     cron.schedule(
       '*/5 * * * *',
       leased('billing-ledger', async () => ({ recorded: await syncLedger(db, services.calendar, clock.now()) })),
-      { noOverlap: true, name: 'billing-ledger' },
+      { noOverlap: true, name: 'billing-ledger', logger: jobLogger(log, 'billing-ledger') },
     ),
     // Billing's after-hours summary of last month: from 07:00 local on the 1st, checked hourly through the
     // 7th, so a 1st spent down or a missed run is made up (it is sent once: keyed on the month).
     cron.schedule(
       '0 7-23 1-7 * *',
       leased('monthly-summary', () => sendMonthlySummary(services.tickets)),
-      { noOverlap: true, name: 'monthly-summary', timezone: organisation.timezone },
+      {
+        noOverlap: true,
+        name: 'monthly-summary',
+        logger: jobLogger(log, 'monthly-summary'),
+        timezone: organisation.timezone,
+      },
     ),
     // Escalation steps are rows with a due time; checking every five seconds keeps a step within 5 s of due.
     // Every instance looks: each step is claimed with its row locked (others skip it), so none runs twice.
@@ -131,23 +137,27 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
           log.error({ err, job: 'escalations' }, 'escalations failed; will try again');
         }
       },
-      { noOverlap: true, name: 'escalations' },
+      { noOverlap: true, name: 'escalations', logger: jobLogger(log, 'escalations') },
     ),
     // Voicemails Twilio holds that no webhook delivered (the fallback document's, while the service was
     // down): looked for every minute, so one is paged within about a minute of the service coming back.
-    cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile-recordings' }),
+    cron.schedule('* * * * *', reconcile, {
+      noOverlap: true,
+      name: 'reconcile-recordings',
+      logger: jobLogger(log, 'reconcile-recordings'),
+    }),
     // Announcements posted with `notify` that reached their end: their clients are told it is over.
     cron.schedule(
       '* * * * *',
       leased('announcement-ends', async () => ({ told: await tellEndedAnnouncements(services.announcements) })),
-      { noOverlap: true, name: 'announcement-ends' },
+      { noOverlap: true, name: 'announcement-ends', logger: jobLogger(log, 'announcement-ends') },
     ),
     // Live-connect calls not put through whose tickets nobody was paged about (a backstop; it runs
     // whatever the organisation file says now, for calls made before a restart that changed it).
     cron.schedule(
       '* * * * *',
       leased('live-calls', async () => ({ paged: await pageForgottenLiveCalls(services.tickets) })),
-      { noOverlap: true, name: 'live-calls' },
+      { noOverlap: true, name: 'live-calls', logger: jobLogger(log, 'live-calls') },
     ),
     // Calls whose end Twilio never reported are closed as abandoned.
     cron.schedule(
@@ -157,7 +167,7 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
         const cutoff = new Date(now.getTime() - STALE_CALL_MS);
         return { closed: await db.withTransaction((tx) => closeStaleCalls(tx, cutoff, now)) };
       }),
-      { noOverlap: true, name: 'stale-calls' },
+      { noOverlap: true, name: 'stale-calls', logger: jobLogger(log, 'stale-calls') },
     ),
   ];
   // At once on start-up, for voicemails taken while the service was down. On SQLite no other process

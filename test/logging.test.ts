@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceState } from '../src/db/tables.js';
-import { createLogger } from '../src/logging.js';
+import cron from 'node-cron';
+import { createLogger, jobLogger } from '../src/logging.js';
 import { migratedDatabase } from './support/db.js';
 
 const REPLY = 'Hi Dana,\nthe new admin password is Tr0ub4dor&3\nand the VPN key is on its way.\nErin';
@@ -45,5 +46,30 @@ describe('what the log keeps of a failed database statement', async () => {
     expect(entry!.err.code).toBe('E_TEST');
     expect(lines.join('\n')).not.toContain('+13125550142');
     expect(lines.join('\n')).not.toContain('dana@acme.example');
+  });
+});
+
+describe('a scheduled job that runs past its next time', () => {
+  it('is named in the log, as a warning, and the outbox (which loops by itself) only at debug', async () => {
+    const { lines, log } = logger();
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 2_300));
+    const tasks = [
+      cron.schedule('* * * * * *', slow, { noOverlap: true, name: 'sla', logger: jobLogger(log, 'sla') }),
+      cron.schedule('* * * * * *', slow, {
+        noOverlap: true,
+        name: 'outbox',
+        logger: jobLogger(log, 'outbox', 'expected'),
+      }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    await Promise.all(tasks.map((t) => t.stop()));
+    const logged = lines.map((l) => JSON.parse(l) as { level: number; job: string; msg: string });
+    const sla = logged.filter((l) => l.job === 'sla');
+    expect(sla.length).toBeGreaterThan(0);
+    expect(sla[0]).toMatchObject({
+      level: 40,
+      msg: 'job sla was still running at its next scheduled time, so that run was skipped',
+    });
+    expect(logged.filter((l) => l.job === 'outbox')).toEqual([]); // info level: its debug lines are not written
   });
 });

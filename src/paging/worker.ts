@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron from 'node-cron';
+import { jobLogger } from '../logging.js';
 import { CHANNELS, DeliveryError, type Channel } from '../channels/index.js';
 import { takeTurns } from '../db/index.js';
 import { holdIfBursting, summariseHeld, type BundlingRules } from './bundling.js';
@@ -240,7 +241,11 @@ export function startOutboxWorker(given: OutboxDeps, options: { schedule?: boole
   const task =
     options.schedule === false
       ? undefined
-      : cron.schedule('* * * * * *', () => pass(), { noOverlap: true, name: 'outbox' });
+      : cron.schedule('* * * * * *', () => pass(), {
+          noOverlap: true,
+          name: 'outbox',
+          logger: jobLogger(log, 'outbox', 'expected'),
+        });
   void pass();
   return {
     kick: () => void pass(),
