@@ -16,6 +16,10 @@
  *
  *   npm run bench:voice                      (DURATION=10 CONNECTIONS=50 to change the load)
  *   npm run bench:voice -- --engine postgres (or both: SQLite and PostgreSQL side by side)
+ *   npm run bench:voice -- --engine postgres --rate 2000
+ *                                            (also calls arriving paced at a fixed 2,000 a second for
+ *                                             RATE_DURATION=60 s, after the closed loop: p99 from when each
+ *                                             call was due, gated at <= 30 ms on PostgreSQL, every 2xx saved)
  *   npm run bench:voice -- --lines           (two service lines, and two live announcements: one for
  *                                             every caller, one for a line's clients)
  *   npm run bench:voice -- --smoke           (one round of a second, 10 connections: the path still works;
@@ -47,6 +51,12 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? (SMOKE ? 10 : 50));
 const PACED_SHARE = Number(process.env.PACED_SHARE ?? 0.8);
 /** The paced load's keep-alive connections, opened before it starts (as many as the closed loop's). */
 const PACED_CONNECTIONS = Number(process.env.PACED_CONNECTIONS ?? CONNECTIONS);
+/** --rate N: a paced load at a fixed N calls a second, for RATE_DURATION seconds, on every engine. */
+const RATE = (() => {
+  const at = process.argv.indexOf('--rate');
+  return at < 0 ? undefined : Number(process.argv[at + 1]);
+})();
+const RATE_DURATION = Number(process.env.RATE_DURATION ?? 60);
 const TOKEN = 'bench-auth-token';
 /** The node flags `npm start` uses (package.json), so the service is measured as it runs. */
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
@@ -194,9 +204,9 @@ async function load(baseUrl: string, offset: number) {
  * Calls arriving at `rate` a second, paced (bench/paced.ts), for DURATION seconds: the latency a caller
  * sees at that rate, counted from when each call was due.
  */
-function paced(baseUrl: string, rate: number, offset: number): Promise<PacedResult> {
+function paced(baseUrl: string, rate: number, offset: number, seconds = DURATION): Promise<PacedResult> {
   const port = Number(new URL(baseUrl).port);
-  const requests = Array.from({ length: Math.round(rate * DURATION) }, (_, i) => {
+  const requests = Array.from({ length: Math.round(rate * seconds) }, (_, i) => {
     const { body, signature } = signedCall(baseUrl, offset + i);
     return postRequest(
       '/twilio/voice',
@@ -232,6 +242,8 @@ interface Measured {
   result: Rounds;
   /** With both engines: every round of the paced load at PACED_SHARE× SQLite's throughput. */
   paced: PacedResult[];
+  /** With --rate: the paced load at that fixed rate. */
+  fixed?: PacedResult;
   ceiling: Rounds;
   rss: number;
   persisted: number;
@@ -249,6 +261,7 @@ interface Running {
   warmUp: Load;
   rounds: Load[];
   paced: PacedResult[];
+  fixed?: PacedResult;
 }
 
 /**
@@ -316,6 +329,12 @@ async function main() {
       for (let round = 0; round < ROUNDS; round++)
         for (const r of running) r.paced.push(await paced(r.url, rate, 3e9 + round * 1e8));
     }
+    if (RATE) {
+      for (const r of running) {
+        console.error(`${r.engine}: calls paced at ${RATE} a second for ${RATE_DURATION} s…`);
+        r.fixed = await paced(r.url, RATE, 4e9, RATE_DURATION);
+      }
+    }
     for (const r of running) {
       const result = median(r.rounds);
       const rss = peakRss(r.service.pid!);
@@ -327,11 +346,13 @@ async function main() {
       const errors = errorLines.length;
       if (errors > 0) console.log(`  first error logged on ${r.engine}: ${errorLines[0]!.slice(0, 400)}`);
       // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
-      const answered = r.warmUp.ok + result.ok + r.paced.reduce((n, p) => n + p.ok, 0) + (r.sampleOk ? 1 : 0);
+      const answered =
+        r.warmUp.ok + result.ok + r.paced.reduce((n, p) => n + p.ok, 0) + (r.fixed?.ok ?? 0) + (r.sampleOk ? 1 : 0);
       measured.push({
         engine: r.engine,
         result,
         paced: r.paced,
+        fixed: r.fixed,
         ceiling,
         rss,
         persisted: await countRows(r.databaseUrl, 'calls'),
@@ -376,6 +397,17 @@ function report(measured: Measured[]) {
       console.log(
         `  paced at ${p.rate} calls/s (${PACED_SHARE}× SQLite's): answered ${p.achieved.toFixed(0)}/s, p50 ${p.p50} ms, p99 ${p.p99} ms${m.engine === 'postgres' ? ` (target <= ${p99Target} ms at 0.8×)` : ''}, max ${p.max} ms; rounds' p99 ${m.paced.map((x) => x.p99).join(', ')} ms; up to ${Math.max(...m.paced.map((x) => x.queued))} calls waiting for a connection, generator ${(100 * Math.max(...m.paced.map((x) => x.cpu))).toFixed(0)}% of a core, its longest stall ${Math.max(...m.paced.map((x) => x.stall))} ms; non-2xx ${m.paced.reduce((n, x) => n + x.non2xx, 0)}, errors ${m.paced.reduce((n, x) => n + x.errors, 0)}`,
       );
+    }
+    if (m.fixed) {
+      const p = m.fixed;
+      const target = m.engine === 'postgres' ? 30 : undefined;
+      console.log(
+        `  paced at ${p.rate} calls/s for ${RATE_DURATION} s: answered ${p.achieved.toFixed(0)}/s, p50 ${p.p50} ms, p99 ${p.p99} ms${target ? ` (target <= ${target} ms)` : ''}, max ${p.max} ms; up to ${p.queued} calls waiting for a connection, generator ${(100 * p.cpu).toFixed(0)}% of a core, its longest stall ${p.stall} ms; non-2xx ${p.non2xx}, errors ${p.errors}`,
+      );
+      if (target && p.p99 > target) {
+        console.log(`  MISSED: p99 ${p.p99} ms > ${target} ms at ${p.rate} calls/s`);
+        process.exitCode = 1;
+      }
     }
     console.log(`  peak resident memory  ${m.rss.toFixed(0)} MB (target < 150 MB)`);
     console.log(

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import { DateTime } from 'luxon';
 import { signIn, signInThrottled, signOut, startSession, typedEmail, SESSION_MS } from '../auth/index.js';
+import { sharedLimitStore } from '../db/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { maskEmail } from '../logging.js';
 import type { Kit } from './kit.js';
@@ -31,8 +32,9 @@ const formOf = (req: Request) => ({
 /**
  * Two limits on sign-in posts: per client address (only attempts that fail or are refused count, so a whole
  * office behind one address can still sign in at nine), and overall, which bounds the work a flood from many
- * addresses can cause. express-rate-limit's default store is in memory: per instance, so each instance of
- * the service allows this much on its own, and a restart forgets.
+ * addresses can cause. The counts are kept in the database, so on PostgreSQL every instance counts against
+ * the same limits, and a restart forgets nothing. Should the count itself fail, the attempt goes on to the
+ * password check (the per-account lockout still holds).
  */
 function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
   const header = s.env.CLIENT_IP_HEADER;
@@ -44,6 +46,8 @@ function signInLimits({ s, org, cookieOpts }: Kit): RequestHandler[] {
       limit,
       keyGenerator: keyOf,
       skipSuccessfulRequests: onlyRefusals,
+      store: sharedLimitStore(s.db, `dashboard-sign-in-${by}`),
+      passOnStoreError: true,
       requestPropertyName: property,
       standardHeaders: 'draft-7',
       legacyHeaders: false,

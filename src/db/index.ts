@@ -18,3 +18,4 @@ export { readState, readStatesLike, writeState, readOrCreateState, nextNumber, c
 export { takeLease, releaseLease, forgetLeases } from './leases.js';
 export { isBusy, retryWhenBusy } from './busy.js';
 export { errorCode, errorMessage, isUniqueViolation, isForeignKeyViolation } from './errors.js';
+export { sharedLimitStore, type SharedLimitStore } from './rate-limits.js';

@@ -23,6 +23,7 @@ export const {
   packageUsage,
   portalSessions,
   portalSignInLinks,
+  rateLimitHits,
   serviceState,
   sessions,
   supportPackages,

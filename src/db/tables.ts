@@ -23,3 +23,13 @@ export const jobLeases = sqliteTable('job_leases', {
   heldBy: text('held_by').notNull(),
   leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Counts for rate limits every instance shares (sign-in attempts, sign-in links): one row per limiter and
+ * key, its hits in the window that ends at `resetAt`.
+ */
+export const rateLimitHits = sqliteTable('rate_limit_hits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  resetAt: integer('reset_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import { recordAuditAlone } from '../audit/index.js';
+import { sharedLimitStore } from '../db/index.js';
 import { clientIp } from '../http/client-ip.js';
 import type { PortalDeps } from './deps.js';
 import { messagePage, signInPage } from './layout.js';
@@ -26,7 +27,7 @@ const typedOf = (req: Request) => (typeof req.body?.email === 'string' ? req.bod
 
 /**
  * Limits on asking for links, by the address asked for and by where the request came from, with
- * express-rate-limit (its default store is in memory: per instance, and a restart forgets). Past a limit,
+ * express-rate-limit, counted in the database (shared by every instance on PostgreSQL). Past a limit,
  * the answer says so: it is the same whether the address is registered or not.
  */
 function linkLimits(deps: PortalDeps, w: Words, cookieOpts: CookieOptions): RequestHandler[] {
@@ -36,6 +37,8 @@ function linkLimits(deps: PortalDeps, w: Words, cookieOpts: CookieOptions): Requ
       windowMs: WINDOW_MS,
       limit,
       keyGenerator: keyOf,
+      store: sharedLimitStore(deps.db, `portal-links-${by}`),
+      passOnStoreError: true,
       requestPropertyName: property,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
