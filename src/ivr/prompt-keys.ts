@@ -34,6 +34,7 @@ export const PROMPT_KEYS = [
   'code_gave_up',
   'callback_confirm',
   'callback_need_number',
+  'callback_type_number',
   'callback_bad_number',
   'callback_not_allowed',
   'callback_booked_soon',

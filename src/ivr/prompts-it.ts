@@ -48,6 +48,7 @@ export const it: PromptSet = {
   callback_confirm:
     'Grazie, {client}. Ti richiameremo al numero {phone}. Per confermare, premi 1. Per usare un altro numero, digitalo ora seguito da cancelletto.',
   callback_need_number: 'Grazie, {client}. Digita il numero a cui richiamarti, seguito da cancelletto.',
+  callback_type_number: 'Digita il numero a cui richiamarti, seguito da cancelletto.',
   callback_bad_number: 'Spiacenti, non possiamo chiamare quel numero.',
   callback_not_allowed: 'Ci scusi, possiamo richiamarla solo su un numero del nostro paese.',
   callback_booked_soon:

@@ -49,6 +49,7 @@ const en: PromptSet = {
   callback_confirm:
     'Thank you, {client}. We will call you back on {phone}. To confirm, press 1. To use another number, type it now, followed by hash.',
   callback_need_number: 'Thank you, {client}. Please type the number we should call you back on, followed by hash.',
+  callback_type_number: 'Please type the number we should call you back on, followed by hash.',
   callback_bad_number: 'Sorry, that is not a number we can call.',
   callback_not_allowed: 'Sorry, we can only call you back on a number in our own country.',
   callback_booked_soon:

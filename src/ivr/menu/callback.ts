@@ -27,7 +27,8 @@ export function askCallbackNumber(
   tryNo = 1,
   before: string[] = [],
 ): string {
-  const key = callerId ? 'callback_confirm' : 'callback_need_number';
+  // Asked again, or where the client is not known by name, the caller is not thanked by an empty name.
+  const key = callerId ? 'callback_confirm' : client ? 'callback_need_number' : 'callback_type_number';
   return gather(deps.speech, {
     before,
     prompts: [deps.speech.say(key, { client, phone: spellDigits(callerId ?? '') })],
