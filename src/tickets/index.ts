@@ -6,7 +6,7 @@ export {
   type VoicemailOutcome,
 } from './voicemail.js';
 export { escalateTicket, recordTranscription } from './by-phone.js';
-export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live.js';
+export { openLiveEmergency, pageUnansweredLive, type LiveCall } from './live-emergency.js';
 export type { TicketDeps, ConversationMail, MailThread } from './deps.js';
 export { ticketRoutes, ticketNumberParam } from './routes.js';
 export {
