@@ -64,7 +64,7 @@ async function startService(
       PUBLIC_URL,
       DATABASE_URL: databaseUrl,
       SWITCHBOARD_CONFIG: config,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', openSync(join(dir, `service-${port}-${bundling}.log`), 'w'), 'inherit'],
   });

@@ -246,11 +246,15 @@ export async function holdRow(tx: Q, id: number, until: Date): Promise<void> {
 
 /** Held pages whose time has come, oldest first. */
 export function heldDue(tx: Q, now: Date): Promise<OutboxRow[]> {
-  return tx
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.status, 'held'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.id));
+  // Locked until the summary is written; another instance summarising at the same moment skips them
+  // rather than waiting to fail on the summary's dedupe key.
+  return skipLocked(
+    tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'held'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.id)),
+  );
 }
 
 /** Held pages wait on until `at`. */
