@@ -344,6 +344,16 @@ async function main() {
         .split('\n')
         .filter((l) => l.includes('"level":50'));
       const errors = errorLines.length;
+      // Scheduled jobs that ran past their next time (node-cron's overlap warning, named by the service).
+      const late = new Map<string, number>();
+      for (const l of readFileSync(r.logFile, 'utf8').split('\n'))
+        if (l.includes('"level":40') && l.includes('still running')) {
+          const job = /"job":"([^"]+)"/.exec(l)?.[1] ?? '?';
+          late.set(job, (late.get(job) ?? 0) + 1);
+        }
+      console.log(
+        `  ${r.engine}: jobs still running at their next time: ${late.size ? [...late].map(([j, n]) => `${j} ×${n}`).join(', ') : 'none'}`,
+      );
       if (errors > 0) console.log(`  first error logged on ${r.engine}: ${errorLines[0]!.slice(0, 400)}`);
       // Every 2xx the service gave (warm-up, measurement, the sample) is a call it said it had.
       const answered =
