@@ -130,6 +130,7 @@ export async function servicesOf(deps: AppDeps): Promise<Services> {
     announcements,
     recordDelivery,
     onUnsavedRecording,
+    transcripts: deps.channels.voice.transcripts,
   };
   return {
     ...deps,

@@ -11,6 +11,7 @@ import {
   reconcileRecordings,
   runDailyLineTest,
   type LineTestDeps,
+  workOnTranscripts,
 } from './ivr/index.js';
 import { runDueEscalations, runSlaChecks } from './tickets/index.js';
 import { sendOverdueSummary } from './callbacks/index.js';
@@ -138,6 +139,21 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
         }
       },
       { noOverlap: true, name: 'escalations', logger: jobLogger(log, 'escalations') },
+    ),
+    // Voicemails' transcripts by the speech service, when one is configured: asked for (if the kick after
+    // the voicemail did not), and read back if its callback did not come. Every instance may look: each
+    // voicemail's turn is taken in one statement.
+    cron.schedule(
+      '*/20 * * * * *',
+      async () => {
+        if (!services.ivr.transcripts) return;
+        const done = await workOnTranscripts(services.ivr).catch((err: unknown) => {
+          log.warn({ err: (err as Error).message, job: 'transcripts' }, 'transcripts: will try again');
+          return undefined;
+        });
+        if (done && (done.asked || done.written)) log.info({ job: 'transcripts', ...done }, 'transcripts done');
+      },
+      { noOverlap: true, name: 'transcripts', logger: jobLogger(log, 'transcripts') },
     ),
     // Voicemails Twilio holds that no webhook delivered (the fallback document's, while the service was
     // down): looked for every minute, so one is paged within about a minute of the service coming back.

@@ -29,6 +29,7 @@ export function createChannels(env: Env, log: Logger): Channels {
           authToken: env.TWILIO_AUTH_TOKEN,
           from: env.TWILIO_PHONE_NUMBER,
           messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+          intelligenceServiceSid: env.TWILIO_INTELLIGENCE_SERVICE_SID,
           apiUrl: env.TWILIO_API_URL,
           timeoutMs: env.TWILIO_TIMEOUT,
         })

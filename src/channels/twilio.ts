@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type Twilio from 'twilio';
-import { DeliveryError, type RecordingSummary, type Sent, type Sms, type Voice } from './types.js';
+import { DeliveryError, type RecordingSummary, type Sent, type Sms, type Transcripts, type Voice } from './types.js';
 
 export interface TwilioSettings {
   accountSid: string;
@@ -9,6 +9,8 @@ export interface TwilioSettings {
   from: string;
   /** Texts go out through this Messaging Service, from a number of its pool that Twilio picks. */
   messagingServiceSid?: string;
+  /** Voicemails are transcribed by this Conversational Intelligence service (its language is set in Twilio). */
+  intelligenceServiceSid?: string;
   /** Replaces https://api.twilio.com (local simulators, tests). */
   apiUrl?: string;
   /** How long one REST request may take, in ms. */
@@ -46,7 +48,10 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
   const twilio = createRequire(import.meta.url)('twilio') as typeof Twilio;
   const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, timeout: settings.timeoutMs });
   const base = (settings.apiUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
-  if (settings.apiUrl) client.api.baseUrl = base;
+  if (settings.apiUrl) {
+    client.api.baseUrl = base;
+    client.intelligence.baseUrl = base;
+  }
   const auth = `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}`;
   const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
@@ -91,6 +96,9 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
     },
     voice: {
       live: true,
+      ...(settings.intelligenceServiceSid
+        ? { transcripts: intelligenceTranscripts(client, settings.intelligenceServiceSid, guarded) }
+        : {}),
       call: (c) =>
         guarded(async () => {
           const call = await client.calls.create({
@@ -139,5 +147,43 @@ export function twilioChannels(settings: TwilioSettings): { sms: Sms; voice: Voi
         }
       },
     },
+  };
+}
+
+/** Still being written: Twilio's queued, new and in-progress. */
+const TRANSCRIPT_PENDING = new Set(['queued', 'new', 'in-progress']);
+
+/**
+ * Transcripts by a Conversational Intelligence service: asked for by the recording's SID (kept as the
+ * transcript's customer key), read back sentence by sentence once Twilio has finished.
+ */
+function intelligenceTranscripts(
+  client: ReturnType<typeof Twilio>,
+  serviceSid: string,
+  guarded: <T>(call: () => Promise<T>) => Promise<T>,
+): Transcripts {
+  return {
+    request: (recordingSid) =>
+      guarded(async () => {
+        const transcript = await client.intelligence.v2.transcripts.create({
+          serviceSid,
+          channel: { media_properties: { source_sid: recordingSid } },
+          customerKey: recordingSid,
+        });
+        return transcript.sid;
+      }),
+    read: (transcriptId) =>
+      guarded(async () => {
+        const transcript = await client.intelligence.v2.transcripts(transcriptId).fetch();
+        if (TRANSCRIPT_PENDING.has(transcript.status)) return { status: 'pending' as const };
+        if (transcript.status !== 'completed') return { status: 'failed' as const };
+        const sentences = await client.intelligence.v2.transcripts(transcriptId).sentences.list({ limit: 1_000 });
+        const text = sentences
+          .sort((a, b) => a.sentenceIndex - b.sentenceIndex)
+          .map((s) => s.transcript.trim())
+          .filter(Boolean)
+          .join(' ');
+        return { status: 'done' as const, text };
+      }),
   };
 }

@@ -71,8 +71,18 @@ export interface Sms {
   findSent(query: SentQuery & { body: string }): Promise<Sent[]>;
 }
 
+/** A speech service that writes down recordings (Twilio's Conversational Intelligence), when one is configured. */
+export interface Transcripts {
+  /** Asks for a transcript of a recording; answers the transcript's id. */
+  request(recordingSid: string): Promise<string>;
+  /** Where a transcript stands, with its words once it is done. */
+  read(transcriptId: string): Promise<{ status: 'pending' | 'done' | 'failed'; text?: string }>;
+}
+
 export interface Voice {
   readonly live: boolean;
+  /** Transcripts in the organisation's language, when a speech service is configured. */
+  readonly transcripts?: Transcripts;
   call(call: OutboundCall): Promise<Sent>;
   /** Calls the account placed to `to` since `since` (newest first): did Twilio take the request? */
   findCalls(query: SentQuery): Promise<Sent[]>;

@@ -112,6 +112,16 @@ const envSchema = z
         )
         .optional(),
     ),
+    /** Voicemails are transcribed by this Conversational Intelligence service, in its language. */
+    TWILIO_INTELLIGENCE_SERVICE_SID: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^GA[0-9a-fA-F]{32}$/,
+          'must be a Conversational Intelligence service SID: GA and 32 hex digits (Twilio Console, Conversational Intelligence, Services)',
+        )
+        .optional(),
+    ),
     SMTP_URL: optionalText.pipe(z.url({ message: 'must look like smtp://user:pass@host:587' }).optional()),
     MAIL_FROM: optionalText,
     SLACK_BOT_TOKEN: optionalText,

@@ -8,6 +8,7 @@ import type { CallbackDeps } from '../callbacks/index.js';
 import type { ClientDeps } from '../clients/index.js';
 import type { AnnouncementBoard } from '../announcements/index.js';
 import type { DeliveryRecorder } from '../paging/index.js';
+import type { Transcripts } from '../channels/index.js';
 import { spellDigits, type Speech } from './prompts.js';
 import { record } from './twiml.js';
 
@@ -29,10 +30,12 @@ export interface IvrDeps {
   recordDelivery?: DeliveryRecorder;
   /** A recording whose webhook could not be saved: reconciliation should look for it soon. */
   onUnsavedRecording?: (recordingSid: string | undefined) => void;
+  /** The speech service that transcribes voicemails in the organisation's language, when one is configured. */
+  transcripts?: Transcripts;
 }
 
 /** What a pure TwiML renderer reads: the words, the webhooks' base URL and the organisation file. */
-export type TwimlDeps = Pick<IvrDeps, 'speech' | 'publicUrl' | 'organisation'>;
+export type TwimlDeps = Pick<IvrDeps, 'speech' | 'publicUrl' | 'organisation' | 'transcripts'>;
 
 /** What Twilio tells us on every step of a call (or text), already cleaned. */
 export interface CallStep {
@@ -107,7 +110,9 @@ export function askForRecording(
     before: [...before, prompt],
     action: voiceUrl(deps, 'recorded', q),
     statusCallback: voiceUrl(deps, 'recording-status', q) + RETRY_ON_FAILURE,
-    transcribeCallback: voiceUrl(deps, 'transcription') + RETRY_ON_FAILURE,
+    transcribeCallback: transcribeByRecord({ organisation: deps.organisation, transcribing: Boolean(deps.transcripts) })
+      ? voiceUrl(deps, 'transcription') + RETRY_ON_FAILURE
+      : undefined,
     nothingRecorded: voiceUrl(deps, 'no-recording', q),
     maxLengthSeconds: Math.round(deps.organisation.emergency.maxRecordingMs / 1000),
   });
@@ -131,4 +136,20 @@ export const staffOf = (deps: IvrDeps, step: CallStep): StaffMember | undefined 
 export async function callerName(deps: IvrDeps, ticket: Ticket): Promise<string> {
   const client = ticket.clientId ? (await clientById(deps.db.q, ticket.clientId))?.name : undefined;
   return client ?? deps.speech.say('page_unidentified');
+}
+
+/** Twilio's <Record transcribe> writes English only, and only recordings of 2 to 120 seconds (error 13617). */
+const RECORD_TRANSCRIBES_UP_TO_MS = 120_000;
+
+/**
+ * Whether a voicemail's <Record> should ask Twilio for its transcription: only with no speech service
+ * configured, in an English-speaking organisation, when no recording can be longer than Twilio transcribes.
+ * Never an English transcription of an Italian or Russian caller.
+ */
+export function transcribeByRecord(deps: { organisation: Organisation; transcribing: boolean }): boolean {
+  return (
+    !deps.transcribing &&
+    deps.organisation.language.toLowerCase().startsWith('en') &&
+    deps.organisation.emergency.maxRecordingMs <= RECORD_TRANSCRIBES_UP_TO_MS
+  );
 }

@@ -19,3 +19,5 @@ export {
   type LineTest,
   type LineTestDeps,
 } from './line-test.js';
+export { workOnTranscripts } from './transcripts.js';
+export { transcribeByRecord } from './context.js';

@@ -8,6 +8,7 @@ import {
 import { CALL_ENDED, attempt, askForRecording, spellNumber, type CallStep, type IvrDeps } from './context.js';
 import { liveCallEnded } from './live.js';
 import { callBySid, callOf, closeUnfinished, noteOnCall, recordOutcome } from './store.js';
+import { askForTranscriptSoon } from './transcripts.js';
 import { empty, sayAndHangUp } from './twiml.js';
 
 function kindOf(step: CallStep): VoicemailKind {
@@ -50,6 +51,7 @@ async function ingest(deps: IvrDeps, step: CallStep, source: 'record_action' | '
     // Only the action request can ask again, and only while the caller is still on the line.
     canAskAgain: attempt(step) < 2 && step.digits !== 'hangup' && step.form.Digits !== 'hangup',
   });
+  if (result.result !== 'too_short') askForTranscriptSoon(deps);
   if (result.result !== 'too_short' && result.ticket) {
     const kind = kindOf(step);
     await recordOutcome(

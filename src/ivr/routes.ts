@@ -22,7 +22,7 @@ export function callStepOf(rawBody: unknown, rawQuery: Record<string, unknown>):
   const form: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
     const c = clean(Array.isArray(v) ? v[0] : v, k === 'TranscriptionText' ? 10_000 : 512);
-    if (c !== undefined && /^[A-Za-z]{1,40}$/.test(k)) form[k] = c;
+    if (c !== undefined && /^[A-Za-z][A-Za-z_]{0,39}$/.test(k)) form[k] = c;
   }
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(rawQuery)) {

@@ -8,6 +8,7 @@ import { helpdeskDone, helpdeskMissed } from './menu/helpdesk.js';
 import { emergencyLine } from './menu/service-line.js';
 import { ticketCode, ticketNumber } from './menu/ticket.js';
 import { callStatus, noRecording, recorded, recordingStatus, transcription } from './recordings.js';
+import { transcriptReady } from './transcripts.js';
 import { bridge, bridgeDone, callbackCall, callbackDone, outboundStatus, pageAck, pageCall } from './staff-calls.js';
 import { incomingText, textStatus } from './texts.js';
 import { liveAccept, liveDone, liveWhisper } from './live.js';
@@ -38,6 +39,8 @@ export const STEPS: Record<string, Step> = {
   '/voice/no-recording': noRecording,
   '/voice/recording-status': recordingStatus,
   '/voice/transcription': transcription,
+  // The speech service's "transcript available" callback (Conversational Intelligence).
+  '/voice/transcript': transcriptReady,
   '/voice/status': callStatus,
   // The daily line test's own leg: it waits on the line while its keys walk the helpdesk's menu.
   '/voice/line-test-leg': lineTestLeg,

@@ -45,7 +45,8 @@ export async function recordTranscription(
   const now = deps.clock.now();
   const ticket = await deps.db.withTransaction(async (tx) => {
     const voicemail = await store.voicemailBySid(tx, recordingSid);
-    if (!voicemail || voicemail.transcription === text) return undefined;
+    // The first transcription to arrive is kept (Twilio's, or a speech service's): told once, never replaced.
+    if (!voicemail || voicemail.transcription !== null) return undefined;
     await store.updateVoicemail(tx, voicemail.id, { transcription: text });
     if (!voicemail.ticketId) return undefined;
     const ticket = (await store.ticketByIdForUpdate(tx, voicemail.ticketId))!;

@@ -101,6 +101,13 @@ export {
   type NewAttachment,
 } from './conversation.js';
 export { openTicket, type WrittenRequest } from './open.js';
+export {
+  voicemailsForTranscripts,
+  takeTranscriptWork,
+  setTranscriptId,
+  voicemailByTranscriptId,
+  type TranscriptWork,
+} from './transcript-store.js';
 export { visibleTickets, visibleTicket, openedBySince, type Viewer } from './visible-store.js';
 export {
   openForClient,

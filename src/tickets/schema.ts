@@ -129,9 +129,17 @@ export const voicemails = sqliteTable(
     recordingUrl: text('recording_url'),
     durationSeconds: integer('duration_seconds').notNull(),
     transcription: text('transcription'),
+    /** A transcript asked of a speech service for this recording: its id there, once it has one. */
+    transcriptId: text('transcript_id'),
+    /** When the transcript was last asked for (or looked at): a request that failed is asked again later. */
+    transcriptAskedAt: integer('transcript_asked_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('voicemails_ticket_idx').on(t.ticketId), index('voicemails_call_idx').on(t.callSid)],
+  (t) => [
+    index('voicemails_ticket_idx').on(t.ticketId),
+    index('voicemails_call_idx').on(t.callSid),
+    index('voicemails_transcript_idx').on(t.transcriptId),
+  ],
 );
 
 /** Time staff spent on a ticket; billable, split by rate period like every other event. */

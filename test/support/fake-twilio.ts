@@ -30,6 +30,16 @@ export interface PlacedCall {
   sendDigits?: string;
   receivedAt: number;
 }
+/** A transcript asked of a Conversational Intelligence service (intelligence.twilio.com/v2/Transcripts). */
+export interface IntelligenceTranscript {
+  sid: string;
+  serviceSid: string;
+  /** The recording it transcribes (the request's Channel media_properties.source_sid). */
+  sourceSid: string;
+  customerKey?: string;
+  status: 'queued' | 'in-progress' | 'completed' | 'failed';
+  sentences: string[];
+}
 export interface StoredRecording {
   sid: string;
   callSid: string;
@@ -50,7 +60,7 @@ export interface ListRequest {
 }
 
 /** What reaches the fault hook: a POSTed message or call, a list's GET, or a recording's audio. */
-export type TwilioRequestKind = 'message' | 'call' | 'list' | 'audio';
+export type TwilioRequestKind = 'message' | 'call' | 'list' | 'audio' | 'transcript';
 
 /**
  * A provider fault at the wire. Stored means the message/call is in `messages`/`calls` and listed.
@@ -73,6 +83,8 @@ export interface FakeTwilio {
   messages: SentMessage[];
   calls: PlacedCall[];
   recordings: StoredRecording[];
+  /** Transcripts asked for, oldest first; a test finishes one by setting its status and sentences. */
+  transcripts: IntelligenceTranscript[];
   /** Decides per request whether to fail it (an outage, an opted-out recipient...). */
   failWith?: (kind: 'message' | 'call', to: string) => TwilioError | undefined;
   /** Decides per request whether it misbehaves at the wire; `form` is the POST's form or the GET's query. */
@@ -204,6 +216,20 @@ function listPage<T extends { to: string; from: string; receivedAt: number }>(
   };
 }
 
+const transcriptJson = (t: IntelligenceTranscript) => ({
+  sid: t.sid,
+  account_sid: ACCOUNT_SID,
+  service_sid: t.serviceSid,
+  customer_key: t.customerKey ?? null,
+  status: t.status,
+  channel: { media_properties: { source_sid: t.sourceSid } },
+  data_logging: false,
+  language_code: null,
+  date_created: new Date().toISOString(),
+  date_updated: new Date().toISOString(),
+  url: `/v2/Transcripts/${t.sid}`,
+});
+
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const fake: FakeTwilio = {
     url: '',
@@ -211,6 +237,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     messages: [],
     calls: [],
     recordings: [],
+    transcripts: [],
     now: () => Date.now(),
     requests: 0,
     listRequests: [],
@@ -371,6 +398,55 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         });
       const placed = fake.calls.find((c) => c.sid === call[1]);
       return placed ? json(200, callJson(placed)) : fail({ status: 404, code: 20404, message: 'not found' });
+    }
+    // Conversational Intelligence: transcripts of recordings, and their sentences once completed.
+    if (req.method === 'POST' && url.pathname === '/v2/Transcripts') {
+      const form = await readForm(req);
+      const fault = fake.fault?.('transcript', form, url.pathname);
+      if (fault?.mode === 'drop-before') return void req.socket.destroy();
+      const channel = JSON.parse(form.Channel ?? '{}') as { media_properties?: { source_sid?: string } };
+      const sourceSid = channel.media_properties?.source_sid;
+      if (!form.ServiceSid || !sourceSid)
+        return fail({ status: 400, code: 20001, message: 'ServiceSid and a Channel with a source_sid are required' });
+      const t: IntelligenceTranscript = {
+        sid: sid('GT'),
+        serviceSid: form.ServiceSid,
+        sourceSid,
+        customerKey: form.CustomerKey,
+        status: 'queued',
+        sentences: [],
+      };
+      fake.transcripts.push(t);
+      return answer(fault, 201, transcriptJson(t));
+    }
+    const transcript = /^\/v2\/Transcripts\/(GT\w+)(\/Sentences)?$/.exec(url.pathname);
+    if (req.method === 'GET' && transcript) {
+      const t = fake.transcripts.find((x) => x.sid === transcript[1]);
+      if (!t) return fail({ status: 404, code: 20404, message: 'not found' });
+      if (!transcript[2]) return json(200, transcriptJson(t));
+      const sentences = t.sentences.map((text, i) => ({
+        media_channel: 1,
+        sentence_index: i,
+        start_time: String(i * 3),
+        end_time: String(i * 3 + 3),
+        transcript: text,
+        sid: `GX${String(i).padStart(32, '0')}`,
+        confidence: '0.9',
+        words: [],
+      }));
+      const uri = `${fake.url}/v2/Transcripts/${t.sid}/Sentences?PageSize=1000&Page=0`;
+      return json(200, {
+        sentences,
+        meta: {
+          page: 0,
+          page_size: 1000,
+          first_page_url: uri,
+          previous_page_url: null,
+          url: uri,
+          next_page_url: null,
+          key: 'sentences',
+        },
+      });
     }
     const audio = /^\/2010-04-01\/Accounts\/AC\w+\/Recordings\/(RE\w+)\.mp3$/.exec(url.pathname);
     if (req.method === 'GET' && audio) {
