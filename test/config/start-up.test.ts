@@ -54,6 +54,14 @@ describe('start-up', () => {
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('refuses a Conversational Intelligence service SID that is not GA and 32 hex digits', async () => {
+    const result = await start({ TWILIO_INTELLIGENCE_SERVICE_SID: 'MG0123' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'environment TWILIO_INTELLIGENCE_SERVICE_SID: must be a Conversational Intelligence service SID',
+    );
+  });
+
   it('refuses a pool size that is not a number of connections from 2 to 500', async () => {
     for (const size of ['lots', '1', '10.5']) {
       const result = await start({ DATABASE_POOL_SIZE: size });
