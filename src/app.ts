@@ -23,7 +23,7 @@ import {
   type AnnouncementBoard,
   type AnnouncementDeps,
 } from './announcements/index.js';
-import { onCallRoutes } from './oncall/index.js';
+import { onCallFeedRoutes, onCallRoutes } from './oncall/index.js';
 import { createPager, type ChannelHealth, type DeliveryRecorder, type Pager } from './paging/index.js';
 import { ticketRoutes, timelineRecorder, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
@@ -190,6 +190,7 @@ export function createApp(services: Services): App {
   app.use(ackLinkRoutes(ackRouteDeps));
   app.use(slackRoutes(ackRouteDeps));
   app.use(voicemailRoutes({ ...tickets, voice: services.channels.voice, log, clientIpHeader: env.CLIENT_IP_HEADER }));
+  app.use(onCallFeedRoutes({ db, clock, organisation: config.organisation }));
 
   const api = express.Router();
   api.use(requireApiToken(env.API_TOKEN));

@@ -13,7 +13,7 @@ import {
   type LineTestDeps,
   workOnTranscripts,
 } from './ivr/index.js';
-import { runDueEscalations, runSlaChecks } from './tickets/index.js';
+import { runDueEscalations, runSlaChecks, tellHandoffs } from './tickets/index.js';
 import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
 import { ratePeriodAt } from './calendar/index.js';
@@ -139,6 +139,12 @@ export function startScheduler(services: Services): { stop(): Promise<void> } {
         }
       },
       { noOverlap: true, name: 'escalations', logger: jobLogger(log, 'escalations') },
+    ),
+    // "You're on call now" to whoever takes over at a hand-off (each once, keyed on the hand-off).
+    cron.schedule(
+      '* * * * *',
+      leased('handoffs', async () => ({ told: await tellHandoffs(services.tickets) })),
+      { noOverlap: true, name: 'handoffs', logger: jobLogger(log, 'handoffs') },
     ),
     // Voicemails' transcripts by the speech service, when one is configured: asked for (if the kick after
     // the voicemail did not), and read back if its callback did not come. Every instance may look: each

@@ -26,6 +26,7 @@ import type { Kit } from './kit.js';
 import { html } from './html.js';
 import { csrfField, messagePage, page, when } from './layout.js';
 import { afterHoursPage, reportPage } from './billing.js';
+import { feedsCard } from './feed-routes.js';
 import { allow } from './session.js';
 
 const MAX_LIST = 500;
@@ -95,6 +96,7 @@ export function onCallPage(router: Router, { s, org, names, ctxOf, send, after, 
       )}
       </tbody></table>
       <p class="muted">Rotation: ${org.onCall.rotation.map(names).join(' → ')}, ${org.onCall.shift}. Times are ${org.timezone}.</p>
+      ${await feedsCard(s.db.q, ctx, org)}
       ${
         manage
           ? html`<h2>Cover the rotation</h2>

@@ -7,6 +7,7 @@ import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
 import { homeOf, messagePage } from './layout.js';
 import { billingPages, onCallPage } from './office-routes.js';
+import { feedRoutes } from './feed-routes.js';
 import { auditPage } from './audit-routes.js';
 import { lineTestState } from '../ivr/index.js';
 import { announcementPages } from './announcement-routes.js';
@@ -84,6 +85,7 @@ export function dashboardRoutes(s: DashboardDeps): Router {
   queueRoutes(router, kit);
   ticketPageRoutes(router, kit);
   onCallPage(router, kit);
+  feedRoutes(router, kit);
   announcementPages(router, kit);
   billingPages(router, kit);
   auditPage(router, kit);

@@ -18,6 +18,7 @@ export const {
   jobLeases,
   mailBounces,
   mailInFlight,
+  oncallFeeds,
   oncallOverrides,
   outbox,
   packageUsage,

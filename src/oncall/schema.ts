@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Someone covering the on-call shift for a while in place of the rotation (holiday, sickness, swap). */
 export const oncallOverrides = sqliteTable(
@@ -14,4 +14,21 @@ export const oncallOverrides = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('oncall_overrides_span_idx').on(t.startsAt, t.endsAt)],
+);
+
+/**
+ * Calendar feeds of who is on call (`/oncall/<token>.ics`): one per staff member (their own shifts) and
+ * one per rotation (`line` = a service line's id, or `default` for the organisation's own), each under a
+ * secret token kept only as its hash. Rotating a feed replaces its token; the old address stops working.
+ */
+export const oncallFeeds = sqliteTable(
+  'oncall_feeds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['staff', 'line'] }).notNull(),
+    subject: text('subject').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('oncall_feeds_subject_idx').on(t.kind, t.subject)],
 );

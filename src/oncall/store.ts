@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
-import { oncallOverrides } from './schema.js';
+import { oncallFeeds, oncallOverrides } from './schema.js';
 
 export type Override = typeof oncallOverrides.$inferSelect;
 export type NewOverride = Omit<typeof oncallOverrides.$inferInsert, 'id'>;
@@ -39,4 +39,35 @@ export async function overrideAt(q: ReadQ, at: Date, line: string | null = null)
     .orderBy(desc(oncallOverrides.createdAt), desc(oncallOverrides.id))
     .limit(1);
   return row;
+}
+
+export type Feed = typeof oncallFeeds.$inferSelect;
+
+/** A calendar feed by its token's hash. */
+export async function feedByTokenHash(q: ReadQ, tokenHash: string): Promise<Feed | undefined> {
+  const [row] = await q.select().from(oncallFeeds).where(eq(oncallFeeds.tokenHash, tokenHash));
+  return row;
+}
+
+/** Whether a feed exists for a person or a rotation (its token is never shown again once made). */
+export async function feedOf(q: ReadQ, kind: Feed['kind'], subject: string): Promise<Feed | undefined> {
+  const [row] = await q
+    .select()
+    .from(oncallFeeds)
+    .where(and(eq(oncallFeeds.kind, kind), eq(oncallFeeds.subject, subject)));
+  return row;
+}
+
+/** Gives a feed a new token (a first one, or in place of the old, which stops working). */
+export async function replaceFeedToken(
+  tx: Q,
+  kind: Feed['kind'],
+  subject: string,
+  tokenHash: string,
+  now: Date,
+): Promise<void> {
+  await tx
+    .insert(oncallFeeds)
+    .values({ kind, subject, tokenHash, createdAt: now })
+    .onConflictDoUpdate({ target: [oncallFeeds.kind, oncallFeeds.subject], set: { tokenHash, createdAt: now } });
 }

@@ -30,6 +30,7 @@ const PURPOSE: Record<NoticeKind, OutboxPurpose> = {
   customer_replied: 'notice',
   staff_reply: 'requester',
   line_test_failed: 'page',
+  on_call_now: 'notice',
   announcement: 'notice',
   portal_link: 'requester',
   requester: 'requester',

@@ -27,6 +27,7 @@ export const NOTICE_KINDS = [
   'line_test_failed',
   'announcement',
   'portal_link',
+  'on_call_now',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -113,6 +114,8 @@ export type Notice =
   | { kind: 'line_test_failed'; from: string; to: string; at: Date; why: string }
   /** A sign-in link to the clients' portal, for the address that asked for it. */
   | { kind: 'portal_link'; link: string; minutes: number }
+  /** At a hand-off, to the person taking over: who hands over, until when, the emergencies still open. */
+  | { kind: 'on_call_now'; line?: string; handsOver?: string; until: Date; open: TicketRef[] }
   /** A known outage or planned work, told to the affected clients' contacts when posted and when over. */
   | {
       kind: 'announcement';

@@ -151,6 +151,18 @@ const EMAIL: Renderer<EmailMessage> = {
     subject: `${tag(ctx)} ${ticketLabel(n.ticket.number)}: ${n.from} replied`,
     text: `${n.from} wrote on ${ticketLabel(n.ticket.number)}:\n\n${n.excerpt}\n\n${ctx.publicUrl}/dashboard/tickets/${n.ticket.number}`,
   }),
+  on_call_now: (n, ctx) => ({
+    subject: `${tag(ctx)} You are on call${n.line ? ` for ${n.line}` : ''} now, until ${localTime(ctx, n.until)}`,
+    text: [
+      `You are on call${n.line ? ` for ${n.line}` : ''} from now until ${localTime(ctx, n.until)}${n.handsOver ? `, taking over from ${n.handsOver}` : ''}.`,
+      '',
+      n.open.length
+        ? `Emergencies still open: ${n.open.map((t) => ticketLabel(t.number)).join(', ')} (${ctx.publicUrl}/dashboard/tickets).`
+        : 'No emergencies are open.',
+      '',
+      `Who is on call when: ${ctx.publicUrl}/dashboard/oncall`,
+    ].join('\n'),
+  }),
   line_test_failed: (n, ctx) => ({
     subject: `${tag(ctx)} The helpdesk line is not reaching Switchboard`,
     text: [

@@ -70,6 +70,7 @@ const SLACK: Renderer<SlackMessage> = {
   email_refused: () => undefined,
   customer_replied: () => undefined,
   staff_reply: () => undefined,
+  on_call_now: () => undefined,
   line_test_failed: (n, ctx) => ({
     text: `:rotating_light: ${ctx.organisation}: the helpdesk line ${n.to} is not reaching Switchboard (test call from ${n.from}: ${n.why}). Check the number's Voice URL and the Twilio account.`,
   }),

@@ -14,6 +14,7 @@ import {
   type Renderer,
 } from './render-text.js';
 import type { Notice, RenderContext } from './notices.js';
+import { localTime } from './words.js';
 
 /** Texts: short, plain, readable on any phone. */
 const SMS: Renderer<string> = {
@@ -53,6 +54,8 @@ const SMS: Renderer<string> = {
   email_refused: () => undefined,
   customer_replied: (n) => `${ticketLabel(n.ticket.number)}: ${n.from} replied: ${n.excerpt}`.slice(0, 300),
   staff_reply: () => undefined,
+  on_call_now: (n, ctx) =>
+    `${ctx.organisation}: you are on call${n.line ? ` for ${n.line}` : ''} now, until ${localTime(ctx, n.until)}${n.handsOver ? `, taking over from ${n.handsOver}` : ''}. ${n.open.length ? `Open emergencies: ${n.open.map((t) => ticketLabel(t.number)).join(', ')}.` : 'No open emergencies.'}`,
   line_test_failed: (n, ctx) =>
     `${ctx.organisation}: the helpdesk line is not reaching Switchboard. A test call from ${n.from} to ${n.to} was not answered by the service (${n.why}). Callers may not be getting through: check the number's Voice URL and the Twilio account now.`,
   requester: (n, ctx) => requesterText(ctx, n.ticket, n.change),

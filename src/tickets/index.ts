@@ -123,3 +123,4 @@ export {
 } from './client-actions.js';
 export { MAX_ATTACHMENT_BYTES, MAX_KEPT_BYTES, MAX_ATTACHMENTS } from './limits.js';
 export { factsOf, requesterOf } from './facts.js';
+export { tellHandoffs } from './handoff.js';

@@ -21,6 +21,8 @@ export const staffMember = (country: CountryCode) =>
       slack: z.string().trim().min(1).optional(),
       /** A phone that cannot take texts: pages come as voice calls. */
       landline: z.boolean().default(false),
+      /** "You're on call now" by SMS and email at each hand-off to this person (false: none). */
+      handoff_notice: z.boolean().default(true),
     })
     .strict();
 
