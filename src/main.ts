@@ -99,6 +99,8 @@ async function main(): Promise<void> {
   // the worker is started next, before anything can call these.
   const toWorker = { kick: () => outbox.kick(), health: () => outbox.health() };
   const services = await servicesOf({ config, db, clock: systemClock, channels, log, outbox: toWorker });
+  // This machine and port: one process at a time holds them, so leases held under it are this instance's.
+  const instance = config.env.PORT ? `${process.env.FLY_MACHINE_ID ?? hostname()}:${config.env.PORT}` : undefined;
   const outbox = startOutboxWorker({
     db,
     channels,
@@ -111,10 +113,11 @@ async function main(): Promise<void> {
     timeouts: channelTimeouts(config.env),
     // On SQLite no other process shares the file, so what a previous process left mid-send is settled at once.
     soleInstance: db.engine === 'sqlite',
+    instance,
     rules: config.organisation.paging,
   });
   const app = createApp(services);
-  const scheduler = startScheduler(services);
+  const scheduler = startScheduler(services, instance);
   // Email intake: one instance reads the mailbox at a time (a lease), and each message is taken once, keyed
   // in the database. The IMAP client and the MIME parser are loaded only when there is a mailbox to read.
   const mailbox = config.env.mailbox
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
         },
         config.env.mailbox,
         // Stable across restarts: a restarted instance takes its own lease back at once.
-        { instance: `${process.env.FLY_MACHINE_ID ?? hostname()}:${config.env.PORT}` },
+        { instance: instance ?? `${hostname()}:${process.pid}` },
       )
     : undefined;
   if (!mailbox) log.info('IMAP_URL is unset: no email intake');

@@ -34,9 +34,11 @@ type Figures = Record<string, unknown> | number | undefined | void;
  * several instances, each job runs on one at a time (a lease row any instance can take once it runs
  * out), and escalation steps are claimed one by one with their rows locked.
  */
-export function startScheduler(services: Services): { stop(): Promise<void> } {
+export function startScheduler(services: Services, instance?: string): { stop(): Promise<void> } {
   const { log, clock, db } = services;
-  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  // With a stable name (machine and port) a restarted instance takes its own leases back at once, rather
+  // than waiting out what a crash left; without one, a name of this process alone.
+  const holder = instance ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const startedAt = clock.now();
 
   /** Runs `job` if this instance takes its lease; logs what it did, or why it failed (it runs again next time). */

@@ -127,11 +127,20 @@ export async function claimForSettling(
  * to a process that is gone: they may be settled as soon as the provider has had `graceMs` since the
  * attempt, rather than when their lease (sized for a live sender) runs out.
  */
-export async function expireLeasesOfOthers(tx: Q, me: string, graceMs: number): Promise<number> {
+export async function expireLeasesOfOthers(
+  tx: Q,
+  me: string,
+  graceMs: number,
+  /** Only rows of earlier processes of this instance (claimed under this prefix): with several instances. */
+  earlierOf?: string,
+): Promise<number> {
+  const left = earlierOf
+    ? and(sql`substr(${outbox.claimedBy}, 1, ${earlierOf.length}) = ${earlierOf}`, ne(outbox.claimedBy, me))
+    : or(isNull(outbox.claimedBy), ne(outbox.claimedBy, me));
   const expired = await tx
     .update(outbox)
     .set({ leaseUntil: sql`coalesce(${outbox.attemptedAt}, ${outbox.createdAt}) + ${graceMs}` })
-    .where(and(inArray(outbox.status, ['sending', 'settling']), or(isNull(outbox.claimedBy), ne(outbox.claimedBy, me))))
+    .where(and(inArray(outbox.status, ['sending', 'settling']), left))
     .returning({ id: outbox.id });
   return expired.length;
 }

@@ -23,6 +23,12 @@ export interface OutboxDeps extends DeliveryDeps {
   timeouts: Record<Channel, number>;
   /** No other instance shares the database (SQLite): what a previous process left mid-send is settled sooner. */
   soleInstance?: boolean;
+  /**
+   * This instance's stable name (machine and port): what an earlier process of the same name left
+   * mid-send is settled as soon as on SQLite, since that process is gone; other instances' rows wait out
+   * their leases.
+   */
+  instance?: string;
 }
 
 /**
@@ -72,7 +78,8 @@ export function startOutboxWorker(given: OutboxDeps, options: { schedule?: boole
   // Pages go out through connections of their own: a burst of calls never makes them wait for one.
   const deps: OutboxDeps = { ...given, db: given.db.reserved() };
   const { db, clock, log } = deps;
-  const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const life = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const instance = deps.instance ? `${deps.instance}#${life}` : life;
   const inFlight = new Map<string, Promise<void>>();
   const busy: Record<Lane, number> = { sms: 0, email: 0, slack: 0, voice: 0, settle: 0 };
   const health = Object.fromEntries(
@@ -88,8 +95,9 @@ export function startOutboxWorker(given: OutboxDeps, options: { schedule?: boole
   const started = expireOthers();
 
   async function expireOthers() {
-    if (!deps.soleInstance) return;
-    const left = await db.withTransaction((tx) => expireLeasesOfOthers(tx, instance, SETTLE_GRACE_MS));
+    if (!deps.soleInstance && !deps.instance) return;
+    const earlier = deps.soleInstance ? undefined : `${deps.instance}#`;
+    const left = await db.withTransaction((tx) => expireLeasesOfOthers(tx, instance, SETTLE_GRACE_MS, earlier));
     if (left)
       log.warn(
         { messages: left },

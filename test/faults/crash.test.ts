@@ -52,7 +52,9 @@ describe('the service killed (SIGKILL) while it is handing pages over', async ()
     expect(pages(ALAN)).toHaveLength(1); // never taken: sent after the restart
     expect(slack.posts.C0EMERGENCY).toHaveLength(1); // found by its metadata reference
     expect(smtp.mails.map((m) => m.to[0])).toEqual(expect.arrayContaining(['erin@example.com', 'alan@example.com']));
-    expect(lastPageAfter).toBeLessThan(30_000);
+    // The restarted instance (same machine and port) settles what its earlier process left at once, on
+    // either engine, rather than waiting out the leases (25 s) as it must for another instance's rows.
+    expect(lastPageAfter).toBeLessThan(20_000);
     const rows = await queryDatabase<{ staffId: string | null; channel: string; status: string; providerId: string }>(
       service.databaseUrl,
       `select channel, staff_id as "staffId", status, provider_id as "providerId" from outbox where purpose = 'page'`,
@@ -81,6 +83,7 @@ describe('the service killed (SIGKILL) while it is handing pages over', async ()
     const restartedAt = Date.now();
     const paged = () => pages(ERIN).filter((m) => m.body.includes('from +13125550802'));
     await vi.waitFor(() => expect(paged()).toHaveLength(1), { timeout: 90_000, interval: 250 });
-    expect(Date.now() - restartedAt).toBeLessThan(90_000);
+    // Right after start-up: its own lease on the job from before the crash does not hold it up.
+    expect(Date.now() - restartedAt).toBeLessThan(30_000);
   }, 120_000);
 });
