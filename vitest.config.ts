@@ -15,6 +15,9 @@ const ENGINE_FREE = [
   'test/dashboard/browser.test.ts',
   'test/email/dashboard.test.ts',
   'test/announcements/dashboard.test.ts',
+  'test/portal/browser.test.ts',
+  'test/portal/language.test.ts',
+  'test/config/start-up.test.ts',
 ];
 
 export default defineConfig({
