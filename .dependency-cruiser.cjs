@@ -2,8 +2,8 @@
  * The shape of src/ (README, "Layout"), as rules `npm run check` (part of `npm test`) enforces:
  *
  *   foundations   config, calendar, channels (the vendors), db, http, logging: know no capability
- *   core          audit, clients, oncall, announcements, paging, tickets, callbacks, billing, auth:
- *                 audit, clients, on-call ← paging ← tickets ← callbacks, billing; auth sits on audit
+ *   core          files, audit, clients, oncall, announcements, paging, tickets, callbacks, billing, auth:
+ *                 files ← clients; audit, clients, on-call ← paging ← tickets ← callbacks, billing; auth sits on audit
  *   channels      ivr (the phone), email, slack, links (signed link pages), portal (clients' contacts and the
  *                 public notices): adapt their input to the core, and never import each other
  *   entry points  app.ts, main.ts, scheduler.ts, health.ts, cli/, dashboard/
@@ -12,7 +12,7 @@
  * src/ and expects the rule to refuse it.
  */
 const FOUNDATIONS = '^src/(config|calendar|channels|db|http)/|^src/logging\\.ts$';
-const CORE = '^src/(audit|clients|oncall|announcements|paging|tickets|callbacks|billing|auth)/';
+const CORE = '^src/(files|audit|clients|oncall|announcements|paging|tickets|callbacks|billing|auth)/';
 const CHANNELS = '^src/(ivr|email|slack|links|portal)/';
 const ENTRY_POINTS = '^src/(dashboard/|cli/|app\\.ts$|main\\.ts$|scheduler\\.ts$|health\\.ts$)';
 /** The catalogue of every table (for drizzle-kit and the PostgreSQL dialect) gathers each capability's schema. */

@@ -19,3 +19,5 @@ export {
 } from './packages.js';
 export { packagesOf, packageUsedBetween, type PackageBalance } from './packages-store.js';
 export { clientById, clientNames, contactByPhone, listClients } from './store.js';
+export { storageOf, storageRoomOf } from './storage.js';
+export { DEFAULT_STORAGE_QUOTA_MB } from './store.js';

@@ -9,6 +9,10 @@ export const clients = sqliteTable('clients', {
   level: text('level'),
   /** The service lines the contract covers; null: every line. */
   lines: text('lines', { mode: 'json' }).$type<string[]>(),
+  /** False once the client is no longer served: its contacts, domains and support code count for nothing. */
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  /** What the client's files may take in all, in MB; null: the default (DEFAULT_STORAGE_QUOTA_MB). */
+  storageQuotaMb: integer('storage_quota_mb'),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
@@ -23,6 +27,8 @@ export const clientContacts = sqliteTable(
     name: text('name').notNull(),
     phone: text('phone'),
     email: text('email'),
+    /** When the contact was taken off the client (kept, not deleted: tickets still name who opened them). */
+    removedAt: integer('removed_at', { mode: 'timestamp_ms' }),
   },
   (t) => [index('client_contacts_phone_idx').on(t.phone), index('client_contacts_client_idx').on(t.clientId)],
 );

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, Q, SqliteDatabase, ReadQ } from '../db/index.js';
 import { clients, clientContacts, clientDomains } from './schema.js';
 
@@ -17,6 +17,11 @@ export interface Client {
   level: string | null;
   /** The service lines the contract covers; null: every line. */
   lines: string[] | null;
+  /** False once the client is no longer served. */
+  active: boolean;
+  /** What its files may take in all, in MB; null: DEFAULT_STORAGE_QUOTA_MB. */
+  storageQuotaMb: number | null;
+  /** Its contacts (those taken off it are not listed). */
   contacts: Contact[];
   /** Any sender at these domains counts as the client's. */
   domains: string[];
@@ -62,7 +67,11 @@ export async function insertClient(tx: Q, input: NewClient, now: Date): Promise<
         .values(input.domains.map((domain) => ({ clientId: row!.id, domain })))
         .returning()
     : [];
-  return { ...row!, contacts: contacts.map(({ clientId: _, ...c }) => c), domains: domains.map((d) => d.domain) };
+  return {
+    ...row!,
+    contacts: contacts.map(({ clientId: _, removedAt: __, ...c }) => c),
+    domains: domains.map((d) => d.domain),
+  };
 }
 
 export async function supportCodeTaken(q: ReadQ, supportCode: string): Promise<boolean> {
@@ -77,9 +86,12 @@ async function withContacts(q: ReadQ, rows: (typeof clients.$inferSelect)[]): Pr
     .select()
     .from(clientContacts)
     .where(
-      inArray(
-        clientContacts.clientId,
-        rows.map((r) => r.id),
+      and(
+        inArray(
+          clientContacts.clientId,
+          rows.map((r) => r.id),
+        ),
+        isNull(clientContacts.removedAt),
       ),
     )
     .orderBy(asc(clientContacts.id));
@@ -95,7 +107,7 @@ async function withContacts(q: ReadQ, rows: (typeof clients.$inferSelect)[]): Pr
     .orderBy(asc(clientDomains.domain));
   return rows.map((r) => ({
     ...r,
-    contacts: all.filter((c) => c.clientId === r.id).map(({ clientId: _, ...c }) => c),
+    contacts: all.filter((c) => c.clientId === r.id).map(({ clientId: _, removedAt: __, ...c }) => c),
     domains: domains.filter((d) => d.clientId === r.id).map((d) => d.domain),
   }));
 }
@@ -127,14 +139,20 @@ const contactWithClient = {
   lines: clients.lines,
 };
 
-/** The client an email address belongs to: a contact's own address first, then the client's domains. */
+/** A contact still on a client that is still served: whose address, number or code still counts. */
+const stillServed = and(isNull(clientContacts.removedAt), eq(clients.active, true));
+
+/**
+ * The client an email address belongs to: a contact's own address first, then the client's domains. A
+ * contact taken off, a domain taken away or a client no longer served counts for nothing.
+ */
 export async function clientBySender(q: ReadQ, address: string): Promise<SenderMatch | undefined> {
   const email = address.toLowerCase();
   const [contact] = await q
     .select(contactWithClient)
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))
-    .where(eq(sql`lower(${clientContacts.email})`, email))
+    .where(and(eq(sql`lower(${clientContacts.email})`, email), stillServed))
     .orderBy(asc(clientContacts.id))
     .limit(1);
   if (contact) return contact;
@@ -143,7 +161,7 @@ export async function clientBySender(q: ReadQ, address: string): Promise<SenderM
     .select({ clientId: clients.id, clientName: clients.name })
     .from(clientDomains)
     .innerJoin(clients, eq(clients.id, clientDomains.clientId))
-    .where(eq(clientDomains.domain, domain))
+    .where(and(eq(clientDomains.domain, domain), eq(clients.active, true)))
     .limit(1);
   return byDomain;
 }
@@ -157,8 +175,12 @@ export async function clientById(q: ReadQ, id: number): Promise<Client | undefin
   return (await withContacts(q, rows))[0];
 }
 
+/** The client a support code names, while it is served (a client no longer served is not named by it). */
 export async function clientBySupportCode(q: ReadQ, supportCode: string): Promise<Client | undefined> {
-  const rows = await q.select().from(clients).where(eq(clients.supportCode, supportCode));
+  const rows = await q
+    .select()
+    .from(clients)
+    .where(and(eq(clients.supportCode, supportCode), eq(clients.active, true)));
   return (await withContacts(q, rows))[0];
 }
 
@@ -186,7 +208,7 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
         `select c.id as clientId, c.name as clientName, k.id as contactId, k.name as contactName,
                 c.level as level, c.lines as lines
          from client_contacts k join clients c on c.id = k.client_id
-         where k.phone = ? order by k.id limit 1`,
+         where k.phone = ? and k.removed_at is null and c.active = 1 order by k.id limit 1`,
       );
       callerLookups.set(connection, lookup);
     }
@@ -197,7 +219,7 @@ export async function contactByPhone(db: Database, phone: string): Promise<Calle
     .select(contactWithClient)
     .from(clientContacts)
     .innerJoin(clients, eq(clients.id, clientContacts.clientId))
-    .where(eq(clientContacts.phone, phone))
+    .where(and(eq(clientContacts.phone, phone), stillServed))
     .orderBy(asc(clientContacts.id))
     .limit(1);
   return row;
@@ -209,4 +231,17 @@ export function clientNames(q: ReadQ): Promise<{ id: number; name: string; level
     .select({ id: clients.id, name: clients.name, level: clients.level })
     .from(clients)
     .orderBy(asc(clients.name), asc(clients.id));
+}
+
+/** What a client's files may take in all when its record names no quota. */
+export const DEFAULT_STORAGE_QUOTA_MB = 2048;
+
+/** What a client's files may take in all, in bytes. */
+export async function storageQuotaOf(q: ReadQ, clientId: number): Promise<number> {
+  const [row] = await q
+    .select({ mb: clients.storageQuotaMb })
+    .from(clients)
+    .where(eq(clients.id, clientId))
+    .limit(1);
+  return (row?.mb ?? DEFAULT_STORAGE_QUOTA_MB) * 1024 * 1024;
 }

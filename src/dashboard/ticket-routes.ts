@@ -21,6 +21,8 @@ import { recordAuditAlone } from '../audit/index.js';
 import { clientIp } from '../http/client-ip.js';
 import { callCaller, staffReply } from '../ivr/index.js';
 import { streamRecording } from '../http/stream-recording.js';
+import { sendDownload } from '../http/download.js';
+import { fileStream } from '../files/index.js';
 import type { Kit } from './kit.js';
 import { messagePage, page } from './layout.js';
 import { ticketFilters, ticketPage, ticketsPage } from './tickets.js';
@@ -82,7 +84,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
     const ticket = p.success ? await ticketByNumber(s.db.q, p.data.number) : undefined;
     const file = ticket && id.success ? await attachmentOf(s.db.q, ticket.id, id.data) : undefined;
     if (!ticket || !file) return void res.status(404).type('text/plain').send('No such attachment.');
-    if (file.content === null)
+    if (file.fileId === null)
       return void res
         .status(410)
         .type('text/plain')
@@ -95,11 +97,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
       detail: { ticketId: ticket.id, attachmentId: id.data, filename: file.filename },
     };
     await recordAuditAlone(s.db, entry);
-    res.attachment(file.filename);
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(Buffer.from(file.content, 'base64'));
+    await sendDownload(res, file, fileStream(s.db.q, file.fileId));
   });
   const ticketAction = (
     path: string,

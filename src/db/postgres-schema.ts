@@ -3,6 +3,7 @@ import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqli
 import {
   bigint,
   boolean,
+  customType,
   foreignKey,
   index,
   pgTable,
@@ -20,12 +21,16 @@ import * as sqlite from './schema.js';
  * bigint milliseconds, enums and JSON as text, booleans as booleans, ids as bigint identities), which
  * is what lets one query serve both engines. drizzle-kit reads this file to write migrations/postgres.
  */
+/** Bytes (a file's chunks): bytea, read and written as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
 function columnOf(c: SQLiteColumn): PgColumnBuilderBase {
   const kind = c.columnType;
   let col;
   if (kind === 'SQLiteBoolean') col = boolean(c.name);
   else if (kind === 'SQLiteText' || kind === 'SQLiteTextJson') col = text(c.name);
   else if (kind === 'SQLiteInteger' || kind === 'SQLiteTimestamp') col = bigint(c.name, { mode: 'number' });
+  else if (kind === 'SQLiteBlobBuffer') col = bytea(c.name);
   else throw new Error(`${c.name}: no PostgreSQL type for ${kind}`);
   if (c.primary) col = (col as ReturnType<typeof bigint>).primaryKey();
   if ((c as { autoIncrement?: boolean }).autoIncrement)

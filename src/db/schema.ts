@@ -1,4 +1,5 @@
 /** Every capability's tables, for drizzle-kit and the database client. */
+export * from '../files/schema.js';
 export * from '../clients/schema.js';
 export * from '../oncall/schema.js';
 export * from '../tickets/schema.js';

@@ -1,3 +1,4 @@
+import { safeFileName } from '../files/index.js';
 import { createHash } from 'node:crypto';
 import type { IncomingEmail } from './tickets.js';
 import { TEXT_BYTES } from './limits.js';
@@ -43,7 +44,7 @@ export function keyOf(parsed: ParsedMessage): string {
   return parsed.messageId ? `mid:${parsed.messageId.slice(0, 800)}:${digest.slice(0, 20)}` : `sha256:${digest}`;
 }
 
-/** The message as the tickets keep it: text within bounds (and saying when some was not kept), attachments base64. */
+/** The message as the tickets keep it: text within bounds (and saying when some was not kept), attachments as bytes. */
 export function incomingOf(parsed: ParsedMessage, key: string, to: string, receivedAt: Date): IncomingEmail {
   const cut = parsed.cut
     ? `\n\n[The rest of this message (${megabytes(parsed.cut.totalBytes - parsed.cut.keptBytes)}) was not kept: a ticket keeps the first ${megabytes(TEXT_BYTES)} of a message's text. The whole message is in the helpdesk mailbox.]`
@@ -61,10 +62,11 @@ export function incomingOf(parsed: ParsedMessage, key: string, to: string, recei
     body: trimQuoted(text).slice(0, BODY_CHARS) + cut,
     original: text.slice(0, ORIGINAL_CHARS) + cut,
     attachments: parsed.attachments.map((a) => ({
-      filename: a.filename,
+      filename: safeFileName(a.filename),
       contentType: a.contentType,
       size: a.size,
-      content: a.content?.toString('base64'),
+      bytes: a.content,
+      notKept: a.content ? undefined : ('too_large' as const),
     })),
     receivedAt,
   };

@@ -10,6 +10,7 @@ import {
   ticketLabel,
   ticketOfMessageIds,
   type ClientMessage,
+  type NewAttachment,
   type Ticket,
   type TicketDeps,
 } from '../tickets/index.js';
@@ -31,7 +32,7 @@ export interface IncomingEmail {
   body: string;
   /** The whole text. */
   original: string;
-  attachments: { filename: string; contentType: string; size: number; content?: string }[];
+  attachments: NewAttachment[];
   receivedAt: Date;
   /**
    * Its sender's address is not proven (no DKIM or DMARC pass): marked on the ticket, and nothing it

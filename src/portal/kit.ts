@@ -34,6 +34,8 @@ export function refusalOf(w: Words, p: FormProblem): Refusal {
       return { status: 413, text: w.problems.filesTooLarge };
     case 'busy':
       return { status: 503, text: w.problems.busy };
+    case 'no_room':
+      return { status: 413, text: w.problems.storageFull };
     case 'unreadable':
       return { status: 400, text: w.problems.unreadable };
   }

@@ -2,12 +2,10 @@ import type { Request, Response, Router } from 'express';
 import type { Client } from '../clients/index.js';
 import { openedBySince, openForClient, type Priority } from '../tickets/index.js';
 import { page } from './layout.js';
-import { flash } from './session.js';
 import { refusalOf, type PortalKit } from './kit.js';
 import { newTicketPage, type NewTicketForm } from './tickets-page.js';
 
-/** New tickets one address may open on the portal in an hour (as by email); past it, the form says so. */
-export const TICKETS_PER_HOUR = 10;
+import { flash, TICKETS_PER_HOUR } from './session.js';
 const PRIORITIES_ON_THE_PORTAL: readonly Priority[] = ['low', 'medium', 'high'];
 
 /** A subject says something: two words at least (a word has a letter or a digit). */

@@ -1,10 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parse, serialize } from 'cookie';
-import { clientById, type Client } from '../clients/index.js';
-import type { NewAttachment, ClientViewer } from '../tickets/index.js';
+import { clientById, storageOf, type Client } from '../clients/index.js';
+import { discardUnheld } from '../files/index.js';
+import { openedBySince, portalMessagesBySince, type NewAttachment, type ClientViewer } from '../tickets/index.js';
 import type { PortalDeps } from './deps.js';
-import { isMultipart, readMultipart, type FormProblem } from './form.js';
+import { enterUpload, isMultipart, readMultipart, type FormProblem } from './form.js';
 import type { Words } from './words.js';
 import { messagePage, type Flash } from './layout.js';
 import { sessionOf } from './sign-in.js';
@@ -93,20 +94,55 @@ export function requirePortal(deps: PortalDeps, w: Words) {
     const token = cookiesOf(req)[PORTAL_COOKIE];
     const session = token ? await sessionOf(deps, token) : undefined;
     const client = session ? await clientById(deps.db.q, session.clientId) : undefined;
-    if (!session || !client) {
+    if (!session || !client || !client.active) {
       if (req.method === 'GET') return void res.redirect(303, '/portal');
       return void res
         .status(401)
         .type('html')
         .send(messagePage(w, w.signedOut, w.sessionEnded, '/portal'));
     }
+    const viewer: ClientViewer = {
+      clientId: client.id,
+      contactId: session.contactId,
+      email: session.email,
+      name: client.contacts.find((c) => c.id === session.contactId)?.name,
+      visibility: deps.organisation.portal.visibility,
+    };
+    // Past its hourly limit, a reply or a new ticket is refused before a byte of its files is read.
+    const limited = req.method === 'POST' && isMultipart(req) ? await overLimit(deps, req.path, viewer) : undefined;
+    if (limited)
+      return void res
+        .status(429)
+        .type('html')
+        .send(messagePage(w, w.portal(deps.organisation.name), w.problems[limited], '/portal/tickets'));
     let fields = stringFields(req.body);
     let files: NewAttachment[] = [];
     let formProblem: FormProblem | undefined;
     if (req.method === 'POST' && isMultipart(req)) {
-      const form = await readMultipart(req);
-      if (form.ok) ({ fields, files } = form);
-      formProblem = form.problem;
+      // Reading, storing and keeping the files all happen inside the upload guard, which is let go only
+      // once the answer is sent; files written that nothing came to hold (a refused form) are removed then.
+      const release = enterUpload(client.id);
+      if (!release) formProblem = { kind: 'busy' };
+      else {
+        const written: number[] = [];
+        res.once('close', () => {
+          release();
+          if (written.length)
+            void deps.db
+              .withTransaction((tx) => discardUnheld(tx, written))
+              .catch((err: unknown) => deps.log.error({ err }, 'unheld uploads not removed; the sweep will'));
+        });
+        const { room } = await storageOf(deps.db.q, client.id);
+        const form = await readMultipart(req, {
+          db: deps.db,
+          clientId: client.id,
+          at: deps.clock.now(),
+          roomBytes: room,
+          written: (id) => written.push(id),
+        });
+        if (form.ok) ({ fields, files } = form);
+        formProblem = form.problem;
+      }
     }
     if (req.method === 'POST' && !sameToken(fields._csrf, session.csrfToken)) {
       const [status, text] =
@@ -122,17 +158,10 @@ export function requirePortal(deps: PortalDeps, w: Words) {
         .type('html')
         .send(messagePage(w, w.portal(deps.organisation.name), text));
     }
-    const contact = client.contacts.find((c) => c.id === session.contactId);
     res.locals.portal = {
       session,
       client,
-      viewer: {
-        clientId: client.id,
-        contactId: session.contactId,
-        email: session.email,
-        name: contact?.name,
-        visibility: deps.organisation.portal.visibility,
-      },
+      viewer,
       csrf: session.csrfToken,
       fields,
       files,
@@ -140,6 +169,28 @@ export function requirePortal(deps: PortalDeps, w: Words) {
     };
     next();
   };
+}
+
+/** Replies (and new tickets' first messages) one address may write on the portal in an hour. */
+export const PORTAL_MESSAGES_PER_HOUR = 30;
+/** New tickets one address may open on the portal in an hour (as by email). */
+export const TICKETS_PER_HOUR = 10;
+
+/** Whether this post is past its hourly limit, and which. */
+async function overLimit(
+  deps: PortalDeps,
+  path: string,
+  viewer: ClientViewer,
+): Promise<'tooManyTickets' | 'tooManyReplies' | undefined> {
+  const hourAgo = new Date(deps.clock.now().getTime() - 3_600_000);
+  if (path === '/tickets' && (await openedBySince(deps.db.q, viewer, hourAgo)) >= TICKETS_PER_HOUR)
+    return 'tooManyTickets';
+  if (
+    (path === '/tickets' || /^\/tickets\/[^/]+\/replies$/.test(path)) &&
+    (await portalMessagesBySince(deps.db.q, viewer.email, hourAgo)) >= PORTAL_MESSAGES_PER_HOUR
+  )
+    return 'tooManyReplies';
+  return undefined;
 }
 
 /** A message for the next page, after a redirect. */

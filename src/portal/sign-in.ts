@@ -66,18 +66,37 @@ export interface Started {
   maxAgeSeconds: number;
 }
 
+/**
+ * Whether an address still belongs to this client: a contact's own address or one at its domains, of a
+ * client still served. Checked on every use of a link and every request of a session, so that access taken
+ * away ends at once.
+ */
+export async function stillEntitled(deps: PortalDeps, email: string, clientId: number): Promise<boolean> {
+  return (await clientBySender(deps, email))?.clientId === clientId;
+}
+
+/** The address a link would sign in, if it could still be used (opening it uses nothing up). */
+export async function linkAddress(deps: PortalDeps, token: string): Promise<string | undefined> {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  const link = await store.usableLink(deps.db.q, hashOf(token), deps.clock.now());
+  return link && (await stillEntitled(deps, link.email, link.clientId)) ? link.email : undefined;
+}
+
 /** The link's token, used once: a session for its address and client; nothing for a used, late or unknown link. */
 export async function redeemLink(deps: PortalDeps, token: string, ip: string): Promise<Started | undefined> {
   const now = deps.clock.now();
   const tokenHash = TOKEN_SHAPE.test(token) ? hashOf(token) : undefined;
+  const pending = tokenHash ? await store.usableLink(deps.db.q, tokenHash, now) : undefined;
+  const entitled = pending ? await stillEntitled(deps, pending.email, pending.clientId) : false;
   return deps.db.withTransaction(async (tx) => {
-    const link = tokenHash ? await store.useLink(tx, tokenHash, now) : undefined;
+    const link = tokenHash && entitled ? await store.useLink(tx, tokenHash, now) : undefined;
     if (!link) {
+      if (pending && !entitled) await store.deleteLinksOf(tx, pending.email);
       await recordAudit(tx, {
         at: now,
         action: 'portal_link_refused',
         ip,
-        detail: { reason: 'used, expired or unknown' },
+        detail: { reason: pending && !entitled ? 'no longer a client contact' : 'used, expired or unknown' },
       });
       return undefined;
     }
@@ -103,12 +122,28 @@ export async function redeemLink(deps: PortalDeps, token: string, ip: string): P
   });
 }
 
-/** The session a cookie's token names, unless it has ended; a visit starts its idle time again. */
+/**
+ * The session a cookie's token names, unless it has ended, or its address no longer belongs to its client
+ * (then it is ended, with the address's unused links); a visit starts its idle time again.
+ */
 export async function sessionOf(deps: PortalDeps, token: string): Promise<store.PortalSession | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   const now = deps.clock.now();
   const tokenHash = hashOf(token);
   const session = await store.liveSession(deps.db.q, tokenHash, now, IDLE_MS);
+  if (session && !(await stillEntitled(deps, session.email, session.clientId))) {
+    await deps.db.withTransaction(async (tx) => {
+      await store.deleteSessionsOf(tx, session.email);
+      await store.deleteLinksOf(tx, session.email);
+      await recordAudit(tx, {
+        at: now,
+        action: 'portal_sign_out',
+        actor: session.email,
+        detail: { reason: 'no longer a client contact', clientId: session.clientId },
+      });
+    });
+    return undefined;
+  }
   if (session && now.getTime() - session.seenAt.getTime() >= SEEN_EVERY_MS)
     await deps.db.withTransaction((tx) => store.touchSession(tx, tokenHash, now));
   return session;
@@ -126,12 +161,14 @@ export async function signOut(
     const ended = everywhere
       ? await store.deleteSessionsOf(tx, session.email)
       : (await store.deleteSession(tx, session.tokenHash), 1);
+    // Everywhere means every way in: links asked for and not yet used are void too.
+    const links = everywhere ? await store.deleteLinksOf(tx, session.email) : 0;
     await recordAudit(tx, {
       at: now,
       action: 'portal_sign_out',
       actor: session.email,
       ip,
-      detail: { everywhere, sessions: ended },
+      detail: { everywhere, sessions: ended, ...(everywhere ? { links } : {}) },
     });
   });
 }

@@ -74,3 +74,27 @@ export async function deleteEnded(tx: Q, now: Date, idleMs: number): Promise<voi
     .delete(portalSessions)
     .where(or(lt(portalSessions.expiresAt, now), lt(portalSessions.seenAt, new Date(now.getTime() - idleMs))));
 }
+
+/** A link that could still be used (not used, not expired), without using it: for the page that asks to confirm. */
+export async function usableLink(q: ReadQ, tokenHash: string, now: Date): Promise<SignInLink | undefined> {
+  const [row] = await q
+    .select()
+    .from(portalSignInLinks)
+    .where(
+      and(
+        eq(portalSignInLinks.tokenHash, tokenHash),
+        isNull(portalSignInLinks.usedAt),
+        gt(portalSignInLinks.expiresAt, now),
+      ),
+    );
+  return row;
+}
+
+/** Every unused link of an address (signing out everywhere, or an address that lost its access); how many. */
+export async function deleteLinksOf(tx: Q, email: string): Promise<number> {
+  const rows = await tx
+    .delete(portalSignInLinks)
+    .where(and(eq(portalSignInLinks.email, email), isNull(portalSignInLinks.usedAt)))
+    .returning({ tokenHash: portalSignInLinks.tokenHash });
+  return rows.length;
+}

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { recordAuditAlone } from '../audit/index.js';
 import { recentNotices } from '../announcements/index.js';
 import { clientIp } from '../http/client-ip.js';
+import { sendDownload } from '../http/download.js';
+import { fileStream } from '../files/index.js';
 import type { Outcome } from '../http/problems.js';
 import {
   attachmentOf,
@@ -96,7 +98,7 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
     const t = await ticketOf(req, res);
     const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(req.params.id);
     const file = t && id.success ? await attachmentOf(q, t.id, id.data, { withInternal: false }) : undefined;
-    if (!t || !file || file.content === null) return noSuchTicket(req, res);
+    if (!t || !file || file.fileId === null) return noSuchTicket(req, res);
     const viewer = viewerOf(res);
     await recordAuditAlone(deps.db, {
       at: deps.clock.now(),
@@ -105,12 +107,7 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
       ip: clientIp(req, deps.clientIpHeader),
       detail: { portal: true, ticketId: t.id, attachmentId: id.data, filename: file.filename },
     });
-    res.attachment(file.filename);
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(Buffer.from(file.content, 'base64'));
+    await sendDownload(res, file, fileStream(q, file.fileId));
   });
 
   /** An action on a ticket: done (back to its page, saying so), refused (its page, saying why), or no such ticket. */

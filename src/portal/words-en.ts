@@ -90,6 +90,9 @@ export const EN: Words = {
     tooManyTickets: 'You have opened many tickets in the last hour; add to one of them, or call us.',
     unreadable: 'What was sent could not be read. Go back and try again.',
     busy: 'The service is busy receiving other files; try again in a moment.',
+    storageFull:
+      'Your company’s file storage is full, so the files were not taken. Send the text without them, or a link to the files, and ask us to make room.',
+    tooManyReplies: 'You have written many replies in the last hour; wait a little, or call us.',
     closed: 'This ticket is already closed.',
     open: 'This ticket is still open.',
   },

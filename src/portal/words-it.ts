@@ -91,6 +91,9 @@ export const IT: Words = {
     tooManyTickets: 'Ha aperto molte richieste nell’ultima ora; aggiunga a una di esse, o ci chiami.',
     unreadable: 'Quanto inviato non si è potuto leggere. Torni indietro e riprovi.',
     busy: 'Il servizio sta ricevendo altri file; riprovi tra un momento.',
+    storageFull:
+      'Lo spazio per i file della sua azienda è pieno, quindi i file non sono stati accettati. Invii il testo senza file, o un link ai file, e ci chieda di fare spazio.',
+    tooManyReplies: 'Ha scritto molte risposte nell’ultima ora; attenda un poco, o ci chiami.',
     closed: 'Questa richiesta è già chiusa.',
     open: 'Questa richiesta è ancora aperta.',
   },

@@ -62,6 +62,9 @@ export interface Words {
     tooManyTickets: string;
     unreadable: string;
     busy: string;
+    /** The client's file storage is full: the words are kept, the files are not. */
+    storageFull: string;
+    tooManyReplies: string;
     closed: string;
     open: string;
   };

@@ -1,34 +1,45 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Q, ReadQ } from '../db/index.js';
+import { holdFiles, writeFile } from '../files/index.js';
 import { ticketAttachments, ticketMessages, tickets } from './schema.js';
 
 export type TicketMessage = typeof ticketMessages.$inferSelect;
-export type TicketAttachment = Omit<typeof ticketAttachments.$inferSelect, 'content'> & { kept: boolean };
+export type TicketAttachment = Omit<typeof ticketAttachments.$inferSelect, 'fileId'> & { kept: boolean };
 export type NewTicketMessage = typeof ticketMessages.$inferInsert;
 export interface NewAttachment {
   filename: string;
   contentType: string;
   size: number;
-  /** Base64; absent when the file was over the limit. */
-  content?: string;
+  /** Its bytes in memory (an email's file, within the mail's limits): written in chunks with the message. */
+  bytes?: Buffer;
+  /** A file already written as it arrived (a portal upload): held with the message. */
+  fileId?: number;
+  /** Why it was not kept, when it was not (the timeline says so): over the size limit, or past the client's storage. */
+  notKept?: 'too_large' | 'no_room';
 }
 
+export const isKept = (a: NewAttachment) => a.fileId !== undefined || a.bytes !== undefined;
+
+/** Keeps a message and its files: those in memory written in chunks, those already written held. */
 export async function insertMessage(
   tx: Q,
   message: NewTicketMessage,
   attachments: NewAttachment[] = [],
+  clientId: number | null = null,
 ): Promise<TicketMessage> {
   const [row] = await tx.insert(ticketMessages).values(message).returning();
-  if (attachments.length)
-    await tx.insert(ticketAttachments).values(
-      attachments.map((a) => ({
-        messageId: row!.id,
-        filename: a.filename,
-        contentType: a.contentType,
-        size: a.size,
-        content: a.content ?? null,
-      })),
-    );
+  if (attachments.length === 0) return row!;
+  await holdFiles(
+    tx,
+    attachments.flatMap((a) => (a.fileId !== undefined ? [a.fileId] : [])),
+  );
+  const values = [];
+  for (const a of attachments) {
+    const fileId =
+      a.fileId ?? (a.bytes !== undefined ? await writeFile(tx, clientId, message.at, a.bytes) : null);
+    values.push({ messageId: row!.id, filename: a.filename, contentType: a.contentType, size: a.size, fileId });
+  }
+  await tx.insert(ticketAttachments).values(values);
   return row!;
 }
 
@@ -55,7 +66,7 @@ export async function messagesOf(
       filename: ticketAttachments.filename,
       contentType: ticketAttachments.contentType,
       size: ticketAttachments.size,
-      kept: sql<number>`${ticketAttachments.content} is not null`,
+      kept: sql<number>`${ticketAttachments.fileId} is not null`,
     })
     .from(ticketAttachments)
     .where(
@@ -126,7 +137,7 @@ export async function lastClientAddress(q: ReadQ, ticketId: number): Promise<str
   return last?.from || undefined;
 }
 
-/** One attachment of a ticket's conversation, with its content (base64; null when it was over the size limit). */
+/** One attachment of a ticket's conversation, with the file that holds its bytes (null when it was not kept). */
 export async function attachmentOf(
   q: ReadQ,
   ticketId: number,
@@ -138,7 +149,7 @@ export async function attachmentOf(
       filename: ticketAttachments.filename,
       contentType: ticketAttachments.contentType,
       size: ticketAttachments.size,
-      content: ticketAttachments.content,
+      fileId: ticketAttachments.fileId,
     })
     .from(ticketAttachments)
     .innerJoin(ticketMessages, eq(ticketMessages.id, ticketAttachments.messageId))

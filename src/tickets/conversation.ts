@@ -1,6 +1,7 @@
 import type { Q, ReadQ } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
 import { ticketLabel } from '../paging/index.js';
+import { storageRoomOf } from '../clients/index.js';
 import type { TicketDeps } from './deps.js';
 import { requesterOf } from './facts.js';
 import { OPEN_STATUSES } from './schema.js';
@@ -43,8 +44,27 @@ export interface SentMessage {
   staffId?: string;
 }
 
+/**
+ * The files in memory (an email's) that fit in what the client's storage has left, in order; the rest keep
+ * their names and sizes, marked as not kept. (A portal upload was measured against the room as it arrived.)
+ */
+async function withinRoom(q: ReadQ, clientId: number | null, files: NewAttachment[]): Promise<NewAttachment[]> {
+  if (clientId === null || !files.some((a) => a.bytes)) return files;
+  let room = await storageRoomOf(q, clientId);
+  return files.map((a) => {
+    if (!a.bytes) return a;
+    if (a.bytes.length <= room) {
+      room -= a.bytes.length;
+      return a;
+    }
+    return { filename: a.filename, contentType: a.contentType, size: a.size, notKept: 'no_room' as const };
+  });
+}
+
 /** Keeps a client's message in the conversation, with its timeline entries. */
 export async function keepClientMessage(tx: Q, ticketId: number, m: ClientMessage): Promise<TicketMessage> {
+  const clientId = (await store.ticketById(tx, ticketId))?.clientId ?? null;
+  const files = await withinRoom(tx, clientId, m.attachments);
   const message = await conversation.insertMessage(
     tx,
     {
@@ -61,19 +81,27 @@ export async function keepClientMessage(tx: Q, ticketId: number, m: ClientMessag
       unverified: Boolean(m.unverified),
       at: m.at,
     },
-    m.attachments,
+    files,
+    clientId,
   );
   await store.addEvent(tx, ticketId, m.at, m.channel === 'email' ? 'email_received' : 'portal_message', {
     messageId: message.id,
     from: m.from,
     subject: m.subject,
     ...(m.unverified ? { unverified: true } : {}),
-    attachments: m.attachments.map((a) => ({ filename: a.filename, size: a.size, kept: a.content !== undefined })),
+    attachments: files.map((a) => ({ filename: a.filename, size: a.size, kept: conversation.isKept(a) })),
   });
-  const omitted = m.attachments.filter((a) => a.content === undefined);
-  if (omitted.length)
+  const listed = (list: NewAttachment[]) =>
+    list.map((a) => `${a.filename} (${Math.round(a.size / 1024)} KB)`).join(', ');
+  const overLimit = files.filter((a) => !conversation.isKept(a) && a.notKept !== 'no_room');
+  if (overLimit.length)
     await store.addEvent(tx, ticketId, m.at, 'note', {
-      text: `attachments over the size limit were not kept: ${omitted.map((a) => `${a.filename} (${Math.round(a.size / 1024)} KB)`).join(', ')}`,
+      text: `attachments over the size limit were not kept: ${listed(overLimit)}`,
+    });
+  const noRoom = files.filter((a) => a.notKept === 'no_room');
+  if (noRoom.length)
+    await store.addEvent(tx, ticketId, m.at, 'note', {
+      text: `attachments were not kept, the client's file storage is full: ${listed(noRoom)}`,
     });
   return message;
 }

@@ -108,7 +108,7 @@ export {
   voicemailByTranscriptId,
   type TranscriptWork,
 } from './transcript-store.js';
-export { visibleTickets, visibleTicket, openedBySince, type Viewer } from './visible-store.js';
+export { visibleTickets, visibleTicket, openedBySince, portalMessagesBySince, type Viewer } from './visible-store.js';
 export {
   openForClient,
   replyFromClient,

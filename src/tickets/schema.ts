@@ -1,5 +1,6 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { clients, clientContacts } from '../clients/schema.js';
+import { storedFiles } from '../files/schema.js';
 
 import { PRIORITIES, type Priority } from '../config/organisation.js';
 
@@ -208,6 +209,7 @@ export const ticketMessages = sqliteTable(
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.at),
     index('ticket_messages_message_id_idx').on(t.messageId),
+    index('ticket_messages_from_idx').on(t.fromAddress, t.at),
   ],
 );
 
@@ -222,8 +224,8 @@ export const ticketAttachments = sqliteTable(
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
     size: integer('size').notNull(),
-    /** Base64; null when the file was over the limit (the timeline says so). */
-    content: text('content'),
+    /** Its bytes (src/files); null when the file was not kept (over the limit or the client's quota: the timeline says so). */
+    fileId: integer('file_id').references(() => storedFiles.id),
   },
-  (t) => [index('ticket_attachments_message_idx').on(t.messageId)],
+  (t) => [index('ticket_attachments_message_idx').on(t.messageId), index('ticket_attachments_file_idx').on(t.fileId)],
 );

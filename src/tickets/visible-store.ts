@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, inArray, or, type SQL } from 'drizzle-orm';
 import { forUpdate, type Q, type ReadQ } from '../db/index.js';
-import { tickets, type TicketStatus } from './schema.js';
+import { ticketMessages, tickets, type TicketStatus } from './schema.js';
 import type { Ticket } from './store.js';
 
 /** Someone at a client, as far as which tickets they may see goes. */
@@ -71,6 +71,22 @@ export async function openedBySince(q: ReadQ, v: Viewer, since: Date): Promise<n
         eq(tickets.source, 'portal'),
         v.contactId ? eq(tickets.contactId, v.contactId) : eq(tickets.requesterEmail, v.email),
         gte(tickets.createdAt, since),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+/** Messages an address wrote on the portal since a time (new tickets' first messages and replies alike). */
+export async function portalMessagesBySince(q: ReadQ, email: string, since: Date): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(ticketMessages)
+    .where(
+      and(
+        eq(ticketMessages.fromAddress, email),
+        gte(ticketMessages.at, since),
+        eq(ticketMessages.channel, 'portal'),
+        eq(ticketMessages.direction, 'in'),
       ),
     );
   return Number(row?.n ?? 0);

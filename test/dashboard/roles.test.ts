@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ticketAttachments, ticketMessages, tickets, voicemails } from '../../src/db/schema.js';
 import { signedIn, testApp } from '../support/app.js';
 import { emergencyFromUnknown, PUBLIC_URL, TWILIO_AUTH_TOKEN } from '../support/phone.js';
+import { writeFile } from '../../src/files/index.js';
 
 describe('who may open tickets on the dashboard', async () => {
   const h = await testApp();
@@ -42,7 +43,7 @@ describe('who may open tickets on the dashboard', async () => {
           filename: 'contract.pdf',
           contentType: 'application/pdf',
           size: 9,
-          content: Buffer.from('%PDF-1.7\n').toString('base64'),
+          fileId: await writeFile(tx, null, h.clock.now(), Buffer.from('%PDF-1.7\n')),
         })
         .returning();
       return file!;
