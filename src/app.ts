@@ -13,6 +13,7 @@ import { portalRoutes, statusRoutes, type PortalDeps } from './portal/index.js';
 import { conversationMail, mailboxName } from './email/index.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import { requireApiToken } from './http/auth.js';
+import type { Pressure } from './http/pressure.js';
 import { errorHandler, notFoundJson } from './http/json.js';
 import { jsonBody, urlWithoutNul } from './http/input.js';
 import { clientRoutes, listClients, type ClientDeps } from './clients/index.js';
@@ -24,6 +25,7 @@ import {
   type AnnouncementDeps,
 } from './announcements/index.js';
 import { onCallFeedRoutes, onCallRoutes } from './oncall/index.js';
+import { mayStill } from './auth/index.js';
 import { createPager, type ChannelHealth, type DeliveryRecorder, type Pager } from './paging/index.js';
 import { ticketRoutes, timelineRecorder, type TicketDeps } from './tickets/index.js';
 import { callbackRoutes, type CallbackDeps } from './callbacks/index.js';
@@ -32,6 +34,8 @@ import { dashboardRoutes } from './dashboard/index.js';
 import { incomingCallFastPath, speechFor, twilioRoutes, type IvrDeps } from './ivr/index.js';
 
 export interface AppDeps {
+  /** What tells the heavy routes to step aside (main.ts watches the heap, the database and the event loop). */
+  pressure?: Pressure;
   config: Config;
   db: Database;
   clock: Clock;
@@ -190,7 +194,14 @@ export function createApp(services: Services): App {
   app.use(ackLinkRoutes(ackRouteDeps));
   app.use(slackRoutes(ackRouteDeps));
   app.use(voicemailRoutes({ ...tickets, voice: services.channels.voice, log, clientIpHeader: env.CLIENT_IP_HEADER }));
-  app.use(onCallFeedRoutes({ db, clock, organisation: config.organisation }));
+  app.use(
+    onCallFeedRoutes({
+      db,
+      clock,
+      organisation: config.organisation,
+      mayStillManage: (email) => mayStill(db.q, email, 'manageOnCall'),
+    }),
+  );
 
   const api = express.Router();
   api.use(requireApiToken(env.API_TOKEN));
@@ -212,6 +223,7 @@ export function createApp(services: Services): App {
     publicUrl: services.publicUrl,
     tickets,
     clientIpHeader: env.CLIENT_IP_HEADER,
+    pressure: services.pressure,
   };
   app.use(statusRoutes(portal));
   app.use('/portal', portalRoutes(portal));
@@ -219,6 +231,7 @@ export function createApp(services: Services): App {
   app.use(
     '/dashboard',
     dashboardRoutes({
+      pressure: services.pressure,
       db,
       clock,
       log,

@@ -20,6 +20,7 @@ import { systemClock } from './calendar/index.js';
 import { createApp, servicesOf } from './app.js';
 import { startOutboxWorker } from './paging/index.js';
 import { startScheduler } from './scheduler.js';
+import { watchPressure } from './http/pressure.js';
 
 /** Fly sends SIGKILL 30 s after SIGTERM; the service is gone well before. */
 const STOP_WITHIN_MS = 9_000;
@@ -98,7 +99,9 @@ async function main(): Promise<void> {
   // The services tell the worker about new messages, and the worker renders with the services' pager:
   // the worker is started next, before anything can call these.
   const toWorker = { kick: () => outbox.kick(), health: () => outbox.health() };
-  const services = await servicesOf({ config, db, clock: systemClock, channels, log, outbox: toWorker });
+  // Under pressure (heap, database, event loop) the portal's and dashboard's heavy routes step aside.
+  const pressure = watchPressure(db);
+  const services = await servicesOf({ config, db, clock: systemClock, channels, log, outbox: toWorker, pressure });
   // This machine and port: one process at a time holds them, so leases held under it are this instance's.
   const instance = config.env.PORT ? `${process.env.FLY_MACHINE_ID ?? hostname()}:${config.env.PORT}` : undefined;
   const outbox = startOutboxWorker({
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
     const drained = setTimeout(() => server.closeAllConnections(), SEND_DEADLINE_MS);
     drained.unref();
     services.announcements.board.stop();
+    pressure.stop();
     const [, sends] = await Promise.all([scheduler.stop(), outbox.stop(SEND_DEADLINE_MS), mailbox?.stop()]);
     if (sends.unfinished)
       log.warn({ unfinished: sends.unfinished }, 'sends still unanswered; they will be settled after the restart');

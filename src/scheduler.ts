@@ -18,8 +18,11 @@ import { sendOverdueSummary } from './callbacks/index.js';
 import { sendMonthlySummary, syncLedger } from './billing/index.js';
 import { ratePeriodAt } from './calendar/index.js';
 import { tellEndedAnnouncements } from './announcements/index.js';
+import { sweepUnheld } from './files/index.js';
 
 const STALE_CALL_MS = 2 * 3_600_000;
+/** An upload nothing came to hold (its form refused, its connection or instance lost) is removed after this. */
+const UNHELD_FILE_MS = 3_600_000;
 /**
  * How long a job's lease lasts. An instance that dies mid-job leaves its lease to run out, and the next
  * run on another instance takes the job within this time. The jobs are safe to overlap (what they send
@@ -192,6 +195,15 @@ export function startScheduler(services: Services, instance?: string): { stop():
         return { closed: await db.withTransaction((tx) => closeStaleCalls(tx, cutoff, now)) };
       }),
       { noOverlap: true, name: 'stale-calls', logger: jobLogger(log, 'stale-calls') },
+    ),
+    // Uploads left unheld by a crash or a dropped connection (a refused form's are removed at once).
+    cron.schedule(
+      '*/10 * * * *',
+      leased('unheld-files', async () => {
+        const before = new Date(clock.now().getTime() - UNHELD_FILE_MS);
+        return { removed: await db.withTransaction((tx) => sweepUnheld(tx, before)) };
+      }),
+      { noOverlap: true, name: 'unheld-files', logger: jobLogger(log, 'unheld-files') },
     ),
   ];
   // At once on start-up, for voicemails taken while the service was down. On SQLite no other process

@@ -3,6 +3,7 @@ import type { Clock } from '../calendar/index.js';
 import { lineProblem } from '../config/index.js';
 import type { Database, Q } from '../db/index.js';
 import { fail, ok, type Outcome } from '../http/problems.js';
+import { withoutXmlForbidden } from '../http/html.js';
 import { clientById } from '../clients/index.js';
 import { recordAudit, type AuditAction } from '../audit/index.js';
 import * as store from './store.js';
@@ -50,11 +51,12 @@ const instant = z.iso.datetime({ offset: true, message: 'must be a date and time
 
 export const newAnnouncementSchema = z
   .object({
+    // What callers hear, clients read and feed readers parse: no characters XML forbids.
     text: z
       .string()
-      .trim()
-      .min(1, 'is required')
-      .max(1000, 'must be at most 1,000 characters (a caller listens to it)'),
+      .transform(withoutXmlForbidden)
+      .pipe(z.string().trim())
+      .pipe(z.string().min(1, 'is required').max(1000, 'must be at most 1,000 characters (a caller listens to it)')),
     startsAt: instant.optional(),
     endsAt: instant.optional(),
     clientIds: z.array(z.number().int().positive()).min(1).max(500).optional(),

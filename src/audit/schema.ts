@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'portal_link_refused',
   'portal_sign_in',
   'portal_sign_out',
+  /** A client's record changed through the API: contacts, domains, whether it is served, its quota. */
+  'client_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

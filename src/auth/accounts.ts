@@ -172,6 +172,12 @@ export const CAN = {
 export type Permission = keyof typeof CAN;
 export const can = (role: AccountRole, what: Permission) => (CAN[what] as readonly AccountRole[]).includes(role);
 
+/** Whether an account (by email) still exists and its role may do this. */
+export async function mayStill(q: ReadQ, email: string, what: Permission): Promise<boolean> {
+  const account = await store.accountByEmail(q, email.toLowerCase());
+  return Boolean(account && can(account.role, what));
+}
+
 /** The organisation's staff entry for an account (same email), which gives it a phone and a staff id. */
 export const staffOfAccount = (org: Organisation, account: Account) =>
   org.staff.find((s) => s.email.toLowerCase() === account.email);

@@ -8,6 +8,7 @@ export {
   sessionOf,
   staffOfAccount,
   can,
+  mayStill,
   newAccountSchema,
   CAN,
   SESSION_MS,

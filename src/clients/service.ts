@@ -22,45 +22,48 @@ export const supportCodeSchema = z
   .transform((v) => String(v).trim())
   .pipe(z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'));
 
+/** A contact as the API gives it: a name, and a phone or an email. */
+export const contactsSchema = z
+  .array(
+    z
+      .object({
+        name: z.string().trim().min(1, 'is required').max(200),
+        phone: z.string().trim().max(40).optional(),
+        email: z.email('is not a valid email address').optional(),
+      })
+      .strict()
+      .refine((c) => c.phone || c.email, { message: 'needs a phone or an email' }),
+  )
+  .max(100);
+
+/** Any sender at these domains counts as the client's: never a free-mail domain anyone can sign up at. */
+export const domainsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .transform((d) => d.replace(/^@/, ''))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+            'must be a domain like acme.example',
+          )
+          .refine((d) => !FREE_MAIL_DOMAINS.has(d), {
+            message: 'is a free-mail domain: anyone can have an address there, so list the contacts instead',
+          }),
+      ),
+  )
+  .max(50);
+
 export const newClientSchema = z
   .object({
     name: z.string().trim().min(1, 'is required').max(200),
     supportCode: supportCodeSchema,
-    contacts: z
-      .array(
-        z
-          .object({
-            name: z.string().trim().min(1, 'is required').max(200),
-            phone: z.string().trim().max(40).optional(),
-            email: z.email('is not a valid email address').optional(),
-          })
-          .strict()
-          .refine((c) => c.phone || c.email, { message: 'needs a phone or an email' }),
-      )
-      .max(100)
-      .default([]),
-    /** Any sender at these domains counts as the client's: never a free-mail domain anyone can sign up at. */
-    domains: z
-      .array(
-        z
-          .string()
-          .trim()
-          .toLowerCase()
-          .transform((d) => d.replace(/^@/, ''))
-          .pipe(
-            z
-              .string()
-              .regex(
-                /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-                'must be a domain like acme.example',
-              )
-              .refine((d) => !FREE_MAIL_DOMAINS.has(d), {
-                message: 'is a free-mail domain: anyone can have an address there, so list the contacts instead',
-              }),
-          ),
-      )
-      .max(50)
-      .default([]),
+    contacts: contactsSchema.default([]),
+    domains: domainsSchema.default([]),
     /** The contract's support level, one of the organisation's support_levels (default: the first). */
     level: z.string().trim().min(1).max(40).optional(),
     /** The service lines the contract covers (default: all). */
@@ -70,9 +73,16 @@ export const newClientSchema = z
 
 export type NewClientInput = z.infer<typeof newClientSchema>;
 
-export async function createClient(deps: ClientDeps, input: NewClientInput): Promise<Outcome<Client>> {
+/**
+ * What a client's terms say, checked against the organisation: contacts' phones made E.164, the level and
+ * lines named in the organisation file. Problems by field.
+ */
+export function checkTerms(
+  deps: ClientDeps,
+  input: { contacts?: z.infer<typeof contactsSchema>; level?: string; lines?: string[] },
+): { fields: Record<string, string>; contacts: { name: string; email?: string; phone?: string }[] } {
   const fields: Record<string, string> = {};
-  const contacts = input.contacts.map((c, i) => {
+  const contacts = (input.contacts ?? []).map((c, i) => {
     const phone = c.phone ? normalisePhone(c.phone, deps.country) : undefined;
     if (c.phone && !phone) fields[`contacts[${i}].phone`] = `"${c.phone}" is not a valid phone number`;
     return { name: c.name, email: c.email, phone };
@@ -85,8 +95,15 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
     const problem = lineProblem(deps.lines, line);
     if (problem) fields[`lines[${i}]`] = problem;
   });
-  if (Object.keys(fields).length)
-    return fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
+  return { fields, contacts };
+}
+
+export const invalidInput = (fields: Record<string, string>) =>
+  fail('invalid', 'invalid_input', `Invalid input: ${Object.values(fields).join('; ')}`, fields);
+
+export async function createClient(deps: ClientDeps, input: NewClientInput): Promise<Outcome<Client>> {
+  const { fields, contacts } = checkTerms(deps, input);
+  if (Object.keys(fields).length) return invalidInput(fields);
   const taken = () =>
     fail('conflict', 'support_code_taken', `Support code ${input.supportCode} already belongs to another client`, {
       supportCode: 'is already in use',

@@ -238,10 +238,104 @@ export const DEFAULT_STORAGE_QUOTA_MB = 2048;
 
 /** What a client's files may take in all, in bytes. */
 export async function storageQuotaOf(q: ReadQ, clientId: number): Promise<number> {
-  const [row] = await q
-    .select({ mb: clients.storageQuotaMb })
-    .from(clients)
-    .where(eq(clients.id, clientId))
-    .limit(1);
+  const [row] = await q.select({ mb: clients.storageQuotaMb }).from(clients).where(eq(clients.id, clientId)).limit(1);
   return (row?.mb ?? DEFAULT_STORAGE_QUOTA_MB) * 1024 * 1024;
+}
+
+export interface ClientChange {
+  name?: string;
+  level?: string;
+  lines?: string[];
+  active?: boolean;
+  storageQuotaMb?: number;
+  /** The whole list of contacts: those kept are matched by address (or, without one, by phone). */
+  contacts?: { name: string; phone?: string; email?: string }[];
+  /** The whole list of domains. */
+  domains?: string[];
+}
+
+/** What a change took away: contacts' addresses and phones, and domains. */
+export interface Removed {
+  contacts: Contact[];
+  domains: string[];
+}
+
+/**
+ * Applies a change to a client. Contacts taken off are kept with the time they were removed (tickets
+ * still name who opened them); domains taken away are deleted.
+ */
+export async function updateClient(tx: Q, id: number, change: ClientChange, now: Date): Promise<Removed> {
+  const fields = {
+    ...(change.name !== undefined ? { name: change.name } : {}),
+    ...(change.level !== undefined ? { level: change.level } : {}),
+    ...(change.lines !== undefined ? { lines: change.lines } : {}),
+    ...(change.active !== undefined ? { active: change.active } : {}),
+    ...(change.storageQuotaMb !== undefined ? { storageQuotaMb: change.storageQuotaMb } : {}),
+  };
+  if (Object.keys(fields).length) await tx.update(clients).set(fields).where(eq(clients.id, id));
+  const removed: Removed = { contacts: [], domains: [] };
+  if (change.contacts) {
+    const current = await tx
+      .select()
+      .from(clientContacts)
+      .where(and(eq(clientContacts.clientId, id), isNull(clientContacts.removedAt)))
+      .orderBy(asc(clientContacts.id));
+    const kept = new Set<number>();
+    for (const c of change.contacts) {
+      const email = c.email?.toLowerCase();
+      const same = current.find(
+        (k) =>
+          !kept.has(k.id) &&
+          (email ? k.email?.toLowerCase() === email : Boolean(c.phone) && !k.email && k.phone === c.phone),
+      );
+      if (same) {
+        kept.add(same.id);
+        await tx
+          .update(clientContacts)
+          .set({ name: c.name, phone: c.phone ?? null, email: c.email ?? null })
+          .where(eq(clientContacts.id, same.id));
+      } else
+        await tx
+          .insert(clientContacts)
+          .values({ clientId: id, name: c.name, phone: c.phone ?? null, email: c.email ?? null });
+    }
+    const gone = current.filter((k) => !kept.has(k.id));
+    if (gone.length)
+      await tx
+        .update(clientContacts)
+        .set({ removedAt: now })
+        .where(
+          inArray(
+            clientContacts.id,
+            gone.map((k) => k.id),
+          ),
+        );
+    removed.contacts = gone.map(({ clientId: _, removedAt: __, ...c }) => c);
+  }
+  if (change.domains) {
+    const current = await tx.select().from(clientDomains).where(eq(clientDomains.clientId, id));
+    const wanted = new Set(change.domains);
+    const gone = current.filter((d) => !wanted.has(d.domain));
+    if (gone.length)
+      await tx.delete(clientDomains).where(
+        inArray(
+          clientDomains.id,
+          gone.map((d) => d.id),
+        ),
+      );
+    const fresh = change.domains.filter((d) => !current.some((c) => c.domain === d));
+    if (fresh.length) await tx.insert(clientDomains).values(fresh.map((domain) => ({ clientId: id, domain })));
+    removed.domains = gone.map((d) => d.domain);
+  }
+  return removed;
+}
+
+/** Domains among these that belong to another client than this one. */
+export async function domainsTakenByOthers(q: ReadQ, domains: string[], clientId: number): Promise<string[]> {
+  if (domains.length === 0) return [];
+  const rows = await q
+    .select({ domain: clientDomains.domain, clientId: clientDomains.clientId })
+    .from(clientDomains)
+    .where(inArray(clientDomains.domain, domains));
+  return rows.filter((r) => r.clientId !== clientId).map((r) => r.domain);
 }

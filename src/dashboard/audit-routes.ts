@@ -26,6 +26,7 @@ const ACTION_NAMES: Record<AuditAction, string> = {
   portal_link_refused: 'A portal sign-in link was refused',
   portal_sign_in: 'Signed in to the portal',
   portal_sign_out: 'Signed out of the portal',
+  client_changed: 'Client record changed',
 };
 
 /** The audit trail, newest first, for administrators: who signed in (or was kept out), every link used, every announcement. */

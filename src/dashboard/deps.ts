@@ -1,3 +1,4 @@
+import type { Pressure } from '../http/pressure.js';
 import type { Logger } from 'pino';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import type { Voice } from '../channels/index.js';
@@ -9,6 +10,8 @@ import type { AnnouncementBoard, AnnouncementDeps } from '../announcements/index
 
 /** What the staff dashboard is handed (by app.ts). */
 export interface DashboardDeps {
+  /** Under pressure the heavy pages (ticket lists, downloads, reports) step aside: 503 with Retry-After. */
+  pressure?: Pressure;
   db: Database;
   clock: Clock;
   log: Logger;

@@ -42,12 +42,15 @@ export function feedRoutes(router: Router, { s, org, ctxOf, send, refuse }: Kit)
     const ctx = ctxOf(req, res);
     const me = staffOfAccount(org, ctx.account);
     if (!me) return refuse(res, '/dashboard/oncall', 'Your account is not one of the staff in the organisation file.');
-    send(res, shown(ctx, `Your shifts, ${me.name}`, await newFeedToken(deps, 'staff', me.id)));
+    send(res, shown(ctx, `Your shifts, ${me.name}`, await newFeedToken(deps, 'staff', me.id, ctx.account.email)));
   });
   router.post('/oncall/feeds/:rotation', allow('manageOnCall'), async (req, res) => {
     const ctx = ctxOf(req, res);
     const rotation = rotationsOf(org).find((r) => r.id === req.params.rotation);
     if (!rotation) return refuse(res, '/dashboard/oncall', 'No such rotation.');
-    send(res, shown(ctx, `The ${rotation.name} rotation`, await newFeedToken(deps, 'line', rotation.id)));
+    send(
+      res,
+      shown(ctx, `The ${rotation.name} rotation`, await newFeedToken(deps, 'line', rotation.id, ctx.account.email)),
+    );
   });
 }

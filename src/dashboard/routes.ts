@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { DateTime } from 'luxon';
 import { formBody } from '../http/input.js';
+import { shedUnderPressure } from '../http/pressure.js';
 import type { DashboardDeps } from './deps.js';
 import { CSS, JS } from './assets.js';
 import { kitOf } from './kit.js';
@@ -19,6 +20,14 @@ import { signInRoutes, signOutRoute } from './sign-in.js';
 import { ticketPageRoutes } from './ticket-routes.js';
 
 /** The staff dashboard: server-rendered pages under /dashboard for staff who sign in. */
+/** What the dashboard sheds under pressure: the ticket list, attachments, the audit trail and the reports. */
+const isHeavy = (req: Request) =>
+  (req.method === 'GET' || req.method === 'HEAD') &&
+  (req.path === '/tickets' ||
+    req.path === '/audit' ||
+    /^\/(after-hours|reports)(\.csv)?$/.test(req.path) ||
+    /^\/tickets\/[^/]+\/attachments\/[^/]+$/.test(req.path));
+
 export function dashboardRoutes(s: DashboardDeps): Router {
   const router = Router();
   const kit = kitOf(s);
@@ -55,6 +64,22 @@ export function dashboardRoutes(s: DashboardDeps): Router {
   );
 
   signInRoutes(router, kit);
+  // Ticket lists, downloads and reports step aside under pressure, before any of their work is done.
+  const shed = shedUnderPressure(
+    s.pressure,
+    (_req, res) =>
+      void res
+        .type('html')
+        .send(
+          messagePage(
+            'Busy',
+            'The service is very busy just now; this page is held back so that calls and pages go on. Try again in a minute.',
+          ),
+        ),
+    (reason) =>
+      s.log.warn({ reason }, 'dashboard lists, downloads and reports refused for now: service under pressure'),
+  );
+  router.use((req, res, next) => (isHeavy(req) ? shed(req, res, next) : next()));
   router.use(requireSession(s));
   // A failed test of the helpdesk line is on every page until a test passes: callers may not be getting through.
   router.use(async (_req, res, next) => {

@@ -53,6 +53,8 @@ export interface Database {
    * there it is the database itself.
    */
   reserved(): Database;
+  /** How many queries or transactions are waiting for a connection or the writer now: a measure of pressure. */
+  waiting(): number;
   /** Applies the migrations this database has not seen (several instances starting at once take turns). */
   migrate(): Promise<void>;
   close(): Promise<void>;

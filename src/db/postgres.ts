@@ -146,6 +146,7 @@ function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase
       (await pool.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()')).rows[0]?.ssl ===
       true,
     reserved,
+    waiting: () => pool.waitingCount,
     migrate: async () => {
       const client = await pool.connect();
       // Waiting here while another instance migrates is expected, however long that takes.

@@ -3,8 +3,7 @@ import type { Database, ReadQ } from '../db/index.js';
 import { appendChunk, chunkOf, createFile, discardUnheld, FILE_CHUNK_BYTES } from './store.js';
 
 export type Upload =
-  | { ok: true; fileId: number; size: number }
-  | { ok: false; reason: 'too_large' | 'no_room'; size: number };
+  { ok: true; fileId: number; size: number } | { ok: false; reason: 'too_large' | 'no_room'; size: number };
 
 /**
  * Writes a file as it arrives, a chunk per transaction (so other writers take their turn between two), never

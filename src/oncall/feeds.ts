@@ -17,9 +17,16 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('hex
  * A new secret address for a person's or a rotation's feed, replacing any before it (which stops
  * working). Only its hash is kept: the address is shown once, to whoever made it.
  */
-export async function newFeedToken(deps: OnCallDeps, kind: store.Feed['kind'], subject: string): Promise<string> {
+export async function newFeedToken(
+  deps: OnCallDeps,
+  kind: store.Feed['kind'],
+  subject: string,
+  madeBy: string,
+): Promise<string> {
   const token = randomBytes(24).toString('base64url');
-  await deps.db.withTransaction((tx) => store.replaceFeedToken(tx, kind, subject, hashOf(token), deps.clock.now()));
+  await deps.db.withTransaction((tx) =>
+    store.replaceFeedToken(tx, kind, subject, hashOf(token), madeBy, deps.clock.now()),
+  );
   return token;
 }
 
@@ -33,12 +40,17 @@ export function rotationsOf(org: Organisation): { id: string; name: string }[] {
 
 /**
  * The iCalendar text of a feed (its token as typed in the address), or undefined for a token that is not
- * one: every shift and override for the next 90 days, in UTC (right on both sides of a clock change).
+ * one: every shift and override for the next 90 days, in UTC (right on both sides of a clock change). A
+ * person's feed stops once they are no longer in the organisation file; a rotation's once the account that
+ * made it may no longer manage on call.
  */
 export async function feedCalendar(deps: OnCallDeps, token: string): Promise<string | undefined> {
   const feed = await store.feedByTokenHash(deps.db.q, hashOf(token));
   if (!feed) return undefined;
   const org = deps.organisation;
+  if (feed.kind === 'staff' && !org.staff.some((s) => s.id === feed.subject)) return undefined;
+  if (feed.kind === 'line' && feed.madeBy && deps.mayStillManage && !(await deps.mayStillManage(feed.madeBy)))
+    return undefined;
   const now = deps.clock.now();
   const to = new Date(now.getTime() + FEED_DAYS * 86_400_000);
   const nameOf = (id: string) => org.staff.find((s) => s.id === id)?.name ?? id;

@@ -28,6 +28,8 @@ export const oncallFeeds = sqliteTable(
     kind: text('kind', { enum: ['staff', 'line'] }).notNull(),
     subject: text('subject').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    /** The account (its email) that made it: a rotation's feed stops once its maker may no longer manage on call. */
+    madeBy: text('made_by'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [uniqueIndex('oncall_feeds_subject_idx').on(t.kind, t.subject)],

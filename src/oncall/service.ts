@@ -10,6 +10,8 @@ export interface OnCallDeps {
   db: Database;
   clock: Clock;
   organisation: Organisation;
+  /** Whether the account that made a rotation's feed may still manage on call (no account: it may not). */
+  mayStillManage?: (accountEmail: string) => Promise<boolean>;
 }
 
 export interface OnCallAt {

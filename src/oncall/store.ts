@@ -64,10 +64,14 @@ export async function replaceFeedToken(
   kind: Feed['kind'],
   subject: string,
   tokenHash: string,
+  madeBy: string,
   now: Date,
 ): Promise<void> {
   await tx
     .insert(oncallFeeds)
-    .values({ kind, subject, tokenHash, createdAt: now })
-    .onConflictDoUpdate({ target: [oncallFeeds.kind, oncallFeeds.subject], set: { tokenHash, createdAt: now } });
+    .values({ kind, subject, tokenHash, madeBy, createdAt: now })
+    .onConflictDoUpdate({
+      target: [oncallFeeds.kind, oncallFeeds.subject],
+      set: { tokenHash, madeBy, createdAt: now },
+    });
 }

@@ -11,8 +11,21 @@ import type { Words } from './words.js';
  * The client's account as a contact may read it: the support code the phone menu asks for, the contract
  * level and its targets, prepaid support, the client's contacts, and the helpdesk's number with its keys.
  */
-export function accountPage(ctx: PageContext, org: Organisation, client: Client, packages: PackageBalance[]): Html {
+export interface AccountView {
+  client: Client;
+  packages: PackageBalance[];
+  storage: { quota: number; used: number; room: number };
+  /** Whom the contacts' list is shown to: a named contact or someone at the domain, and what they may see. */
+  viewer: { named: boolean; visibility: 'company' | 'own' };
+}
+
+const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
+
+export function accountPage(ctx: PageContext, org: Organisation, view: AccountView): Html {
   const { w } = ctx;
+  const { client, packages, storage, viewer } = view;
+  // The contacts are the company's to see: only with company visibility, and their phones only to a named contact.
+  const contacts = viewer.visibility === 'company' ? client.contacts : [];
   const level = supportLevelOf(org.supportLevels, client.level);
   const targets = level?.sla ?? org.sla;
   return html`<div class="grid">
@@ -43,13 +56,23 @@ export function accountPage(ctx: PageContext, org: Organisation, client: Client,
         : html`<p class="muted">${w.noPackage}</p>`
     }
   </section>
-  <section class="card">
-    <h2>${w.contactsOf(client.name)}</h2>
-    <ul class="contacts">${client.contacts.map(
-      (c) =>
-        html`<li>${c.name}${c.email ? html` · ${c.email}` : ''}${c.phone ? html` · <span class="muted">${c.phone}</span>` : ''}</li>`,
-    )}</ul>
+  <section class="card" data-storage>
+    <h2>${w.storage}</h2>
+    <p>${w.storageLeft(mb(storage.room), mb(storage.quota))}</p>
+    <meter min="0" max="${storage.quota}" value="${storage.used}" aria-label="${w.storage}"></meter>
+    <p class="muted">${w.storageHint}</p>
   </section>
+  ${
+    contacts.length
+      ? html`<section class="card">
+    <h2>${w.contactsOf(client.name)}</h2>
+    <ul class="contacts">${contacts.map(
+      (c) =>
+        html`<li>${c.name}${c.email ? html` · ${c.email}` : ''}${viewer.named && c.phone ? html` · <span class="muted">${c.phone}</span>` : ''}</li>`,
+    )}</ul>
+  </section>`
+      : ''
+  }
   <section class="card">
     <h2>${w.signOutEverywhere}</h2>
     <form method="post" action="/portal/sign-out-everywhere">${csrfField(ctx.csrf)}

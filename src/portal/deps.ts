@@ -1,3 +1,4 @@
+import type { Pressure } from '../http/pressure.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../calendar/index.js';
 import type { Organisation } from '../config/index.js';
@@ -6,6 +7,8 @@ import type { TicketDeps } from '../tickets/index.js';
 
 /** What the clients' portal and the public notices are handed (by app.ts). */
 export interface PortalDeps {
+  /** Under pressure the heavy routes (downloads, uploads, ticket lists) step aside: 503 with Retry-After. */
+  pressure?: Pressure;
   db: Database;
   clock: Clock;
   log: Logger;

@@ -111,6 +111,34 @@ ${notice ? html`<p class="flash ${notice.kind}" role="${notice.kind === 'error' 
   );
 }
 
+/**
+ * Opening a sign-in link: a page naming the address it signs in, with one button that does it. Opening the
+ * link uses nothing up, so a mail scanner that follows it spends nothing, and nobody is signed in to
+ * another's account by a link they did not ask for without seeing whose it is.
+ */
+export function confirmSignInPage(
+  w: Words,
+  organisation: string,
+  csrf: string,
+  token: string,
+  address: string,
+): string {
+  return documentOf(
+    w,
+    `${w.signIn} · ${w.portal(organisation)}`,
+    html`<main class="narrow"><div class="card">
+<h1>${w.portal(organisation)}</h1>
+<p>${w.confirmSignIn(address)}</p>
+<form method="post" action="/portal/link">
+  ${csrfField(csrf)}
+  <input type="hidden" name="t" value="${token}">
+  <button type="submit">${w.signInAs(address)}</button>
+</form>
+<p class="muted">${w.notYou}</p>
+</div></main>`,
+  );
+}
+
 /** A local date and time a client reads: "Tue 24 Nov, 17:00 CST", in their language. */
 export function when(ctx: Pick<PageContext, 'zone' | 'w'>, at: Date | null | undefined): Html {
   if (!at) return html`<span class="muted">—</span>`;

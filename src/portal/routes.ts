@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { formBody } from '../http/input.js';
+import { shedUnderPressure } from '../http/pressure.js';
+import { isMultipart } from './form.js';
 import { accountRoutes } from './account-routes.js';
 import { CSS } from './assets.js';
 import type { PortalDeps } from './deps.js';
@@ -10,6 +12,13 @@ import { messagePage } from './layout.js';
 import { requirePortal, takeFlash } from './session.js';
 import { signInRoutes, signOutRoutes } from './sign-in-routes.js';
 import { ticketRoutes } from './ticket-routes.js';
+
+/** What the portal sheds under pressure: files both ways, and the ticket list. */
+const isHeavy = (req: Request) =>
+  req.method === 'POST'
+    ? isMultipart(req)
+    : (req.method === 'GET' || req.method === 'HEAD') &&
+      (req.path === '/tickets' || /^\/tickets\/[^/]+\/attachments\/[^/]+$/.test(req.path));
 
 /**
  * The clients' portal under /portal: a contact signs in by a link emailed to them (a session of its own,
@@ -64,6 +73,14 @@ export function portalRoutes(deps: PortalDeps): Router {
     send: (res, [status, body]) => void res.status(status).type('html').send(body),
   };
   signInRoutes(router, deps, w, cookieOpts);
+  // Downloads, uploads and the ticket list step aside under pressure, before any of their work is done.
+  const shed = shedUnderPressure(
+    deps.pressure,
+    (_req, res) => void res.type('html').send(messagePage(w, w.portal(deps.organisation.name), w.problems.pressed)),
+    (reason) =>
+      deps.log.warn({ reason }, 'portal downloads, uploads and lists refused for now: service under pressure'),
+  );
+  router.use((req, res, next) => (isHeavy(req) ? shed(req, res, next) : next()));
   router.use(requirePortal(deps, w));
   signOutRoutes(router, deps, cookieOpts);
   ticketRoutes(router, kit);

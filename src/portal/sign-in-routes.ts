@@ -4,8 +4,8 @@ import { recordAuditAlone } from '../audit/index.js';
 import { sharedLimitStore } from '../db/index.js';
 import { clientIp } from '../http/client-ip.js';
 import type { PortalDeps } from './deps.js';
-import { messagePage, signInPage } from './layout.js';
-import { redeemLink, requestLink, sessionOf, signOut, typedAddress } from './sign-in.js';
+import { confirmSignInPage, messagePage, signInPage } from './layout.js';
+import { linkAddress, redeemLink, requestLink, sessionOf, signOut, typedAddress } from './sign-in.js';
 import {
   clearCookie,
   cookiesOf,
@@ -104,13 +104,34 @@ export function signInRoutes(router: Router, deps: PortalDeps, w: Words, cookieO
         signInPage(w, org, formToken(req, res, cookieOpts), { kind: 'ok', text: w.linkSent(typedAddress(typed), org) }),
       );
   });
+  const spent = (res: Response) =>
+    void res
+      .status(410)
+      .type('html')
+      .send(messagePage(w, w.portal(org), w.linkSpent, '/portal', w.askForLink));
+  // Opening the link (GET or HEAD) names the address and asks; only the button's POST signs in.
   router.get('/link', async (req, res) => {
-    const started = await redeemLink(deps, typeof req.query.t === 'string' ? req.query.t : '', ipOf(req));
-    if (!started)
+    const token = typeof req.query.t === 'string' ? req.query.t.slice(0, 100) : '';
+    const address = await linkAddress(deps, token);
+    if (!address) {
+      const entry = { at: deps.clock.now(), action: 'portal_link_refused' as const, ip: ipOf(req) };
+      await recordAuditAlone(deps.db, { ...entry, detail: { reason: 'used, expired or unknown', opened: true } });
+      return spent(res);
+    }
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.type('html').send(confirmSignInPage(w, org, formToken(req, res, cookieOpts), token, address));
+  });
+  router.post('/link', async (req, res) => {
+    // The form's token (a strict cookie) proves the button was pressed on this site, not posted from another.
+    if (!sameToken(req.body?._csrf, cookiesOf(req)[FORM_COOKIE]))
       return void res
-        .status(410)
+        .status(403)
         .type('html')
-        .send(messagePage(w, w.portal(org), w.linkSpent, '/portal', w.askForLink));
+        .send(signInPage(w, org, formToken(req, res, cookieOpts), { kind: 'error', text: w.formExpired }));
+    const token = typeof req.body?.t === 'string' ? req.body.t : '';
+    const started = await redeemLink(deps, token, ipOf(req));
+    if (!started) return spent(res);
     setCookie(res, PORTAL_COOKIE, started.token, { ...cookieOpts, maxAgeSeconds: started.maxAgeSeconds });
     clearCookie(res, FORM_COOKIE, cookieOpts);
     res.redirect(303, '/portal/tickets');

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { recentNotices, type PublicNotice } from '../announcements/index.js';
-import { escapeHtml, html } from '../http/html.js';
+import { escapeXml, html } from '../http/html.js';
 import type { PortalDeps } from './deps.js';
 import { statusBody } from './account-page.js';
 import { documentOf } from './layout.js';
@@ -41,7 +41,7 @@ ${statusBody(w, deps.organisation.timezone, await notices())}
   });
   router.get('/status/feed.atom', async (_req, res) => {
     const list = await notices();
-    const x = escapeHtml;
+    const x = escapeXml;
     const updated = list.reduce((latest, n) => (n.updatedAt > latest ? n.updatedAt : latest), new Date(0));
     const entries = list.map(
       (n) => `  <entry>

@@ -22,6 +22,9 @@ export const EN: Words = {
   throttled: 'Too many sign-in requests; wait a few minutes and try again.',
   formExpired:
     'This form could not be accepted (its security token is missing or out of date), so nothing was changed. Reload the page and try again.',
+  confirmSignIn: (address) => `This link signs you in to the portal as ${address}.`,
+  signInAs: (address) => `Sign in as ${address}`,
+  notYou: 'Not your address? Close this page: nothing happens until the button is pressed.',
   linkSpent: 'This sign-in link has expired or was already used. Ask for a new one below.',
   signedOut: 'Signed out',
   sessionEnded: 'Your session has ended. Sign in again to continue.',
@@ -90,6 +93,7 @@ export const EN: Words = {
     tooManyTickets: 'You have opened many tickets in the last hour; add to one of them, or call us.',
     unreadable: 'What was sent could not be read. Go back and try again.',
     busy: 'The service is busy receiving other files; try again in a moment.',
+    pressed: 'The service is very busy just now; try again in a minute. Calls to the helpdesk are answered as usual.',
     storageFull:
       'Your company’s file storage is full, so the files were not taken. Send the text without them, or a link to the files, and ask us to make room.',
     tooManyReplies: 'You have written many replies in the last hour; wait a little, or call us.',
@@ -115,6 +119,10 @@ export const EN: Words = {
       ? `${remaining} of ${quantity} tickets left`
       : `${hours(remaining * 60_000, 'h', 'min')} of ${hours(quantity * 60_000, 'h', 'min')} left`,
   contactsOf: (client) => `Contacts at ${client}`,
+  storage: 'File storage',
+  storageLeft: (left, quota) => `${left} MB left of ${quota} MB`,
+  storageHint:
+    'The files sent with your tickets, by email or here. When it is full, messages are still taken without their files.',
   helpdeskPhone: 'Helpdesk phone',
   keys: {
     5: 'Emergency, at any hour: leave a voicemail and the on-call engineer is alerted at once.',

@@ -22,6 +22,9 @@ export const IT: Words = {
   throttled: 'Troppe richieste di accesso; attenda qualche minuto e riprovi.',
   formExpired:
     'Il modulo non è stato accettato (il suo codice di sicurezza manca o è scaduto), quindi non è cambiato nulla. Ricarichi la pagina e riprovi.',
+  confirmSignIn: (address) => `Questo link la fa accedere al portale come ${address}.`,
+  signInAs: (address) => `Accedi come ${address}`,
+  notYou: 'Non è il suo indirizzo? Chiuda questa pagina: non succede nulla finché non preme il pulsante.',
   linkSpent: 'Questo link di accesso è scaduto o è già stato usato. Ne chieda uno nuovo qui sotto.',
   signedOut: 'Uscita effettuata',
   sessionEnded: 'La sessione è terminata. Acceda di nuovo per continuare.',
@@ -91,6 +94,8 @@ export const IT: Words = {
     tooManyTickets: 'Ha aperto molte richieste nell’ultima ora; aggiunga a una di esse, o ci chiami.',
     unreadable: 'Quanto inviato non si è potuto leggere. Torni indietro e riprovi.',
     busy: 'Il servizio sta ricevendo altri file; riprovi tra un momento.',
+    pressed:
+      'Il servizio è molto occupato in questo momento; riprovi tra un minuto. Le chiamate all’helpdesk ricevono risposta come sempre.',
     storageFull:
       'Lo spazio per i file della sua azienda è pieno, quindi i file non sono stati accettati. Invii il testo senza file, o un link ai file, e ci chieda di fare spazio.',
     tooManyReplies: 'Ha scritto molte risposte nell’ultima ora; attenda un poco, o ci chiami.',
@@ -115,6 +120,10 @@ export const IT: Words = {
     unit === 'tickets'
       ? `${remaining} richieste rimaste su ${quantity}`
       : `${hours(remaining * 60_000, 'h', 'min')} rimaste su ${hours(quantity * 60_000, 'h', 'min')}`,
+  storage: 'Spazio per i file',
+  storageLeft: (left, quota) => `Restano ${left} MB su ${quota} MB`,
+  storageHint:
+    'I file inviati con i ticket, per email o qui. Quando è pieno, i messaggi sono accettati comunque, senza i file.',
   contactsOf: (client) => `Contatti di ${client}`,
   helpdeskPhone: 'Telefono dell’assistenza',
   keys: {

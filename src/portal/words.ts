@@ -14,6 +14,10 @@ export interface Words {
   throttled: string;
   formExpired: string;
   linkSpent: string;
+  /** The page a sign-in link opens: whose address it signs in, and the one button. */
+  confirmSignIn: (address: string) => string;
+  signInAs: (address: string) => string;
+  notYou: string;
   signedOut: string;
   sessionEnded: string;
   // Tickets
@@ -64,6 +68,8 @@ export interface Words {
     busy: string;
     /** The client's file storage is full: the words are kept, the files are not. */
     storageFull: string;
+    /** The service shed a heavy request under pressure. */
+    pressed: string;
     tooManyReplies: string;
     closed: string;
     open: string;
@@ -81,6 +87,10 @@ export interface Words {
   noPackage: string;
   balance: (unit: 'tickets' | 'hours', remaining: number, quantity: number) => string;
   contactsOf: (client: string) => string;
+  /** The client's file storage: what is left of the quota. */
+  storage: string;
+  storageLeft: (leftMb: string, quotaMb: string) => string;
+  storageHint: string;
   helpdeskPhone: string;
   keys: { 5: string; 2: string; 3: string };
   signOutEverywhere: string;

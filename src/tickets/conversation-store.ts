@@ -35,8 +35,7 @@ export async function insertMessage(
   );
   const values = [];
   for (const a of attachments) {
-    const fileId =
-      a.fileId ?? (a.bytes !== undefined ? await writeFile(tx, clientId, message.at, a.bytes) : null);
+    const fileId = a.fileId ?? (a.bytes !== undefined ? await writeFile(tx, clientId, message.at, a.bytes) : null);
     values.push({ messageId: row!.id, filename: a.filename, contentType: a.contentType, size: a.size, fileId });
   }
   await tx.insert(ticketAttachments).values(values);

@@ -50,6 +50,9 @@ describe.each([
     await expect.poll(() => page.textContent('[role=status]')).toContain('a sign-in link is on its way');
     const link = await linkFor(h, email);
     await page.goto(`${base}${link}`);
+    // Opening the link only asks: the page names the address, and its button signs in.
+    expect(await page.textContent('main')).toContain(`This link signs you in to the portal as ${email}`);
+    await page.click('button[type=submit]');
     await page.waitForURL(`${base}/portal/tickets`);
     expect(await page.textContent('h1')).toBe('Your tickets');
     expect(await fitsTheScreen()).toBe(true);

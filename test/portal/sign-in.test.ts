@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { recentAudit } from '../../src/audit/index.js';
-import { askForLink, csrfOf, linkFor, mailsTo, portalHarness, portalSignIn } from '../support/portal.js';
+import { askForLink, csrfOf, followLink, linkFor, mailsTo, portalHarness, portalSignIn } from '../support/portal.js';
 
 /** A contact signs in by a link emailed to them: nobody learns from the page who is a client. */
 describe('signing in to the portal by an emailed link', async () => {
@@ -27,7 +27,7 @@ describe('signing in to the portal by an emailed link', async () => {
     const stored = await h.db.q.select().from(portalSignInLinks);
     expect(stored.map((s) => s.tokenHash)).not.toContain(token);
 
-    const signedIn = await agent.get(link);
+    const signedIn = await followLink(agent, link);
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toBe('/portal/tickets');
     const cookie = (signedIn.headers['set-cookie'] as unknown as string[]).find((c) =>
@@ -69,7 +69,7 @@ describe('signing in to the portal by an emailed link', async () => {
     await askForLink(request.agent(h.app), 'bo@beta.example');
     const link = await linkFor(h, 'bo@beta.example');
     const first = request.agent(h.app);
-    expect((await first.get(link)).status).toBe(303);
+    expect((await followLink(first, link)).status).toBe(303);
     const second = request.agent(h.app);
     const again = await second.get(link);
     expect(again.status).toBe(410);

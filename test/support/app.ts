@@ -17,6 +17,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   organisation?: Organisation;
   now?: string;
+  /** What tells the heavy routes to step aside (none: they never do). */
+  pressure?: import('../../src/http/pressure.js').Pressure;
   channels?: (log: Logger) => Channels;
   /** Build the real Twilio/SMTP/Slack clients from `env` (pointed at local fakes), as main.ts does. */
   realChannels?: boolean;
@@ -47,7 +49,15 @@ export async function testApp(options: TestAppOptions = {}) {
     : options.channels
       ? options.channels(log)
       : logOnlyChannels(log);
-  const services = await servicesOf({ config, db, clock, channels, log, outbox: options.outbox });
+  const services = await servicesOf({
+    config,
+    db,
+    clock,
+    channels,
+    log,
+    outbox: options.outbox,
+    pressure: options.pressure,
+  });
   const app = createApp(services);
   return { app, db, path, url, clock, config, channels, log, services };
 }
