@@ -79,6 +79,8 @@ export function readMultipart(req: IncomingMessage, target: UploadTarget): Promi
   try {
     parser = busboy({
       headers: req.headers,
+      // Browsers send file names as UTF-8 (busboy's default reads them as Latin-1).
+      defParamCharset: 'utf8',
       limits: {
         // One byte past the limit is enough to know a file is over it; busboy drops the rest.
         fileSize: MAX_ATTACHMENT_BYTES + 1,

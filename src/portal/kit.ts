@@ -35,7 +35,7 @@ export function refusalOf(w: Words, p: FormProblem): Refusal {
     case 'busy':
       return { status: 503, text: w.problems.busy };
     case 'no_room':
-      return { status: 413, text: w.problems.storageFull };
+      return { status: 413, text: w.problems.noRoomForFiles };
     case 'unreadable':
       return { status: 400, text: w.problems.unreadable };
   }

@@ -37,7 +37,9 @@ export function newTicketRoutes(router: Router, kit: PortalKit): void {
       line: fields.line,
       priority: fields.priority ?? 'medium',
     };
-    if (formProblem) {
+    // Storage full: the ticket is opened with its words, without the files, and the page says so.
+    const noRoom = formProblem?.kind === 'no_room';
+    if (formProblem && !noRoom) {
       const refusal = refusalOf(w, formProblem);
       return form(req, res, values, refusal.status, refusal.text);
     }
@@ -62,7 +64,8 @@ export function newTicketRoutes(router: Router, kit: PortalKit): void {
       priority,
       attachments: files,
     });
-    flash(res, 'ok', w.done.opened, cookieOpts);
+    if (noRoom) flash(res, 'error', w.problems.storageFull, cookieOpts);
+    else flash(res, 'ok', w.done.opened, cookieOpts);
     res.redirect(303, `/portal/tickets/${ticket.number}`);
   });
 }

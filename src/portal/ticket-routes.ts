@@ -114,7 +114,7 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
   const act = (
     path: string,
     run: (req: Request, res: Response, number: number) => Promise<Outcome<Ticket> | Refusal>,
-    done: string,
+    done: string | ((res: Response) => string | ['ok' | 'error', string]),
   ) =>
     router.post(`/tickets/:number/${path}`, async (req, res) => {
       const number = numberOf(req.params.number);
@@ -123,7 +123,9 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
       const outcome = await run(req, res, number);
       if ('text' in outcome) return showTicket(req, res, t, outcome.status, outcome.text);
       if (outcome.ok) {
-        flash(res, 'ok', done, cookieOpts);
+        const said = typeof done === 'string' ? done : done(res);
+        const [kind, text] = typeof said === 'string' ? (['ok', said] as const) : said;
+        flash(res, kind, text, cookieOpts);
         return res.redirect(303, `/portal/tickets/${number}`);
       }
       if (outcome.problem.kind === 'not_found') return noSuchTicket(req, res);
@@ -141,13 +143,16 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
     'replies',
     async (_req, res, number) => {
       const { fields, files, formProblem } = res.locals.portal!;
-      if (formProblem) return refusalOf(w, formProblem);
+      // Storage full: the words are taken without the files, and the page says so.
+      const noRoom = formProblem?.kind === 'no_room';
+      if (formProblem && !noRoom) return refusalOf(w, formProblem);
       const body = (fields.body ?? '').replace(/\r\n/g, '\n').trim();
       if (body.length > 20_000) return { status: 400, text: w.problems.body };
+      if (!body && noRoom) return refusalOf(w, formProblem);
       if (!body && files.length === 0) return { status: 400, text: w.problems.emptyReply };
       return replyFromClient(deps.tickets, viewerOf(res), number, { body, attachments: files });
     },
-    w.done.replied,
+    (res) => (res.locals.portal!.formProblem?.kind === 'no_room' ? ['error', w.problems.storageFull] : w.done.replied),
   );
   act('solved', (_req, res, number) => solvedByClient(deps.tickets, viewerOf(res), number), w.done.solved);
   act('reopen', (_req, res, number) => reopenedByClient(deps.tickets, viewerOf(res), number), w.done.reopened);

@@ -94,8 +94,10 @@ export const EN: Words = {
     unreadable: 'What was sent could not be read. Go back and try again.',
     busy: 'The service is busy receiving other files; try again in a moment.',
     pressed: 'The service is very busy just now; try again in a minute. Calls to the helpdesk are answered as usual.',
+    noRoomForFiles:
+      'Your company’s file storage is full, so the files were not taken. Write your message, or send a link to the files.',
     storageFull:
-      'Your company’s file storage is full, so the files were not taken. Send the text without them, or a link to the files, and ask us to make room.',
+      'Your message was taken, but not its files: your company’s file storage is full. Send a link to the files instead, or ask us to make room.',
     tooManyReplies: 'You have written many replies in the last hour; wait a little, or call us.',
     closed: 'This ticket is already closed.',
     open: 'This ticket is still open.',

@@ -96,8 +96,10 @@ export const IT: Words = {
     busy: 'Il servizio sta ricevendo altri file; riprovi tra un momento.',
     pressed:
       'Il servizio è molto occupato in questo momento; riprovi tra un minuto. Le chiamate all’helpdesk ricevono risposta come sempre.',
+    noRoomForFiles:
+      'Lo spazio per i file della sua azienda è pieno, quindi i file non sono stati accettati. Scriva il messaggio, o invii un link ai file.',
     storageFull:
-      'Lo spazio per i file della sua azienda è pieno, quindi i file non sono stati accettati. Invii il testo senza file, o un link ai file, e ci chieda di fare spazio.',
+      'Il messaggio è stato accettato, ma non i file: lo spazio per i file della sua azienda è pieno. Invii un link ai file, o ci chieda di fare spazio.',
     tooManyReplies: 'Ha scritto molte risposte nell’ultima ora; attenda un poco, o ci chiami.',
     closed: 'Questa richiesta è già chiusa.',
     open: 'Questa richiesta è ancora aperta.',

@@ -68,6 +68,8 @@ export interface Words {
     busy: string;
     /** The client's file storage is full: the words are kept, the files are not. */
     storageFull: string;
+    /** Storage full and nothing else in the form: nothing was taken. */
+    noRoomForFiles: string;
     /** The service shed a heavy request under pressure. */
     pressed: string;
     tooManyReplies: string;
