@@ -1,3 +1,4 @@
+import { saveAccount } from '../../src/auth/index.js';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { tickets } from '../../src/db/schema.js';
@@ -124,6 +125,30 @@ describe('on-call calendar feeds', async () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.summary === 'Ed Engineer on call (Network operations)')).toBe(true);
     await erin.agent.post('/dashboard/oncall/feeds/network').type('form').send({ _csrf: erin.csrf }).expect(403);
+  });
+
+  it('stops a rotation’s feed once its maker may no longer manage on call, and a person’s once they leave', async () => {
+    const office = await signedIn(h, { email: 'olive@example.com', name: 'Olive Office', role: 'office' });
+    const rota = await makeFeed(office.agent, office.csrf, '/dashboard/oncall/feeds/network');
+    const own = await makeFeed(erin.agent, erin.csrf, '/dashboard/oncall/feed');
+    await request(h.app).get(rota).expect(200);
+    await saveAccount(
+      h.db,
+      { email: 'olive@example.com', name: 'Olive', role: 'billing', password: 'a long enough passphrase' },
+      h.clock.now(),
+    );
+    await request(h.app).get(rota).expect(404);
+    await request(h.app).get(own).expect(200);
+    // The same database under an organisation file without Erin: her feed is gone with her.
+    const without = await testApp({
+      databaseUrl: h.url,
+      now: '2026-03-04T12:00:00Z',
+      organisation: organisationFrom(undefined, (doc) => {
+        doc.staff = doc.staff.filter((s: { id: string }) => s.id !== 'erin');
+        doc.on_call.rotation = ['ed'];
+      }),
+    });
+    await request(without.app).get(own).expect(404);
   });
 });
 

@@ -89,6 +89,17 @@ describe('public notices', async () => {
     expect(after.map((e) => e.id).sort()).toEqual(entries.map((e) => e.id).sort());
   });
 
+  it('keeps the feed well-formed whatever an announcement was given: characters XML forbids are left out', async () => {
+    const posted = await post({ text: 'Printer\u0001 queue\u0008 stuck\uFFFF on floor 2' }).expect(201);
+    expect(posted.body.text).toBe('Printer queue stuck on floor 2');
+    const xml = (await request(h.app).get('/status/feed.atom').expect(200)).text;
+    expect(() => new XMLParser().parse(xml, true)).not.toThrow();
+    expect(xml).toContain('Printer queue stuck on floor 2');
+    const json = (await request(h.app).get('/status.json').expect(200)).body;
+    expect(json.notices.map((n: { text: string }) => n.text)).toContain('Printer queue stuck on floor 2');
+    await request(h.app).delete(`/api/announcements/${posted.body.id}`).set(auth).expect(200);
+  });
+
   it('shows a signed-in contact the notices for their client and lines too, and links the public page', async () => {
     const dana = await portalSignIn(h, 'dana@acme.example');
     const bo = await portalSignIn(h, 'bo@beta.example');
