@@ -14,7 +14,7 @@ describe('changing a client', async () => {
   });
   const h = await testApp({ env: { TWILIO_AUTH_TOKEN, PUBLIC_URL }, organisation });
   const { acme, beta } = await seedClients(h.app);
-  const patch = (id: number, body: unknown) => request(h.app).patch(`/api/clients/${id}`).set(auth).send(body);
+  const patch = (id: number, body: object) => request(h.app).patch(`/api/clients/${id}`).set(auth).send(body);
 
   it('answers bad input clearly and changes nothing', async () => {
     expect((await patch(acme.id, { supportCode: '1' })).status).toBe(400);
