@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
  */
 const LANES = [
   ['faults', 'office', 'portal'],
-  ['email', 'paging', 'voice'],
+  ['email', 'paging', 'voice', 'overload'],
 ] as const;
 const BENCHMARKS = LANES.flat();
 

@@ -11,3 +11,4 @@ export {
 } from './store.js';
 export { uploadFile, fileStream, type Upload } from './stream.js';
 export { safeFileName } from './names.js';
+export { paceTransfer, CLIENT_BYTES_PER_SECOND, TOTAL_BYTES_PER_SECOND } from './pace.js';

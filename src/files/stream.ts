@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Database, ReadQ } from '../db/index.js';
+import { paceTransfer } from './pace.js';
 import { appendChunk, chunkOf, createFile, discardUnheld, FILE_CHUNK_BYTES } from './store.js';
 
 export type Upload =
@@ -28,6 +29,7 @@ export async function uploadFile(
       const data = joined.subarray(0, FILE_CHUNK_BYTES);
       const rest = joined.subarray(data.length);
       const n = seq++;
+      await paceTransfer(options.clientId, data.length);
       await db.withTransaction((tx) => appendChunk(tx, fileId, n, data));
       pending = rest.length ? [rest] : [];
       pendingBytes = rest.length;
@@ -60,12 +62,16 @@ export async function uploadFile(
   return { ok: true, fileId, size };
 }
 
-/** A file's bytes as a stream, read a chunk at a time as the receiver takes them (a slow reader holds one chunk). */
-export function fileStream(q: ReadQ, fileId: number): Readable {
+/**
+ * A file's bytes as a stream, read a chunk at a time as the receiver takes them (a slow reader holds one
+ * chunk), at the pace its client is allowed (`clientId`: whose transfer it counts as; null for staff).
+ */
+export function fileStream(q: ReadQ, fileId: number, clientId: number | null = null): Readable {
   async function* chunks() {
     for (let seq = 0; ; seq++) {
       const data = await chunkOf(q, fileId, seq);
       if (!data) return;
+      await paceTransfer(clientId, data.length);
       yield data;
     }
   }
