@@ -73,6 +73,27 @@ describe('changing a client', async () => {
     expect(after.outcome).not.toBe('added');
   });
 
+  it('keeps an email’s words and refuses its files past the client’s storage quota, saying so on the timeline', async () => {
+    await patch(beta.id, { storageQuotaMb: 0 }).expect(200);
+    const deps = { db: h.db, log: h.log, organisation: h.config.organisation, tickets: h.services.tickets };
+    const mail = message({
+      from: 'bea@beta.example',
+      to: 'support@omnipotech.example',
+      subject: 'Till receipts are blank',
+      body: 'Photo of a receipt attached.',
+      attachments: [{ filename: 'receipt.jpg', contentType: 'image/jpeg', content: Buffer.alloc(2048, 9) }],
+    });
+    const taken = await takeMessage(deps, Buffer.from(mail.raw));
+    expect(taken).toMatchObject({ outcome: 'ticket' });
+    const number = (taken as { ticketNumber: number }).ticketNumber;
+    const ticket = (await request(h.app).get(`/api/tickets/${number}`).set(auth).expect(200)).body;
+    expect(JSON.stringify(ticket)).toContain('Photo of a receipt attached.');
+    expect(JSON.stringify(ticket)).toContain(
+      "attachments were not kept, the client's file storage is full: receipt.jpg",
+    );
+    await patch(beta.id, { storageQuotaMb: 2048 }).expect(200);
+  });
+
   it('refuses the support code of a client no longer served, on the phone', async () => {
     await patch(acme.id, { active: false }).expect(200);
     const caller = new Caller(h.app, '+13125550177');
