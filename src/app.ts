@@ -215,8 +215,10 @@ export function createApp(services: Services): App {
   api.use(notFoundJson);
   app.use('/api', api);
 
+  // The pages people browse use connections of their own (PostgreSQL): a crowd of them, or one hostile
+  // client, cannot take those that calls, email and the API need. What they change goes through the core.
   const portal: PortalDeps = {
-    db,
+    db: db.browsing(),
     clock,
     log,
     organisation: config.organisation,
@@ -232,7 +234,7 @@ export function createApp(services: Services): App {
     '/dashboard',
     dashboardRoutes({
       pressure: services.pressure,
-      db,
+      db: db.browsing(),
       clock,
       log,
       env,

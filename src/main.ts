@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   // the worker is started next, before anything can call these.
   const toWorker = { kick: () => outbox.kick(), health: () => outbox.health() };
   // Under pressure (heap, database, event loop) the portal's and dashboard's heavy routes step aside.
-  const pressure = watchPressure(db);
+  const pressure = watchPressure({ waiting: () => db.waiting() + db.browsing().waiting() });
   const services = await servicesOf({ config, db, clock: systemClock, channels, log, outbox: toWorker, pressure });
   // This machine and port: one process at a time holds them, so leases held under it are this instance's.
   const instance = config.env.PORT ? `${process.env.FLY_MACHINE_ID ?? hostname()}:${config.env.PORT}` : undefined;

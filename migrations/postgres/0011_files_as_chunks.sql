@@ -31,3 +31,6 @@ INSERT INTO "file_chunks" ("file_id", "seq", "data")
 	WHERE a."content" IS NOT NULL AND length(a."content") > 0;--> statement-breakpoint
 UPDATE "ticket_attachments" SET "file_id" = "id" WHERE "content" IS NOT NULL;--> statement-breakpoint
 SELECT setval(pg_get_serial_sequence('files', 'id'), coalesce((SELECT max("id") FROM "files"), 0) + 1, false);
+--> statement-breakpoint
+-- Files are mostly compressed already (images, archives): stored out of line without trying to compress them.
+ALTER TABLE "file_chunks" ALTER COLUMN "data" SET STORAGE EXTERNAL;

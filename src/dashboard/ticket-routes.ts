@@ -97,7 +97,7 @@ export function ticketPageRoutes(router: Router, kit: Kit): void {
       detail: { ticketId: ticket.id, attachmentId: id.data, filename: file.filename },
     };
     await recordAuditAlone(s.db, entry);
-    await sendDownload(res, file, fileStream(s.db.q, file.fileId));
+    await sendDownload(res, file, fileStream(s.db, file.fileId));
   });
   const ticketAction = (
     path: string,

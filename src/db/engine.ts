@@ -53,6 +53,12 @@ export interface Database {
    * there it is the database itself.
    */
   reserved(): Database;
+  /**
+   * The same database through a few connections of the pool set apart for the pages people browse (the
+   * portal, the public notices, the dashboard), so that a crowd of them, or one hostile client, never
+   * takes the connections calls, email and the API need (PostgreSQL). On SQLite, the database itself.
+   */
+  browsing(): Database;
   /** How many queries or transactions are waiting for a connection or the writer now: a measure of pressure. */
   waiting(): number;
   /** Applies the migrations this database has not seen (several instances starting at once take turns). */

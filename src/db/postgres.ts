@@ -110,18 +110,29 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     pool.on('release', (_err, client) => clearTimeout(held.get(client)));
     return pool;
   };
-  const pool = poolOf(poolSize, SHARED_LIMITS);
+  // The pool's connections, less those set apart for browsing (a quarter: 2 of the default 10).
+  const browsingSize = Math.floor(poolSize / 4);
+  const pool = poolOf(poolSize - browsingSize, SHARED_LIMITS);
   let reserved: PostgresDatabase | undefined;
-  const main = over(pool, () => (reserved ??= over(poolOf(RESERVED_CONNECTIONS), () => reserved!)));
+  let browsing: PostgresDatabase | undefined;
+  const reservedOf = () =>
+    (reserved ??= over(
+      poolOf(RESERVED_CONNECTIONS),
+      () => reserved!,
+      () => reserved!,
+    ));
+  const main: PostgresDatabase = over(pool, reservedOf, () =>
+    browsingSize ? (browsing ??= over(poolOf(browsingSize, SHARED_LIMITS), reservedOf, () => browsing!)) : main,
+  );
   return {
     ...main,
     close: async () => {
-      await Promise.all([main.close(), reserved?.close()]);
+      await Promise.all([main.close(), reserved?.close(), browsing?.close()]);
     },
   };
 }
 
-function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase {
+function over(pool: pg.Pool, reserved: () => PostgresDatabase, browsing: () => PostgresDatabase): PostgresDatabase {
   const orm = drizzle(pool);
   const q = orm as unknown as Q;
   return {
@@ -146,6 +157,7 @@ function over(pool: pg.Pool, reserved: () => PostgresDatabase): PostgresDatabase
       (await pool.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()')).rows[0]?.ssl ===
       true,
     reserved,
+    browsing,
     waiting: () => pool.waitingCount,
     migrate: async () => {
       const client = await pool.connect();

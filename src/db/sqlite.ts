@@ -145,6 +145,9 @@ export function openSqlite(path: string): SqliteDatabase {
     reserved() {
       return this;
     },
+    browsing() {
+      return this;
+    },
     waiting: () => writer.pendingCount,
     migrate: async () => migrate(orm, { migrationsFolder: SQLITE_MIGRATIONS }),
     close: async () => void connection.close(),

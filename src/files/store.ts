@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql, sum } from 'drizzle-orm';
-import type { Q, ReadQ } from '../db/index.js';
+import type { Database, Q, ReadQ } from '../db/index.js';
 import { fileChunks, storedFiles } from './schema.js';
 
 /**
@@ -63,8 +63,8 @@ export async function sweepUnheld(tx: Q, before: Date, limit = 50): Promise<numb
 }
 
 /** One chunk of a file, or undefined past its end. */
-export async function chunkOf(q: ReadQ, fileId: number, seq: number): Promise<Buffer | undefined> {
-  const [row] = await q
+export async function chunkOf(db: Database, fileId: number, seq: number): Promise<Buffer | undefined> {
+  const [row] = await db.q
     .select({ data: fileChunks.data })
     .from(fileChunks)
     .where(and(eq(fileChunks.fileId, fileId), eq(fileChunks.seq, seq)))

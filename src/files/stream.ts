@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
-import type { Database, ReadQ } from '../db/index.js';
+import pLimit from 'p-limit';
+import type { Database } from '../db/index.js';
 import { paceTransfer } from './pace.js';
 import { appendChunk, chunkOf, createFile, discardUnheld, FILE_CHUNK_BYTES } from './store.js';
+
+/**
+ * Chunks read or written at once by this process, whatever the number of transfers: each holds a database
+ * connection while it runs, and the pool's others are for the calls and pages.
+ */
+const CHUNKS_AT_ONCE = 2;
+const chunkWork = pLimit(CHUNKS_AT_ONCE);
 
 export type Upload =
   { ok: true; fileId: number; size: number } | { ok: false; reason: 'too_large' | 'no_room'; size: number };
@@ -30,7 +38,7 @@ export async function uploadFile(
       const rest = joined.subarray(data.length);
       const n = seq++;
       await paceTransfer(options.clientId, data.length);
-      await db.withTransaction((tx) => appendChunk(tx, fileId, n, data));
+      await chunkWork(() => db.withTransaction((tx) => appendChunk(tx, fileId, n, data)));
       pending = rest.length ? [rest] : [];
       pendingBytes = rest.length;
     }
@@ -66,10 +74,10 @@ export async function uploadFile(
  * A file's bytes as a stream, read a chunk at a time as the receiver takes them (a slow reader holds one
  * chunk), at the pace its client is allowed (`clientId`: whose transfer it counts as; null for staff).
  */
-export function fileStream(q: ReadQ, fileId: number, clientId: number | null = null): Readable {
+export function fileStream(db: Database, fileId: number, clientId: number | null = null): Readable {
   async function* chunks() {
     for (let seq = 0; ; seq++) {
-      const data = await chunkOf(q, fileId, seq);
+      const data = await chunkWork(() => chunkOf(db, fileId, seq));
       if (!data) return;
       await paceTransfer(clientId, data.length);
       yield data;

@@ -107,7 +107,7 @@ export function ticketRoutes(router: Router, kit: PortalKit): void {
       ip: clientIp(req, deps.clientIpHeader),
       detail: { portal: true, ticketId: t.id, attachmentId: id.data, filename: file.filename },
     });
-    await sendDownload(res, file, fileStream(q, file.fileId, viewer.clientId));
+    await sendDownload(res, file, fileStream(deps.db, file.fileId, viewer.clientId));
   });
 
   /** An action on a ticket: done (back to its page, saying so), refused (its page, saying why), or no such ticket. */
