@@ -99,8 +99,9 @@ const INSERT_CALLS = `
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
     as v(call_sid, from_number, to_number, rate_period, started_at, client_id, contact_id)
   left join lateral (
-    select c.id, c.client_id from client_contacts c
-    where v.client_id is null and c.phone = v.from_number order by c.id limit 1
+    select c.id, c.client_id from client_contacts c join clients cl on cl.id = c.client_id
+    where v.client_id is null and c.phone = v.from_number and c.removed_at is null and cl.active
+    order by c.id limit 1
   ) found on true
   cross join lateral (select coalesce(v.client_id, found.client_id) as client_id, coalesce(v.contact_id, found.id) as id) k
   on conflict (call_sid) do nothing`;

@@ -20,8 +20,10 @@ describe.skipIf(onSqlite)('pages while every request connection is taken', async
     const pool = (h.db as PostgresDatabase).pool;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const held = Array.from({ length: 10 }, () => h.db.withTransaction(() => gate));
-    while (pool.totalCount < 10 || pool.idleCount > 0) await new Promise((r) => setTimeout(r, 10));
+    // The requests' pool: DATABASE_POOL_SIZE less the connections set apart for browsing.
+    const size = pool.options.max;
+    const held = Array.from({ length: size }, () => h.db.withTransaction(() => gate));
+    while (pool.totalCount < size || pool.idleCount > 0) await new Promise((r) => setTimeout(r, 10));
     expect(pool.waitingCount).toBe(0);
 
     try {
