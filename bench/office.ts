@@ -19,12 +19,10 @@ import { loadConfig } from '../src/config/index.js';
 import { openSqlite } from '../src/db/index.js';
 import { saveAccount } from '../src/auth/accounts.js';
 import { syncLedger } from '../src/billing/index.js';
+import { START_FLAGS, whenHealthy } from './service.js';
 
 const PORT = 3913;
 const BASE = `http://127.0.0.1:${PORT}`;
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
-  .split(' ')
-  .filter((a) => a.startsWith('--'));
 const SMOKE = process.argv.includes('--smoke');
 const TICKETS = SMOKE ? 200 : 5_000;
 const CLIENTS = 50;
@@ -153,17 +151,7 @@ async function startService(dir: string, dbPath: string): Promise<ChildProcess> 
     env: { ...process.env, PORT: String(PORT), PUBLIC_URL: BASE, DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: 'warn' },
     stdio: ['ignore', openSync(join(dir, 'service.log'), 'w'), 'inherit'],
   });
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    if (
-      await fetch(`${BASE}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-  }
-  throw new Error('service did not start');
+  return whenHealthy(BASE, child);
 }
 
 async function signIn(): Promise<string> {

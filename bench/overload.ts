@@ -30,6 +30,7 @@ import { message } from '../test/support/mail-messages.js';
 import { postForm, signInOverHttp, type PortalContact } from '../test/support/portal-http.js';
 import { benchDatabase, enginesOf, numberOption, stopEngines, type BenchEngine } from './engines.js';
 import { pacedLoad, postRequest } from './paced.js';
+import { START_FLAGS, whenHealthy } from './service.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const DURATION = SMOKE ? 5 : numberOption('duration', 60);
@@ -38,9 +39,6 @@ const DOWNLOADERS = SMOKE ? 4 : 20;
 const PORT = 3951;
 const BASE = `http://127.0.0.1:${PORT}`;
 const TOKEN = 'overload-token';
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
-  .split(' ')
-  .filter((a) => a.startsWith('--'));
 const STAFF = { sms: ['+15550200001', '+15550200002'], email: ['erin@example.com', 'alan@example.com'] };
 const MB = 1024 * 1024;
 
@@ -80,18 +78,7 @@ async function startService(dir: string, env: Record<string, string>, databaseUr
     },
     stdio: ['ignore', openSync(join(dir, `service-${Date.now()}.log`), 'w'), 'inherit'],
   });
-  for (let i = 0; i < 150; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    if (child.exitCode !== null) break;
-    if (
-      await fetch(`${BASE}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-  }
-  throw new Error('service did not start');
+  return whenHealthy(BASE, child);
 }
 
 async function twilioPost(path: string, params: Record<string, string>): Promise<string> {

@@ -20,13 +20,11 @@ import { performance } from 'node:perf_hooks';
 import { simpleParser } from 'mailparser';
 import { openSqlite } from '../src/db/index.js';
 import { startSmtp } from '../test/support/fake-mail-chat.js';
+import { START_FLAGS, whenHealthy } from './service.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const PORT = 3931;
 const BASE = `http://127.0.0.1:${PORT}`;
-const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)
-  .split(' ')
-  .filter((a) => a.startsWith('--'));
 const CLIENTS = SMOKE ? 20 : 200;
 const TICKETS = SMOKE ? 2_000 : 100_000;
 const SIGN_INS = SMOKE ? 3 : 50;
@@ -191,17 +189,7 @@ async function startService(dir: string, dbPath: string, env: Record<string, str
     },
     stdio: ['ignore', openSync(join(dir, 'service.log'), 'w'), 'inherit'],
   });
-  for (let i = 0; i < 300; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (
-      await fetch(`${BASE}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-  }
-  throw new Error('service did not start');
+  return whenHealthy(BASE, child);
 }
 
 const cookiesOf = (res: Response) =>

@@ -93,6 +93,17 @@ export async function rowsOf<T>(q: ReadQ, query: SQL): Promise<T[]> {
 }
 
 /**
+ * Lets this transaction's commit return before its WAL reaches the disk (PostgreSQL's synchronous_commit
+ * off; SQLite: nothing changes). For writes that something later commits durably: PostgreSQL writes its WAL
+ * in order, so the later durable commit makes these durable too, and a crash before it loses only what
+ * nothing held yet (an upload's chunks before the message that keeps them).
+ */
+export async function commitLazily(tx: Q): Promise<void> {
+  const session = tx as unknown as { execute?: (query: SQL) => Promise<unknown> };
+  if (typeof session.execute === 'function') await session.execute(sql`set local synchronous_commit = off`);
+}
+
+/**
  * Makes transactions that decide the same thing take turns until they commit (PostgreSQL: a
  * transaction-level advisory lock on the key; SQLite's single writer already takes turns): two
  * instances deciding at once whether a person has had their three pages this minute.

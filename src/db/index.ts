@@ -3,6 +3,7 @@ export {
   skipLocked,
   rowsOf,
   takeTurns,
+  commitLazily,
   ENGINES,
   type Database,
   type Engine,

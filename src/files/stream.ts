@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import pLimit from 'p-limit';
-import type { Database } from '../db/index.js';
+import { commitLazily, type Database } from '../db/index.js';
 import { paceTransfer } from './pace.js';
 import { appendChunk, chunkOf, createFile, discardUnheld, FILE_CHUNK_BYTES } from './store.js';
 
@@ -38,7 +38,13 @@ export async function uploadFile(
       const rest = joined.subarray(data.length);
       const n = seq++;
       await paceTransfer(options.clientId, data.length);
-      await chunkWork(() => db.withTransaction((tx) => appendChunk(tx, fileId, n, data)));
+      // Each chunk's commit need not wait for the disk: the message that keeps the file commits durably.
+      await chunkWork(() =>
+        db.withTransaction(async (tx) => {
+          await commitLazily(tx);
+          await appendChunk(tx, fileId, n, data);
+        }),
+      );
       pending = rest.length ? [rest] : [];
       pendingBytes = rest.length;
     }
