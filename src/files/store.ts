@@ -62,8 +62,19 @@ export async function sweepUnheld(tx: Q, before: Date, limit = 50): Promise<numb
   );
 }
 
-/** One chunk of a file, or undefined past its end. */
+/**
+ * One chunk of a file, or undefined past its end. PostgreSQL sends it as base64 text (a third larger)
+ * rather than bytea's hex (twice as large), which both ends spend less time on.
+ */
 export async function chunkOf(db: Database, fileId: number, seq: number): Promise<Buffer | undefined> {
+  if (db.engine === 'postgres') {
+    const [text] = await db.q
+      .select({ data: sql<string>`encode(${fileChunks.data}, 'base64')` })
+      .from(fileChunks)
+      .where(and(eq(fileChunks.fileId, fileId), eq(fileChunks.seq, seq)))
+      .limit(1);
+    return text ? Buffer.from(text.data, 'base64') : undefined;
+  }
   const [row] = await db.q
     .select({ data: fileChunks.data })
     .from(fileChunks)
