@@ -19,7 +19,7 @@ CREATE INDEX `files_held_idx` ON `files` (`held`,`created_at`);--> statement-bre
 ALTER TABLE `ticket_attachments` ADD `file_id` integer REFERENCES files(id);--> statement-breakpoint
 CREATE INDEX `ticket_attachments_file_idx` ON `ticket_attachments` (`file_id`);--> statement-breakpoint
 -- Files kept until now as base64 text move into chunks of bytes (196,608 bytes: 262,144 base64 characters), each
--- file under its attachment's id; unbase64 is registered on the connection (src/db/sqlite.ts). The column goes next.
+-- file under its attachment's id; unbase64 is registered on the connection when it migrates (src/db/sqlite.ts). The column goes next.
 INSERT INTO `files` (`id`, `client_id`, `size`, `held`, `created_at`)
 	SELECT a.`id`, t.`client_id`, a.`size`, 1, m.`at` FROM `ticket_attachments` a
 	JOIN `ticket_messages` m ON m.`id` = a.`message_id` JOIN `tickets` t ON t.`id` = m.`ticket_id`

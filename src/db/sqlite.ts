@@ -76,10 +76,6 @@ export function openSqlite(path: string): SqliteDatabase {
   // cut can lose the last transactions, which Fly volumes' snapshots and Litestream cover.
   connection.pragma('synchronous = NORMAL');
   keepStatements(connection);
-  // For the migration that turned base64 text into bytes (0019): SQLite has no base64 decoder of its own.
-  connection.function('unbase64', { deterministic: true }, (text: unknown) =>
-    typeof text === 'string' ? Buffer.from(text, 'base64') : null,
-  );
   const orm = drizzle(connection, { schema });
   const q = orm as unknown as Q;
   const writer = pLimit(1);
@@ -149,7 +145,13 @@ export function openSqlite(path: string): SqliteDatabase {
       return this;
     },
     waiting: () => writer.pendingCount,
-    migrate: async () => migrate(orm, { migrationsFolder: SQLITE_MIGRATIONS }),
+    migrate: async () => {
+      // For the migration that turned base64 text into bytes (0019): SQLite has no base64 decoder of its own.
+      connection.function('unbase64', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? Buffer.from(text, 'base64') : null,
+      );
+      migrate(orm, { migrationsFolder: SQLITE_MIGRATIONS });
+    },
     close: async () => void connection.close(),
   };
 }

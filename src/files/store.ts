@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray, lt, sql, sum } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm';
 import type { Database, Q, ReadQ } from '../db/index.js';
 import { fileChunks, storedFiles } from './schema.js';
 
 /**
- * How much of a file one row holds. A download holds one chunk at a time (and PostgreSQL's driver reads it
- * as hex text of twice its size first), so this bounds what any transfer keeps in memory.
+ * How much of a file one row holds. A transfer holds one chunk at a time (on PostgreSQL read first as base64
+ * text a third larger), so this bounds what any transfer keeps in memory.
  */
 export const FILE_CHUNK_BYTES = 256 * 1024;
 
@@ -81,25 +81,6 @@ export async function chunkOf(db: Database, fileId: number, seq: number): Promis
     .where(and(eq(fileChunks.fileId, fileId), eq(fileChunks.seq, seq)))
     .limit(1);
   return row?.data;
-}
-
-/** How many chunks a file has (chunks are numbered from 0 without gaps). */
-export async function chunkCount(q: ReadQ, fileId: number): Promise<number> {
-  const [row] = await q
-    .select({ n: sql<number>`count(*)` })
-    .from(fileChunks)
-    .where(eq(fileChunks.fileId, fileId));
-  return Number(row?.n ?? 0);
-}
-
-/** The seq numbers of a file's chunks, in order (for a reader that must not assume their size). */
-export async function chunkSeqs(q: ReadQ, fileId: number): Promise<number[]> {
-  const rows = await q
-    .select({ seq: fileChunks.seq })
-    .from(fileChunks)
-    .where(eq(fileChunks.fileId, fileId))
-    .orderBy(asc(fileChunks.seq));
-  return rows.map((r) => r.seq);
 }
 
 /** Bytes a client's files take, counting uploads under way. */

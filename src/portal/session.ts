@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parse, serialize } from 'cookie';
-import { clientById, storageOf, type Client } from '../clients/index.js';
+import { storageOf, type Client } from '../clients/index.js';
 import { discardUnheld } from '../files/index.js';
 import { openedBySince, portalMessagesBySince, type NewAttachment, type ClientViewer } from '../tickets/index.js';
 import type { PortalDeps } from './deps.js';
@@ -92,15 +92,15 @@ const stringFields = (body: unknown): Record<string, string> =>
 export function requirePortal(deps: PortalDeps, w: Words) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = cookiesOf(req)[PORTAL_COOKIE];
-    const session = token ? await sessionOf(deps, token) : undefined;
-    const client = session ? await clientById(deps.db.q, session.clientId) : undefined;
-    if (!session || !client || !client.active) {
+    const signed = token ? await sessionOf(deps, token) : undefined;
+    if (!signed) {
       if (req.method === 'GET') return void res.redirect(303, '/portal');
       return void res
         .status(401)
         .type('html')
         .send(messagePage(w, w.signedOut, w.sessionEnded, '/portal'));
     }
+    const { session, client } = signed;
     const viewer: ClientViewer = {
       clientId: client.id,
       contactId: session.contactId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
-import { clientBySender } from '../clients/index.js';
+import { clientById, clientBySender, type Client } from '../clients/index.js';
 import type { PortalDeps } from './deps.js';
 import * as store from './store.js';
 
@@ -71,9 +71,18 @@ export interface Started {
  * client still served. Checked on every use of a link and every request of a session, so that access taken
  * away ends at once.
  */
-export async function stillEntitled(deps: PortalDeps, email: string, clientId: number): Promise<boolean> {
-  return (await clientBySender(deps, email))?.clientId === clientId;
+export async function entitledClient(deps: PortalDeps, email: string, clientId: number): Promise<Client | undefined> {
+  const client = await clientById(deps.db.q, clientId);
+  const address = email.toLowerCase();
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  const belongs =
+    client?.active &&
+    (client.contacts.some((c) => c.email?.toLowerCase() === address) || client.domains.includes(domain));
+  return belongs ? client : undefined;
 }
+
+const stillEntitled = async (deps: PortalDeps, email: string, clientId: number) =>
+  Boolean(await entitledClient(deps, email, clientId));
 
 /** The address a link would sign in, if it could still be used (opening it uses nothing up). */
 export async function linkAddress(deps: PortalDeps, token: string): Promise<string | undefined> {
@@ -123,15 +132,21 @@ export async function redeemLink(deps: PortalDeps, token: string, ip: string): P
 }
 
 /**
- * The session a cookie's token names, unless it has ended, or its address no longer belongs to its client
- * (then it is ended, with the address's unused links); a visit starts its idle time again.
+ * The session a cookie's token names, with its client, unless it has ended, or its address no longer
+ * belongs to its client (then it is ended, with the address's unused links); a visit starts its idle time
+ * again.
  */
-export async function sessionOf(deps: PortalDeps, token: string): Promise<store.PortalSession | undefined> {
+export async function sessionOf(
+  deps: PortalDeps,
+  token: string,
+): Promise<{ session: store.PortalSession; client: Client } | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   const now = deps.clock.now();
   const tokenHash = hashOf(token);
   const session = await store.liveSession(deps.db.q, tokenHash, now, IDLE_MS);
-  if (session && !(await stillEntitled(deps, session.email, session.clientId))) {
+  if (!session) return undefined;
+  const client = await entitledClient(deps, session.email, session.clientId);
+  if (!client) {
     await deps.db.withTransaction(async (tx) => {
       await store.deleteSessionsOf(tx, session.email);
       await store.deleteLinksOf(tx, session.email);
@@ -144,9 +159,9 @@ export async function sessionOf(deps: PortalDeps, token: string): Promise<store.
     });
     return undefined;
   }
-  if (session && now.getTime() - session.seenAt.getTime() >= SEEN_EVERY_MS)
+  if (now.getTime() - session.seenAt.getTime() >= SEEN_EVERY_MS)
     await deps.db.withTransaction((tx) => store.touchSession(tx, tokenHash, now));
-  return session;
+  return { session, client };
 }
 
 /** Ends this browser's session, or (everywhere) every session of its address. */
